@@ -1,0 +1,43 @@
+# The README names two targets: `make demo` and `make test`. CI runs `make test` via .ci/run.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+NORTHWIND := $(SHARED)/datasets/northwind/docs
+DEMO_INDEX ?= .yomitoki/demo.sqlite
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(BIN)/yomitoki: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/yomitoki
+
+# The main job on the embedded default: ingest Northwind when ../shared has it, else the sample.
+demo: install
+	@if [ -d "$(NORTHWIND)" ]; then src="$(NORTHWIND)"; else src="samples"; fi; \
+	echo "yomitoki ingest $$src --index $(DEMO_INDEX)"; \
+	$(BIN)/yomitoki ingest "$$src" --index $(DEMO_INDEX); \
+	$(BIN)/yomitoki documents --index $(DEMO_INDEX)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=85
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python bench/ingest_northwind.py
+
+clean:
+	rm -rf $(VENV) .yomitoki .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,27 @@
+"""Backends found through entry points; the core never imports one directly."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from yomitoki.backends.base import Embedder
+from yomitoki.errors import ConfigError
+
+EMBEDDER_GROUP = "yomitoki.embedders"
+
+
+def available_embedders() -> list[str]:
+    """Names of the embedders registered under the ``yomitoki.embedders`` entry point group."""
+    return sorted(ep.name for ep in entry_points(group=EMBEDDER_GROUP))
+
+
+def get_embedder(name: str) -> Embedder:
+    """Instantiate the embedder registered as ``name``."""
+    matches = [ep for ep in entry_points(group=EMBEDDER_GROUP) if ep.name == name]
+    if not matches:
+        known = ", ".join(available_embedders()) or "none (is yomitoki installed?)"
+        raise ConfigError(f"unknown embedder '{name}' (available: {known})")
+    cls = matches[0].load()
+    if not (isinstance(cls, type) and issubclass(cls, Embedder)):
+        raise ConfigError(f"entry point '{name}' does not name an Embedder class")
+    return cls()

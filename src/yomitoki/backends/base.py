@@ -1,0 +1,50 @@
+"""Base classes for backends: one abstract method each, capabilities as attributes."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import ClassVar, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+TextKind = Literal["query", "passage"]
+
+
+class Embedder(ABC):
+    """Turns text into L2-normalized vectors. Implementers write only ``embed_batch``."""
+
+    #: Identifies the vectors an embedder makes; an index holds vectors of one model only.
+    model_id: ClassVar[str]
+    dim: ClassVar[int]
+    #: How many texts one ``embed_batch`` call should get.
+    batch_size: ClassVar[int] = 16
+    needs_key: ClassVar[bool] = False
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str], kind: TextKind) -> Vectors:
+        """Return one normalized row per text, shape ``(len(texts), dim)``, float32."""
+
+    def embed_query(self, text: str) -> Vectors:
+        """The vector of one search query, shape ``(dim,)``."""
+        rows = self.embed_batch([text], "query")
+        row: Vectors = rows[0]
+        return row
+
+    def embed_passages(
+        self,
+        texts: Sequence[str],
+        batch_size: int | None = None,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> Vectors:
+        """Embed passages in batches; ``on_batch(n)`` is told how many were just done."""
+        size = batch_size or self.batch_size
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), size):
+            batch = texts[start : start + size]
+            out[start : start + len(batch)] = self.embed_batch(batch, "passage")
+            if on_batch is not None:
+                on_batch(len(batch))
+        return out

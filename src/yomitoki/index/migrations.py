@@ -1,0 +1,81 @@
+"""Schema migrations, applied in order; ``PRAGMA user_version`` records the last one applied."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from yomitoki.errors import StoreError
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: documents, chunks, and vectors shared by content so renames and copies re-embed nothing.
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        root TEXT NOT NULL,
+        name TEXT NOT NULL,
+        format TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        title TEXT,
+        pages INTEGER,
+        category TEXT,
+        chunk_count INTEGER NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_root ON documents (root);
+    CREATE INDEX documents_hash ON documents (content_hash);
+    CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        section INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        page INTEGER,
+        slide INTEGER,
+        sheet TEXT,
+        row_first INTEGER,
+        row_last INTEGER,
+        heading TEXT NOT NULL,
+        text TEXT NOT NULL,
+        norm_text TEXT NOT NULL,
+        vector_key TEXT NOT NULL,
+        UNIQUE (document_id, ordinal)
+    );
+    CREATE INDEX chunks_vector_key ON chunks (vector_key);
+    CREATE TABLE vectors (
+        key TEXT PRIMARY KEY,
+        vector BLOB NOT NULL
+    );
+    """,
+)
+
+LATEST = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to ``LATEST``; return the version found before migrating."""
+    (found,) = conn.execute("PRAGMA user_version").fetchone()
+    if found > LATEST:
+        raise StoreError(
+            f"index schema version {found} is newer than this yomitoki supports ({LATEST}); "
+            "upgrade yomitoki"
+        )
+    for version in range(found, LATEST):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return int(found)

@@ -1,0 +1,259 @@
+"""The SQLite store: documents, chunks and vectors, one transaction per document."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from yomitoki.backends.base import Vectors
+from yomitoki.errors import ConfigError, StoreError
+from yomitoki.index.migrations import migrate
+from yomitoki.types import Chunk, Document, Location
+
+_DOC_COLUMNS = (
+    "id, path, name, root, format, content_hash, size, mtime_ns, chunk_count, "
+    "title, pages, category"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """What the pipeline hands the store for one parsed file."""
+
+    path: str
+    name: str
+    root: str
+    format: str
+    content_hash: str
+    size: int
+    mtime_ns: int
+    title: str | None
+    pages: int | None
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """Counts of what an index holds."""
+
+    documents: int
+    chunks: int
+    vectors: int
+    model: str | None
+    bytes: int
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(*row)
+
+
+class Store:
+    """An open index file. Use as a context manager or call ``close()``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Store:
+        """Open (and create or migrate) the index at ``path``."""
+        if not create and not path.exists():
+            raise StoreError(f"no index at {path}; run 'yomitoki ingest FOLDER' first")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open index {path}: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"cannot create index {path}: {exc.strerror or exc}") from None
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (or a kill)."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # -- the embedding model an index is bound to -------------------------------------------
+
+    def bind_model(self, model_id: str, dim: int) -> None:
+        """Record the embedder on first use; refuse a different one afterwards."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
+        value = json.dumps({"model": model_id, "dim": dim})
+        if row is None:
+            with self.transaction() as conn:
+                conn.execute("INSERT INTO meta (key, value) VALUES ('embedder', ?)", (value,))
+            return
+        bound = json.loads(row[0])
+        if bound["model"] != model_id:
+            raise ConfigError(
+                f"index {self.path} holds vectors of '{bound['model']}', not '{model_id}'; "
+                "use the same embedder or another --index"
+            )
+
+    def model(self) -> str | None:
+        """The embedder model the index is bound to, if any."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
+        return str(json.loads(row[0])["model"]) if row else None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def documents(self, root: str | None = None) -> list[Document]:
+        """All documents, or those ingested from ``root``, ordered by name."""
+        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
+        args: tuple[str, ...] = ()
+        if root is not None:
+            sql += " WHERE root = ?"
+            args = (root,)
+        return [_document(r) for r in self._conn.execute(sql + " ORDER BY name", args)]
+
+    def document_by_path(self, path: str) -> Document | None:
+        """The document stored for the absolute ``path``."""
+        row = self._conn.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE path = ?", (path,)
+        ).fetchone()
+        return _document(row) if row else None
+
+    def chunks(self, document_id: int) -> list[Chunk]:
+        """A document's chunks in order."""
+        rows = self._conn.execute(
+            "SELECT ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, "
+            'section, start, "end" FROM chunks WHERE document_id = ? ORDER BY ordinal',
+            (document_id,),
+        )
+        out = []
+        for ordinal, text, norm, page, slide, sheet, first, last, heading, section, s, e in rows:
+            rows_range = (first, last) if first is not None else None
+            location = Location(page, slide, sheet, rows_range, tuple(json.loads(heading)))
+            out.append(Chunk(ordinal, text, norm, location, section, s, e))
+        return out
+
+    def missing_vectors(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` have no stored vector yet."""
+        wanted = set(keys)
+        found: set[str] = set()
+        batch = list(wanted)
+        for start in range(0, len(batch), 500):
+            part = batch[start : start + 500]
+            marks = ",".join("?" * len(part))
+            found.update(
+                r[0]
+                for r in self._conn.execute(f"SELECT key FROM vectors WHERE key IN ({marks})", part)
+            )
+        return wanted - found
+
+    def stats(self) -> StoreStats:
+        """Counts of documents, chunks and vectors, and the file's size on disk."""
+        (docs,) = self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()
+        (chunks,) = self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()
+        (vectors,) = self._conn.execute("SELECT COUNT(*) FROM vectors").fetchone()
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+        return StoreStats(docs, chunks, vectors, self.model(), size)
+
+    # -- writing: every method below is one transaction ------------------------------------
+
+    def put_document(
+        self,
+        doc: NewDocument,
+        chunks: Sequence[Chunk],
+        vector_keys: Sequence[str],
+        vectors: Mapping[str, Vectors],
+        replaces: int | None = None,
+    ) -> int:
+        """Store a document with its chunks and any new vectors, replacing ``replaces``.
+
+        All or nothing: a crash at any point leaves the previous state.
+        """
+        if len(chunks) != len(vector_keys):
+            raise ValueError("one vector key per chunk")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.transaction() as conn:
+            if replaces is not None:
+                conn.execute("DELETE FROM documents WHERE id = ?", (replaces,))
+            conn.execute("DELETE FROM documents WHERE path = ?", (doc.path,))
+            cursor = conn.execute(
+                "INSERT INTO documents (path, root, name, format, content_hash, size, mtime_ns, "
+                "title, pages, category, chunk_count, ingested_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc.path, doc.root, doc.name, doc.format, doc.content_hash, doc.size,
+                 doc.mtime_ns, doc.title, doc.pages, doc.category, len(chunks), now),
+            )  # fmt: skip
+            doc_id = int(cursor.lastrowid or 0)
+            conn.executemany(
+                "INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)",
+                (
+                    (key, np.asarray(vec, dtype=np.float32).tobytes())
+                    for key, vec in vectors.items()
+                ),
+            )
+            conn.executemany(
+                'INSERT INTO chunks (document_id, ordinal, section, start, "end", page, slide, '
+                "sheet, row_first, row_last, heading, text, norm_text, vector_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (doc_id, c.ordinal, c.section, c.start, c.end, c.location.page,
+                     c.location.slide, c.location.sheet,
+                     c.location.rows[0] if c.location.rows else None,
+                     c.location.rows[1] if c.location.rows else None,
+                     json.dumps(list(c.location.heading), ensure_ascii=False),
+                     c.text, c.norm_text, key)
+                    for c, key in zip(chunks, vector_keys, strict=True)
+                ),
+            )  # fmt: skip
+        return doc_id
+
+    def move_document(self, doc_id: int, path: str, name: str, root: str, mtime_ns: int) -> None:
+        """Point a document at its new path after a rename; nothing is re-parsed."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE path = ? AND id != ?", (path, doc_id))
+            conn.execute(
+                "UPDATE documents SET path = ?, name = ?, root = ?, mtime_ns = ? WHERE id = ?",
+                (path, name, root, mtime_ns, doc_id),
+            )
+
+    def touch_document(self, doc_id: int, mtime_ns: int, category: str | None) -> None:
+        """Record a new modification time (and category) for content that did not change."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE documents SET mtime_ns = ?, category = ? WHERE id = ?",
+                (mtime_ns, category, doc_id),
+            )
+
+    def remove_document(self, doc_id: int) -> None:
+        """Delete a document and (by cascade) its chunks."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    def collect_vectors(self) -> int:
+        """Delete vectors no chunk refers to; return how many went."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM vectors WHERE key NOT IN (SELECT vector_key FROM chunks)"
+            )
+            return cursor.rowcount

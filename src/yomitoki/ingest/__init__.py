@@ -1,0 +1,1 @@
+"""Ingestion: files in, chunks and vectors in the index out."""

@@ -1,0 +1,143 @@
+"""Sentence-aware chunking for Japanese and English. Pure functions, no IO."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from yomitoki.ingest.normalize import normalize
+from yomitoki.types import Chunk, ParsedDocument
+
+# Japanese sentences end on 。！？ (and their kin) plus any closing brackets, with no space
+# after them; English sentences end on . ! ? followed by white space. Blank lines and the
+# start of a list item end a sentence too.
+_BOUNDARY = re.compile(
+    r"[。！？‼⁇⁈⁉｡]+[」』）】〕〉》\"')\]]*\s*"
+    r"|(?P<en>[.!?]+[\"')\]]*)(?=\s)\s*"
+    r"|\n\s*\n\s*"
+    r"|\n(?=\s*(?:[-•・●■◆*]\s|[①-⑳]|第[0-9０-９一二三四五六七八九十]+条|【|#))"
+)
+# Words after which a period does not end an English sentence.
+_ABBREVIATIONS = frozenset(
+    {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "no", "st", "inc", "ltd", "co",
+     "corp", "fig", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+     "sep", "sept", "oct", "nov", "dec"}
+)  # fmt: skip
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+_SOFT_BREAK = re.compile(r"[\s、，,；;]")
+
+
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    """Reject breaks inside quotes (``「はい。」と``) and after abbreviations (``Dr.``)."""
+    if match.group("en") is None:
+        # A closing quote followed by a particle continues the sentence: 「はい。」と答えた。
+        following = text[match.end() : match.end() + 1]
+        mark = match.group().rstrip()
+        return not (mark and mark[-1] in "」』）)\"'" and "\u3041" <= following <= "\u309f")
+    if not match.group("en").startswith("."):
+        return True
+    word = _WORD_BEFORE.search(text, 0, match.start())
+    if word is None:
+        return True
+    token = word.group(1).lower().rstrip(".")
+    if token in _ABBREVIATIONS:
+        return False
+    # Single letters and dotted initials: "J. Smith", "U.S. plan".
+    return not (len(token) == 1 or (("." in token) and len(token.replace(".", "")) <= 3))
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` spans of the sentences of ``text``, covering it without gaps.
+
+    Trailing white space belongs to the sentence before it, so joining the spans gives back
+    ``text`` exactly.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if end > start and text[start:end].strip() and _ends_sentence(text, match):
+            spans.append((start, end))
+            start = end
+    if start < len(text):
+        if text[start:].strip() or not spans:
+            spans.append((start, len(text)))
+        else:
+            first, _ = spans[-1]
+            spans[-1] = (first, len(text))
+    return spans
+
+
+def _hard_split(start: int, end: int, text: str, size: int) -> list[tuple[int, int]]:
+    """Cut one over-long sentence into pieces of at most ``size``, preferring soft breaks."""
+    pieces: list[tuple[int, int]] = []
+    while end - start > size:
+        window = text[start : start + size]
+        cut = max((m.end() for m in _SOFT_BREAK.finditer(window, size // 2)), default=size)
+        pieces.append((start, start + cut))
+        start += cut
+    pieces.append((start, end))
+    return pieces
+
+
+def chunk_spans(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
+    """Pack sentences of ``text`` into spans of about ``size`` characters.
+
+    A span ends on a sentence boundary unless one sentence alone is longer than ``size``.
+    Each span after the first starts with the trailing sentences of the one before it, as
+    many as fit in ``overlap`` characters. Spans that are only white space are dropped.
+    """
+    if size <= 0:
+        raise ValueError("size must be positive")
+    units: list[tuple[int, int]] = []
+    for start, end in split_sentences(text):
+        units.extend(_hard_split(start, end, text, size))
+    chunks: list[tuple[int, int]] = []
+    i = 0
+    while i < len(units):
+        first = i
+        end_i = i
+        while end_i + 1 < len(units) and units[end_i + 1][1] - units[first][0] <= size:
+            end_i += 1
+        chunks.append((units[first][0], units[end_i][1]))
+        if end_i + 1 >= len(units):
+            break
+        # Step back over trailing sentences that fit in the overlap, but always move forward.
+        nxt = end_i + 1
+        while nxt - 1 > first and units[end_i][1] - units[nxt - 1][0] <= overlap:
+            nxt -= 1
+        i = nxt
+    return [(s, e) for s, e in chunks if text[s:e].strip()]
+
+
+def chunk_document(doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]:
+    """Chunk every section of ``doc``; a chunk never crosses a section.
+
+    Offsets are into the section's display text; ``norm_text`` is what gets indexed.
+    """
+    chunks: list[Chunk] = []
+    for section_no, section in enumerate(doc.sections):
+        for start, end in chunk_spans(section.text, size, overlap):
+            raw = section.text[start:end]
+            lead = len(raw) - len(raw.lstrip())
+            trail = len(raw.rstrip())
+            norm = normalize(raw)
+            if not norm:
+                continue
+            chunks.append(
+                Chunk(
+                    ordinal=len(chunks),
+                    text=raw.strip(),
+                    norm_text=norm,
+                    location=section.location,
+                    section=section_no,
+                    start=start + lead,
+                    end=start + trail,
+                )
+            )
+    return chunks
+
+
+def total_chars(chunks: Sequence[Chunk]) -> int:
+    """Characters of display text across ``chunks``."""
+    return sum(len(c.text) for c in chunks)

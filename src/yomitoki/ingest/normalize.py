@@ -1,0 +1,83 @@
+"""Text normalization for indexing, and line re-flowing for text extracted from layouts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Hiragana, katakana (with the prolonged sound mark), CJK ideographs and CJK punctuation.
+_JA = (
+    r"\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff"
+    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
+)
+_JA_CHAR = re.compile(f"[{_JA}]")
+_SPACE_BETWEEN_JA = re.compile(
+    f"(?<=[{_JA}])[ \\t\\u3000]+(?=[{_JA}0-9])|(?<=[{_JA}0-9])[ \\t\\u3000]+(?=[{_JA}])"
+)
+_RUNS_OF_SPACE = re.compile(r"[ \t\u3000\u00a0]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+# A line that starts a new item rather than continuing the previous line.
+_ITEM_START = re.compile(
+    r"^\s*(?:[-•・●○■□◆◇▪*]|[①-⑳]|\(?[0-9０-９]{1,3}[.)）．]|（[^）]{1,4}）|[（(][a-zA-Zア-ン][)）]"
+    r"|第[0-9０-９一二三四五六七八九十百]+[条章節項]|【|〔|[A-Z][.)]\s)"
+)
+_SENTENCE_END = re.compile(r"[。．.!?！？:：」』）)]\s*$")
+
+
+def normalize(text: str) -> str:
+    """Return the form of ``text`` that is indexed and embedded.
+
+    Unicode NFKC (full-width digits and letters become ASCII), control characters dropped,
+    spaces between Japanese characters removed (PDF extraction inserts them), runs of
+    white space folded to one space.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _RUNS_OF_SPACE.sub(" ", text)
+    text = _SPACE_BETWEEN_JA.sub("", text)
+    text = re.sub(r"\s*\n\s*", "\n", text)
+    return text.strip()
+
+
+def has_japanese(text: str) -> bool:
+    """True when ``text`` contains at least one Japanese character."""
+    return _JA_CHAR.search(text) is not None
+
+
+def _width(line: str) -> int:
+    """Display width: Japanese characters count twice."""
+    return len(line) + len(_JA_CHAR.findall(line))
+
+
+def reflow(text: str) -> str:
+    """Join lines that a page layout wrapped, keeping real line breaks.
+
+    Japanese lines are joined with nothing between them, other lines with one space, and a
+    word hyphenated across a line break is rejoined. A line break is kept before a list
+    item or a heading marker, and after a line that ends a sentence or is much shorter
+    than the widest lines (the last line of a paragraph, a title).
+    """
+    cleaned = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.rstrip() for line in cleaned.split("\n")]
+    # A line much shorter than the widest ones ends its paragraph (titles, last lines).
+    full = max((_width(line) for line in lines), default=0) * 0.6
+    out: list[str] = []
+    for number, line in enumerate(lines):
+        if not out:
+            out.append(line)
+            continue
+        prev = out[-1]
+        short = _width(lines[number - 1]) < full
+        blank = not line.strip() or not prev.strip()
+        if blank or short or _SENTENCE_END.search(prev) or _ITEM_START.match(line):
+            out.append(line)
+        elif prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[:1].islower():
+            out[-1] = prev[:-1] + line.lstrip()
+        elif _JA_CHAR.match(prev[-1]) and _JA_CHAR.match(line.lstrip()[:1] or " "):
+            out[-1] = prev + line.lstrip()
+        else:
+            out[-1] = prev + " " + line.lstrip()
+    return _MANY_NEWLINES.sub("\n\n", "\n".join(out)).strip()

@@ -1,0 +1,102 @@
+"""Parsers: one module per format, each keeping the location a citation needs."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+
+from yomitoki.errors import (
+    CorruptFileError,
+    EmptyDocumentError,
+    FileTooLargeError,
+    ParseError,
+    UnsupportedFormatError,
+)
+from yomitoki.types import ParsedDocument
+
+Parser = Callable[[Path], ParsedDocument]
+
+# Extension -> (format name, module under yomitoki.ingest.parsers). Modules load on first use.
+FORMATS: dict[str, tuple[str, str]] = {
+    ".pdf": ("pdf", "pdf"),
+    ".docx": ("docx", "word"),
+    ".pptx": ("pptx", "powerpoint"),
+    ".xlsx": ("xlsx", "excel"),
+    ".xlsm": ("xlsx", "excel"),
+    ".html": ("html", "html"),
+    ".htm": ("html", "html"),
+    ".md": ("markdown", "markdown"),
+    ".markdown": ("markdown", "markdown"),
+    ".txt": ("text", "plaintext"),
+    ".text": ("text", "plaintext"),
+    ".csv": ("csv", "csvfile"),
+    ".tsv": ("csv", "csvfile"),
+    ".json": ("json", "jsonfile"),
+}
+
+
+def format_of(path: Path) -> str | None:
+    """The format name for ``path``'s extension, or None when yomitoki does not read it."""
+    entry = FORMATS.get(path.suffix.lower())
+    return entry[0] if entry else None
+
+
+def parser_for(path: Path) -> Parser:
+    """The parse function for ``path``; raises UnsupportedFormatError for unknown extensions."""
+    entry = FORMATS.get(path.suffix.lower())
+    if entry is None:
+        known = ", ".join(sorted({name for name, _ in FORMATS.values()}))
+        raise UnsupportedFormatError(
+            path, f"unsupported file type '{path.suffix or '(none)'}' (supported: {known})"
+        )
+    module = importlib.import_module(f"{__name__}.{entry[1]}")
+    parse: Parser = module.parse
+    return parse
+
+
+def parse_file(path: Path, max_bytes: int) -> ParsedDocument:
+    """Parse ``path`` into sections, raising a ParseError subclass that says what is wrong."""
+    parse = parser_for(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ParseError(path, f"cannot read file: {exc.strerror or exc}") from None
+    if size > max_bytes:
+        raise FileTooLargeError(
+            path, f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.1f} MiB limit"
+        )
+    if size == 0:
+        raise EmptyDocumentError(path, "file is empty")
+    try:
+        doc = parse(path)
+    except ParseError:
+        raise
+    except PermissionError as exc:
+        raise ParseError(path, f"cannot read file: {exc.strerror}") from None
+    except Exception as exc:  # noqa: BLE001 - any library failure on a bad file is a corrupt file
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CorruptFileError(path, f"cannot parse {path.suffix} file: {detail[:200]}") from None
+    if not any(section.text.strip() for section in doc.sections):
+        raise EmptyDocumentError(path, "no extractable text (a scan without a text layer?)")
+    return doc
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_office_container(path: Path) -> None:
+    """Office files are ZIP archives; an OLE container means encrypted or legacy binary."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        raise EncryptedOrLegacyError(
+            path,
+            "password-protected, or a legacy binary Office file (save it as .docx/.xlsx/.pptx)",
+        )
+    if not head.startswith(b"PK"):
+        raise CorruptFileError(path, f"not a valid {path.suffix} file (not a ZIP container)")
+
+
+class EncryptedOrLegacyError(ParseError):
+    """An Office file in an OLE container: encrypted, or the pre-2007 binary format."""

@@ -1,0 +1,210 @@
+"""hash -> skip unchanged -> parse -> chunk -> embed -> store, one transaction per document."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from yomitoki.backends.base import Embedder
+from yomitoki.errors import ParseError, YomitokiError
+from yomitoki.index.store import NewDocument, Store
+from yomitoki.ingest.chunking import chunk_document
+from yomitoki.ingest.parsers import format_of, parse_file, parser_for
+from yomitoki.ingest.scan import SourceFile, file_hash, scan
+from yomitoki.types import Chunk, Document, FileResult, IngestReport, Outcome
+
+
+class Progress(Protocol):
+    """What the pipeline tells a progress display. Every method is optional work."""
+
+    def start(self, files: int) -> None:
+        """The run will look at ``files`` files."""
+
+    def file(self, name: str) -> None:
+        """Work on ``name`` begins."""
+
+    def embedding(self, total: int) -> None:
+        """``total`` new chunks of the current file need vectors."""
+
+    def embedded(self, count: int) -> None:
+        """``count`` more chunks have vectors."""
+
+    def done(self, result: FileResult) -> None:
+        """A file is finished."""
+
+
+class _Silent:
+    def start(self, files: int) -> None:
+        pass
+
+    def file(self, name: str) -> None:
+        pass
+
+    def embedding(self, total: int) -> None:
+        pass
+
+    def embedded(self, count: int) -> None:
+        pass
+
+    def done(self, result: FileResult) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """The settings ingest uses, gathered so the pipeline needs no Settings object."""
+
+    chunk_size: int = 700
+    chunk_overlap: int = 100
+    max_bytes: int = 100 * 2**20
+    category: str | None = None
+    exclude: Sequence[str] = (".*", "~$*", "__pycache__")
+    batch_size: int | None = None
+
+
+def embed_input(chunk: Chunk) -> str:
+    """The text that is embedded for a chunk: its heading path, then its normalized text."""
+    if chunk.location.heading:
+        return " > ".join(chunk.location.heading) + "\n" + chunk.norm_text
+    return chunk.norm_text
+
+
+def vector_key(model_id: str, text: str) -> str:
+    """Vectors are stored once per (model, text): renames and copies re-embed nothing."""
+    return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()
+
+
+class Ingester:
+    """Syncs the index with a folder: adds, updates, renames and removes documents."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        options: IngestOptions,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.options = options
+        self.progress: Progress = progress or _Silent()
+
+    def run(self, root: Path) -> IngestReport:
+        """Ingest every file under ``root`` and drop documents whose files are gone."""
+        began = time.perf_counter()
+        root = root.resolve()
+        if not root.exists():
+            raise YomitokiError(f"{root}: no such file or folder")
+        folder = root if root.is_dir() else root.parent
+        self.store.bind_model(self.embedder.model_id, self.embedder.dim)
+        files, problems = scan(root, self.options.exclude)
+        results = [FileResult(name, Outcome.FAILED, error=reason) for name, reason in problems]
+        known = {doc.path: doc for doc in self.store.documents(str(folder))}
+        present = {str(f.path) for f in files}
+        # Documents whose file is gone may reappear under a new name with the same content.
+        vanished: dict[str, Document] = {}
+        if root.is_dir():
+            for doc in known.values():
+                if doc.path not in present:
+                    vanished.setdefault(doc.content_hash, doc)
+        self.progress.start(len(files))
+        for source in files:
+            self.progress.file(source.name)
+            result = self._one(source, str(folder), known.get(str(source.path)), vanished)
+            self.progress.done(result)
+            results.append(result)
+        if root.is_dir():
+            # Renamed documents now carry their new path; whatever is left has no file.
+            for doc in self.store.documents(str(folder)):
+                if doc.path not in present:
+                    self.store.remove_document(doc.id)
+                    results.append(FileResult(doc.name, Outcome.REMOVED))
+        self.store.collect_vectors()
+        return IngestReport(
+            root=str(root),
+            index=str(self.store.path),
+            results=tuple(results),
+            seconds=time.perf_counter() - began,
+        )
+
+    def _one(
+        self,
+        source: SourceFile,
+        root: str,
+        existing: Document | None,
+        vanished: dict[str, Document],
+    ) -> FileResult:
+        try:
+            parser_for(source.path)  # unknown extensions fail here, before any hashing
+            if (
+                existing is not None
+                and existing.size == source.size
+                and existing.mtime_ns == source.mtime_ns
+                and existing.category == self.options.category
+            ):
+                return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
+            digest = file_hash(source.path)
+            if existing is not None and existing.content_hash == digest:
+                self.store.touch_document(existing.id, source.mtime_ns, self.options.category)
+                return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
+            moved = vanished.pop(digest, None) if existing is None else None
+            if moved is not None:
+                self.store.move_document(
+                    moved.id, str(source.path), source.name, root, source.mtime_ns
+                )
+                return FileResult(
+                    source.name, Outcome.RENAMED, moved.chunks, previous_name=moved.name
+                )
+            chunks = self._store_new(source, root, digest, existing)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+            if isinstance(exc, ParseError):
+                reason = exc.reason
+            elif isinstance(exc, OSError):
+                reason = f"cannot read file: {exc.strerror or exc}"
+            else:
+                reason = f"internal error ({type(exc).__name__}: {exc}); please report it"
+            if existing is not None:
+                # Nothing from a file that no longer parses stays searchable.
+                self.store.remove_document(existing.id)
+                reason += " (its previous version was removed from the index)"
+            return FileResult(source.name, Outcome.FAILED, error=reason)
+        outcome = Outcome.ADDED if existing is None else Outcome.UPDATED
+        return FileResult(source.name, outcome, chunks)
+
+    def _store_new(
+        self, source: SourceFile, root: str, digest: str, existing: Document | None
+    ) -> int:
+        parsed = parse_file(source.path, self.options.max_bytes)
+        chunks = chunk_document(parsed, self.options.chunk_size, self.options.chunk_overlap)
+        model = self.embedder.model_id
+        inputs = [embed_input(c) for c in chunks]
+        keys = [vector_key(model, text) for text in inputs]
+        missing = self.store.missing_vectors(keys)
+        todo: dict[str, str] = {}
+        for key, text in zip(keys, inputs, strict=True):
+            if key in missing:
+                todo.setdefault(key, text)
+        self.progress.embedding(len(todo))
+        matrix = self.embedder.embed_passages(
+            list(todo.values()), self.options.batch_size, self.progress.embedded
+        )
+        vectors = dict(zip(todo, matrix, strict=True))
+        document = NewDocument(
+            path=str(source.path),
+            name=source.name,
+            root=root,
+            format=format_of(source.path) or "unknown",
+            content_hash=digest,
+            size=source.size,
+            mtime_ns=source.mtime_ns,
+            title=parsed.title,
+            pages=parsed.pages,
+            category=self.options.category,
+        )
+        replaces = existing.id if existing is not None else None
+        self.store.put_document(document, chunks, keys, vectors, replaces=replaces)
+        return len(chunks)

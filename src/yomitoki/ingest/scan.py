@@ -1,0 +1,67 @@
+"""Finding the files of a folder: exclusions applied, paths resolved, order stable."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file found under an ingest root."""
+
+    path: Path
+    name: str
+    size: int
+    mtime_ns: int
+
+
+def _excluded(name: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+
+def scan(root: Path, exclude: Sequence[str]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+    """Walk ``root`` (a folder or one file); return the files and ``(name, reason)`` problems.
+
+    Names are POSIX paths relative to the folder, which is what citations show. Symbolic
+    links to files are followed; links to folders are not, so a cycle cannot trap the walk.
+    """
+    if root.is_file():
+        stat = root.stat()
+        return [SourceFile(root.resolve(), root.name, stat.st_size, stat.st_mtime_ns)], []
+    files: list[SourceFile] = []
+    problems: list[tuple[str, str]] = []
+
+    def on_error(exc: OSError) -> None:
+        where = Path(exc.filename).relative_to(root).as_posix() if exc.filename else str(root)
+        problems.append((where, f"cannot read folder: {exc.strerror or exc}"))
+
+    for folder, dirs, names in os.walk(root, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not _excluded(d, exclude))
+        for name in sorted(names):
+            if _excluded(name, exclude):
+                continue
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                problems.append((rel, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            if not path.is_file():
+                continue
+            files.append(SourceFile(path.resolve(), rel, stat.st_size, stat.st_mtime_ns))
+    return files, problems
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

