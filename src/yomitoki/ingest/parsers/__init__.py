@@ -9,6 +9,7 @@ from pathlib import Path
 from yomitoki.errors import (
     CorruptFileError,
     EmptyDocumentError,
+    EncryptedFileError,
     FileTooLargeError,
     ParseError,
     UnsupportedFormatError,
@@ -90,13 +91,9 @@ def check_office_container(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:
-        raise EncryptedOrLegacyError(
+        raise EncryptedFileError(
             path,
             "password-protected, or a legacy binary Office file (save it as .docx/.xlsx/.pptx)",
         )
     if not head.startswith(b"PK"):
         raise CorruptFileError(path, f"not a valid {path.suffix} file (not a ZIP container)")
-
-
-class EncryptedOrLegacyError(ParseError):
-    """An Office file in an OLE container: encrypted, or the pre-2007 binary format."""

