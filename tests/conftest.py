@@ -10,7 +10,7 @@ import pytest
 from tests import builders
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import IngestOptions, Ingester
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
@@ -82,8 +82,12 @@ def corpus(tmp_path: Path) -> Path:
         "# 社内規程\n\n就業時間は9時から18時までです。\n\n## 休暇\n\n年次有給休暇は20日です。\n\n"
         "```\n# not a heading\n```\n",
     )
-    builders.text(root / "sub" / "memo.txt", "会議は毎週月曜日に行います。議事録は共有フォルダに保存します。", "cp932")
+    builders.text(
+        root / "sub" / "memo.txt",
+        "会議は毎週月曜日に行います。議事録は共有フォルダに保存します。",
+        "cp932",
+    )
     builders.text(root / "sub" / "staff.csv", "name,team\nSato,Sales\nSuzuki,Support\n")
-    builders.json_file(root / "sub" / "items.json", [{"Title": "Fix login", "State": "New"},
-                                                      {"Title": "Add search", "State": "Done"}])  # fmt: skip
+    items = [{"Title": "Fix login", "State": "New"}, {"Title": "Add search", "State": "Done"}]
+    builders.json_file(root / "sub" / "items.json", items)
     return root

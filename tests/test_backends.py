@@ -18,7 +18,9 @@ def test_registry_finds_the_builtin_embedders_through_entry_points() -> None:
 
 def test_hash_embedder_is_normalized_and_lexical() -> None:
     embedder = HashEmbedder()
-    vectors = embedder.embed_passages(["就業規則の改定", "就業規則の変更", "dental plan"], batch_size=2)
+    vectors = embedder.embed_passages(
+        ["就業規則の改定", "就業規則の変更", "dental plan"], batch_size=2
+    )
     assert vectors.shape == (3, 256)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from yomitoki.ingest.chunking import chunk_document, chunk_spans, split_sentences
@@ -11,11 +13,17 @@ def sentences(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("就業規則を定める。労働者は守る！本当か？", ["就業規則を定める。", "労働者は守る！", "本当か？"]),
+        (
+            "就業規則を定める。労働者は守る！本当か？",
+            ["就業規則を定める。", "労働者は守る！", "本当か？"],
+        ),
         ("「はい。」と答えた。次の文。", ["「はい。」と答えた。", "次の文。"]),
         ("保証は二年（部品のみ）。修理は無料。", ["保証は二年（部品のみ）。", "修理は無料。"]),
         ("One sentence. Two sentence! Three?", ["One sentence. ", "Two sentence! ", "Three?"]),
-        ("Dr. Smith works at U.S. Steel. He is here.", ["Dr. Smith works at U.S. Steel. ", "He is here."]),
+        (
+            "Dr. Smith works at U.S. Steel. He is here.",
+            ["Dr. Smith works at U.S. Steel. ", "He is here."],
+        ),
         ("Use e.g. dental plans. Fine.", ["Use e.g. dental plans. ", "Fine."]),
         ("Version 2.5 is out. Good.", ["Version 2.5 is out. ", "Good."]),
         ("Heading\n\nBody text here", ["Heading\n\n", "Body text here"]),
@@ -52,7 +60,7 @@ def test_chunk_spans_respect_size_and_cover_everything(text: str, size: int, ove
     assert all(e - s <= size for s, e in spans)
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     # Consecutive chunks touch or overlap, never leave a gap, and always move forward.
-    for (s1, e1), (s2, e2) in zip(spans, spans[1:], strict=False):
+    for (s1, e1), (s2, e2) in itertools.pairwise(spans):
         assert s1 < s2 <= e1 < e2
         assert e1 - s2 <= overlap
 

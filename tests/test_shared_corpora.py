@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import SHARED, CountingEmbedder
 from yomitoki.index.store import Store
 from yomitoki.ingest.normalize import has_japanese
-from yomitoki.ingest.pipeline import IngestOptions, Ingester
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.types import Outcome
 
 JAPANESE_PDF = SHARED / "japanese-docs" / "001018385.pdf"
