@@ -108,3 +108,22 @@ def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["settings", "--config", str(config)])
     assert result.exit_code == 2
     assert "chunk_size: Input should be greater than or equal to 100" in result.output
+
+
+def test_progress_bar_is_drawn_on_a_terminal(corpus: Path, index: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from yomitoki.backends.fake import HashEmbedder
+    from yomitoki.cli import RichProgress
+    from yomitoki.index.store import Store
+    from yomitoki.ingest.pipeline import Ingester, IngestOptions
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with Store.open(index) as store, RichProgress(console) as bar:
+        report = Ingester(store, HashEmbedder(), IngestOptions(), bar).run(corpus)
+    assert not report.failed
+    drawn = screen.getvalue()
+    assert "files" in drawn and "9/9" in drawn

@@ -192,3 +192,40 @@ def test_category_is_stored_and_a_new_category_updates_metadata(
     Ingester(store, embedder, IngestOptions(category="handbook")).run(corpus)
     assert {d.category for d in store.documents()} == {"handbook"}
     assert len(embedder.calls) == embedded
+
+
+class RecordingProgress:
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    def start(self, files: int) -> None:
+        self.events.append(("start", files))
+
+    def file(self, name: str) -> None:
+        self.events.append(("file", name))
+
+    def embedding(self, total: int) -> None:
+        self.events.append(("embedding", total))
+
+    def embedded(self, count: int) -> None:
+        self.events.append(("embedded", count))
+
+    def done(self, result: object) -> None:
+        self.events.append(("done", result))
+
+
+def test_progress_hears_about_every_file_and_every_embedded_chunk(
+    store: Store, embedder: CountingEmbedder, corpus: Path
+) -> None:
+    from yomitoki.ingest.pipeline import IngestOptions
+
+    progress = RecordingProgress()
+    report = Ingester(store, embedder, IngestOptions(batch_size=2), progress).run(corpus)
+    kinds = [kind for kind, _ in progress.events]
+    assert kinds[0] == "start" and progress.events[0][1] == 9
+    assert kinds.count("file") == kinds.count("done") == 9
+    to_embed = sum(n for kind, n in progress.events if kind == "embedding")  # type: ignore[misc]
+    embedded = sum(n for kind, n in progress.events if kind == "embedded")  # type: ignore[misc]
+    assert to_embed == embedded == len(embedder.calls) == store.stats().vectors
+    assert max(n for kind, n in progress.events if kind == "embedded") <= 2  # type: ignore[type-var]
+    assert [r for kind, r in progress.events if kind == "done"] == list(report.results)

@@ -40,7 +40,7 @@ class Settings(BaseSettings):
         "or `hash` (fast, deterministic, no semantics; for tests and demos).",
     )
     embed_batch_size: int = Field(
-        default=16, ge=1, le=1024, description="Chunks embedded per call to the embedder."
+        default=32, ge=1, le=1024, description="Chunks embedded per call to the embedder."
     )
     chunk_size: int = Field(
         default=700,
