@@ -80,7 +80,8 @@ def test_documents_lists_what_was_indexed(corpus: Path, index: Path) -> None:
     run("ingest", corpus, "--index", index, "--embedder", "hash")
     result = CliRunner().invoke(main, ["documents", "--index", str(index)])
     assert result.exit_code == 0
-    assert "manual.pdf  (pdf, 3 pages, 3 chunks)" in result.output
+    assert "manual.pdf  (pdf, 3 pages, 1 chunk)" in result.output
+    assert "deck.pptx  (pptx, 2 slides, 2 chunks)" in result.output
     assert "9 documents" in result.output
     listing = json.loads(
         CliRunner().invoke(main, ["documents", "--index", str(index), "--json"]).output

@@ -27,7 +27,8 @@ def test_first_run_adds_every_format(ingester: Ingester, corpus: Path, store: St
     assert "sub/memo.txt" in names and "manual.pdf" in names
     (pdf,) = [d for d in store.documents() if d.name == "manual.pdf"]
     assert pdf.pages == 3 and pdf.format == "pdf"
-    assert [c.location.page for c in store.chunks(pdf.id)] == [1, 2, 3]
+    # Three short pages read on into one chunk that knows its first and last page.
+    assert [(c.location.page, c.location.page_end) for c in store.chunks(pdf.id)] == [(1, 3)]
     stats = store.stats()
     assert stats.chunks == sum(r.chunks for r in report.results)
     assert stats.model == "hash-bigram-256"

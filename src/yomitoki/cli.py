@@ -21,8 +21,11 @@ from rich.progress import (
 )
 
 from yomitoki import __version__
-from yomitoki.backends import get_embedder
+from yomitoki.backends import embedder_for_model, get_embedder
 from yomitoki.errors import YomitokiError
+from yomitoki.evals.retrieval import evaluate, load_questions
+from yomitoki.evals.retrieval import report as eval_report
+from yomitoki.index.search import Filters, Mode, Searcher
 from yomitoki.index.store import Store
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.settings import Settings, load_settings
@@ -125,6 +128,10 @@ def print_report(report: IngestReport) -> None:
     )
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="yomitoki")
 def main() -> None:
@@ -207,9 +214,13 @@ def documents(config: Path | None, index: Path | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([asdict(d) for d in docs], ensure_ascii=False, indent=2))
         return
+    units = {"pdf": "page", "pptx": "slide", "xlsx": "sheet"}
     for doc in docs:
-        pages = f"{doc.pages} pages, " if doc.pages else ""
-        out.print(f"{doc.name}  ({doc.format}, {pages}{doc.chunks} chunks)", markup=False)
+        unit = units.get(doc.format)
+        pages = f"{_plural(doc.pages, unit)}, " if doc.pages and unit else ""
+        out.print(
+            f"{doc.name}  ({doc.format}, {pages}{_plural(doc.chunks, 'chunk')})", markup=False
+        )
     out.print(
         f"{stats.documents} documents, {stats.chunks} chunks, {stats.vectors} vectors "
         f"({stats.model}), {stats.bytes / 2**20:.1f} MiB",
@@ -224,3 +235,113 @@ def show_settings(config: Path | None, index: Path | None) -> None:
     settings = _settings(config, index=index)
     for name, value in settings.model_dump(mode="json").items():
         click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")
+
+
+def _open_searcher(settings: Settings) -> Searcher:
+    store = Store.open(settings.index, create=False)
+    model = store.model()
+    embedder = embedder_for_model(model) if model else get_embedder(settings.embedder)
+    return Searcher(store, embedder)
+
+
+MODES = click.Choice([m.value for m in Mode])
+
+
+@main.command()
+@click.argument("query")
+@common_options
+@click.option("--mode", type=MODES, default=Mode.HYBRID.value, show_default=True)
+@click.option("--top", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--category", "categories", multiple=True, help="Only these categories.")
+@click.option("--exclude-category", "excluded", multiple=True, help="Not these categories.")
+@click.option("--path-prefix", default=None, help="Only documents whose name starts so.")
+@click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+def search(
+    query: str,
+    config: Path | None,
+    index: Path | None,
+    mode: str,
+    top: int,
+    categories: tuple[str, ...],
+    excluded: tuple[str, ...],
+    path_prefix: str | None,
+    as_json: bool,
+) -> None:
+    """Search the index for QUERY; prints hits with file#page=N locations."""
+    settings = _settings(config, index=index)
+    filters = Filters(categories, excluded, path_prefix)
+    try:
+        searcher = _open_searcher(settings)
+        hits = searcher.search(query, Mode(mode), top, filters)
+    except YomitokiError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        sys.exit(1)
+    if as_json:
+        payload = [
+            {"citation": h.citation(), "document": h.document, "location": asdict(h.location),
+             "score": h.score, "legs": {k: asdict(v) for k, v in h.legs.items()},
+             "category": h.category, "text": h.text}
+            for h in hits
+        ]  # fmt: skip
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        err.print("no results" if query.strip() else "empty query: nothing to search for")
+        return
+    for rank, hit in enumerate(hits, start=1):
+        legs = " ".join(f"{k}#{v.rank}" for k, v in hit.legs.items())
+        out.print(f"[bold]{rank}. {hit.citation()}[/bold]  score {hit.score:.4f}  ({legs})")
+        heading = " > ".join(hit.location.heading)
+        if heading:
+            out.print(f"   {heading}", markup=False)
+        snippet = " ".join(hit.text.split())
+        out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure retrieval (and, later, answer) quality on a question set."""
+
+
+@eval_group.command("retrieval")
+@click.argument("questions", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@common_options
+@click.option("--mode", type=MODES, default=Mode.HYBRID.value, show_default=True)
+@click.option("--compare", is_flag=True, help="Run keyword, vector and hybrid side by side.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
+              help="Write the summary and per-question results to this file.")  # fmt: skip
+@click.option("--verbose", is_flag=True, help="Print every question's rank.")
+def eval_retrieval(
+    questions: Path,
+    config: Path | None,
+    index: Path | None,
+    mode: str,
+    compare: bool,
+    json_path: Path | None,
+    verbose: bool,
+) -> None:
+    """Page-hit@1/3/5/10 and MRR of QUESTIONS (JSONL with 'truth' citations or 'relevant')."""
+    settings = _settings(config, index=index)
+    modes = list(Mode) if compare else [Mode(mode)]
+    try:
+        items = load_questions(questions)
+        searcher = _open_searcher(settings)
+        results = [evaluate(searcher, items, m) for m in modes]
+    except YomitokiError as exc:
+        err.print(f"error: {exc}", markup=False, soft_wrap=True)
+        sys.exit(1)
+    if verbose:
+        for i, item in enumerate(items):
+            ranks = "  ".join(f"{r.mode}={r.ranks[i] or '-'}" for r in results)
+            out.print(f"{ranks}  {item.question}", markup=False)
+    header = f"{'mode':<8} " + " ".join(f"{'hit@' + str(k):>7}" for k in (1, 3, 5, 10))
+    out.print(f"{len(items)} questions, index {settings.index}", markup=False)
+    out.print(header + f" {'MRR':>7} {'ms/q':>7}", markup=False)
+    for r in results:
+        cells = " ".join(f"{r.summary.hit_at[k]:>7.3f}" for k in (1, 3, 5, 10))
+        per_q = 1000 * r.seconds / max(len(items), 1)
+        out.print(f"{r.mode:<8} {cells} {r.summary.mrr:>7.3f} {per_q:>7.1f}", markup=False)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        payload = eval_report(items, results)
+        json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -15,6 +15,14 @@ class Location:
     sheet: str | None = None
     rows: tuple[int, int] | None = None
     heading: tuple[str, ...] = ()
+    #: The last page of a chunk that runs on from ``page`` onto later pages.
+    page_end: int | None = None
+
+    def pages(self) -> range:
+        """Every page the text lies on (empty when the format has no pages)."""
+        if self.page is None:
+            return range(0)
+        return range(self.page, (self.page_end or self.page) + 1)
 
     def anchor(self) -> str:
         """The URL fragment of a citation: ``page=3``, ``slide=2``, ``sheet=Prices`` or ``""``."""
@@ -29,7 +37,9 @@ class Location:
     def describe(self) -> str:
         """A short human-readable form, e.g. ``page 3`` or ``sheet Prices rows 2-40 > Totals``."""
         parts: list[str] = []
-        if self.page is not None:
+        if self.page is not None and self.page_end and self.page_end != self.page:
+            parts.append(f"pages {self.page}-{self.page_end}")
+        elif self.page is not None:
             parts.append(f"page {self.page}")
         if self.slide is not None:
             parts.append(f"slide {self.slide}")
@@ -129,3 +139,37 @@ class IngestReport:
     def failed(self) -> bool:
         """True when at least one file could not be ingested."""
         return any(r.outcome is Outcome.FAILED for r in self.results)
+
+
+@dataclass(frozen=True, slots=True)
+class LegScore:
+    """One retrieval leg's view of a hit: its 1-based rank and raw score."""
+
+    rank: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved chunk with its source, location and every leg's rank and score."""
+
+    chunk_id: int
+    document: str
+    location: Location
+    text: str
+    score: float
+    legs: dict[str, LegScore] = field(default_factory=dict)
+    category: str | None = None
+    title: str | None = None
+
+    def citation(self) -> str:
+        """``file.pdf#page=3``, ``deck.pptx#slide=2``, or the bare name."""
+        anchor = self.location.anchor()
+        return f"{self.document}#{anchor}" if anchor else self.document
+
+    def locations(self) -> list[str]:
+        """Every citation this hit supports: one per page of a chunk that spans pages."""
+        pages = self.location.pages()
+        if len(pages) > 1:
+            return [f"{self.document}#page={p}" for p in pages]
+        return [self.citation()]

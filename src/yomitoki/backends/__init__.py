@@ -25,3 +25,12 @@ def get_embedder(name: str) -> Embedder:
     if not (isinstance(cls, type) and issubclass(cls, Embedder)):
         raise ConfigError(f"entry point '{name}' does not name an Embedder class")
     return cls()
+
+
+def embedder_for_model(model_id: str) -> Embedder:
+    """The registered embedder whose vectors are ``model_id`` (what an index is bound to)."""
+    for ep in entry_points(group=EMBEDDER_GROUP):
+        cls = ep.load()
+        if isinstance(cls, type) and issubclass(cls, Embedder) and cls.model_id == model_id:
+            return cls()
+    raise ConfigError(f"no installed embedder makes '{model_id}' vectors, which this index holds")

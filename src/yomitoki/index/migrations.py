@@ -2,11 +2,39 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable
 
 from yomitoki.errors import StoreError
+from yomitoki.index.analyzer import analyze
 
-MIGRATIONS: tuple[str, ...] = (
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def keyword_terms(heading: list[str], norm_text: str) -> str:
+    """The space-joined analyzer terms stored in the keyword index for one chunk."""
+    return " ".join(analyze(" ".join([*heading, norm_text])))
+
+
+def _keyword_index(conn: sqlite3.Connection) -> None:
+    """Add the FTS5 keyword index over analyzer terms, kept in step by a trigger, and fill it."""
+    conn.execute(
+        "CREATE VIRTUAL TABLE chunks_fts "
+        "USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    conn.execute(
+        "CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN "
+        "DELETE FROM chunks_fts WHERE rowid = old.id; END"
+    )
+    rows = conn.execute("SELECT id, heading, norm_text FROM chunks").fetchall()
+    conn.executemany(
+        "INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
+        ((cid, keyword_terms(json.loads(heading), text)) for cid, heading, text in rows),
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: documents, chunks, and vectors shared by content so renames and copies re-embed nothing.
     """
     CREATE TABLE meta (
@@ -54,6 +82,10 @@ MIGRATIONS: tuple[str, ...] = (
         vector BLOB NOT NULL
     );
     """,
+    # 2: keyword search.
+    _keyword_index,
+    # 3: chunks may run from one page onto the next.
+    "ALTER TABLE chunks ADD COLUMN page_end INTEGER",
 )
 
 LATEST = len(MIGRATIONS)
@@ -70,9 +102,13 @@ def migrate(conn: sqlite3.Connection) -> int:
     for version in range(found, LATEST):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            step = MIGRATIONS[version]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in step.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:

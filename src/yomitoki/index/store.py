@@ -14,7 +14,7 @@ import numpy as np
 
 from yomitoki.backends.base import Vectors
 from yomitoki.errors import ConfigError, StoreError
-from yomitoki.index.migrations import migrate
+from yomitoki.index.migrations import keyword_terms, migrate
 from yomitoki.types import Chunk, Document, Location
 
 _DOC_COLUMNS = (
@@ -50,6 +50,20 @@ class StoreStats:
     bytes: int
 
 
+def location_of(
+    page: int | None,
+    slide: int | None,
+    sheet: str | None,
+    row_first: int | None,
+    row_last: int | None,
+    heading: str,
+    page_end: int | None,
+) -> Location:
+    """A Location from the columns a chunk row stores it in."""
+    rows = (row_first, row_last) if row_first is not None and row_last is not None else None
+    return Location(page, slide, sheet, rows, tuple(json.loads(heading)), page_end)
+
+
 def _document(row: sqlite3.Row) -> Document:
     return Document(*row)
 
@@ -78,6 +92,11 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create index {path}: {exc.strerror or exc}") from None
         return cls(conn, path)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for the search legs' read queries."""
+        return self._conn
 
     def close(self) -> None:
         """Close the connection."""
@@ -144,13 +163,26 @@ class Store:
         """A document's chunks in order."""
         rows = self._conn.execute(
             "SELECT ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, "
-            'section, start, "end" FROM chunks WHERE document_id = ? ORDER BY ordinal',
+            'section, start, "end", page_end FROM chunks WHERE document_id = ? ORDER BY ordinal',
             (document_id,),
         )
         out = []
-        for ordinal, text, norm, page, slide, sheet, first, last, heading, section, s, e in rows:
-            rows_range = (first, last) if first is not None else None
-            location = Location(page, slide, sheet, rows_range, tuple(json.loads(heading)))
+        for (
+            ordinal,
+            text,
+            norm,
+            page,
+            slide,
+            sheet,
+            first,
+            last,
+            heading,
+            section,
+            s,
+            e,
+            pe,
+        ) in rows:
+            location = location_of(page, slide, sheet, first, last, heading, pe)
             out.append(Chunk(ordinal, text, norm, location, section, s, e))
         return out
 
@@ -214,18 +246,26 @@ class Store:
             )
             conn.executemany(
                 'INSERT INTO chunks (document_id, ordinal, section, start, "end", page, slide, '
-                "sheet, row_first, row_last, heading, text, norm_text, vector_key) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sheet, row_first, row_last, heading, text, norm_text, vector_key, page_end) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (doc_id, c.ordinal, c.section, c.start, c.end, c.location.page,
                      c.location.slide, c.location.sheet,
                      c.location.rows[0] if c.location.rows else None,
                      c.location.rows[1] if c.location.rows else None,
                      json.dumps(list(c.location.heading), ensure_ascii=False),
-                     c.text, c.norm_text, key)
+                     c.text, c.norm_text, key, c.location.page_end)
                     for c, key in zip(chunks, vector_keys, strict=True)
                 ),
             )  # fmt: skip
+            conn.executemany(
+                "INSERT INTO chunks_fts (rowid, terms) "
+                "SELECT id, ? FROM chunks WHERE document_id = ? AND ordinal = ?",
+                (
+                    (keyword_terms(list(c.location.heading), c.norm_text), doc_id, c.ordinal)
+                    for c in chunks
+                ),
+            )
         return doc_id
 
     def move_document(self, doc_id: int, path: str, name: str, root: str, mtime_ns: int) -> None:

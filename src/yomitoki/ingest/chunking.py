@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -110,29 +113,58 @@ def chunk_spans(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in chunks if text[s:e].strip()]
 
 
-def chunk_document(doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]:
-    """Chunk every section of ``doc``; a chunk never crosses a section.
+def _flows(doc: ParsedDocument) -> list[list[int]]:
+    """Runs of consecutive sections that read on from one another: the pages of one text.
 
-    Offsets are into the section's display text; ``norm_text`` is what gets indexed.
+    A sentence cut by a page break is whole again only if chunks may cross pages; other
+    sections (slides, sheets, headings) stand alone.
+    """
+    flows: list[list[int]] = []
+    for number, section in enumerate(doc.sections):
+        loc = section.location
+        if flows and loc.page is not None:
+            prev = doc.sections[flows[-1][-1]].location
+            if prev.page is not None and prev.heading == loc.heading:
+                flows[-1].append(number)
+                continue
+        flows.append([number])
+    return flows
+
+
+def chunk_document(doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]:
+    """Chunk ``doc``; a chunk never crosses a section, except from one page onto the next.
+
+    A chunk's location is that of its first section (its first page), with ``page_end``
+    set when it runs onto later pages. ``start`` is an offset into the first section's
+    display text and ``end`` one into the last section's; ``norm_text`` is what is indexed.
     """
     chunks: list[Chunk] = []
-    for section_no, section in enumerate(doc.sections):
-        for start, end in chunk_spans(section.text, size, overlap):
-            raw = section.text[start:end]
-            lead = len(raw) - len(raw.lstrip())
-            trail = len(raw.rstrip())
+    for flow in _flows(doc):
+        texts = [doc.sections[n].text for n in flow]
+        joined = "\n".join(texts)
+        starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        for start, end in chunk_spans(joined, size, overlap):
+            raw = joined[start:end]
             norm = normalize(raw)
             if not norm:
                 continue
+            lead = start + len(raw) - len(raw.lstrip())
+            trail = start + len(raw.rstrip())
+            first = bisect.bisect_right(starts, lead) - 1
+            last = bisect.bisect_right(starts, max(trail - 1, lead)) - 1
+            location = doc.sections[flow[first]].location
+            if last > first:
+                end_page = doc.sections[flow[last]].location.page
+                location = dataclasses.replace(location, page_end=end_page)
             chunks.append(
                 Chunk(
                     ordinal=len(chunks),
                     text=raw.strip(),
                     norm_text=norm,
-                    location=section.location,
-                    section=section_no,
-                    start=start + lead,
-                    end=start + trail,
+                    location=location,
+                    section=flow[first],
+                    start=lead - starts[first],
+                    end=trail - starts[last],
                 )
             )
     return chunks

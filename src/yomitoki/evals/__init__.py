@@ -1,0 +1,1 @@
+"""Evaluation: pure metrics and the runners that feed them."""

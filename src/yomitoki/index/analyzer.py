@@ -1,0 +1,66 @@
+"""The keyword analyzer: the same terms for documents and queries, Japanese and English.
+
+Japanese is split by SudachiPy (dictionary ``sudachidict-core``, split mode A) into
+normalized forms (附属 -> 付属), so spelling variants meet; particles, auxiliary verbs,
+symbols and white space are dropped. ASCII words are lower-cased and Snowball-stemmed
+(providers -> provid); Sudachi's katakana readings of English words are not used.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from yomitoki.errors import MissingDependencyError
+
+_DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
+_ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9'._-]*$")
+_MAX_CHARS = 20_000  # Sudachi refuses very long inputs; analyze in slices.
+_local = threading.local()
+
+
+def _tokenizer() -> Any:
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        try:
+            from sudachipy import Dictionary, SplitMode
+        except ImportError:
+            raise MissingDependencyError("sudachipy", "Japanese keyword search") from None
+        try:
+            tokenizer = Dictionary(dict="core").tokenizer(SplitMode.A)
+        except Exception as exc:  # noqa: BLE001 - the dictionary package is missing or broken
+            raise MissingDependencyError(
+                "sudachidict-core", f"Japanese keyword search ({exc})"
+            ) from None
+        _local.tokenizer = tokenizer
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of ``text``, in order, duplicates kept (BM25 counts them)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    terms: list[str] = []
+    tokenizer = _tokenizer()
+    stem = _stemmer().stemWord
+    for start in range(0, len(text), _MAX_CHARS):
+        for morpheme in tokenizer.tokenize(text[start : start + _MAX_CHARS]):
+            if morpheme.part_of_speech()[0] in _DROPPED_POS:
+                continue
+            surface = morpheme.surface().strip()
+            if not surface:
+                continue
+            if _ASCII_WORD.match(surface):
+                terms.append(stem(surface.strip("'._-")) or surface)
+            else:
+                terms.append(morpheme.normalized_form().lower())
+    return [t for t in terms if t and not unicodedata.category(t[0]).startswith(("P", "S", "Z"))]

@@ -1,0 +1,37 @@
+"""The keyword leg: BM25 (SQLite FTS5) over analyzer terms."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection
+
+from yomitoki.index.analyzer import analyze
+
+MAX_QUERY_TERMS = 64
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 OR-query of the analyzed terms, each quoted; None when nothing is left."""
+    terms = list(dict.fromkeys(analyze(text)))[:MAX_QUERY_TERMS]
+    if not terms:
+        return None
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def keyword_search(
+    conn: sqlite3.Connection, text: str, limit: int, allowed: Collection[int] | None = None
+) -> list[tuple[int, float]]:
+    """``(chunk id, BM25 score)`` best first; higher is better. ``allowed`` restricts ids."""
+    query = fts_query(text)
+    if query is None:
+        return []
+    # FTS5's bm25() is negative (smaller is better); flip it so that higher is better.
+    fetch = limit if allowed is None else limit * 20
+    rows = conn.execute(
+        "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "
+        "ORDER BY bm25(chunks_fts) LIMIT ?",
+        (query, fetch),
+    ).fetchall()
+    if allowed is not None:
+        rows = [r for r in rows if r[0] in allowed]
+    return [(int(cid), float(score)) for cid, score in rows[:limit]]

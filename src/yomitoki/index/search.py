@@ -1,0 +1,139 @@
+"""Hybrid search: keyword and vector legs, fused by reciprocal rank, with filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from yomitoki.backends.base import Embedder
+from yomitoki.errors import ConfigError
+from yomitoki.index.fusion import reciprocal_rank_fusion
+from yomitoki.index.keyword import keyword_search
+from yomitoki.index.store import Store, location_of
+from yomitoki.index.vectors import VectorIndex
+from yomitoki.types import Hit, LegScore
+
+MAX_QUERY_CHARS = 1000
+
+
+class Mode(StrEnum):
+    """Which legs a search uses."""
+
+    KEYWORD = "keyword"
+    VECTOR = "vector"
+    HYBRID = "hybrid"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions on which documents a search may return."""
+
+    categories: tuple[str, ...] = ()
+    exclude_categories: tuple[str, ...] = ()
+    path_prefix: str | None = None
+
+    def active(self) -> bool:
+        """True when any restriction is set."""
+        return bool(self.categories or self.exclude_categories or self.path_prefix)
+
+
+class Searcher:
+    """Searches one open store. Vectors are loaded on first vector search."""
+
+    def __init__(self, store: Store, embedder: Embedder, candidates: int = 50) -> None:
+        bound = store.model()
+        if bound is not None and bound != embedder.model_id:
+            raise ConfigError(
+                f"index {store.path} holds vectors of '{bound}', "
+                f"but the embedder is '{embedder.model_id}'"
+            )
+        self.store = store
+        self.embedder = embedder
+        self.candidates = candidates
+        self._vectors: VectorIndex | None = None
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The in-memory vector matrix, loaded once."""
+        if self._vectors is None:
+            self._vectors = VectorIndex.load(self.store.connection, self.embedder.dim)
+        return self._vectors
+
+    def _allowed(self, filters: Filters) -> set[int] | None:
+        if not filters.active():
+            return None
+        sql = "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE 1"
+        args: list[str] = []
+        if filters.categories:
+            sql += f" AND d.category IN ({','.join('?' * len(filters.categories))})"
+            args += filters.categories
+        if filters.exclude_categories:
+            marks = ",".join("?" * len(filters.exclude_categories))
+            sql += f" AND (d.category IS NULL OR d.category NOT IN ({marks}))"
+            args += filters.exclude_categories
+        if filters.path_prefix:
+            sql += " AND substr(d.name, 1, ?) = ?"
+            args += [str(len(filters.path_prefix)), filters.path_prefix]
+        return {row[0] for row in self.store.connection.execute(sql, args)}
+
+    def search(
+        self,
+        query: str,
+        mode: Mode = Mode.HYBRID,
+        top: int = 5,
+        filters: Filters | None = None,
+    ) -> list[Hit]:
+        """The ``top`` best chunks for ``query``; an empty or symbol-only query finds nothing."""
+        query = " ".join(query.split())[:MAX_QUERY_CHARS]
+        if not query or top <= 0:
+            return []
+        allowed = self._allowed(filters or Filters())
+        if allowed is not None and not allowed:
+            return []
+        legs: dict[str, list[tuple[int, float]]] = {}
+        depth = max(self.candidates, top)
+        if mode in (Mode.KEYWORD, Mode.HYBRID):
+            legs["keyword"] = keyword_search(self.store.connection, query, depth, allowed)
+        if mode in (Mode.VECTOR, Mode.HYBRID):
+            mask = None if allowed is None else np.isin(self.vectors.ids, list(allowed))
+            vector = self.embedder.embed_query(query)
+            legs["vector"] = self.vectors.search(vector, depth, mask)
+        if mode is Mode.HYBRID:
+            fused = reciprocal_rank_fusion(
+                {leg: [i for i, _ in pairs] for leg, pairs in legs.items()}
+            )
+        else:
+            (fused,) = legs.values()
+        ranks = {
+            leg: {item: LegScore(rank, score) for rank, (item, score) in enumerate(pairs, 1)}
+            for leg, pairs in legs.items()
+        }
+        return self._hits(fused[:top], ranks)
+
+    def _hits(
+        self, scored: Sequence[tuple[int, float]], ranks: dict[str, dict[int, LegScore]]
+    ) -> list[Hit]:
+        if not scored:
+            return []
+        ids = [item for item, _ in scored]
+        rows = self.store.connection.execute(
+            "SELECT c.id, d.name, c.page, c.slide, c.sheet, c.row_first, c.row_last, c.heading, "
+            "c.page_end, c.text, d.category, d.title "
+            "FROM chunks c JOIN documents d ON d.id = c.document_id "
+            f"WHERE c.id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        by_id = {row[0]: row for row in rows}
+        hits = []
+        for item, score in scored:
+            row = by_id.get(item)
+            if row is None:  # removed since the vectors were loaded
+                continue
+            _, name, page, slide, sheet, first, last, heading, page_end, text, category, title = row
+            location = location_of(page, slide, sheet, first, last, heading, page_end)
+            legs = {leg: table[item] for leg, table in ranks.items() if item in table}
+            hits.append(Hit(item, name, location, text, score, legs, category, title))
+        return hits

@@ -1,0 +1,30 @@
+import pytest
+
+from yomitoki.index.analyzer import analyze
+from yomitoki.index.keyword import fts_query
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("就業規則を定める", ["就業", "規則", "定める"]),  # particles dropped
+        ("附属書", ["付属", "書"]),  # normalized form: a spelling variant meets its standard form
+        ("In-network providers", ["in", "network", "provid"]),  # lower-cased and stemmed
+        ("ＡＢＣ　１２３", ["abc", "123"]),  # NFKC before analysis
+        ("第２０条", ["第", "20", "条"]),
+        ("。、！？!!! 😀", []),  # punctuation and emoji only
+        ("", []),
+    ],
+)
+def test_analyze(text: str, expected: list[str]) -> None:
+    assert analyze(text) == expected
+
+
+def test_query_and_document_meet_on_the_same_terms() -> None:
+    assert set(analyze("providers")) <= set(analyze("A list of in-network provider offices."))
+    assert set(analyze("有給休暇")) <= set(analyze("年次有給休暇は二十日とする。"))
+
+
+def test_fts_query_quotes_terms_and_drops_duplicates() -> None:
+    assert fts_query('plan "plans" OR NOT') == '"plan" OR "or" OR "not"'
+    assert fts_query("😀!!") is None

