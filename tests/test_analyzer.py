@@ -25,6 +25,16 @@ def test_query_and_document_meet_on_the_same_terms() -> None:
     assert set(analyze("有給休暇")) <= set(analyze("年次有給休暇は二十日とする。"))
 
 
-def test_fts_query_quotes_terms_and_drops_duplicates() -> None:
-    assert fts_query('plan "plans" OR NOT') == '"plan" OR "or" OR "not"'
-    assert fts_query("😀!!") is None
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('plan "plans" OR NOT', '"plan"'),  # deduplicated, stop words dropped
+        ("What is the deductible?", '"deduct"'),
+        ("what is it", '"what" OR "is" OR "it"'),  # only stop words: keep them
+        ('say "quote"', '"say" OR "quot"'),
+        ("有給休暇とは", '"有給" OR "休暇"'),
+        ("😀!!", None),
+    ],
+)
+def test_fts_query(query: str, expected: str | None) -> None:
+    assert fts_query(query) == expected

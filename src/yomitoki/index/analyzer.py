@@ -17,7 +17,8 @@ from typing import Any
 from yomitoki.errors import MissingDependencyError
 
 _DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
-_ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9'._-]*$")
+# ASCII words (with inner apostrophes or decimal points) and runs of everything else.
+_RUNS = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*|[^\x00-\x7f]+")
 _MAX_CHARS = 20_000  # Sudachi refuses very long inputs; analyze in slices.
 _local = threading.local()
 
@@ -47,20 +48,24 @@ def _stemmer() -> Any:
 
 
 def analyze(text: str) -> list[str]:
-    """Index terms of ``text``, in order, duplicates kept (BM25 counts them)."""
+    """Index terms of ``text``, in order, duplicates kept (BM25 counts them).
+
+    ASCII words never reach Sudachi, whose dictionary would turn some English phrases into
+    katakana readings; every other run of characters is split by Sudachi.
+    """
     text = unicodedata.normalize("NFKC", text).lower()
     terms: list[str] = []
-    tokenizer = _tokenizer()
     stem = _stemmer().stemWord
-    for start in range(0, len(text), _MAX_CHARS):
-        for morpheme in tokenizer.tokenize(text[start : start + _MAX_CHARS]):
-            if morpheme.part_of_speech()[0] in _DROPPED_POS:
-                continue
-            surface = morpheme.surface().strip()
-            if not surface:
-                continue
-            if _ASCII_WORD.match(surface):
-                terms.append(stem(surface.strip("'._-")) or surface)
-            else:
-                terms.append(morpheme.normalized_form().lower())
-    return [t for t in terms if t and not unicodedata.category(t[0]).startswith(("P", "S", "Z"))]
+    for run in _RUNS.finditer(text):
+        word = run.group()
+        if word.isascii():
+            terms.append(stem(word) or word)
+            continue
+        for start in range(0, len(word), _MAX_CHARS):
+            for morpheme in _tokenizer().tokenize(word[start : start + _MAX_CHARS]):
+                if morpheme.part_of_speech()[0] in _DROPPED_POS:
+                    continue
+                form = morpheme.normalized_form().strip()
+                if form and not unicodedata.category(form[0]).startswith(("P", "S", "Z")):
+                    terms.append(form)
+    return terms

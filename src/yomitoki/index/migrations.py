@@ -27,6 +27,12 @@ def _keyword_index(conn: sqlite3.Connection) -> None:
         "CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN "
         "DELETE FROM chunks_fts WHERE rowid = old.id; END"
     )
+    _fill_keyword_index(conn)
+
+
+def _fill_keyword_index(conn: sqlite3.Connection) -> None:
+    """(Re)compute every chunk's keyword terms: needed whenever the analyzer changes."""
+    conn.execute("DELETE FROM chunks_fts")
     rows = conn.execute("SELECT id, heading, norm_text FROM chunks").fetchall()
     conn.executemany(
         "INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)",
@@ -86,6 +92,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _keyword_index,
     # 3: chunks may run from one page onto the next.
     "ALTER TABLE chunks ADD COLUMN page_end INTEGER",
+    # 4: ASCII words are analyzed without Sudachi.
+    _fill_keyword_index,
 )
 
 LATEST = len(MIGRATIONS)
