@@ -22,7 +22,7 @@ _STOP_WORDS = frozenset(
 
 
 def query_terms(text: str) -> list[str]:
-    """Distinct analyzed terms of a query, English stop words dropped unless nothing else is left."""
+    """Distinct analyzed terms of a query; English stop words dropped unless nothing else is."""
     terms = list(dict.fromkeys(analyze(text)))
     content = [t for t in terms if t not in _STOP_WORDS]
     return (content or terms)[:MAX_QUERY_TERMS]
