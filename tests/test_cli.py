@@ -128,3 +128,61 @@ def test_progress_bar_is_drawn_on_a_terminal(corpus: Path, index: Path) -> None:
     assert not report.failed
     drawn = screen.getvalue()
     assert "files" in drawn and "9/9" in drawn
+
+
+@pytest.fixture
+def indexed(corpus: Path, index: Path) -> Path:
+    assert run("ingest", corpus, "--index", index, "--embedder", "hash").returncode == 0
+    return index
+
+
+def test_search_prints_hits_with_locations(indexed: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "budget", "--index", str(indexed), "--top", "2"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1. deck.pptx#slide=2")
+    hits = json.loads(
+        CliRunner().invoke(main, ["search", "保証期間", "--index", str(indexed), "--json"]).output
+    )
+    assert hits[0]["citation"] == "manual.pdf#page=1"
+    assert hits[0]["location"]["page_end"] == 3
+    assert set(hits[0]["legs"]) <= {"keyword", "vector"}
+
+
+@pytest.mark.parametrize("query", ["", "😀", "x" * 10_000])
+def test_search_odd_queries_exit_cleanly(indexed: Path, query: str) -> None:
+    result = CliRunner().invoke(main, ["search", query, "--index", str(indexed)])
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+
+
+def test_eval_retrieval_compares_modes_and_writes_json(indexed: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"question": "What is the nightly hotel limit?", "truth": "150 dollars [policy.docx]"}\n'
+        '{"question": "Melon price", "relevant": ["prices.xlsx#sheet=Prices"]}\n'
+        '{"question": "保証期間は何年ですか", "truth": "二年 [manual.pdf#page=3]"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "results" / "eval.json"
+    result = CliRunner().invoke(
+        main, ["eval", "retrieval", str(questions), "--index", str(indexed), "--compare",
+               "--json", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("3 questions")
+    assert [line.split()[0] for line in lines[2:]] == ["keyword", "vector", "hybrid"]
+    summary = json.loads(out.read_text())
+    assert summary["questions"] == 3
+    assert summary["modes"]["keyword"]["hit@10"] == 1.0
+    assert summary["per_question"][2]["keyword"]["rank"] == 1
+
+
+def test_eval_rejects_a_question_without_citations(indexed: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Why?", "truth": "No citation here."}\n')
+    result = CliRunner().invoke(
+        main, ["eval", "retrieval", str(questions), "--index", str(indexed)]
+    )
+    assert result.exit_code == 1
+    assert "q.jsonl:1: the question cites no source" in result.output

@@ -114,3 +114,21 @@ def test_chunks_run_across_pages_and_cite_every_page(store: Store, tmp_path: Pat
     assert hit.citation() == "flow.pdf#page=1"
     assert hit.locations() == ["flow.pdf#page=1", "flow.pdf#page=2"]
     assert hit.location.describe() == "pages 1-2"
+
+
+@pytest.mark.parametrize("method", ["weighted", "rrf"])
+def test_fusion_weight_one_follows_a_single_leg(store: Store, corpus: Path, method: str) -> None:
+    from yomitoki.index.search import Fusion
+
+    Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+    query = "hotel limit for Tokyo trips"
+    vector_only = Searcher(store, HashEmbedder()).search(query, Mode.VECTOR, 5)
+    fused = Searcher(store, HashEmbedder(), fusion=Fusion(method, vector_weight=1.0)).search(
+        query, Mode.HYBRID, 5
+    )  # type: ignore[arg-type]
+    assert [h.chunk_id for h in fused] == [h.chunk_id for h in vector_only]
+    keyword_only = Searcher(store, HashEmbedder()).search(query, Mode.KEYWORD, 5)
+    fused = Searcher(store, HashEmbedder(), fusion=Fusion(method, vector_weight=0.0)).search(
+        query, Mode.HYBRID, 5
+    )  # type: ignore[arg-type]
+    assert [h.chunk_id for h in fused][: len(keyword_only)] == [h.chunk_id for h in keyword_only]

@@ -25,15 +25,15 @@ from yomitoki.backends import embedder_for_model, get_embedder
 from yomitoki.errors import YomitokiError
 from yomitoki.evals.retrieval import evaluate, load_questions
 from yomitoki.evals.retrieval import report as eval_report
-from yomitoki.index.search import Filters, Mode, Searcher
+from yomitoki.index.search import Filters, Fusion, Mode, Searcher
 from yomitoki.index.store import Store
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.settings import Settings, load_settings
 from yomitoki.types import FileResult, IngestReport, Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 
 def common_options(func: F) -> F:
@@ -241,7 +241,8 @@ def _open_searcher(settings: Settings) -> Searcher:
     store = Store.open(settings.index, create=False)
     model = store.model()
     embedder = embedder_for_model(model) if model else get_embedder(settings.embedder)
-    return Searcher(store, embedder)
+    fusion = Fusion(settings.fusion, settings.vector_weight, settings.rrf_k)
+    return Searcher(store, embedder, settings.candidates, fusion)
 
 
 MODES = click.Choice([m.value for m in Mode])
@@ -250,8 +251,8 @@ MODES = click.Choice([m.value for m in Mode])
 @main.command()
 @click.argument("query")
 @common_options
-@click.option("--mode", type=MODES, default=Mode.HYBRID.value, show_default=True)
-@click.option("--top", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--mode", type=MODES, default=None, help="Default: setting 'search_mode'.")
+@click.option("--top", type=click.IntRange(1, 100), default=None, help="Default: setting 'top'.")
 @click.option("--category", "categories", multiple=True, help="Only these categories.")
 @click.option("--exclude-category", "excluded", multiple=True, help="Not these categories.")
 @click.option("--path-prefix", default=None, help="Only documents whose name starts so.")
@@ -260,19 +261,19 @@ def search(
     query: str,
     config: Path | None,
     index: Path | None,
-    mode: str,
-    top: int,
+    mode: str | None,
+    top: int | None,
     categories: tuple[str, ...],
     excluded: tuple[str, ...],
     path_prefix: str | None,
     as_json: bool,
 ) -> None:
     """Search the index for QUERY; prints hits with file#page=N locations."""
-    settings = _settings(config, index=index)
+    settings = _settings(config, index=index, search_mode=mode, top=top)
     filters = Filters(categories, excluded, path_prefix)
     try:
         searcher = _open_searcher(settings)
-        hits = searcher.search(query, Mode(mode), top, filters)
+        hits = searcher.search(query, Mode(settings.search_mode), settings.top, filters)
     except YomitokiError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
         sys.exit(1)
@@ -306,7 +307,7 @@ def eval_group() -> None:
 @eval_group.command("retrieval")
 @click.argument("questions", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @common_options
-@click.option("--mode", type=MODES, default=Mode.HYBRID.value, show_default=True)
+@click.option("--mode", type=MODES, default=None, help="Default: setting 'search_mode'.")
 @click.option("--compare", is_flag=True, help="Run keyword, vector and hybrid side by side.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
               help="Write the summary and per-question results to this file.")  # fmt: skip
@@ -315,14 +316,14 @@ def eval_retrieval(
     questions: Path,
     config: Path | None,
     index: Path | None,
-    mode: str,
+    mode: str | None,
     compare: bool,
     json_path: Path | None,
     verbose: bool,
 ) -> None:
     """Page-hit@1/3/5/10 and MRR of QUESTIONS (JSONL with 'truth' citations or 'relevant')."""
-    settings = _settings(config, index=index)
-    modes = list(Mode) if compare else [Mode(mode)]
+    settings = _settings(config, index=index, search_mode=mode)
+    modes = list(Mode) if compare else [Mode(settings.search_mode)]
     try:
         items = load_questions(questions)
         searcher = _open_searcher(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import (
@@ -66,6 +66,21 @@ class Settings(BaseSettings):
     progress: bool = Field(
         default=True, description="Show a progress bar on interactive terminals."
     )
+    search_mode: Literal["keyword", "vector", "hybrid"] = Field(
+        default="hybrid", description="Retrieval legs a search uses."
+    )
+    top: int = Field(default=5, ge=1, le=100, description="Hits a search returns.")
+    candidates: int = Field(default=50, ge=1, le=1000, description="Hits each leg hands to fusion.")
+    fusion: Literal["weighted", "rrf"] = Field(
+        default="weighted",
+        description="How hybrid search fuses its legs: min-max normalized scores, weighted "
+        "(`weighted`), or reciprocal rank fusion (`rrf`).",
+    )
+    vector_weight: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Weight of the vector leg in fusion; the keyword leg gets the rest.",
+    )  # fmt: skip
+    rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
 
     @model_validator(mode="after")
     def _overlap_below_half_size(self) -> Settings:

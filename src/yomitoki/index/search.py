@@ -1,16 +1,17 @@
-"""Hybrid search: keyword and vector legs, fused by reciprocal rank, with filters."""
+"""Hybrid search: keyword and vector legs, fused (weighted scores or RRF), with filters."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 import numpy as np
 
 from yomitoki.backends.base import Embedder
 from yomitoki.errors import ConfigError
-from yomitoki.index.fusion import reciprocal_rank_fusion
+from yomitoki.index.fusion import RRF_K, reciprocal_rank_fusion, weighted_score_fusion
 from yomitoki.index.keyword import keyword_search
 from yomitoki.index.store import Store, location_of
 from yomitoki.index.vectors import VectorIndex
@@ -40,10 +41,33 @@ class Filters:
         return bool(self.categories or self.exclude_categories or self.path_prefix)
 
 
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """How the legs of a hybrid search are combined."""
+
+    method: Literal["weighted", "rrf"] = "weighted"
+    vector_weight: float = 0.5
+    rrf_k: int = RRF_K
+
+    def fuse(self, legs: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float]]:
+        """One ranked list of ``(chunk id, fused score)`` from each leg's ranked pairs."""
+        weights = {"vector": self.vector_weight, "keyword": 1.0 - self.vector_weight}
+        if self.method == "rrf":
+            ranked = {leg: [i for i, _ in pairs] for leg, pairs in legs.items()}
+            return reciprocal_rank_fusion(ranked, self.rrf_k, weights)
+        return weighted_score_fusion(legs, weights)
+
+
 class Searcher:
     """Searches one open store. Vectors are loaded on first vector search."""
 
-    def __init__(self, store: Store, embedder: Embedder, candidates: int = 50) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        candidates: int = 50,
+        fusion: Fusion | None = None,
+    ) -> None:
         bound = store.model()
         if bound is not None and bound != embedder.model_id:
             raise ConfigError(
@@ -53,6 +77,7 @@ class Searcher:
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
+        self.fusion = fusion or Fusion()
         self._vectors: VectorIndex | None = None
 
     @property
@@ -102,9 +127,7 @@ class Searcher:
             vector = self.embedder.embed_query(query)
             legs["vector"] = self.vectors.search(vector, depth, mask)
         if mode is Mode.HYBRID:
-            fused = reciprocal_rank_fusion(
-                {leg: [i for i, _ in pairs] for leg, pairs in legs.items()}
-            )
+            fused = self.fusion.fuse(legs)
         else:
             (fused,) = legs.values()
         ranks = {
