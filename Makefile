@@ -38,6 +38,8 @@ test: lint typecheck unit
 
 bench: install
 	$(BIN)/python bench/ingest_northwind.py
+	$(BIN)/python bench/eval_retrieval.py
+	$(BIN)/python bench/search_latency.py
 
 clean:
 	rm -rf $(VENV) .yomitoki .pytest_cache .mypy_cache .ruff_cache .coverage

