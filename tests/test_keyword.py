@@ -6,7 +6,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from yomitoki.index.keyword import B, K1, bm25_matrix
+from yomitoki.index.keyword import K1, B, bm25_matrix
 
 
 def reference_bm25(docs: list[list[int]], query: list[int]) -> list[float]:

@@ -132,3 +132,25 @@ def test_fusion_weight_one_follows_a_single_leg(store: Store, corpus: Path, meth
         query, Mode.HYBRID, 5
     )  # type: ignore[arg-type]
     assert [h.chunk_id for h in fused][: len(keyword_only)] == [h.chunk_id for h in keyword_only]
+
+
+def test_large_indexes_take_candidates_from_a_saved_graph(store: Store, corpus: Path) -> None:
+    ingester = Ingester(store, CountingEmbedder(), IngestOptions(chunk_size=100, chunk_overlap=0))
+    ingester.run(corpus)
+    exact = Searcher(store, HashEmbedder())
+    graph = Searcher(store, HashEmbedder(), ann_threshold=1)
+    saved = store.path.with_name(store.path.name + ".hnsw")
+    for query in ["warranty parts", "会議 月曜日", "hotel limit Tokyo", "melon"]:
+        want = [(h.chunk_id, round(h.score, 5)) for h in exact.search(query, Mode.VECTOR, 5)]
+        got = [(h.chunk_id, round(h.score, 5)) for h in graph.search(query, Mode.VECTOR, 5)]
+        assert got == want  # a graph over a few dozen vectors finds them all
+    assert saved.exists()
+    stamp = saved.with_name(saved.name + ".json").read_text()
+    # Reopening an unchanged index reuses the graph; a change rebuilds it.
+    assert Searcher(store, HashEmbedder(), ann_threshold=1).vectors.graph is not None
+    assert saved.with_name(saved.name + ".json").read_text() == stamp
+    (corpus / "deck.pptx").unlink()
+    ingester.run(corpus)
+    after = Searcher(store, HashEmbedder(), ann_threshold=1)
+    assert all(h.document != "deck.pptx" for h in after.search("budget", Mode.VECTOR, 10))
+    assert saved.with_name(saved.name + ".json").read_text() != stamp

@@ -242,7 +242,7 @@ def _open_searcher(settings: Settings) -> Searcher:
     model = store.model()
     embedder = embedder_for_model(model) if model else get_embedder(settings.embedder)
     fusion = Fusion(settings.fusion, settings.vector_weight, settings.rrf_k)
-    return Searcher(store, embedder, settings.candidates, fusion)
+    return Searcher(store, embedder, settings.candidates, fusion, settings.ann_threshold)
 
 
 MODES = click.Choice([m.value for m in Mode])

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         description="Weight of the vector leg in fusion; the keyword leg gets the rest.",
     )  # fmt: skip
     rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
+    ann_threshold: int = Field(
+        default=300_000, ge=1,
+        description="From this many chunks on, the vector leg takes candidates from an HNSW "
+        "graph (saved beside the index) instead of scanning every vector.",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _overlap_below_half_size(self) -> Settings:

@@ -67,6 +67,7 @@ class Searcher:
         embedder: Embedder,
         candidates: int = 50,
         fusion: Fusion | None = None,
+        ann_threshold: int = 300_000,
     ) -> None:
         bound = store.model()
         if bound is not None and bound != embedder.model_id:
@@ -78,6 +79,7 @@ class Searcher:
         self.embedder = embedder
         self.candidates = candidates
         self.fusion = fusion or Fusion()
+        self.ann_threshold = ann_threshold
         self._vectors: VectorIndex | None = None
         self._keywords: KeywordIndex | None = None
 
@@ -85,7 +87,12 @@ class Searcher:
     def vectors(self) -> VectorIndex:
         """The in-memory vector matrix, loaded once."""
         if self._vectors is None:
-            self._vectors = VectorIndex.load(self.store.connection, self.embedder.dim)
+            vectors = VectorIndex.load(self.store.connection, self.embedder.dim)
+            if len(vectors) >= self.ann_threshold:
+                vectors = vectors.with_graph(
+                    self.store.path.with_name(self.store.path.name + ".hnsw")
+                )
+            self._vectors = vectors
         return self._vectors
 
     @property
