@@ -28,7 +28,13 @@ def test_first_run_adds_every_format(ingester: Ingester, corpus: Path, store: St
     (pdf,) = [d for d in store.documents() if d.name == "manual.pdf"]
     assert pdf.pages == 3 and pdf.format == "pdf"
     # Three short pages read on into one chunk that knows its first and last page.
-    assert [(c.location.page, c.location.page_end) for c in store.chunks(pdf.id)] == [(1, 3)]
+    (chunk,) = store.chunks(pdf.id)
+    assert (chunk.location.page, chunk.location.page_end) == (1, 3)
+    # ...and where pages 2 and 3 begin in its text, so each sentence can cite its own page.
+    assert [(chunk.text[offset : offset + 11], page) for offset, page in chunk.page_breaks] == [
+        ("Chapter two", 2),
+        ("第三章 保証期間は二年", 3),
+    ]
     stats = store.stats()
     assert stats.chunks == sum(r.chunks for r in report.results)
     assert stats.model == "hash-bigram-256"

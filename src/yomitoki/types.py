@@ -80,6 +80,8 @@ class Chunk:
     section: int
     start: int
     end: int
+    #: ``(offset into text, page)`` where each later page of a page-crossing chunk begins.
+    page_breaks: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +163,8 @@ class Hit:
     legs: dict[str, LegScore] = field(default_factory=dict)
     category: str | None = None
     title: str | None = None
+    #: ``(offset into text, page)`` where each later page of a page-crossing chunk begins.
+    page_breaks: tuple[tuple[int, int], ...] = ()
 
     def citation(self) -> str:
         """``file.pdf#page=3``, ``deck.pptx#slide=2``, or the bare name."""
@@ -173,3 +177,11 @@ class Hit:
         if len(pages) > 1:
             return [f"{self.document}#page={p}" for p in pages]
         return [self.citation()]
+
+    def citation_at(self, offset: int) -> str:
+        """The citation of the text at ``offset``: the page it lies on in a page-crossing chunk."""
+        page = self.location.page
+        for start, later in self.page_breaks:
+            if offset >= start:
+                page = later
+        return f"{self.document}#page={page}" if page is not None else self.citation()

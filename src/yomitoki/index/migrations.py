@@ -110,6 +110,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _fill_keyword_index,
     # 5: BM25 from an in-memory sparse matrix over stored term ids, replacing FTS5.
     _term_ids,
+    # 6: where the later pages of a page-crossing chunk begin, so a sentence cites its own page.
+    "ALTER TABLE chunks ADD COLUMN page_breaks TEXT NOT NULL DEFAULT '[]'",
 )
 
 LATEST = len(MIGRATIONS)

@@ -13,7 +13,7 @@ from yomitoki.backends.base import Embedder
 from yomitoki.errors import ConfigError
 from yomitoki.index.fusion import RRF_K, reciprocal_rank_fusion, weighted_score_fusion
 from yomitoki.index.keyword import KeywordIndex
-from yomitoki.index.store import Store, location_of
+from yomitoki.index.store import Store, location_of, page_breaks_of
 from yomitoki.index.vectors import VectorIndex
 from yomitoki.types import Hit, LegScore
 
@@ -161,7 +161,7 @@ class Searcher:
         ids = [item for item, _ in scored]
         rows = self.store.connection.execute(
             "SELECT c.id, d.name, c.page, c.slide, c.sheet, c.row_first, c.row_last, c.heading, "
-            "c.page_end, c.text, d.category, d.title "
+            "c.page_end, c.text, d.category, d.title, c.page_breaks "
             "FROM chunks c JOIN documents d ON d.id = c.document_id "
             f"WHERE c.id IN ({','.join('?' * len(ids))})",
             ids,
@@ -172,8 +172,13 @@ class Searcher:
             row = by_id.get(item)
             if row is None:  # removed since the vectors were loaded
                 continue
-            _, name, page, slide, sheet, first, last, heading, page_end, text, category, title = row
+            _, name, page, slide, sheet, first, last, heading, page_end = row[:9]
+            text, category, title, breaks = row[9:]
             location = location_of(page, slide, sheet, first, last, heading, page_end)
             legs = {leg: table[item] for leg, table in ranks.items() if item in table}
-            hits.append(Hit(item, name, location, text, score, legs, category, title))
+            hits.append(
+                Hit(
+                    item, name, location, text, score, legs, category, title, page_breaks_of(breaks)
+                )
+            )
         return hits

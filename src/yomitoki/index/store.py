@@ -65,6 +65,11 @@ def location_of(
     return Location(page, slide, sheet, rows, tuple(json.loads(heading)), page_end)
 
 
+def page_breaks_of(stored: str) -> tuple[tuple[int, int], ...]:
+    """The ``page_breaks`` column back as ``(offset, page)`` pairs."""
+    return tuple((int(offset), int(page)) for offset, page in json.loads(stored))
+
+
 def _document(row: sqlite3.Row) -> Document:
     return Document(*row)
 
@@ -164,7 +169,8 @@ class Store:
         """A document's chunks in order."""
         rows = self._conn.execute(
             "SELECT ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, "
-            'section, start, "end", page_end FROM chunks WHERE document_id = ? ORDER BY ordinal',
+            'section, start, "end", page_end, page_breaks FROM chunks '
+            "WHERE document_id = ? ORDER BY ordinal",
             (document_id,),
         )
         out = []
@@ -182,9 +188,10 @@ class Store:
             s,
             e,
             pe,
+            breaks,
         ) in rows:
             location = location_of(page, slide, sheet, first, last, heading, pe)
-            out.append(Chunk(ordinal, text, norm, location, section, s, e))
+            out.append(Chunk(ordinal, text, norm, location, section, s, e, page_breaks_of(breaks)))
         return out
 
     def missing_vectors(self, keys: Iterable[str]) -> set[str]:
@@ -247,15 +254,16 @@ class Store:
             )
             conn.executemany(
                 'INSERT INTO chunks (document_id, ordinal, section, start, "end", page, slide, '
-                "sheet, row_first, row_last, heading, text, norm_text, vector_key, page_end) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "sheet, row_first, row_last, heading, text, norm_text, vector_key, page_end, "
+                "page_breaks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (doc_id, c.ordinal, c.section, c.start, c.end, c.location.page,
                      c.location.slide, c.location.sheet,
                      c.location.rows[0] if c.location.rows else None,
                      c.location.rows[1] if c.location.rows else None,
                      json.dumps(list(c.location.heading), ensure_ascii=False),
-                     c.text, c.norm_text, key, c.location.page_end)
+                     c.text, c.norm_text, key, c.location.page_end,
+                     json.dumps(c.page_breaks))
                     for c, key in zip(chunks, vector_keys, strict=True)
                 ),
             )  # fmt: skip

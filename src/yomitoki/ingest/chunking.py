@@ -153,6 +153,11 @@ def chunk_document(doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]:
             first = bisect.bisect_right(starts, lead) - 1
             last = bisect.bisect_right(starts, max(trail - 1, lead)) - 1
             location = doc.sections[flow[first]].location
+            breaks = tuple(
+                (starts[k] - lead, page)
+                for k in range(first + 1, last + 1)
+                if (page := doc.sections[flow[k]].location.page) is not None
+            )
             if last > first:
                 end_page = doc.sections[flow[last]].location.page
                 location = dataclasses.replace(location, page_end=end_page)
@@ -165,6 +170,7 @@ def chunk_document(doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]:
                     section=flow[first],
                     start=lead - starts[first],
                     end=trail - starts[last],
+                    page_breaks=breaks,
                 )
             )
     return chunks
