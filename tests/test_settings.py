@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from yomitoki.errors import ConfigError
-from yomitoki.settings import Settings, load_settings
+from yomitoki.settings import LLMConfig, Settings, load_settings
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
 
@@ -88,7 +88,35 @@ def test_every_setting_is_documented(name: str) -> None:
     assert Settings.model_fields[name].description, f"setting '{name}' has no description"
 
 
+def _documented(section: str) -> set[str]:
+    return {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+
+
 def test_documented_settings_exist() -> None:
-    docs = DOCS.read_text(encoding="utf-8")
-    documented = {line.split("`")[1] for line in docs.splitlines() if line.startswith("| `")}
-    assert documented == set(Settings.model_fields)
+    settings, _, _ = DOCS.read_text(encoding="utf-8").partition("## LLM rows")
+    assert _documented(settings) == set(Settings.model_fields)
+
+
+def test_llm_row_fields_are_documented() -> None:
+    _, _, rows = DOCS.read_text(encoding="utf-8").partition("## LLM rows")
+    assert _documented(rows) == set(LLMConfig.model_fields)
+    assert all(f.description for f in LLMConfig.model_fields.values())
+
+
+def test_llm_rows_from_toml_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "yomitoki.toml"
+    config.write_text(
+        'llm = "local"\n[llms.local]\nmodel = "llama3.1"\nbase_url = "http://localhost:11434/v1"\n'
+    )
+    settings = load_settings(config)
+    assert settings.llms["local"].base_url == "http://localhost:11434/v1"
+    monkeypatch.setenv("YOMITOKI_LLMS", '{"azure": {"model": "dep", "api": "azure"}}')
+    monkeypatch.setenv("YOMITOKI_LLM", "azure")
+    assert load_settings().llms["azure"].api == "azure"
+
+
+def test_llm_must_name_a_row() -> None:
+    with pytest.raises(ConfigError, match="llm 'nope' is not a row of llms"):
+        load_settings(llm="nope")

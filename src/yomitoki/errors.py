@@ -56,3 +56,7 @@ class EmptyDocumentError(ParseError):
 
 class CorruptFileError(ParseError):
     """The file is damaged or is not what its extension says."""
+
+
+class LLMError(YomitokiError):
+    """The chat model could not be reached or refused the request."""

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,6 +18,43 @@ from yomitoki.errors import ConfigError
 
 ENV_PREFIX = "YOMITOKI_"
 DEFAULT_CONFIG_FILE = "yomitoki.toml"
+
+
+class LLMConfig(BaseModel):
+    """One row of the ``llms`` table: how to reach one chat model.
+
+    OpenAI, Azure OpenAI and any OpenAI-compatible server (Ollama, vLLM, llama.cpp server,
+    LM Studio) are all rows like this for one client; see docs/settings.md.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = Field(description="Model name; for Azure, the deployment name.")
+    api: Literal["openai", "azure"] = Field(
+        default="openai", description="Protocol flavour: `openai` (and compatible) or `azure`."
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="Server URL, e.g. `http://localhost:11434/v1`; for Azure, the endpoint "
+        "`https://NAME.openai.azure.com`. Unset means api.openai.com.",
+    )
+    api_version: str | None = Field(default=None, description="Azure only: the API version.")
+    api_key: SecretStr | None = Field(default=None, description="The key itself (prefer env).")
+    api_key_env: str | None = Field(
+        default=None, description="Name of the environment variable that holds the key."
+    )
+    entra: bool = Field(
+        default=False,
+        description="Azure only: authenticate with a Microsoft Entra ID token "
+        "(needs the `azure-identity` package) instead of a key.",
+    )
+    backend: str = Field(
+        default="openai", description="LLM backend (entry point in `yomitoki.llms`)."
+    )
+    timeout: float = Field(default=60.0, gt=0, description="Seconds before a request fails.")
+    max_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries with backoff on 429, 5xx and timeouts."
+    )
 
 
 class Settings(BaseSettings):
@@ -86,6 +123,55 @@ class Settings(BaseSettings):
         description="From this many chunks on, the vector leg takes candidates from an HNSW "
         "graph (saved beside the index) instead of scanning every vector.",
     )  # fmt: skip
+
+    llm: str | None = Field(
+        default=None,
+        description="Name of the row in `llms` that writes answers; unset means the offline "
+        "extractive answerer.",
+    )
+    llms: dict[str, LLMConfig] = Field(
+        default_factory=dict, description="Chat models by name: see 'LLM rows' below."
+    )
+    answer_sources: int = Field(
+        default=8, ge=1, le=50, description="Hits an answer is written from."
+    )
+    temperature: float = Field(default=0.3, ge=0.0, le=2.0, description="LLM temperature.")
+    max_answer_tokens: int = Field(
+        default=1024, ge=16, description="Upper bound on tokens an LLM writes per answer."
+    )
+    followups: bool = Field(
+        default=False, description="Suggest follow-up questions after an answer."
+    )
+    history_tokens: int = Field(
+        default=2000, ge=0,
+        description="Budget (estimated tokens) of earlier chat turns sent with a question.",
+    )  # fmt: skip
+    min_support: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="Share of a cited sentence's content words that its sources must contain "
+        "for it to count as supported.",
+    )  # fmt: skip
+    min_evidence: float = Field(
+        default=0.2, ge=0.0, le=1.0,
+        description="Offline answerer: when no retrieved sentence covers this share of the "
+        "question's IDF-weighted words, it answers \"I don't know\".",
+    )  # fmt: skip
+    min_similarity: float = Field(
+        default=0.87, ge=-1.0, le=1.0,
+        description="Offline answerer: when no passage's cosine similarity to the question "
+        "reaches this, it answers \"I don't know\" (tuned for multilingual-e5-small).",
+    )  # fmt: skip
+    prompt_dir: Path | None = Field(
+        default=None,
+        description="Folder of prompt templates that replace the shipped ones, file by file.",
+    )
+
+    @model_validator(mode="after")
+    def _llm_names_a_row(self) -> Settings:
+        if self.llm is not None and self.llm not in self.llms:
+            known = ", ".join(sorted(self.llms)) or "none configured"
+            raise ValueError(f"llm '{self.llm}' is not a row of llms ({known})")
+        return self
 
     @model_validator(mode="after")
     def _overlap_below_half_size(self) -> Settings:

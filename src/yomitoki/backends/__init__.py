@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from yomitoki.backends.base import Embedder
+from yomitoki.backends.base import LLM, Embedder
 from yomitoki.errors import ConfigError
+from yomitoki.settings import LLMConfig
 
 EMBEDDER_GROUP = "yomitoki.embedders"
 
@@ -34,3 +36,19 @@ def embedder_for_model(model_id: str) -> Embedder:
         if isinstance(cls, type) and issubclass(cls, Embedder) and cls.model_id == model_id:
             return cls()
     raise ConfigError(f"no installed embedder makes '{model_id}' vectors, which this index holds")
+
+
+LLM_GROUP = "yomitoki.llms"
+
+
+def get_llm(config: LLMConfig) -> LLM:
+    """The chat client for one row of the ``llms`` setting, through its backend entry point."""
+    matches = [ep for ep in entry_points(group=LLM_GROUP) if ep.name == config.backend]
+    if not matches:
+        known = ", ".join(sorted(ep.name for ep in entry_points(group=LLM_GROUP)))
+        raise ConfigError(f"unknown llm backend '{config.backend}' (available: {known})")
+    cls = matches[0].load()
+    if not (isinstance(cls, type) and issubclass(cls, LLM)):
+        raise ConfigError(f"entry point '{config.backend}' does not name an LLM class")
+    make: Callable[[LLMConfig], LLM] = cls  # a backend is built from its row
+    return make(config)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from yomitoki.types import Message, Usage
 
 Vectors = npt.NDArray[np.float32]
 TextKind = Literal["query", "passage"]
@@ -48,3 +50,29 @@ class Embedder(ABC):
             if on_batch is not None:
                 on_batch(len(batch))
         return out
+
+
+class LLM(ABC):
+    """A chat model. Implementers write only ``stream``; ``complete`` comes with the base."""
+
+    #: Shown in an answer's thought process.
+    name: str = "llm"
+
+    @abstractmethod
+    def stream(
+        self, messages: Sequence[Message], temperature: float, max_tokens: int
+    ) -> Iterator[str | Usage]:
+        """Yield the reply as text pieces, then its ``Usage`` when the server reports one."""
+
+    def complete(
+        self, messages: Sequence[Message], temperature: float = 0.0, max_tokens: int = 512
+    ) -> tuple[str, Usage]:
+        """The whole reply at once, and what it cost."""
+        parts: list[str] = []
+        usage = Usage()
+        for piece in self.stream(messages, temperature, max_tokens):
+            if isinstance(piece, Usage):
+                usage = usage + piece
+            else:
+                parts.append(piece)
+        return "".join(parts), usage
