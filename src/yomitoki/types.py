@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,3 +186,92 @@ class Hit:
             if offset >= start:
                 page = later
         return f"{self.document}#page={page}" if page is not None else self.citation()
+
+
+# -- Answering ----------------------------------------------------------------------------------
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One turn of a conversation or of a prompt."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens an LLM call consumed, as the server reported them."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """First event of an answer: what was searched, what was found, what the answerer saw."""
+
+    question: str
+    query: str
+    language: str
+    hits: tuple[Hit, ...]
+    #: The messages sent to the LLM; empty for the offline answerer.
+    prompt: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of answer text; citations in it are already checked and never split."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Followups:
+    """Suggested next questions, as data (never parsed out of the answer text)."""
+
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """How well one answer sentence is backed by the passages it cites."""
+
+    sentence: str
+    citations: tuple[str, ...]
+    #: Share of the sentence's content words found in the cited passages, 0..1.
+    overlap: float
+    supported: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Last event of an answer: the whole text and everything said about it."""
+
+    text: str
+    language: str
+    citations: tuple[str, ...]
+    #: Citations the answerer wrote that pointed to no passage it was given; removed.
+    removed_citations: tuple[str, ...] = ()
+    support: tuple[Support, ...] = ()
+    dont_know: bool = False
+    followups: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    usage: Usage | None = None
+    answerer: str = "offline"
+
+    @property
+    def unsupported(self) -> tuple[Support, ...]:
+        """Cited sentences whose sources do not back them."""
+        return tuple(s for s in self.support if not s.supported)
+
+
+Event = Context | TextDelta | Followups | Answer

@@ -346,3 +346,7 @@ def eval_retrieval(
         json_path.parent.mkdir(parents=True, exist_ok=True)
         payload = eval_report(items, results)
         json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+# Answering commands (ask, chat, eval answers) live in their own module.
+from yomitoki.cli import answering as _answering  # noqa: E402, F401

@@ -61,3 +61,21 @@ def summarize(ranks: Sequence[int | None], ks: Sequence[int] = KS) -> RetrievalS
     hit_at = {k: sum(1 for r in ranks if r is not None and r <= k) / n for k in ks}
     mrr = sum(1.0 / r for r in ranks if r is not None) / n
     return RetrievalSummary(n, hit_at, mrr)
+
+
+def citations_matched(truth: Sequence[str], cited: Sequence[str]) -> float:
+    """Share of the truth's citations that the answer cites (ai-rag-chat-evaluator's metric)."""
+    if not truth:
+        return 0.0
+    return sum(1 for t in set(truth) if any(matches(t, c) for c in cited)) / len(set(truth))
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile by linear interpolation; 0 for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)

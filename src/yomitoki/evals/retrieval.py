@@ -27,8 +27,11 @@ class Question:
     relevant: tuple[str, ...]
 
 
-def load_questions(path: Path) -> list[Question]:
-    """Read JSONL with ``truth`` (citations in brackets) or ``relevant`` (a list)."""
+def load_questions(path: Path, unanswerable: bool = False) -> list[Question]:
+    """Read JSONL with ``truth`` (citations in brackets) or ``relevant`` (a list).
+
+    With ``unanswerable``, a question citing nothing is kept: the documents cannot answer it.
+    """
     questions = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -48,7 +51,7 @@ def load_questions(path: Path) -> list[Question]:
             raise YomitokiError(
                 f"{path}:{number}: expected {{'question', 'truth' or 'relevant'}} ({exc})"
             ) from None
-        if not relevant:
+        if not relevant and not unanswerable:
             raise YomitokiError(f"{path}:{number}: the question cites no source")
         questions.append(Question(text, relevant))
     return questions

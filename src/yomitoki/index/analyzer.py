@@ -47,6 +47,13 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """Snowball is pure Python; a text repeats its words, so each is stemmed once."""
+    stemmed: str = _stemmer().stemWord(word)
+    return stemmed or word
+
+
 def analyze(text: str) -> list[str]:
     """Index terms of ``text``, in order, duplicates kept (BM25 counts them).
 
@@ -55,11 +62,10 @@ def analyze(text: str) -> list[str]:
     """
     text = unicodedata.normalize("NFKC", text).lower()
     terms: list[str] = []
-    stem = _stemmer().stemWord
     for run in _RUNS.finditer(text):
         word = run.group()
         if word.isascii():
-            terms.append(stem(word) or word)
+            terms.append(_stem(word))
             continue
         for start in range(0, len(word), _MAX_CHARS):
             for morpheme in _tokenizer().tokenize(word[start : start + _MAX_CHARS]):

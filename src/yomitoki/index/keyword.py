@@ -32,11 +32,16 @@ _STOP_WORDS = frozenset(
 )
 
 
-def query_terms(text: str) -> list[str]:
-    """Distinct analyzed terms of a query; English stop words dropped unless nothing else is."""
+def content_terms(text: str) -> list[str]:
+    """Distinct analyzed terms of ``text``; English stop words dropped unless nothing else is."""
     terms = list(dict.fromkeys(analyze(text)))
     content = [t for t in terms if t not in _STOP_WORDS]
-    return (content or terms)[:MAX_QUERY_TERMS]
+    return content or terms
+
+
+def query_terms(text: str) -> list[str]:
+    """The content terms of a query, at most ``MAX_QUERY_TERMS`` of them."""
+    return content_terms(text)[:MAX_QUERY_TERMS]
 
 
 def idf(document_frequency: npt.NDArray[np.float64], documents: int) -> npt.NDArray[np.float64]:
@@ -112,3 +117,13 @@ class KeywordIndex:
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(self.ids[i]), float(scores[i])) for i in top]
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """BM25 IDF of each term; a term no chunk contains gets the highest IDF there is."""
+        documents = len(self.ids)
+        starts = self.matrix.indptr
+        columns = [self.vocabulary.get(t) for t in terms]
+        frequency = np.array(
+            [0 if c is None else starts[c + 1] - starts[c] for c in columns], dtype=np.float64
+        )
+        return dict(zip(terms, idf(frequency, documents).tolist(), strict=True))

@@ -1,0 +1,267 @@
+"""``yomitoki ask``, ``chat`` and ``eval answers``: consumers of the answer event stream."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from yomitoki.backends import get_llm
+from yomitoki.backends.base import LLM
+from yomitoki.cli import (
+    MODES,
+    _open_searcher,
+    _settings,
+    common_options,
+    err,
+    eval_group,
+    main,
+    out,
+)
+from yomitoki.errors import YomitokiError
+from yomitoki.evals import answers as answer_eval
+from yomitoki.evals.retrieval import load_questions
+from yomitoki.index.search import Filters
+from yomitoki.rag.answer import Answerer, AnswerOptions
+from yomitoki.rag.prompts import Prompts
+from yomitoki.settings import LLMConfig, Settings
+from yomitoki.types import Answer, Context, Event, Followups, Hit, Message, TextDelta
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answer_options(func: F) -> F:
+    """Retrieval and LLM choices shared by ``ask``, ``chat`` and ``eval answers``."""
+    options = [
+        click.option("--mode", type=MODES, default=None, help="Default: setting 'search_mode'."),
+        click.option("--sources", type=click.IntRange(1, 50), default=None,
+                     help="Hits the answer is written from (setting 'answer_sources')."),
+        click.option("--category", "categories", multiple=True, help="Only these categories."),
+        click.option("--exclude-category", "excluded", multiple=True, help="Not these categories."),
+        click.option("--llm", "llm", default=None,
+                     help="Row of the 'llms' setting to answer with (default: setting 'llm')."),
+        click.option("--llm-url", default=None,
+                     help="Answer with the OpenAI-compatible server at this URL "
+                     "(e.g. http://localhost:11434/v1)."),
+        click.option("--llm-model", default=None, help="Model name for --llm-url."),
+        click.option("--llm-key-env", default=None,
+                     help="Environment variable holding the key for --llm-url."),
+        click.option("--offline", is_flag=True,
+                     help="Use the offline answerer even if an LLM is set."),
+        click.option("--followups/--no-followups", default=None,
+                     help="Suggest follow-up questions (needs an LLM)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def build_answerer(settings: Settings, flags: dict[str, Any]) -> Answerer:
+    """The searcher, the LLM (if any) and the options that the settings and flags describe."""
+    llm: LLM | None = None
+    if flags["llm_url"]:
+        llm = get_llm(
+            LLMConfig(
+                model=flags["llm_model"] or "default",
+                base_url=flags["llm_url"],
+                api_key_env=flags["llm_key_env"],
+            )
+        )
+    elif settings.llm is not None and not flags["offline"]:
+        llm = get_llm(settings.llms[settings.llm])
+    options = AnswerOptions.from_settings(
+        settings, filters=Filters(flags["categories"], flags["excluded"])
+    )
+    return Answerer(_open_searcher(settings), llm, options, Prompts(settings.prompt_dir))
+
+
+def _load(config: Path | None, index: Path | None, flags: dict[str, Any]) -> Settings:
+    return _settings(
+        config,
+        index=index,
+        search_mode=flags["mode"],
+        answer_sources=flags["sources"],
+        llm=flags["llm"],
+        followups=flags["followups"],
+    )
+
+
+def _fail(exc: YomitokiError) -> None:
+    err.print(f"error: {exc}", markup=False, soft_wrap=True)
+    sys.exit(1)
+
+
+def context_json(context: Context) -> dict[str, Any]:
+    """The thought process: question, query, hits with every leg's score, prompt."""
+    return {
+        "question": context.question,
+        "query": context.query,
+        "language": context.language,
+        "hits": [
+            {"citation": h.citation(), "score": round(h.score, 4),
+             "legs": {k: asdict(v) for k, v in h.legs.items()}, "text": h.text}
+            for h in context.hits
+        ],
+        "prompt": [asdict(m) for m in context.prompt],
+    }  # fmt: skip
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The final answer and everything said about it."""
+    data = asdict(answer)
+    data["unsupported"] = [s.sentence for s in answer.unsupported]
+    return data
+
+
+def show(events: Iterator[Event], thoughts: bool) -> Answer:
+    """Print text as it streams, then sources, warnings and (optionally) the thought process."""
+    context: Context | None = None
+    for event in events:
+        if isinstance(event, Context):
+            context = event
+        elif isinstance(event, TextDelta):
+            out.file.write(event.text)
+            out.file.flush()
+        elif isinstance(event, Followups) and event.questions:
+            out.print("\n\nFollow-up questions:", markup=False)
+            for question in event.questions:
+                out.print(f"  - {question}", markup=False)
+        elif isinstance(event, Answer):
+            out.print()
+            if event.citations and context is not None:
+                by_citation: dict[str, Hit] = {}
+                for hit in context.hits:  # the best hit describes a citation
+                    for citation in hit.locations():
+                        by_citation.setdefault(citation, hit)
+                out.print("\nSources:", markup=False)
+                for citation in event.citations:
+                    best = by_citation.get(citation)
+                    title = f"  ({best.location.describe()})" if best else ""
+                    out.print(f"  [{citation}]{title}", markup=False)
+            for citation in event.removed_citations:
+                err.print(f"removed citation to a source not given: [{citation}]", markup=False)
+            for support in event.unsupported:
+                err.print(
+                    f"weakly supported ({support.overlap:.0%} of its words in its sources): "
+                    f"{support.sentence}",
+                    markup=False,
+                )
+            if thoughts and context is not None:
+                err.print("\n-- thought process --", markup=False)
+                err.print(json.dumps(context_json(context), ensure_ascii=False, indent=2),
+                          markup=False)  # fmt: skip
+                err.print(f"timings {event.timings}  usage {event.usage}", markup=False)
+            return event
+    raise YomitokiError("the answer stream ended without an answer")
+
+
+@main.command()
+@click.argument("question")
+@common_options
+@answer_options
+@click.option("--json", "as_json", is_flag=True, help="Print the answer and its context as JSON.")
+@click.option("--thoughts", is_flag=True, help="Also print the query, hits, prompt and timings.")
+def ask(
+    question: str, config: Path | None, index: Path | None, as_json: bool, thoughts: bool,
+    **flags: Any,
+) -> None:  # fmt: skip
+    """Answer QUESTION from the index, citing [file#page=N] for every claim."""
+    settings = _load(config, index, flags)
+    try:
+        answerer = build_answerer(settings, flags)
+        if as_json:
+            context, answer = answerer.ask(question)
+            payload = {"context": context_json(context), "answer": answer_json(answer)}
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        show(answerer.stream(question), thoughts)
+    except YomitokiError as exc:
+        _fail(exc)
+
+
+@main.command()
+@common_options
+@answer_options
+@click.option("--thoughts", is_flag=True, help="Print the query, hits and prompt of each turn.")
+def chat(config: Path | None, index: Path | None, thoughts: bool, **flags: Any) -> None:
+    """Ask questions in turn; follow-ups use the conversation. /reset clears it, /quit ends."""
+    settings = _load(config, index, flags)
+    try:
+        answerer = build_answerer(settings, flags)
+    except YomitokiError as exc:
+        _fail(exc)
+    err.print(f"yomitoki chat ({answerer.name}); /reset clears the conversation, /quit ends.")
+    history: list[Message] = []
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if question in ("/quit", "/exit"):
+            break
+        if question == "/reset":
+            history.clear()
+            err.print("conversation cleared")
+            continue
+        if not question:
+            continue
+        try:
+            answer = show(answerer.stream(question, history), thoughts)
+        except YomitokiError as exc:
+            err.print(f"error: {exc}", markup=False)
+            continue
+        history += [Message("user", question), Message("assistant", answer.text)]
+
+
+@eval_group.command("answers")
+@click.argument(
+    "questions", nargs=-1, required=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+)  # fmt: skip
+@common_options
+@answer_options
+@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
+              help="Write the summary and per-question answers to this file.")  # fmt: skip
+@click.option("--judge", is_flag=True, help="Also have the configured LLM rate each answer.")
+@click.option("--verbose", is_flag=True, help="Print every answer.")
+def eval_answers(
+    questions: tuple[Path, ...], config: Path | None, index: Path | None,
+    json_path: Path | None, judge: bool, verbose: bool, **flags: Any,
+) -> None:  # fmt: skip
+    """Answer QUESTIONS (JSONL; questions citing nothing must get "I don't know") and score them.
+
+    Reports citations_matched (share of the truth's citations the answer cites), any_citation,
+    answered vs "don't know", answer length, latency, and the "don't know" rate on
+    unanswerable questions.
+    """
+    settings = _load(config, index, flags)
+    try:
+        answerer = build_answerer(settings, flags)
+        if judge and answerer.llm is None:
+            raise YomitokiError("--judge needs an LLM (--llm, --llm-url or setting 'llm')")
+        items = [q for path in questions for q in load_questions(path, unanswerable=True)]
+
+        def progress(graded: answer_eval.Graded) -> None:
+            if verbose:
+                mark = "?" if graded.answer.dont_know else f"{graded.matched:.2f}"
+                out.print(f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n",
+                          markup=False)  # fmt: skip
+
+        results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
+    except YomitokiError as exc:
+        _fail(exc)
+    summary = answer_eval.summary(results)
+    out.print(f"{len(items)} questions, answerer {answerer.name}, index {settings.index}",
+              markup=False)  # fmt: skip
+    for key, value in summary.items():
+        out.print(f"  {key:<30} {value}", markup=False)
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"answerer": answerer.name, "summary": summary,
+                   "per_question": answer_eval.per_question(results)}  # fmt: skip
+        json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

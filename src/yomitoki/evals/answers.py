@@ -1,0 +1,128 @@
+"""``yomitoki eval answers``: ask every question, score the citations and the refusals."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from string import Template
+
+from yomitoki.backends.base import LLM
+from yomitoki.evals.metrics import citations_matched, percentile
+from yomitoki.evals.retrieval import Question
+from yomitoki.rag.answer import Answerer, passages, sources_block
+from yomitoki.types import Answer, Context, Message
+
+JUDGE_PROMPT = """Rate an answer to a question, given the sources it was written from.
+groundedness: 5 when every claim is stated in the sources, 1 when most are not.
+relevance: 5 when it answers the question fully, 1 when it does not address it.
+Reply with JSON only: {"groundedness": n, "relevance": n}
+
+Sources:
+$sources
+
+Question: $question
+Answer: $answer"""
+
+
+@dataclass(frozen=True, slots=True)
+class Graded:
+    """One question's answer and its scores."""
+
+    question: Question
+    answer: Answer
+    matched: float
+    judge: dict[str, int] | None = None
+
+    @property
+    def answerable(self) -> bool:
+        """The question cites a source, so the documents answer it."""
+        return bool(self.question.relevant)
+
+
+def judge(llm: LLM, context: Context, answer: Answer) -> dict[str, int] | None:
+    """An LLM's 1-5 groundedness and relevance of ``answer``, or None if it replies badly."""
+    prompt = Template(JUDGE_PROMPT).substitute(
+        sources=sources_block(passages(context.hits)), question=context.question, answer=answer.text
+    )
+    text, _ = llm.complete([Message("user", prompt)], temperature=0.0, max_tokens=50)
+    try:
+        scores = json.loads(text[text.find("{") : text.rfind("}") + 1])
+        return {k: int(scores[k]) for k in ("groundedness", "relevance")}
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def grade(
+    answerer: Answerer,
+    questions: Sequence[Question],
+    judge_llm: LLM | None = None,
+    on_done: Callable[[Graded], None] | None = None,
+) -> list[Graded]:
+    """Answer each question and score it."""
+    out = []
+    for question in questions:
+        context, answer = answerer.ask(question.question)
+        scores = judge(judge_llm, context, answer) if judge_llm and not answer.dont_know else None
+        graded = Graded(
+            question, answer, citations_matched(question.relevant, answer.citations), scores
+        )
+        out.append(graded)
+        if on_done is not None:
+            on_done(graded)
+    return out
+
+
+def summary(results: Sequence[Graded]) -> dict[str, object]:
+    """Figures over answerable and unanswerable questions, as ``--json`` writes them."""
+    answerable = [g for g in results if g.answerable]
+    answered = [g for g in answerable if not g.answer.dont_know]
+    unanswerable = [g for g in results if not g.answerable]
+    latency = [g.answer.timings.get("total_ms", 0.0) for g in results]
+    supported = [s.supported for g in answered for s in g.answer.support]
+    out: dict[str, object] = {
+        "questions": len(results),
+        "answerable": len(answerable),
+        "answered": len(answered),
+        "answered_rate": _ratio(len(answered), len(answerable)),
+        "citations_matched": _ratio(sum(g.matched for g in answerable), len(answerable)),
+        "citations_matched_of_answered": _ratio(sum(g.matched for g in answered), len(answered)),
+        "any_citation": _ratio(sum(1 for g in answered if g.answer.citations), len(answered)),
+        "supported_sentences": _ratio(sum(supported), len(supported)),
+        "removed_citations": sum(len(g.answer.removed_citations) for g in results),
+        "answer_chars_mean": round(
+            statistics.fmean(len(g.answer.text) for g in answered), 1
+        ) if answered else 0.0,
+        "latency_ms_p50": round(percentile(latency, 50), 1),
+        "latency_ms_p95": round(percentile(latency, 95), 1),
+        "unanswerable": len(unanswerable),
+        "dont_know_rate": _ratio(sum(g.answer.dont_know for g in unanswerable), len(unanswerable)),
+    }  # fmt: skip
+    judged = [g.judge for g in results if g.judge is not None]
+    if judged:
+        for key in ("groundedness", "relevance"):
+            out[f"judge_{key}_mean"] = round(statistics.fmean(j[key] for j in judged), 2)
+    return out
+
+
+def per_question(results: Sequence[Graded]) -> list[dict[str, object]]:
+    """Every question with its answer, citations and scores."""
+    return [
+        {
+            "question": g.question.question,
+            "truth": list(g.question.relevant),
+            "answer": g.answer.text,
+            "citations": list(g.answer.citations),
+            "citations_matched": round(g.matched, 3),
+            "dont_know": g.answer.dont_know,
+            "unsupported": [s.sentence for s in g.answer.unsupported],
+            "latency_ms": g.answer.timings.get("total_ms"),
+            **({"judge": g.judge} if g.judge else {}),
+        }
+        for g in results
+    ]
+
+
+def _ratio(part: float, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

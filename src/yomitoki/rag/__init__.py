@@ -1,0 +1,1 @@
+"""Answers from retrieved passages: prompts, the offline answerer, citation checks, chat."""

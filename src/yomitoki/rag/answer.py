@@ -1,0 +1,257 @@
+"""Questions in, cited answers out, as one stream of typed events.
+
+``Answerer.stream`` yields a ``Context`` (query, hits, prompt) first, then ``TextDelta``s,
+then ``Followups`` when asked for, and an ``Answer`` last. The CLI and the HTTP API both
+consume exactly this stream. Citations in the text are checked against the passages given to
+the answerer before any text is released, and every cited sentence is checked for support.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import re
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from yomitoki.backends.base import LLM
+from yomitoki.errors import YomitokiError
+from yomitoki.index.search import Filters, Mode, Searcher
+from yomitoki.rag import chat, extractive
+from yomitoki.rag.citations import CitationStream, Sources, check
+from yomitoki.rag.language import Language, detect
+from yomitoki.rag.prompts import Prompts
+from yomitoki.rag.support import check_support
+from yomitoki.settings import Settings
+from yomitoki.types import (
+    Answer,
+    Context,
+    Event,
+    Followups,
+    Hit,
+    Message,
+    TextDelta,
+    Usage,
+)
+
+MAX_QUESTION_CHARS = 4000
+MAX_FOLLOWUPS = 3
+_DONT_KNOW = re.compile(r"^\W*(?:i\s+don['’]t\s+know|わかりません|分かりません)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOptions:
+    """Per-request choices; the HTTP API validates its overrides into one of these."""
+
+    mode: Mode = Mode.HYBRID
+    sources: int = 8
+    filters: Filters = field(default_factory=Filters)
+    temperature: float = 0.3
+    max_tokens: int = 1024
+    followups: bool = False
+    min_support: float = 0.5
+    min_evidence: float = 0.2
+    min_similarity: float = 0.87
+    history_tokens: int = 2000
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **changes: object) -> AnswerOptions:
+        """Options from the settings in effect, with ``changes`` on top."""
+        base = cls(
+            mode=Mode(settings.search_mode),
+            sources=settings.answer_sources,
+            temperature=settings.temperature,
+            max_tokens=settings.max_answer_tokens,
+            followups=settings.followups,
+            min_support=settings.min_support,
+            min_evidence=settings.min_evidence,
+            min_similarity=settings.min_similarity,
+            history_tokens=settings.history_tokens,
+        )
+        return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def passages(hits: Sequence[Hit]) -> dict[str, list[str]]:
+    """Each citation the hits support, with its text: a page-crossing hit split at its pages."""
+    out: dict[str, list[str]] = {}
+    for hit in hits:
+        cuts = [0, *(offset for offset, _ in hit.page_breaks), len(hit.text)]
+        for start, end in itertools.pairwise(cuts):
+            text = hit.text[start:end].strip()
+            texts = out.setdefault(hit.citation_at(start), [])
+            if text and text not in texts:
+                texts.append(text)
+    return out
+
+
+def sources_block(given: dict[str, list[str]]) -> str:
+    """The sources as the prompt lists them: each citation, then its text."""
+    return "\n\n".join(f"[{citation}]\n" + "\n".join(texts) for citation, texts in given.items())
+
+
+def parse_followups(text: str) -> tuple[str, ...]:
+    """Questions from the model's JSON array; anything else yields none."""
+    start, end = text.find("["), text.rfind("]")
+    try:
+        items = json.loads(text[start : end + 1]) if start != -1 < end else []
+    except json.JSONDecodeError:
+        return ()
+    if not isinstance(items, list):
+        return ()
+    questions = [" ".join(str(q).split()) for q in items if isinstance(q, str | int | float)]
+    return tuple(q for q in questions if q)[:MAX_FOLLOWUPS]
+
+
+class Answerer:
+    """Answers from one searcher, with an LLM when given one, else offline."""
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        llm: LLM | None = None,
+        options: AnswerOptions | None = None,
+        prompts: Prompts | None = None,
+    ) -> None:
+        self.searcher = searcher
+        self.llm = llm
+        self.options = options or AnswerOptions()
+        self.prompts = prompts or Prompts()
+
+    @property
+    def name(self) -> str:
+        """``offline`` or the LLM's name."""
+        return "offline" if self.llm is None else self.llm.name
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        options: AnswerOptions | None = None,
+    ) -> tuple[Context, Answer]:
+        """The whole answer at once."""
+        context: Context | None = None
+        for event in self.stream(question, history, options):
+            if isinstance(event, Context):
+                context = event
+            elif isinstance(event, Answer):
+                assert context is not None
+                return context, event
+        raise AssertionError("an answer stream ends with an Answer")
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Message] = (),
+        options: AnswerOptions | None = None,
+    ) -> Iterator[Event]:
+        """Context, then text, then follow-ups, then the Answer."""
+        opts = options or self.options
+        began = time.perf_counter()
+        question = " ".join(question.split())
+        if not question:
+            raise YomitokiError("the question is empty")
+        question = question[:MAX_QUESTION_CHARS]
+        language = detect(question)
+        turns = chat.within_budget(history, opts.history_tokens)
+        usage = Usage()
+        timings: dict[str, float] = {}
+
+        query, spent = self._standalone(question, turns, language)
+        usage = usage + spent
+        timings["rewrite_ms"] = _ms(began)
+        searched = time.perf_counter()
+        hits = self.searcher.search(query, opts.mode, opts.sources, opts.filters)
+        timings["search_ms"] = _ms(searched)
+        given = passages(hits)
+        sources = Sources(given)
+
+        writing = time.perf_counter()
+        prompt: tuple[Message, ...] = ()
+        if self.llm is not None and hits:
+            system = self.prompts.render("answer", language, sources=sources_block(given))
+            prompt = (Message("system", system), *turns, Message("user", question))
+        yield Context(question, query, language, tuple(hits), prompt)
+
+        parts: list[str] = []
+        removed: tuple[str, ...] = ()
+        if prompt:
+            assert self.llm is not None
+            stream = CitationStream(sources)
+            for piece in self.llm.stream(prompt, opts.temperature, opts.max_tokens):
+                if isinstance(piece, Usage):
+                    usage = usage + piece
+                    continue
+                if text := stream.feed(piece):
+                    parts.append(text)
+                    yield TextDelta(text)
+            if text := stream.finish():
+                parts.append(text)
+                yield TextDelta(text)
+            removed = tuple(stream.removed)
+        else:
+            for text in self._offline(query, hits, language, opts):
+                parts.append(text)
+                yield TextDelta(text)
+        timings["answer_ms"] = _ms(writing)
+
+        text = "".join(parts).strip()
+        checked = check(text, sources)
+        dont_know = not checked.kept and (not hits or bool(_DONT_KNOW.match(text)))
+        support = check_support(text, given, opts.min_support)
+
+        followups: tuple[str, ...] = ()
+        if opts.followups and self.llm is not None and not dont_know:
+            followups, spent = self._followups(question, text, language)
+            usage = usage + spent
+            yield Followups(followups)
+        timings["total_ms"] = _ms(began)
+        yield Answer(
+            text=text,
+            language=language,
+            citations=checked.kept,
+            removed_citations=removed,
+            support=support,
+            dont_know=dont_know,
+            followups=followups,
+            timings=timings,
+            usage=usage if self.llm is not None else None,
+            answerer=self.name,
+        )
+
+    def _standalone(
+        self, question: str, turns: Sequence[Message], language: Language
+    ) -> tuple[str, Usage]:
+        if not turns:
+            return question, Usage()
+        if self.llm is None:
+            return chat.standalone_query(question, turns), Usage()
+        messages = [
+            Message("system", self.prompts.render("rewrite", language)),
+            Message("user", chat.transcript(turns, question)),
+        ]
+        text, usage = self.llm.complete(messages, temperature=0.0, max_tokens=100)
+        lines = [line.strip().strip("\"'「」") for line in text.splitlines() if line.strip()]
+        return (lines[0] if lines else question), usage
+
+    def _offline(
+        self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
+    ) -> list[str]:
+        composed = extractive.compose(query, hits, self.searcher.keywords.idf, opts.min_evidence)
+        similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
+        if composed.dont_know or (similarity and max(similarity) < opts.min_similarity):
+            return [self.prompts.text("dont_know", language)]
+        return extractive.render(composed, language, self.prompts.text("quoted", language))
+
+    def _followups(
+        self, question: str, answer: str, language: Language
+    ) -> tuple[tuple[str, ...], Usage]:
+        assert self.llm is not None
+        prompt = self.prompts.render("followups", language, question=question, answer=answer)
+        text, usage = self.llm.complete([Message("user", prompt)], temperature=0.7)
+        return parse_followups(text), usage
+
+
+def _ms(since: float) -> float:
+    return round(1000 * (time.perf_counter() - since), 1)

@@ -1,0 +1,128 @@
+"""Citations in answer text: found, checked against the passages given, and streamed whole.
+
+An answer cites in azure-search-openai-demo's convention, ``[file.pdf#page=7]``; one bracket
+may hold several, ``[a.pdf#page=1, b.md]``. A citation is kept only when it names a source
+the answerer was actually given; the others are removed, never shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# A bracket whose every comma- or semicolon-separated part looks like ``name.ext#anchor``.
+_BRACKET = re.compile(r"\s?\[([^\[\]\n]{1,400})\]")
+_PART = re.compile(r"[^\s,;\[\]][^,;\[\]]*?\.[A-Za-z0-9]{1,5}(?:#[^\s,;\[\]]+)?")
+_SPLIT = re.compile(r"\s*[,;、]\s*")
+# How long an open bracket may wait for its close before it is plainly not a citation.
+_MAX_PENDING = 400
+
+
+def _parts(inside: str) -> list[str] | None:
+    parts = [p for p in _SPLIT.split(inside.strip()) if p]
+    return parts if parts and all(_PART.fullmatch(p) for p in parts) else None
+
+
+def find(text: str) -> list[str]:
+    """Every citation in ``text``, in order of first appearance, without duplicates."""
+    found: list[str] = []
+    for match in _BRACKET.finditer(text):
+        found.extend(_parts(match.group(1)) or ())
+    return list(dict.fromkeys(found))
+
+
+class Sources:
+    """The citations an answerer was given, matched without regard to case or folders."""
+
+    def __init__(self, citations: Iterable[str]) -> None:
+        self.canonical: dict[str, str] = {}
+        for citation in citations:
+            self.canonical.setdefault(citation.lower(), citation)
+            self.canonical.setdefault(citation.rsplit("/", 1)[-1].lower(), citation)
+
+    def resolve(self, citation: str) -> str | None:
+        """The given citation that ``citation`` names, or None when it names none."""
+        key = citation.strip().lower()
+        return self.canonical.get(key) or self.canonical.get(key.rsplit("/", 1)[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Text with only valid citations left, and what was kept and removed."""
+
+    text: str
+    kept: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def check(text: str, sources: Sources) -> Checked:
+    """Rewrite ``text`` so every citation in it resolves to a given source."""
+    kept: list[str] = []
+    removed: list[str] = []
+
+    def rewrite(match: re.Match[str]) -> str:
+        parts = _parts(match.group(1))
+        if parts is None:  # an ordinary bracket, e.g. "[sic]"
+            return match.group()
+        valid = []
+        for part in parts:
+            resolved = sources.resolve(part)
+            if resolved is None:
+                removed.append(part)
+            elif resolved not in valid:
+                valid.append(resolved)
+        kept.extend(valid)
+        lead = match.group()[: len(match.group()) - len(match.group().lstrip())]
+        return lead + "".join(f"[{c}]" for c in valid) if valid else ""
+
+    clean = _BRACKET.sub(rewrite, text)
+    return Checked(clean, tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(removed)))
+
+
+class CitationStream:
+    """Checks citations in streamed text; a citation split across deltas comes out whole.
+
+    Text is released as soon as it cannot be part of a citation; from an open ``[`` on it
+    is held until the bracket closes (or plainly is not a citation), then checked.
+    """
+
+    def __init__(self, sources: Sources) -> None:
+        self.sources = sources
+        self._pending = ""
+        self.kept: list[str] = []
+        self.removed: list[str] = []
+
+    def _release(self, text: str) -> str:
+        checked = check(text, self.sources)
+        self.kept.extend(c for c in checked.kept if c not in self.kept)
+        self.removed.extend(c for c in checked.removed if c not in self.removed)
+        return checked.text
+
+    def feed(self, delta: str) -> str:
+        """The part of the text so far that is safe to show."""
+        self._pending += delta
+        cut = self._safe_end(self._pending)
+        ready, self._pending = self._pending[:cut], self._pending[cut:]
+        return self._release(ready) if ready else ""
+
+    def finish(self) -> str:
+        """Whatever is still held, checked."""
+        rest, self._pending = self._pending, ""
+        return self._release(rest) if rest else ""
+
+    @staticmethod
+    def _safe_end(text: str) -> int:
+        """Length of the prefix that holds no unfinished bracket (nor the space before one)."""
+        opening = text.rfind("[")
+        if opening == -1 or "]" in text[opening:]:
+            # A trailing space may be the space that goes with a citation still to come.
+            return len(text) - 1 if text.endswith(" ") else len(text)
+        if "\n" in text[opening:] or len(text) - opening > _MAX_PENDING:
+            return len(text)
+        return opening - 1 if opening and text[opening - 1] == " " else opening
+
+
+def strip(text: str) -> str:
+    """``text`` without its citation brackets."""
+    return _BRACKET.sub(lambda m: "" if _parts(m.group(1)) else m.group(), text)

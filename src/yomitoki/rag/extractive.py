@@ -1,0 +1,179 @@
+"""The offline answerer: the retrieved sentences that answer best, each with its citation.
+
+No model writes anything. Every sentence of the retrieved passages is scored by how much of
+the question it covers — the question's content terms weighted by their IDF in the index, so
+that "deductible" counts for more than "plan" — plus a little for the rank of its passage.
+The best few sentences, duplicates dropped, become the answer, each cited to the page it is
+on. When even the best sentence covers too little of the question, the answer is
+"I don't know": a question about something the documents never mention has rare terms that
+no sentence contains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from yomitoki.ingest.chunking import split_sentences
+from yomitoki.ingest.normalize import has_japanese
+from yomitoki.rag.language import Language
+from yomitoki.rag.support import content_terms
+from yomitoki.types import Hit
+
+MAX_SENTENCES = 4
+#: A later sentence must score at least this share of the best one's to be included.
+RELATIVE_FLOOR = 0.5
+#: Weight of the passage's rank (1/rank) next to a sentence's coverage of the question.
+RANK_WEIGHT = 0.1
+#: Lowered score of a further sentence from a page the answer already cites.
+SAME_PAGE_PENALTY = 0.15
+#: Sentences sharing this much of their terms with one already chosen add nothing.
+DUPLICATE_JACCARD = 0.7
+MIN_CHARS = 12
+MAX_CHARS = 600
+
+_LINE_BREAK_JA = re.compile(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])")
+_WHITESPACE = re.compile(r"\s+")
+_END = re.compile(r"([.。．!?！？]+)$")
+_CLOSED = re.compile(r"[.。．!?！？:：」』)）]$")
+#: A line this short without closing punctuation, at the start of a sentence, is a heading.
+HEADING_CHARS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One candidate sentence, where it comes from, and how well it answers."""
+
+    text: str
+    citation: str
+    coverage: float
+    score: float
+    terms: frozenset[str]
+    hit_rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """What the offline answerer decided: the sentences, or that it does not know."""
+
+    sentences: tuple[Evidence, ...]
+    #: The best sentence's coverage of the question, 0..1.
+    evidence: float
+
+    @property
+    def dont_know(self) -> bool:
+        """True when no sentence was good enough."""
+        return not self.sentences
+
+
+def tidy(sentence: str) -> str:
+    """One line: layout line breaks joined (nothing between Japanese characters)."""
+    return _WHITESPACE.sub(" ", _LINE_BREAK_JA.sub("", sentence)).strip()
+
+
+def _skip_headings(text: str, start: int, end: int) -> int:
+    """Where the sentence proper begins, past heading lines the splitter left in front of it."""
+    while (newline := text.find("\n", start, end)) != -1:
+        line = text[start:newline].strip()
+        if len(line) >= HEADING_CHARS or _CLOSED.search(line):
+            break
+        start = newline + 1
+    return start
+
+
+def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[Evidence]:
+    """Every usable sentence of ``hits`` scored against the weighted question terms."""
+    total = sum(question_weights.values())
+    if total <= 0:
+        return []
+    out = []
+    for rank, hit in enumerate(hits, start=1):
+        for first, end in split_sentences(hit.text):
+            start = _skip_headings(hit.text, first, end)
+            text = tidy(hit.text[start:end])
+            if not MIN_CHARS <= len(text) <= MAX_CHARS:
+                continue
+            terms = frozenset(content_terms(text))
+            if len(terms) < 3:  # headings, page numbers, table debris
+                continue
+            coverage = sum(w for t, w in question_weights.items() if t in terms) / total
+            lead = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
+            out.append(
+                Evidence(
+                    text=text,
+                    citation=hit.citation_at(start + lead),
+                    coverage=coverage,
+                    score=coverage + RANK_WEIGHT / rank,
+                    terms=terms,
+                    hit_rank=rank,
+                )
+            )
+    return out
+
+
+def _duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    return len(a & b) / max(1, len(a | b)) >= DUPLICATE_JACCARD
+
+
+def choose(pool: list[Evidence], min_evidence: float) -> Composed:
+    """The best sentences, or none when the best covers less than ``min_evidence``.
+
+    After the best sentence, each next one is the best of the rest, with a sentence from a
+    page already cited counting for less: an answer drawn from two pages is more likely to
+    cite the one that holds the answer than three sentences from one page.
+    """
+    ranked = sorted(pool, key=lambda e: e.score, reverse=True)
+    if not ranked or ranked[0].coverage < min_evidence:
+        return Composed((), ranked[0].coverage if ranked else 0.0)
+    best = ranked[0]
+    chosen = [best]
+    rest = [e for e in ranked[1:] if e.score >= RELATIVE_FLOOR * best.score]
+    while rest and len(chosen) < MAX_SENTENCES:
+        cited = {c.citation for c in chosen}
+        rest = [e for e in rest if not any(_duplicate(e.terms, c.terms) for c in chosen)]
+        if not rest:
+            break
+        pick = max(rest, key=lambda e: e.score - (SAME_PAGE_PENALTY if e.citation in cited else 0))
+        chosen.append(pick)
+        rest.remove(pick)
+    return Composed(tuple(chosen), best.coverage)
+
+
+def compose(
+    question: str,
+    hits: Sequence[Hit],
+    idf: Callable[[list[str]], dict[str, float]],
+    min_evidence: float,
+) -> Composed:
+    """Score the sentences of ``hits`` for ``question`` and choose the answer's sentences."""
+    terms = sorted(content_terms(question))
+    return choose(candidates(idf(terms), hits), min_evidence)
+
+
+def cite(evidence: Evidence) -> str:
+    """The sentence with its citation before its closing punctuation (no space in Japanese)."""
+    match = _END.search(evidence.text)
+    body, end = (
+        (evidence.text, "") if match is None else (evidence.text[: match.start()], match.group(1))
+    )
+    space = "" if body[-1:] and not body[-1].isascii() else " "
+    return f"{body}{space}[{evidence.citation}]{end}"
+
+
+def render(composed: Composed, language: Language, lead_in: str) -> list[str]:
+    """The answer as pieces of text to stream: an optional lead-in, then one per sentence.
+
+    ``lead_in`` is said first when the sentences are not in the question's language, so a
+    Japanese question answered from English documents says that it quotes them.
+    """
+    pieces = []
+    quoted_ja = all(has_japanese(e.text) for e in composed.sentences)
+    if (language == "ja") != quoted_ja:
+        pieces.append(lead_in)
+    for number, evidence in enumerate(composed.sentences):
+        joiner = "" if number == 0 or (quoted_ja and language == "ja") else " "
+        if number == 0 and pieces:
+            joiner = "\n"
+        pieces.append(joiner + cite(evidence))
+    return pieces

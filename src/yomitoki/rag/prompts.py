@@ -1,0 +1,40 @@
+"""Prompt templates: package data in Japanese and English, overridable file by file."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from yomitoki.errors import ConfigError
+from yomitoki.rag.language import Language
+
+NAMES = ("answer", "rewrite", "followups", "dont_know", "quoted")
+
+
+class Prompts:
+    """Reads ``<name>.<language>.txt`` from ``folder`` when it has one, else the shipped one."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        if folder is not None and not folder.is_dir():
+            raise ConfigError(f"prompt_dir {folder} is not a folder")
+        self.folder = folder
+
+    def text(self, name: str, language: Language) -> str:
+        """The raw template ``name`` in ``language``."""
+        if name not in NAMES:
+            raise ConfigError(f"unknown prompt template '{name}' (known: {', '.join(NAMES)})")
+        filename = f"{name}.{language}.txt"
+        if self.folder is not None and (self.folder / filename).is_file():
+            return (self.folder / filename).read_text(encoding="utf-8").strip()
+        shipped = resources.files("yomitoki.rag").joinpath("templates", filename)
+        return shipped.read_text(encoding="utf-8").strip()
+
+    def render(self, name: str, language: Language, **values: str) -> str:
+        """Template ``name`` with ``$placeholders`` filled in."""
+        try:
+            return Template(self.text(name, language)).substitute(values)
+        except (KeyError, ValueError) as exc:
+            raise ConfigError(
+                f"prompt template {name}.{language}.txt: bad placeholder {exc}"
+            ) from None

@@ -1,0 +1,213 @@
+"""The answerer end to end on a real index: offline, and with an LLM served over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from tests.llm_server import ChatServer, Reply, running
+from yomitoki.backends import get_llm
+from yomitoki.backends.fake import HashEmbedder
+from yomitoki.errors import YomitokiError
+from yomitoki.index.search import Searcher
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.rag.answer import Answerer, AnswerOptions, parse_followups
+from yomitoki.settings import LLMConfig
+from yomitoki.types import Answer, Context, Followups, Message, TextDelta
+
+# The hash embedder's cosines mean nothing, so the similarity floor is off except where tested.
+OFFLINE = AnswerOptions(min_similarity=-1.0)
+
+
+@pytest.fixture
+def searcher(store: Store, tmp_path: Path) -> Searcher:
+    root = tmp_path / "docs"
+    root.mkdir()
+    builders.pdf(
+        root / "guide.pdf",
+        [
+            ["Warranty. The warranty covers parts and labour for two years from delivery."],
+            ["Returns. Returns are accepted within thirty days of purchase with a receipt.",
+             "Refunds are paid to the original card within five business days."],
+            ["Shipping. Standard shipping is free for orders over fifty dollars."],
+        ],
+    )  # fmt: skip
+    builders.text(
+        root / "規程.md",
+        "# 就業規則\n\n## 休暇\n\n年次有給休暇は入社半年後に10日付与されます。"
+        "有給休暇の申請は三日前までに上長へ提出してください。\n\n"
+        "## 勤務時間\n\n始業は午前9時、終業は午後6時です。\n",
+    )
+    Ingester(store, CountingEmbedder(), IngestOptions(chunk_size=800)).run(root)
+    return Searcher(store, HashEmbedder())
+
+
+@pytest.fixture
+def server() -> Iterator[ChatServer]:
+    with running() as started:
+        yield started
+
+
+def with_llm(searcher: Searcher, server: ChatServer, **options: object) -> Answerer:
+    llm = get_llm(LLMConfig(model="test-model", base_url=f"{server.url}/v1", max_retries=0))
+    return Answerer(searcher, llm, AnswerOptions(**options))  # type: ignore[arg-type]
+
+
+def test_offline_answer_cites_the_page_each_sentence_is_on(searcher: Searcher) -> None:
+    context, answer = Answerer(searcher, options=OFFLINE).ask(
+        "How many days do I have for returns?"
+    )
+    # The three pages are one chunk; the sentence still cites its own page.
+    assert context.hits[0].location.pages() == range(1, 4)
+    assert answer.text.startswith(
+        "Returns are accepted within thirty days of purchase with a receipt [guide.pdf#page=2]."
+    )
+    assert not answer.dont_know and answer.citations[0] == "guide.pdf#page=2"
+    assert answer.language == "en" and answer.answerer == "offline" and answer.usage is None
+    assert all(s.supported for s in answer.support)
+
+
+def test_events_come_context_first_then_text_then_answer(searcher: Searcher) -> None:
+    events = list(Answerer(searcher, options=OFFLINE).stream("When is the warranty over?"))
+    assert isinstance(events[0], Context) and isinstance(events[-1], Answer)
+    deltas = events[1:-1]
+    assert deltas and all(isinstance(e, TextDelta) for e in deltas)
+    assert "".join(e.text for e in deltas if isinstance(e, TextDelta)) == events[-1].text
+    assert set(events[-1].timings) == {"rewrite_ms", "search_ms", "answer_ms", "total_ms"}
+
+
+def test_offline_answers_japanese_in_japanese(searcher: Searcher) -> None:
+    _, answer = Answerer(searcher, options=OFFLINE).ask("有給休暇は何日付与されますか？")
+    assert answer.language == "ja"
+    assert answer.text.startswith("年次有給休暇は入社半年後に10日付与されます[規程.md]。")
+
+
+def test_japanese_question_over_english_text_says_it_quotes(searcher: Searcher) -> None:
+    _, answer = Answerer(searcher, options=OFFLINE).ask("返品 returns thirty days の期限は？")
+    assert answer.text.startswith("資料の該当箇所（原文のまま）:\nReturns are accepted")
+
+
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        ("Which airline flies the company jet to Mars?", "I don't know: the indexed documents"),
+        ("社員食堂の金曜日のメニューは？", "わかりません。"),
+    ],
+)
+def test_offline_says_it_does_not_know(searcher: Searcher, question: str, reply: str) -> None:
+    _, answer = Answerer(searcher, options=OFFLINE).ask(question)
+    assert answer.dont_know and answer.text.startswith(reply) and not answer.citations
+
+
+def test_similarity_floor_turns_weak_matches_into_dont_know(searcher: Searcher) -> None:
+    options = AnswerOptions(min_similarity=0.999)
+    _, answer = Answerer(searcher, options=options).ask("How many days do I have for returns?")
+    assert answer.dont_know
+
+
+def test_empty_index_and_empty_question(store: Store) -> None:
+    answerer = Answerer(Searcher(store, HashEmbedder()), options=OFFLINE)
+    assert answerer.ask("What is the refund policy?")[1].dont_know
+    with pytest.raises(YomitokiError, match="empty"):
+        answerer.ask("   ")
+
+
+def test_llm_answer_streams_with_hallucinated_citations_removed(
+    searcher: Searcher, server: ChatServer
+) -> None:
+    server.enqueue(
+        Reply(["Returns are accepted within thirty days [guide.pdf#pa", "ge=2]. Refunds ",
+               "take a week [guide.pdf#page=7].", " Shipping is free [gui", "de.pdf#page=3]."])
+    )  # fmt: skip
+    events = list(with_llm(searcher, server).stream("What is the return policy?"))
+    context, answer = events[0], events[-1]
+    assert isinstance(context, Context) and isinstance(answer, Answer)
+    shown = "".join(e.text for e in events if isinstance(e, TextDelta))
+    assert (
+        shown
+        == answer.text
+        == (
+            "Returns are accepted within thirty days [guide.pdf#page=2]. Refunds take a week. "
+            "Shipping is free [guide.pdf#page=3]."
+        )
+    )
+    assert answer.citations == ("guide.pdf#page=2", "guide.pdf#page=3")
+    assert answer.removed_citations == ("guide.pdf#page=7",)
+    assert answer.usage is not None and answer.usage.completion_tokens > 0
+    # The prompt listed each page of the hit as its own source, and was what the server got.
+    system = context.prompt[0].content
+    assert "[guide.pdf#page=2]\nReturns. Returns are accepted" in system
+    assert server.requests[0].body["messages"][0]["content"] == system
+    assert server.requests[0].body["messages"][-1] == {
+        "role": "user", "content": "What is the return policy?"
+    }  # fmt: skip
+
+
+def test_llm_sentence_its_source_does_not_back_is_reported(
+    searcher: Searcher, server: ChatServer
+) -> None:
+    server.enqueue(Reply(["Spaceships are insured for ninety galaxies [guide.pdf#page=1]."]))
+    _, answer = with_llm(searcher, server).ask("What does the warranty cover?")
+    (weak,) = answer.unsupported
+    assert weak.citations == ("guide.pdf#page=1",) and weak.overlap < 0.5
+
+
+def test_llm_japanese_prompt_and_dont_know(searcher: Searcher, server: ChatServer) -> None:
+    server.enqueue(Reply(["わかりません。"]))
+    context, answer = with_llm(searcher, server).ask("有給休暇の申請期限は？")
+    assert "日本語で、簡潔かつ直接に答えてください。" in context.prompt[0].content
+    assert answer.dont_know and answer.language == "ja"
+
+
+def test_follow_up_questions_come_as_data(searcher: Searcher, server: ChatServer) -> None:
+    server.enqueue(
+        Reply(["Returns take thirty days [guide.pdf#page=2]."]),
+        Reply(['Sure: ["How are refunds paid?", "Is shipping free?"]']),
+    )
+    events = list(with_llm(searcher, server, followups=True).stream("Return window?"))
+    (followups,) = [e for e in events if isinstance(e, Followups)]
+    assert followups.questions == ("How are refunds paid?", "Is shipping free?")
+    assert isinstance(events[-1], Answer) and events[-1].followups == followups.questions
+    assert "How are refunds paid" not in events[-1].text
+
+
+def test_chat_follow_up_is_rewritten_by_the_llm(searcher: Searcher, server: ChatServer) -> None:
+    server.enqueue(
+        Reply(["refund payment time"]), Reply(["Five business days [guide.pdf#page=2]."])
+    )
+    history = [Message("user", "What is the return policy?"), Message("assistant", "Thirty days.")]
+    context, answer = with_llm(searcher, server).ask("And the refund?", history)
+    assert context.query == "refund payment time"
+    rewrite = server.requests[0].body["messages"]
+    assert "standalone search query" in rewrite[0]["content"]
+    assert "user (latest question): And the refund?" in rewrite[1]["content"]
+    # The answer request carries the history between the sources and the question.
+    assert [m["role"] for m in server.requests[1].body["messages"]] == [
+        "system", "user", "assistant", "user"
+    ]  # fmt: skip
+    assert answer.citations == ("guide.pdf#page=2",)
+
+
+def test_offline_chat_searches_a_follow_up_with_the_previous_question(searcher: Searcher) -> None:
+    history = [Message("user", "How long is the warranty?"), Message("assistant", "Two years.")]
+    context, _ = Answerer(searcher, options=OFFLINE).ask("What about it?", history)
+    assert context.query == "How long is the warranty? What about it?"
+
+
+@pytest.mark.parametrize(
+    ("text", "questions"),
+    [
+        ('["A?", "B?", "C?", "D?"]', ("A?", "B?", "C?")),
+        ('Here you go:\n["A?"]\nThanks', ("A?",)),
+        ("not json", ()),
+        ('{"a": 1}', ()),
+        ('["", "  B?  "]', ("B?",)),
+    ],
+)
+def test_parse_followups(text: str, questions: tuple[str, ...]) -> None:
+    assert parse_followups(text) == questions

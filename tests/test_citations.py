@@ -1,0 +1,86 @@
+"""Citation parsing and checking, in whole text and in streamed text, as table tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from yomitoki.rag.citations import CitationStream, Sources, check, find, strip
+
+GIVEN = Sources(
+    ["benefits.pdf#page=3", "benefits.pdf#page=4", "handbook/規程.pdf#page=2", "deck.pptx#slide=3",
+     "notes.md"]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Covered [benefits.pdf#page=3].", ["benefits.pdf#page=3"]),
+        ("A [a.pdf#page=1][b.md] and [a.pdf#page=1] again", ["a.pdf#page=1", "b.md"]),
+        ("Two in one [a.pdf#page=1, deck.pptx#slide=2]", ["a.pdf#page=1", "deck.pptx#slide=2"]),
+        ("Not citations: [sic], [1], [see above], [x]", []),
+        ("休暇は20日です[規程.pdf#page=2]。", ["規程.pdf#page=2"]),
+        ("Sheet [book.xlsx#sheet=Prices]", ["book.xlsx#sheet=Prices"]),
+        ("", []),
+    ],
+)
+def test_find(text: str, expected: list[str]) -> None:
+    assert find(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "clean", "kept", "removed"),
+    [
+        ("Covered [benefits.pdf#page=3].", "Covered [benefits.pdf#page=3].",
+         ("benefits.pdf#page=3",), ()),
+        # A hallucinated page disappears with the space before it.
+        ("Covered [benefits.pdf#page=9].", "Covered.", (), ("benefits.pdf#page=9",)),
+        ("Mixed [benefits.pdf#page=3, other.pdf#page=1].", "Mixed [benefits.pdf#page=3].",
+         ("benefits.pdf#page=3",), ("other.pdf#page=1",)),
+        # Case and folders do not matter; the given spelling is what is shown.
+        ("Rule [規程.PDF#page=2]", "Rule [handbook/規程.pdf#page=2]",
+         ("handbook/規程.pdf#page=2",), ()),
+        ("Twice [notes.md][notes.md]", "Twice [notes.md][notes.md]", ("notes.md",), ()),
+        ("Leave [sic] alone", "Leave [sic] alone", (), ()),
+        ("休暇は20日です[規程.pdf#page=5]。", "休暇は20日です。", (), ("規程.pdf#page=5",)),
+    ],
+)  # fmt: skip
+def test_check(text: str, clean: str, kept: tuple[str, ...], removed: tuple[str, ...]) -> None:
+    checked = check(text, GIVEN)
+    assert (checked.text, checked.kept, checked.removed) == (clean, kept, removed)
+
+
+STREAMED = [
+    "Plans cover care [benefits.pdf#page=3]. Hearing aids are excluded [benefits.pdf#page=7].",
+    "A [deck.pptx#slide=3][bogus.pdf#page=1] then [sic] and [notes.md]",
+    "就業時間は9時からです[規程.pdf#page=2]。休暇は[規程.pdf#page=9]20日です。",
+    "An unclosed [bracket that never ends",
+    "Ends on a citation [notes.md]",
+]
+
+
+@pytest.mark.parametrize("text", STREAMED)
+def test_stream_gives_the_same_text_however_it_is_split(text: str) -> None:
+    expected = check(text, GIVEN).text
+    for cut in range(len(text) + 1):
+        stream = CitationStream(GIVEN)
+        released = [stream.feed(text[:cut]), stream.feed(text[cut:]), stream.finish()]
+        assert "".join(released) == expected, f"split at {cut}"
+
+
+@pytest.mark.parametrize("text", STREAMED)
+def test_stream_never_shows_part_of_a_citation(text: str) -> None:
+    stream = CitationStream(GIVEN)
+    shown = ""
+    for char in text:  # one character per delta: the worst split
+        shown += stream.feed(char)
+        opened, closed = shown.count("["), shown.count("]")
+        assert opened == closed or "[bracket" in shown, shown
+    shown += stream.finish()
+    assert not any(c in shown for c in ("bogus", "page=9", "page=7"))
+    hallucinated = ("benefits.pdf#page=7", "bogus.pdf#page=1", "規程.pdf#page=9")
+    assert stream.removed == [c for c in hallucinated if c in text]
+
+
+def test_strip_removes_only_citations() -> None:
+    assert strip("Covered [a.pdf#page=3] here [sic].") == "Covered here [sic]."

@@ -1,0 +1,152 @@
+"""``yomitoki ask``, ``chat`` and ``eval answers`` on a real index, offline and over HTTP."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.llm_server import ChatServer, Reply, running
+from yomitoki.cli import main
+
+# The hash embedder's cosines mean nothing: switch the similarity floor off.
+ENV = {"YOMITOKI_MIN_SIMILARITY": "-1"}
+
+
+@pytest.fixture
+def indexed(corpus: Path, tmp_path: Path) -> Path:
+    index = tmp_path / "cli" / "index.sqlite"
+    done = subprocess.run(
+        [sys.executable, "-m", "yomitoki", "ingest", str(corpus), "--index", str(index),
+         "--embedder", "hash"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return index
+
+
+@pytest.fixture
+def server() -> Iterator[ChatServer]:
+    with running() as started:
+        yield started
+
+
+def invoke(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args], env=ENV, input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_ask_offline_answers_with_citations_and_sources(indexed: Path) -> None:
+    code, out, err = invoke("ask", "What is the nightly hotel limit?", "--index", indexed)
+    assert code == 0, err
+    assert out.startswith("The nightly hotel limit is 150 dollars [policy.docx].")
+    assert "\nSources:\n  [policy.docx]  (Travel Policy > Hotels)" in out
+
+
+def test_ask_json_carries_the_thought_process(indexed: Path) -> None:
+    code, out, _ = invoke("ask", "年次有給休暇は何日ですか", "--index", indexed, "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert payload["context"]["query"] == "年次有給休暇は何日ですか"
+    assert payload["context"]["hits"][0]["citation"] == "notes.md"
+    assert payload["answer"]["language"] == "ja"
+    assert payload["answer"]["citations"] == ["notes.md"]
+    assert payload["answer"]["text"].startswith("年次有給休暇は20日です[notes.md]。")
+
+
+def test_ask_streams_from_an_openai_compatible_url(indexed: Path, server: ChatServer) -> None:
+    server.enqueue(Reply(["The limit is ", "150 dollars [policy.", "docx][made-up.pdf#page=2]."]))
+    code, out, err = invoke(
+        "ask", "Hotel limit?", "--index", indexed, "--llm-url", f"{server.url}/v1",
+        "--llm-model", "qwen2.5", "--thoughts",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("The limit is 150 dollars [policy.docx].\n")
+    assert "removed citation to a source not given: [made-up.pdf#page=2]" in err
+    assert '"role": "system"' in err  # the prompt, shown with --thoughts
+    assert server.requests[0].body["model"] == "qwen2.5"
+
+
+def test_ask_reports_llm_errors_without_a_traceback(indexed: Path, server: ChatServer) -> None:
+    server.default = Reply(status=401)
+    code, _, err = invoke("ask", "Hotel limit?", "--index", indexed, "--llm-url",
+                          f"{server.url}/v1")  # fmt: skip
+    assert code == 1
+    assert "refused the key (401)" in err and "Traceback" not in err
+
+
+def test_ask_empty_question_is_an_error(indexed: Path) -> None:
+    code, _, err = invoke("ask", "  ", "--index", indexed)
+    assert code == 1 and "the question is empty" in err
+
+
+def test_chat_keeps_the_conversation(indexed: Path, server: ChatServer) -> None:
+    server.enqueue(
+        Reply(["Trains are booked in advance [policy.docx]."]),
+        Reply(["hotel nightly limit"]),  # the rewrite of the follow-up
+        Reply(["150 dollars [policy.docx]."]),
+    )
+    code, out, err = invoke(
+        "chat", "--index", indexed, "--llm-url", f"{server.url}/v1",
+        input="How are trains booked?\n\nWhat about hotels?\n/quit\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Trains are booked in advance [policy.docx]." in out
+    assert "150 dollars [policy.docx]." in out
+    assert len(server.requests) == 3
+    final = server.requests[2].body["messages"]
+    assert [m["role"] for m in final] == ["system", "user", "assistant", "user"]
+    assert final[-1]["content"] == "What about hotels?"
+
+
+def test_chat_reset_forgets_the_conversation(indexed: Path) -> None:
+    code, out, _ = invoke(
+        "chat", "--index", indexed, input="How long is the warranty?\n/reset\nWhat about it?\n"
+    )
+    assert code == 0
+    assert out.count("Sources:") + out.count("I don't know") == 2
+
+
+def test_eval_answers_scores_citations_and_refusals(indexed: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"question": "What is the nightly hotel limit?", "truth": "150 [policy.docx]"}\n'
+        '{"question": "保証期間は何年ですか", "truth": "二年 [manual.pdf#page=3]"}\n'
+        '{"question": "Which airline flies the company jet to Mars?", "relevant": []}\n',
+        encoding="utf-8",
+    )
+    results = tmp_path / "out" / "answers.json"
+    code, out, err = invoke("eval", "answers", questions, "--index", indexed, "--json", results)
+    assert code == 0, err
+    assert out.startswith("3 questions, answerer offline")
+    report = json.loads(results.read_text())
+    summary = report["summary"]
+    assert summary["answerable"] == 2 and summary["unanswerable"] == 1
+    assert summary["citations_matched"] == 1.0 and summary["any_citation"] == 1.0
+    assert summary["dont_know_rate"] == 1.0
+    assert report["per_question"][1]["citations"][0] == "manual.pdf#page=3"
+
+
+def test_eval_answers_judge_needs_an_llm(indexed: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Hotel limit?", "truth": "[policy.docx]"}\n')
+    code, _, err = invoke("eval", "answers", questions, "--index", indexed, "--judge")
+    assert code == 1 and "--judge needs an LLM" in err
+
+
+def test_eval_answers_with_an_llm_judge(indexed: Path, tmp_path: Path, server: ChatServer) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Hotel limit?", "truth": "[policy.docx]"}\n')
+    server.enqueue(Reply(["150 dollars [policy.docx]."]),
+                   Reply(['{"groundedness": 5, "relevance": 4}']))  # fmt: skip
+    results = tmp_path / "answers.json"
+    code, _, err = invoke("eval", "answers", questions, "--index", indexed, "--llm-url",
+                          f"{server.url}/v1", "--judge", "--json", results)  # fmt: skip
+    assert code == 0, err
+    summary = json.loads(results.read_text())["summary"]
+    assert summary["judge_groundedness_mean"] == 5 and summary["judge_relevance_mean"] == 4

@@ -1,0 +1,74 @@
+"""Question language, history budget and the offline follow-up rewrite."""
+
+from __future__ import annotations
+
+import pytest
+
+from yomitoki.rag.chat import estimate_tokens, needs_context, standalone_query, within_budget
+from yomitoki.rag.language import detect
+from yomitoki.types import Message
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("What is the deductible?", "en"),
+        ("免責額はいくらですか？", "ja"),
+        ("Northwind Health Plus の免責額は？", "ja"),
+        ("就業規則第三条", "ja"),  # kanji only
+        ("What does 就業 mean in the handbook for employees?", "en"),
+        ("", "en"),
+        ("🙂🙂", "en"),
+    ],
+)
+def test_detect(text: str, language: str) -> None:
+    assert detect(text) == language
+
+
+def test_estimate_tokens_counts_japanese_characters_more() -> None:
+    assert estimate_tokens("a" * 40) == 11
+    assert estimate_tokens("あ" * 40) == 41
+
+
+HISTORY = [
+    Message("user", "first question " * 10),
+    Message("assistant", "first answer " * 10),
+    Message("user", "second question"),
+    Message("assistant", "second answer"),
+]
+
+
+@pytest.mark.parametrize(
+    ("budget", "kept"),
+    [(10_000, 4), (40, 2), (5, 0), (0, 0)],
+)
+def test_within_budget_keeps_the_latest_turns_from_a_question(budget: int, kept: int) -> None:
+    result = within_budget(HISTORY, budget)
+    assert result == HISTORY[len(HISTORY) - kept :]
+    assert not result or result[0].role == "user"
+
+
+@pytest.mark.parametrize(
+    ("question", "follow_up"),
+    [
+        ("What about dental?", True),
+        ("Does it cover hearing aids?", True),
+        ("それの上限は？", True),
+        ("How much?", True),
+        ("What is the deductible of Northwind Health Plus?", False),
+        ("年次有給休暇の日数を教えてください", False),
+    ],
+)
+def test_needs_context(question: str, follow_up: bool) -> None:
+    assert needs_context(question) is follow_up
+
+
+def test_standalone_query_adds_the_previous_question_only_to_follow_ups() -> None:
+    history = [Message("user", "What does Northwind Standard cover?"), Message("assistant", "…")]
+    assert standalone_query("What about dental?", history) == (
+        "What does Northwind Standard cover? What about dental?"
+    )
+    assert standalone_query("What is the copay for specialists?", history) == (
+        "What is the copay for specialists?"
+    )
+    assert standalone_query("What about dental?", []) == "What about dental?"
