@@ -166,6 +166,26 @@ class Settings(BaseSettings):
         description="Folder of prompt templates that replace the shipped ones, file by file.",
     )
 
+    host: str = Field(default="127.0.0.1", description="Address `yomitoki serve` listens on.")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port `yomitoki serve` uses.")
+    api_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description="When set, every HTTP endpoint but /healthz and the UI's static files "
+        "needs one of these keys (`Authorization: Bearer KEY` or `X-API-Key: KEY`).",
+    )
+    upload_dir: Path | None = Field(
+        default=None,
+        description="Where `POST /documents` saves uploads; default: `uploads/` beside the index.",
+    )
+    upload_max_mb: float = Field(
+        default=50.0, gt=0, description="Largest upload `POST /documents` accepts, in MiB."
+    )
+    upload_types: list[str] = Field(
+        default_factory=lambda: [".pdf", ".docx", ".pptx", ".xlsx", ".html", ".htm", ".md",
+                                 ".txt", ".csv", ".json"],
+        description="File extensions `POST /documents` accepts.",
+    )  # fmt: skip
+
     @model_validator(mode="after")
     def _llm_names_a_row(self) -> Settings:
         if self.llm is not None and self.llm not in self.llms:

@@ -21,11 +21,11 @@ from rich.progress import (
 )
 
 from yomitoki import __version__
-from yomitoki.backends import embedder_for_model, get_embedder
+from yomitoki.backends import get_embedder
 from yomitoki.errors import YomitokiError
 from yomitoki.evals.retrieval import evaluate, load_questions
 from yomitoki.evals.retrieval import report as eval_report
-from yomitoki.index.search import Filters, Fusion, Mode, Searcher
+from yomitoki.index.search import Filters, Mode, open_searcher
 from yomitoki.index.store import Store
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.settings import Settings, load_settings
@@ -170,14 +170,7 @@ def ingest(
     )  # fmt: skip
     if not folder.exists():
         raise click.BadParameter(f"{folder}: no such file or folder", param_hint="FOLDER")
-    options = IngestOptions(
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap,
-        max_bytes=int(settings.max_file_mb * 2**20),
-        category=settings.category,
-        exclude=tuple(settings.exclude),
-        batch_size=settings.embed_batch_size,
-    )
+    options = IngestOptions.from_settings(settings)
     show_bar = settings.progress and not as_json and err.is_terminal
     try:
         with Store.open(settings.index) as store:
@@ -237,14 +230,6 @@ def show_settings(config: Path | None, index: Path | None) -> None:
         click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")
 
 
-def _open_searcher(settings: Settings) -> Searcher:
-    store = Store.open(settings.index, create=False)
-    model = store.model()
-    embedder = embedder_for_model(model) if model else get_embedder(settings.embedder)
-    fusion = Fusion(settings.fusion, settings.vector_weight, settings.rrf_k)
-    return Searcher(store, embedder, settings.candidates, fusion, settings.ann_threshold)
-
-
 MODES = click.Choice([m.value for m in Mode])
 
 
@@ -272,7 +257,7 @@ def search(
     settings = _settings(config, index=index, search_mode=mode, top=top)
     filters = Filters(categories, excluded, path_prefix)
     try:
-        searcher = _open_searcher(settings)
+        searcher = open_searcher(settings)
         hits = searcher.search(query, Mode(settings.search_mode), settings.top, filters)
     except YomitokiError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
@@ -326,7 +311,7 @@ def eval_retrieval(
     modes = list(Mode) if compare else [Mode(settings.search_mode)]
     try:
         items = load_questions(questions)
-        searcher = _open_searcher(settings)
+        searcher = open_searcher(settings)
         results = [evaluate(searcher, items, m) for m in modes]
     except YomitokiError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)

@@ -11,11 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
-from yomitoki.backends import get_llm
-from yomitoki.backends.base import LLM
 from yomitoki.cli import (
     MODES,
-    _open_searcher,
     _settings,
     common_options,
     err,
@@ -27,8 +24,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.evals import answers as answer_eval
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.index.search import Filters
-from yomitoki.rag.answer import Answerer, AnswerOptions
-from yomitoki.rag.prompts import Prompts
+from yomitoki.rag.answer import Answerer, AnswerOptions, open_answerer
 from yomitoki.settings import LLMConfig, Settings
 from yomitoki.types import Answer, Context, Event, Followups, Hit, Message, TextDelta
 
@@ -61,23 +57,20 @@ def answer_options(func: F) -> F:
     return func
 
 
-def build_answerer(settings: Settings, flags: dict[str, Any]) -> Answerer:
+def build_answerer(settings: Settings, flags: dict[str, Any], create: bool = False) -> Answerer:
     """The searcher, the LLM (if any) and the options that the settings and flags describe."""
-    llm: LLM | None = None
+    row = None
     if flags["llm_url"]:
-        llm = get_llm(
-            LLMConfig(
-                model=flags["llm_model"] or "default",
-                base_url=flags["llm_url"],
-                api_key_env=flags["llm_key_env"],
-            )
+        row = LLMConfig(
+            model=flags["llm_model"] or "default",
+            base_url=flags["llm_url"],
+            api_key_env=flags["llm_key_env"],
         )
-    elif settings.llm is not None and not flags["offline"]:
-        llm = get_llm(settings.llms[settings.llm])
-    options = AnswerOptions.from_settings(
+    answerer = open_answerer(settings, row, offline=flags["offline"] and row is None, create=create)
+    answerer.options = AnswerOptions.from_settings(
         settings, filters=Filters(flags["categories"], flags["excluded"])
     )
-    return Answerer(_open_searcher(settings), llm, options, Prompts(settings.prompt_dir))
+    return answerer
 
 
 def _load(config: Path | None, index: Path | None, flags: dict[str, Any]) -> Settings:
@@ -265,3 +258,43 @@ def eval_answers(
         payload = {"answerer": answerer.name, "summary": summary,
                    "per_question": answer_eval.per_question(results)}  # fmt: skip
         json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+@main.command()
+@common_options
+@answer_options
+@click.option("--host", default=None, help="Address to listen on (setting 'host').")
+@click.option("--port", type=int, default=None, help="Port (setting 'port').")
+def serve(
+    config: Path | None, index: Path | None, host: str | None, port: int | None, **flags: Any
+) -> None:
+    """Serve the HTTP API and the web chat UI over the index."""
+    import uvicorn
+
+    from yomitoki.server.app import create_app
+
+    settings = _settings(
+        config, index=index, host=host, port=port, search_mode=flags["mode"],
+        answer_sources=flags["sources"], llm=flags["llm"], followups=flags["followups"],
+    )  # fmt: skip
+    try:
+        app = create_app(settings, build_answerer(settings, flags, create=True))
+    except YomitokiError as exc:
+        _fail(exc)
+    err.print(f"yomitoki serving {settings.index} on http://{settings.host}:{settings.port}/")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+@main.command("mcp")
+@common_options
+@answer_options
+def mcp_command(config: Path | None, index: Path | None, **flags: Any) -> None:
+    """Run an MCP server on stdio with 'search' and 'ask' tools over the index."""
+    from yomitoki.server.mcp_tools import build_mcp
+
+    settings = _load(config, index, flags)
+    try:
+        server = build_mcp(build_answerer(settings, flags))
+    except YomitokiError as exc:
+        _fail(exc)
+    server.run("stdio")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -9,12 +10,14 @@ from typing import Literal
 
 import numpy as np
 
+from yomitoki.backends import embedder_for_model, get_embedder
 from yomitoki.backends.base import Embedder
 from yomitoki.errors import ConfigError
 from yomitoki.index.fusion import RRF_K, reciprocal_rank_fusion, weighted_score_fusion
 from yomitoki.index.keyword import KeywordIndex
 from yomitoki.index.store import Store, location_of, page_breaks_of
 from yomitoki.index.vectors import VectorIndex
+from yomitoki.settings import Settings
 from yomitoki.types import Hit, LegScore
 
 MAX_QUERY_CHARS = 1000
@@ -82,6 +85,14 @@ class Searcher:
         self.ann_threshold = ann_threshold
         self._vectors: VectorIndex | None = None
         self._keywords: KeywordIndex | None = None
+        # One search at a time per store connection; a server calls from many threads.
+        self._lock = threading.RLock()
+
+    def refresh(self) -> None:
+        """Forget the in-memory legs so the next search sees documents added or removed since."""
+        with self._lock:
+            self._vectors = None
+            self._keywords = None
 
     @property
     def vectors(self) -> VectorIndex:
@@ -98,9 +109,10 @@ class Searcher:
     @property
     def keywords(self) -> KeywordIndex:
         """The in-memory BM25 matrix, loaded once."""
-        if self._keywords is None:
-            self._keywords = KeywordIndex.load(self.store.connection)
-        return self._keywords
+        with self._lock:
+            if self._keywords is None:
+                self._keywords = KeywordIndex.load(self.store.connection)
+            return self._keywords
 
     def _allowed(self, filters: Filters) -> set[int] | None:
         if not filters.active():
@@ -127,6 +139,10 @@ class Searcher:
         filters: Filters | None = None,
     ) -> list[Hit]:
         """The ``top`` best chunks for ``query``; an empty or symbol-only query finds nothing."""
+        with self._lock:
+            return self._search(query, mode, top, filters)
+
+    def _search(self, query: str, mode: Mode, top: int, filters: Filters | None) -> list[Hit]:
         query = " ".join(query.split())[:MAX_QUERY_CHARS]
         if not query or top <= 0:
             return []
@@ -182,3 +198,12 @@ class Searcher:
                 )
             )
         return hits
+
+
+def open_searcher(settings: Settings, create: bool = False) -> Searcher:
+    """A searcher over the settings' index, with the embedder the index was built with."""
+    store = Store.open(settings.index, create=create)
+    model = store.model()
+    embedder = embedder_for_model(model) if model else get_embedder(settings.embedder)
+    fusion = Fusion(settings.fusion, settings.vector_weight, settings.rrf_k)
+    return Searcher(store, embedder, settings.candidates, fusion, settings.ann_threshold)

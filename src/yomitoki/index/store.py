@@ -88,7 +88,10 @@ class Store:
             raise StoreError(f"no index at {path}; run 'yomitoki ingest FOLDER' first")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+            # Shared across a server's worker threads; Searcher serializes its use with a lock.
+            conn = sqlite3.connect(
+                path, isolation_level=None, timeout=30.0, check_same_thread=False
+            )
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")

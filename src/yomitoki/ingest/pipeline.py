@@ -15,6 +15,7 @@ from yomitoki.index.store import NewDocument, Store
 from yomitoki.ingest.chunking import chunk_document
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
+from yomitoki.settings import Settings
 from yomitoki.types import Chunk, Document, FileResult, IngestReport, Outcome
 
 
@@ -64,6 +65,18 @@ class IngestOptions:
     category: str | None = None
     exclude: Sequence[str] = (".*", "~$*", "__pycache__")
     batch_size: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IngestOptions:
+        """The ingest options the settings describe."""
+        return cls(
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+            max_bytes=int(settings.max_file_mb * 2**20),
+            category=settings.category,
+            exclude=tuple(settings.exclude),
+            batch_size=settings.embed_batch_size,
+        )
 
 
 def embed_input(chunk: Chunk) -> str:

@@ -15,16 +15,18 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from string import Template
 
+from yomitoki.backends import get_llm
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
-from yomitoki.index.search import Filters, Mode, Searcher
+from yomitoki.index.search import Filters, Mode, Searcher, open_searcher
 from yomitoki.rag import chat, extractive
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.language import Language, detect
 from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.support import check_support
-from yomitoki.settings import Settings
+from yomitoki.settings import LLMConfig, Settings
 from yomitoki.types import (
     Answer,
     Context,
@@ -55,6 +57,8 @@ class AnswerOptions:
     min_evidence: float = 0.2
     min_similarity: float = 0.87
     history_tokens: int = 2000
+    #: Replaces the answer prompt when it has a ``$sources`` placeholder, else is appended to it.
+    prompt_template: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **changes: object) -> AnswerOptions:
@@ -170,7 +174,7 @@ class Answerer:
         writing = time.perf_counter()
         prompt: tuple[Message, ...] = ()
         if self.llm is not None and hits:
-            system = self.prompts.render("answer", language, sources=sources_block(given))
+            system = self._system_prompt(language, sources_block(given), opts.prompt_template)
             prompt = (Message("system", system), *turns, Message("user", question))
         yield Context(question, query, language, tuple(hits), prompt)
 
@@ -220,6 +224,12 @@ class Answerer:
             answerer=self.name,
         )
 
+    def _system_prompt(self, language: Language, sources: str, custom: str | None) -> str:
+        if custom and "$sources" in custom:
+            return Template(custom).safe_substitute(sources=sources)
+        prompt = self.prompts.render("answer", language, sources=sources)
+        return f"{prompt}\n\n{custom}" if custom else prompt
+
     def _standalone(
         self, question: str, turns: Sequence[Message], language: Language
     ) -> tuple[str, Usage]:
@@ -255,3 +265,17 @@ class Answerer:
 
 def _ms(since: float) -> float:
     return round(1000 * (time.perf_counter() - since), 1)
+
+
+def open_answerer(
+    settings: Settings, llm: LLMConfig | None = None, offline: bool = False, create: bool = False
+) -> Answerer:
+    """The answerer the settings describe: ``llm`` (or the ``llm`` row) unless ``offline``."""
+    row = llm if llm is not None else (settings.llms[settings.llm] if settings.llm else None)
+    model = None if offline or row is None else get_llm(row)
+    return Answerer(
+        open_searcher(settings, create=create),
+        model,
+        AnswerOptions.from_settings(settings),
+        Prompts(settings.prompt_dir),
+    )

@@ -1,0 +1,1 @@
+"""The HTTP API, the web UI and the MCP server."""

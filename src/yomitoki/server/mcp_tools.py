@@ -1,0 +1,45 @@
+"""``yomitoki mcp``: an MCP server (the official ``mcp`` SDK) with ``search`` and ``ask`` tools."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+
+from yomitoki import __version__
+from yomitoki.index.search import Mode
+from yomitoki.rag.answer import Answerer
+
+
+def build_mcp(answerer: Answerer) -> MCPServer:
+    """An MCP server whose tools search and answer from ``answerer``'s index."""
+    server: MCPServer = MCPServer(
+        name="yomitoki",
+        version=__version__,
+        instructions="Search and answer from the user's indexed documents. Answers cite "
+        "[file#page=N]; quote those citations when you use an answer.",
+    )
+
+    @server.tool(description="Search the indexed documents. Returns passages with citations.")
+    def search(query: str, top: int = 5, mode: str = "hybrid") -> dict[str, Any]:
+        hits = answerer.searcher.search(query, Mode(mode), max(1, min(top, 50)))
+        return {"hits": [
+            {"citation": h.citation(), "score": round(h.score, 4), "text": h.text,
+             "location": h.location.describe()}
+            for h in hits
+        ]}  # fmt: skip
+
+    @server.tool(description="Answer a question from the indexed documents, citing sources.")
+    def ask(question: str, top: int | None = None) -> dict[str, Any]:
+        options = answerer.options if top is None else replace(answerer.options, sources=top)
+        context, answer = answerer.ask(question, options=options)
+        return {
+            "answer": answer.text,
+            "citations": list(answer.citations),
+            "dont_know": answer.dont_know,
+            "query": context.query,
+            "unsupported": [s.sentence for s in answer.unsupported],
+        }
+
+    return server

@@ -1,0 +1,340 @@
+// yomitoki chat UI: plain JavaScript, no build step, no CDN.
+"use strict";
+
+const TEXT = {
+  en: {
+    newChat: "New chat", settings: "Settings", send: "Ask", stop: "Stop", placeholder: "Ask a question…",
+    emptyHint: "Ask a question about your documents.", document: "Document", passages: "Passages",
+    thoughts: "Thought process", mode: "Retrieval mode", top: "Passages to use", category: "Category",
+    all: "All", temperature: "Temperature", followups: "Suggest follow-up questions",
+    apiKey: "API key (if the server needs one)", close: "Close", sources: "Sources",
+    stopped: "(stopped)", error: "Error", answeredBy: "Answered by",
+    noPassage: "No passage for this citation.", followupTitle: "Follow-up questions",
+  },
+  ja: {
+    newChat: "新しい会話", settings: "設定", send: "質問", stop: "停止", placeholder: "質問を入力…",
+    emptyHint: "文書について質問してください。", document: "文書", passages: "根拠の文章",
+    thoughts: "思考過程", mode: "検索方式", top: "使う文章の数", category: "カテゴリ", all: "すべて",
+    temperature: "温度", followups: "次の質問を提案する", apiKey: "API キー（必要な場合）", close: "閉じる",
+    sources: "出典", stopped: "（停止しました）", error: "エラー", answeredBy: "回答",
+    noPassage: "この出典の文章はありません。", followupTitle: "次の質問",
+  },
+};
+const STORE = "yomitoki.chat.v1";
+const PREFS = "yomitoki.prefs.v1";
+const $ = (id) => document.getElementById(id);
+
+let lang = localStorage.getItem("yomitoki.lang")
+  || ((navigator.language || "en").toLowerCase().startsWith("ja") ? "ja" : "en");
+let messages = JSON.parse(localStorage.getItem(STORE) || "[]");
+let prefs = JSON.parse(localStorage.getItem(PREFS) || "{}");
+let controller = null;
+
+function t(key) { return (TEXT[lang] || TEXT.en)[key] || key; }
+
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  $("language").value = lang;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  }
+  render();
+}
+
+function headers() {
+  const h = { "Content-Type": "application/json" };
+  if (prefs.key) h.Authorization = "Bearer " + prefs.key;
+  return h;
+}
+
+function save() { localStorage.setItem(STORE, JSON.stringify(messages)); }
+
+// Citations as the answer writes them: [file.pdf#page=3], several per bracket allowed.
+const BRACKET = /\[([^\[\]\n]+)\]/g;
+
+function citationParts(inside) { return inside.split(/\s*[,;、]\s*/).filter(Boolean); }
+
+// The citations a message may link: only those the server returned with the answer.
+function allowed(msg) {
+  return new Set([...(msg.citations || []), ...((msg.dataPoints || {}).citations || [])]);
+}
+
+function renderAnswer(msg, el) {
+  const known = allowed(msg);
+  const numbers = new Map();
+  const body = document.createElement("div");
+  body.className = "text";
+  let last = 0;
+  for (const match of msg.content.matchAll(BRACKET)) {
+    const parts = citationParts(match[1]);
+    if (!parts.length || !parts.every((p) => known.has(p))) continue; // not a returned citation
+    body.append(match.index > last ? msg.content.slice(last, match.index) : "");
+    for (const part of parts) {
+      if (!numbers.has(part)) numbers.set(part, numbers.size + 1);
+      body.append(citationLink(msg, part, numbers.get(part)));
+    }
+    last = match.index + match[0].length;
+  }
+  body.append(msg.content.slice(last));
+  if (msg.stopped) body.append(" " + t("stopped"));
+  el.append(body);
+  if (numbers.size) {
+    const list = document.createElement("div");
+    list.className = "sources";
+    list.append(t("sources") + ": ");
+    for (const [citation, n] of numbers) {
+      const a = document.createElement("a");
+      a.textContent = `${n}. ${citation}`;
+      a.dataset.citation = citation;
+      a.onclick = () => openCitation(msg, citation);
+      list.append(a);
+    }
+    el.append(list);
+  }
+  if (msg.followups && msg.followups.length) {
+    const box = document.createElement("div");
+    box.className = "followups";
+    box.append(t("followupTitle") + ":");
+    for (const q of msg.followups) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = q;
+      b.onclick = () => ask(q);
+      box.append(b);
+    }
+    el.append(box);
+  }
+  if (msg.thoughts) {
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    for (const tab of ["thoughts", "passages"]) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = t(tab);
+      b.onclick = () => openPanel(msg, tab);
+      meta.append(b);
+    }
+    el.append(meta);
+  }
+}
+
+function citationLink(msg, citation, n) {
+  const a = document.createElement("a");
+  a.className = "citation";
+  a.textContent = String(n);
+  a.title = citation;
+  a.href = "#";
+  a.dataset.citation = citation;
+  a.onclick = (event) => { event.preventDefault(); openCitation(msg, citation); };
+  return a;
+}
+
+function render() {
+  const box = $("messages");
+  box.replaceChildren();
+  $("empty").hidden = messages.length > 0;
+  messages.forEach((msg, i) => {
+    const el = document.createElement("div");
+    el.className = "message " + msg.role + (msg.error ? " error" : "");
+    el.dataset.index = i;
+    if (msg.role === "assistant") renderAnswer(msg, el);
+    else el.textContent = msg.content;
+    if (msg.error) el.append("\n" + t("error") + ": " + msg.error);
+    box.append(el);
+  });
+  box.scrollTop = box.scrollHeight;
+}
+
+async function showDocument(citation) {
+  const [name, anchor] = citation.split("#");
+  $("doc-title").textContent = citation;
+  const url = "/content/" + name.split("/").map(encodeURIComponent).join("/");
+  const frame = $("doc-frame");
+  if (prefs.key) { // an iframe cannot send the key: fetch the file and show it from memory
+    const reply = await fetch(url, { headers: headers() });
+    frame.src = URL.createObjectURL(await reply.blob()) + (anchor ? "#" + anchor : "");
+  } else {
+    frame.src = url + (anchor ? "#" + anchor : "");
+  }
+  frame.dataset.citation = citation;
+}
+
+function showPassages(msg, citation) {
+  const tab = $("tab-passages");
+  tab.replaceChildren();
+  const texts = ((msg.dataPoints || {}).text || [])
+    .filter((line) => !citation || line.startsWith(citation + ": "));
+  if (!texts.length) tab.textContent = t("noPassage");
+  for (const line of texts) {
+    const cut = line.indexOf(": ");
+    const div = document.createElement("div");
+    div.className = "passage";
+    const h = document.createElement("h3");
+    h.textContent = line.slice(0, cut);
+    div.append(h, line.slice(cut + 2));
+    tab.append(div);
+  }
+}
+
+function showThoughts(msg) {
+  const tab = $("tab-thoughts");
+  tab.replaceChildren();
+  for (const step of msg.thoughts || []) {
+    const div = document.createElement("div");
+    div.className = "thought";
+    const h = document.createElement("h3");
+    h.textContent = step.title;
+    const pre = document.createElement("pre");
+    const detail = { description: step.description, ...(step.props ? { props: step.props } : {}) };
+    pre.textContent = typeof step.description === "string" && !step.props
+      ? step.description : JSON.stringify(detail, null, 2);
+    div.append(h, pre);
+    tab.append(div);
+  }
+}
+
+function selectTab(name) {
+  for (const b of document.querySelectorAll("[role=tab]")) {
+    b.setAttribute("aria-selected", String(b.dataset.tab === name));
+  }
+  for (const tab of ["document", "passages", "thoughts"]) $("tab-" + tab).hidden = tab !== name;
+}
+
+function openPanel(msg, tab, citation) {
+  $("panel").hidden = false;
+  showPassages(msg, citation);
+  showThoughts(msg);
+  selectTab(tab);
+}
+
+function openCitation(msg, citation) {
+  openPanel(msg, "document", citation);
+  showDocument(citation);
+}
+
+function overrides() {
+  const o = {
+    retrieval_mode: $("opt-mode").value,
+    top: Number($("opt-top").value) || 8,
+    temperature: Number($("opt-temperature").value),
+    suggest_followup_questions: $("opt-followups").checked,
+  };
+  if ($("opt-category").value) o.include_category = $("opt-category").value;
+  return o;
+}
+
+async function ask(question) {
+  question = question.trim();
+  if (!question || controller) return;
+  const history = messages.filter((m) => !m.error).map((m) => ({ role: m.role, content: m.content }));
+  messages.push({ role: "user", content: question });
+  const msg = { role: "assistant", content: "" };
+  messages.push(msg);
+  render();
+  controller = new AbortController();
+  $("send").hidden = true;
+  $("stop").hidden = false;
+  try {
+    const reply = await fetch("/chat/stream", {
+      method: "POST", headers: headers(), signal: controller.signal,
+      body: JSON.stringify({ messages: [...history, { role: "user", content: question }],
+                             context: { overrides: overrides() } }),
+    });
+    if (!reply.ok) {
+      const data = await reply.json().catch(() => ({}));
+      throw new Error((data.error && data.error.message) || reply.statusText);
+    }
+    const reader = reply.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let newline;
+      while ((newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (line) handle(msg, JSON.parse(line));
+      }
+      render();
+    }
+  } catch (err) {
+    if (err.name === "AbortError") msg.stopped = true;
+    else msg.error = err.message;
+  } finally {
+    controller = null;
+    $("send").hidden = false;
+    $("stop").hidden = true;
+    save();
+    render();
+  }
+}
+
+function handle(msg, event) {
+  if (event.error) { msg.error = event.error; return; }
+  if (event.type === "response.context") {
+    msg.dataPoints = event.context.data_points;
+    msg.thoughts = event.context.thoughts;
+  } else if (event.type === "response.output_text.delta") {
+    msg.content += event.delta;
+  } else if (event.type === "response.followups") {
+    msg.followups = event.followup_questions;
+  } else if (event.type === "response.completed") {
+    msg.content = event.output_text;
+    msg.citations = event.context.citations;
+    msg.dataPoints = event.context.data_points;
+    msg.thoughts = event.context.thoughts;
+    msg.followups = event.context.followup_questions;
+  }
+}
+
+async function loadConfig() {
+  try {
+    const reply = await fetch("/config", { headers: headers() });
+    if (!reply.ok) return;
+    const config = await reply.json();
+    const select = $("opt-category");
+    for (const c of config.categories) select.append(new Option(c, c));
+    $("opt-mode").value = prefs.mode || { keyword: "text", vector: "vectors" }[config.retrieval_mode]
+      || config.retrieval_mode;
+    $("opt-top").value = prefs.top || config.top;
+    $("opt-temperature").value = prefs.temperature ?? config.temperature;
+    $("opt-followups").checked = prefs.followups ?? config.followups;
+    $("server-info").textContent = `${t("answeredBy")}: ${config.answerer} · v${config.version}`;
+  } catch (err) { /* the first question will show the error */ }
+}
+
+function savePrefs() {
+  prefs = { key: $("opt-key").value, mode: $("opt-mode").value, top: $("opt-top").value,
+            temperature: Number($("opt-temperature").value), followups: $("opt-followups").checked };
+  localStorage.setItem(PREFS, JSON.stringify(prefs));
+}
+
+$("ask").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const q = $("question").value;
+  $("question").value = "";
+  ask(q);
+});
+$("question").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    $("ask").requestSubmit();
+  }
+});
+$("stop").onclick = () => controller && controller.abort();
+$("new-chat").onclick = () => { messages = []; save(); $("panel").hidden = true; render(); };
+$("open-settings").onclick = () => $("settings").showModal();
+$("settings").addEventListener("close", savePrefs);
+$("close-panel").onclick = () => { $("panel").hidden = true; };
+$("language").onchange = () => {
+  lang = $("language").value;
+  localStorage.setItem("yomitoki.lang", lang);
+  applyLanguage();
+};
+for (const b of document.querySelectorAll("[role=tab]")) b.onclick = () => selectTab(b.dataset.tab);
+$("opt-key").value = prefs.key || "";
+applyLanguage();
+loadConfig();

@@ -1,0 +1,114 @@
+"""The web UI in a real headless Chromium (Debian's package) driven by Playwright.
+
+Screenshots of the main states go to test-artifacts/. Without a Chromium on the machine the
+tests skip with that reason, except in CI (``CI`` set), where .ci/run installs it: there they
+fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from tests.test_server import _serve, settings_for
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.server.app import create_app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+if CHROMIUM is None and os.environ.get("CI"):
+    pytest.fail("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine")
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[str]:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    builders.pdf(
+        docs / "benefits.pdf",
+        [
+            ["Overview. Zava offers two health plans to every employee."],
+            ["Dental. The dental plan covers two cleanings a year and fillings at 80 percent."],
+            ["Vision. Glasses are covered once every two years."],
+        ],
+    )
+    builders.text(docs / "休暇.md", "# 休暇\n\n年次有給休暇は入社半年後に10日付与されます。\n")
+    index = tmp_path / "index.sqlite"
+    with Store.open(index) as store:
+        Ingester(store, CountingEmbedder(), IngestOptions()).run(docs)
+    app: FastAPI = create_app(settings_for(index))
+    for url, _ in _serve(app):
+        yield url
+
+
+@pytest.fixture
+def page(site: str) -> Iterator[object]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
+        tab = context.new_page()
+        tab.goto(site)
+        yield tab
+        browser.close()
+
+
+def test_ask_see_the_answer_and_open_the_cited_page(page: object) -> None:
+    tab = page  # a playwright Page
+    tab.fill("#question", "How many cleanings does the dental plan cover?")  # type: ignore[attr-defined]
+    tab.screenshot(path=str(ARTIFACTS / "1-question.png"))  # type: ignore[attr-defined]
+    tab.click("#send")  # type: ignore[attr-defined]
+    answer = tab.locator(".message.assistant .text")  # type: ignore[attr-defined]
+    playwright_api.expect(answer).to_contain_text("two cleanings a year", timeout=30_000)
+    # The citation is a numbered link because the server returned it.
+    link = tab.locator(".message.assistant a.citation").first  # type: ignore[attr-defined]
+    playwright_api.expect(link).to_have_text("1")
+    assert link.get_attribute("title") == "benefits.pdf#page=2"
+    tab.screenshot(path=str(ARTIFACTS / "2-answer.png"))  # type: ignore[attr-defined]
+    link.click()
+    panel = tab.locator("#panel")  # type: ignore[attr-defined]
+    playwright_api.expect(panel).to_be_visible()
+    frame = tab.locator("#doc-frame")  # type: ignore[attr-defined]
+    playwright_api.expect(frame).to_have_attribute("src", "/content/benefits.pdf#page=2")
+    tab.screenshot(path=str(ARTIFACTS / "3-document.png"))  # type: ignore[attr-defined]
+    tab.click("[data-tab=passages]")  # type: ignore[attr-defined]
+    playwright_api.expect(tab.locator("#tab-passages")).to_contain_text(  # type: ignore[attr-defined]
+        "The dental plan covers two cleanings"
+    )
+    tab.click("[data-tab=thoughts]")  # type: ignore[attr-defined]
+    playwright_api.expect(tab.locator("#tab-thoughts")).to_contain_text("Search query")  # type: ignore[attr-defined]
+    tab.screenshot(path=str(ARTIFACTS / "4-thoughts.png"))  # type: ignore[attr-defined]
+    # The conversation survives a reload: it is kept in the browser.
+    tab.reload()  # type: ignore[attr-defined]
+    playwright_api.expect(tab.locator(".message.user")).to_have_text(  # type: ignore[attr-defined]
+        "How many cleanings does the dental plan cover?"
+    )
+
+
+def test_japanese_ui_and_phone_screen(page: object) -> None:
+    tab = page
+    tab.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    tab.select_option("#language", "ja")  # type: ignore[attr-defined]
+    playwright_api.expect(tab.locator("#send")).to_have_text("質問")  # type: ignore[attr-defined]
+    tab.fill("#question", "有給休暇は何日付与されますか？")  # type: ignore[attr-defined]
+    tab.click("#send")  # type: ignore[attr-defined]
+    answer = tab.locator(".message.assistant .text")  # type: ignore[attr-defined]
+    playwright_api.expect(answer).to_contain_text("10日付与されます", timeout=30_000)
+    tab.locator("a.citation").first.click()  # type: ignore[attr-defined]
+    playwright_api.expect(tab.locator("#doc-frame")).to_have_attribute(  # type: ignore[attr-defined]
+        "src", "/content/%E4%BC%91%E6%9A%87.md"
+    )
+    box = tab.locator("#panel").bounding_box()  # type: ignore[attr-defined]
+    assert box is not None and box["width"] <= 390
+    tab.screenshot(path=str(ARTIFACTS / "5-phone-ja.png"))  # type: ignore[attr-defined]

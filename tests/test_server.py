@@ -1,0 +1,312 @@
+"""The HTTP API: in-process through httpx's ASGI transport, and over a real socket (uvicorn)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.conftest import CountingEmbedder
+from tests.llm_server import Reply, running
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.server.app import create_app
+from yomitoki.settings import LLMConfig, Settings, load_settings
+
+# The hash embedder's cosines mean nothing: switch the similarity floor off.
+BASE: dict[str, Any] = {"min_similarity": -1.0, "embedder": "hash"}
+EVALUATOR_OVERRIDES = {  # ai-rag-chat-evaluator's default request overrides
+    "top": 3, "temperature": 0.3, "minimum_reranker_score": 0, "minimum_search_score": 0,
+    "retrieval_mode": "hybrid", "semantic_ranker": True, "semantic_captions": False,
+    "suggest_followup_questions": False, "use_oid_security_filter": False,
+    "use_groups_security_filter": False, "vector_fields": ["embedding"], "use_gpt4v": False,
+    "gpt4v_input": "textAndImages", "seed": 1,
+}  # fmt: skip
+
+
+@pytest.fixture
+def index(corpus: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "idx" / "index.sqlite"
+    with Store.open(path) as store:
+        Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+    return path
+
+
+def settings_for(index: Path, **extra: Any) -> Settings:
+    return load_settings(index=index, **BASE, **extra)
+
+
+@pytest.fixture
+def client(index: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def ask(client: TestClient, question: str, **overrides: Any) -> httpx.Response:
+    body = {"messages": [{"role": "user", "content": question}],
+            "context": {"overrides": overrides}, "session_state": "s-1"}  # fmt: skip
+    return client.post("/chat", json=body)
+
+
+def test_chat_answers_in_the_demo_protocol(client: TestClient) -> None:
+    response = ask(client, "What is the nightly hotel limit?", **EVALUATOR_OVERRIDES)
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["output_text"].startswith("The nightly hotel limit is 150 dollars [policy.docx].")
+    assert data["session_state"] == "s-1"
+    points = data["context"]["data_points"]
+    assert "policy.docx" in points["citations"]
+    assert any(t.startswith("policy.docx: ") and "150 dollars" in t for t in points["text"])
+    titles = [step["title"] for step in data["context"]["thoughts"]]
+    assert titles == ["Search query", "Search results", "Answer checks"]
+    assert data["context"]["followup_questions"] == []
+
+
+def test_overrides_select_mode_top_and_category(client: TestClient) -> None:
+    data = ask(client, "budget", retrieval_mode="text", top=1).json()
+    (results,) = [s for s in data["context"]["thoughts"] if s["title"] == "Search results"]
+    assert len(results["description"]) == 1
+    assert set(results["description"][0]["legs"]) == {"keyword"}
+    none = ask(client, "budget", include_category="nonexistent").json()
+    assert none["context"]["data_points"]["citations"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"messages": [{"role": "user", "content": "x"}],
+          "context": {"overrides": {"bogus_knob": 1}}}, "bogus_knob"),
+        ({"messages": [{"role": "user", "content": "x"}],
+          "context": {"overrides": {"top": 0}}}, "top"),
+        ({"messages": []}, "messages"),
+        ({"messages": [{"role": "assistant", "content": "hi"}]}, "last message must be the user"),
+        ({"messages": [{"role": "user", "content": "   "}]}, "the question is empty"),
+        ({"question": "x"}, "messages"),
+    ],
+)  # fmt: skip
+def test_bad_requests_get_400_with_a_stable_shape(
+    client: TestClient, body: dict[str, Any], message: str
+) -> None:
+    response = client.post("/chat", json=body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request" and message in error["message"]
+
+
+def test_unknown_routes_and_methods_are_json_errors(client: TestClient) -> None:
+    assert client.get("/nope").json()["error"]["code"] == "not_found"
+    assert client.get("/chat").status_code == 405
+
+
+def test_models_config_health_and_openapi(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/v1/models").json()["data"][0]["id"] == "yomitoki"
+    config = client.get("/config").json()
+    assert config["answerer"] == "offline" and config["retrieval_mode"] == "hybrid"
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/chat", "/chat/stream", "/v1/chat/completions", "/documents"} <= set(paths)
+
+
+def test_content_serves_indexed_files_only(client: TestClient, corpus: Path) -> None:
+    response = client.get("/content/manual.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.headers["content-type"] == "application/pdf"
+    assert client.get("/content/sub/memo.txt").status_code == 200
+    secret = corpus.parent / "secret.txt"
+    secret.write_text("top secret")
+    (corpus / "not-indexed.txt").write_text("never ingested")
+    (corpus / "link.txt").symlink_to(secret)
+    for path in ["../secret.txt", "%2e%2e/secret.txt", "..%2Fsecret.txt", "/etc/passwd",
+                 "%2Fetc%2Fpasswd", "not-indexed.txt", "link.txt", "sub/../../secret.txt",
+                 str(secret)]:  # fmt: skip
+        response = client.get(f"/content/{path}")
+        assert response.status_code == 404, path
+        assert b"top secret" not in response.content
+
+
+def test_upload_search_and_delete(client: TestClient) -> None:
+    text = "The cafeteria serves ramen every Friday at noon."
+    response = client.post("/documents", files={"file": ("menu.txt", text.encode(), "text/plain")})
+    assert response.status_code == 201, response.text
+    doc = response.json()
+    assert doc["name"] == "menu.txt" and doc["chunks"] == 1 and doc["status"] == "indexed"
+    assert "menu.txt" in {d["name"] for d in client.get("/documents").json()["documents"]}
+    answer = ask(client, "When does the cafeteria serve ramen?").json()
+    assert "[menu.txt]" in answer["output_text"]
+    assert client.get("/content/menu.txt").text == text
+    assert client.delete(f"/documents/{doc['id']}").status_code == 204
+    assert "menu.txt" not in {d["name"] for d in client.get("/documents").json()["documents"]}
+    assert "[menu.txt]" not in ask(client, "When does the cafeteria serve ramen?").text
+    assert client.delete(f"/documents/{doc['id']}").status_code == 404
+
+
+def test_rejected_uploads(index: Path, tmp_path: Path) -> None:
+    settings = settings_for(index, upload_max_mb=0.001, upload_dir=tmp_path / "up")
+    with TestClient(create_app(settings)) as client:
+        exe = client.post("/documents", files={"file": ("tool.exe", b"MZ", "application/x")})
+        assert exe.status_code == 415 and ".exe" in exe.json()["error"]["message"]
+        big = client.post("/documents", files={"file": ("big.txt", b"x" * 5000, "text/plain")})
+        assert big.status_code == 413
+        broken = client.post("/documents", files={"file": ("bad.pdf", b"%PDF-1.4 junk", "x")})
+        assert broken.status_code == 422
+        assert broken.json()["error"]["message"].startswith("bad.pdf: ")
+        assert not (tmp_path / "up" / "bad.pdf").exists()
+        assert "bad.pdf" not in client.get("/documents").text
+
+
+def test_api_keys_guard_every_endpoint_but_health(index: Path) -> None:
+    app = create_app(settings_for(index, api_keys=["k-123", "k-456"]))
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/").status_code == 200  # the UI's page holds no data
+        for method, path in [("get", "/documents"), ("get", "/config"), ("get", "/v1/models"),
+                             ("get", "/content/manual.pdf"), ("post", "/chat")]:  # fmt: skip
+            response = getattr(client, method)(path)
+            assert response.status_code == 401, path
+            assert response.json()["error"]["code"] == "unauthorized"
+        assert client.get("/documents", headers={"Authorization": "Bearer k-456"}).is_success
+        assert client.get("/documents", headers={"X-API-Key": "k-123"}).is_success
+        assert client.get("/documents", headers={"X-API-Key": "k-12"}).status_code == 401
+
+
+def test_internal_errors_never_leak_a_traceback(index: Path) -> None:
+    app = create_app(settings_for(index))
+    app.state.service.answerer.searcher.store.close()  # every search now fails inside SQLite
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = ask(client, "hotel limit")
+        assert response.status_code == 500
+        assert response.json() == {"error": {"code": "internal_error", "message": "internal error"}}
+        body = {"messages": [{"role": "user", "content": "hotel limit"}]}
+        lines = client.post("/chat/stream", json=body).text.splitlines()
+        assert json.loads(lines[-1]) == {
+            "error": "internal error: the answer could not be completed"
+        }
+        assert "Traceback" not in response.text + "".join(lines)
+
+
+# -- over a real socket ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live(index: Path) -> Iterator[tuple[str, FastAPI]]:
+    app = create_app(settings_for(index))
+    yield from _serve(app)
+
+
+def _serve(app: FastAPI) -> Iterator[tuple[str, FastAPI]]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_chat_stream_is_ndjson_context_first(live: tuple[str, FastAPI]) -> None:
+    url, _ = live
+    body = {"messages": [{"role": "user", "content": "What is the nightly hotel limit?"}]}
+    with httpx.stream("POST", f"{url}/chat/stream", json=body, timeout=30) as response:
+        assert response.headers["content-type"] == "application/json-lines"
+        events = [json.loads(line) for line in response.iter_lines() if line]
+    assert events[0]["type"] == "response.context"
+    assert "policy.docx" in events[0]["context"]["data_points"]["citations"]
+    deltas = [e["delta"] for e in events if e["type"] == "response.output_text.delta"]
+    assert "".join(deltas) == events[-1]["output_text"]
+    assert events[-1]["type"] == "response.completed"
+    assert events[-1]["context"]["citations"] == ["policy.docx"]
+
+
+def test_chat_stream_reports_llm_failure_as_last_line(index: Path) -> None:
+    with running() as llm_server:
+        llm_server.default = Reply(status=401)
+        row = LLMConfig(model="m", base_url=f"{llm_server.url}/v1", max_retries=0)
+        settings = settings_for(index, llms={"bad": row}, llm="bad")
+        for url, _ in _serve(create_app(settings)):
+            body = {"messages": [{"role": "user", "content": "hotel limit?"}]}
+            lines = httpx.post(f"{url}/chat/stream", json=body, timeout=30).text.splitlines()
+            assert json.loads(lines[0])["type"] == "response.context"
+            assert "refused the key (401)" in json.loads(lines[-1])["error"]
+            response = httpx.post(f"{url}/chat", json=body, timeout=30)
+            assert response.status_code == 502
+            assert response.json()["error"]["code"] == "llm_error"
+
+
+def test_openai_sdk_talks_to_the_compatible_endpoint(live: tuple[str, FastAPI]) -> None:
+    url, _ = live
+    client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused")
+    assert [m.id for m in client.models.list()] == ["yomitoki"]
+    question = [{"role": "user", "content": "What is the nightly hotel limit?"}]
+    whole = client.chat.completions.create(model="yomitoki", messages=question)  # type: ignore[arg-type]
+    text = whole.choices[0].message.content or ""
+    assert text.startswith("The nightly hotel limit is 150 dollars [policy.docx].")
+    stream = client.chat.completions.create(model="yomitoki", messages=question, stream=True)  # type: ignore[arg-type]
+    pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
+    assert "".join(pieces) == text and len([p for p in pieces if p]) >= 1
+
+
+def test_llm_answers_stream_through_the_api(index: Path, tmp_path: Path) -> None:
+    with running() as llm_server:
+        llm_server.enqueue(Reply(["The limit is 150 dollars [policy.", "docx][nope.pdf#page=1]."]))
+        row = LLMConfig(model="m", base_url=f"{llm_server.url}/v1", max_retries=0)
+        settings = settings_for(index, llms={"local": row}, llm="local")
+        for url, _ in _serve(create_app(settings)):
+            body = {"messages": [{"role": "user", "content": "hotel limit?"}]}
+            reply = httpx.post(f"{url}/chat/stream", json=body, timeout=30)
+            events = [json.loads(line) for line in reply.text.splitlines()]
+            final = events[-1]
+            assert final["output_text"] == "The limit is 150 dollars [policy.docx]."
+            (checks,) = [t for t in final["context"]["thoughts"] if t["title"] == "Answer checks"]
+            assert checks["description"]["removed_citations"] == ["nope.pdf#page=1"]
+            (prompt,) = [t for t in final["context"]["thoughts"] if t["title"] == "Prompt"]
+            assert prompt["description"][0]["role"] == "system"
+
+
+def test_serve_command_runs_the_app(index: Path) -> None:
+    """``yomitoki serve`` itself, as a user starts it."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "YOMITOKI_MIN_SIMILARITY": "-1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "yomitoki", "serve", "--index", str(index), "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz").is_success:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, "yomitoki serve did not start"
+            time.sleep(0.1)
+        page = httpx.get(f"http://127.0.0.1:{port}/")
+        assert page.status_code == 200 and "<html" in page.text.lower()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
