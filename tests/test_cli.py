@@ -171,11 +171,17 @@ def test_eval_retrieval_compares_modes_and_writes_json(indexed: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("3 questions")
-    assert [line.split()[0] for line in lines[2:]] == ["keyword", "vector", "hybrid"]
+    assert [line.split()[0] for line in lines[2:]] == [
+        "keyword",
+        "vector",
+        "hybrid",
+        "hybrid+rerank",
+    ]
     summary = json.loads(out.read_text())
     assert summary["questions"] == 3
     assert summary["modes"]["keyword"]["hit@10"] == 1.0
     assert summary["per_question"][2]["keyword"]["rank"] == 1
+    assert summary["modes"]["hybrid+rerank"]["hit@10"] == 1.0
 
 
 def test_eval_rejects_a_question_without_citations(indexed: Path, tmp_path: Path) -> None:

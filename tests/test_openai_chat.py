@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from tests.llm_server import ChatServer, Reply, running
 from yomitoki.backends import get_llm
 from yomitoki.backends.openai_chat import OpenAIChat
-from yomitoki.errors import ConfigError, LLMError
+from yomitoki.errors import ConfigError, LLMError, MissingDependencyError
 from yomitoki.settings import LLMConfig
 from yomitoki.types import Message, Usage
 
@@ -134,3 +135,15 @@ def test_incomplete_rows_are_refused(config: LLMConfig, problem: str) -> None:
 def test_unknown_backend_is_refused() -> None:
     with pytest.raises(ConfigError, match="unknown llm backend 'nope'"):
         get_llm(LLMConfig(model="m", backend="nope"))
+
+
+def test_entra_sign_in_without_azure_identity_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "azure.identity", None)  # as if it were not installed
+    config = LLMConfig(
+        model="d", api="azure", base_url="https://x.openai.azure.com", api_version="2024-10-21",
+        entra=True,
+    )  # fmt: skip
+    with pytest.raises(MissingDependencyError, match="pip install azure-identity"):
+        get_llm(config)

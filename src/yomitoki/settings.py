@@ -124,6 +124,18 @@ class Settings(BaseSettings):
         "graph (saved beside the index) instead of scanning every vector.",
     )  # fmt: skip
 
+    reranker: str | None = Field(
+        default=None,
+        description="Second-stage reranker over the fused hits: `sentence` (the local scorer) "
+        "or another registered backend; unset means none.",
+    )
+    rerank_depth: int = Field(
+        default=30, ge=1, le=500, description="Fused hits the reranker re-scores."
+    )
+    rerank_weight: float = Field(
+        default=0.3, ge=0.0, le=1.0,
+        description="Weight of the reranker's score against the first stage's.",
+    )  # fmt: skip
     llm: str | None = Field(
         default=None,
         description="Name of the row in `llms` that writes answers; unset means the offline "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.metadata import entry_points
 
-from yomitoki.backends.base import LLM, Embedder
+from yomitoki.backends.base import LLM, Embedder, Reranker
 from yomitoki.errors import ConfigError
 from yomitoki.settings import LLMConfig
 
@@ -52,3 +52,19 @@ def get_llm(config: LLMConfig) -> LLM:
         raise ConfigError(f"entry point '{config.backend}' does not name an LLM class")
     make: Callable[[LLMConfig], LLM] = cls  # a backend is built from its row
     return make(config)
+
+
+RERANKER_GROUP = "yomitoki.rerankers"
+
+
+def get_reranker(name: str) -> Reranker:
+    """Instantiate the reranker registered as ``name`` under ``yomitoki.rerankers``."""
+    matches = [ep for ep in entry_points(group=RERANKER_GROUP) if ep.name == name]
+    if not matches:
+        known = ", ".join(sorted(ep.name for ep in entry_points(group=RERANKER_GROUP)))
+        raise ConfigError(f"unknown reranker '{name}' (available: {known})")
+    cls = matches[0].load()
+    if not (isinstance(cls, type) and issubclass(cls, Reranker)):
+        raise ConfigError(f"entry point '{name}' does not name a Reranker class")
+    reranker: Reranker = cls()
+    return reranker

@@ -76,3 +76,16 @@ class LLM(ABC):
             else:
                 parts.append(piece)
         return "".join(parts), usage
+
+
+class Reranker(ABC):
+    """A second-stage scorer of (query, passage) pairs. Implementers write only ``score``."""
+
+    name: ClassVar[str] = "reranker"
+
+    @abstractmethod
+    def score(self, query: str, passages: Sequence[str]) -> list[float]:
+        """One relevance score in [0, 1] per passage, higher is better."""
+
+    def bind(self, idf: Callable[[list[str]], dict[str, float]]) -> None:  # noqa: B027
+        """Given the index's IDF of terms, for scorers that weight words (default: ignored)."""

@@ -241,6 +241,9 @@ MODES = click.Choice([m.value for m in Mode])
 @click.option("--category", "categories", multiple=True, help="Only these categories.")
 @click.option("--exclude-category", "excluded", multiple=True, help="Not these categories.")
 @click.option("--path-prefix", default=None, help="Only documents whose name starts so.")
+@click.option(
+    "--reranker", default=None, help="Second stage, e.g. 'sentence' (setting 'reranker')."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
 def search(
     query: str,
@@ -251,10 +254,11 @@ def search(
     categories: tuple[str, ...],
     excluded: tuple[str, ...],
     path_prefix: str | None,
+    reranker: str | None,
     as_json: bool,
 ) -> None:
     """Search the index for QUERY; prints hits with file#page=N locations."""
-    settings = _settings(config, index=index, search_mode=mode, top=top)
+    settings = _settings(config, index=index, search_mode=mode, top=top, reranker=reranker)
     filters = Filters(categories, excluded, path_prefix)
     try:
         searcher = open_searcher(settings)
@@ -306,13 +310,21 @@ def eval_retrieval(
     json_path: Path | None,
     verbose: bool,
 ) -> None:
-    """Page-hit@1/3/5/10 and MRR of QUESTIONS (JSONL with 'truth' citations or 'relevant')."""
+    """Page-hit@1/3/5/10 and MRR of QUESTIONS (JSONL with 'truth' citations or 'relevant').
+
+    --compare runs keyword, vector, hybrid and hybrid+rerank (the 'reranker' setting, or the
+    local 'sentence' reranker when none is set).
+    """
     settings = _settings(config, index=index, search_mode=mode)
-    modes = list(Mode) if compare else [Mode(settings.search_mode)]
+    if compare and settings.reranker is None:
+        settings = settings.model_copy(update={"reranker": "sentence"})
+    runs = [(m, False) for m in Mode] + [(Mode.HYBRID, True)] if compare else [
+        (Mode(settings.search_mode), settings.reranker is not None)
+    ]  # fmt: skip
     try:
         items = load_questions(questions)
         searcher = open_searcher(settings)
-        results = [evaluate(searcher, items, m) for m in modes]
+        results = [evaluate(searcher, items, m, rerank=r) for m, r in runs]
     except YomitokiError as exc:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
         sys.exit(1)
@@ -320,13 +332,13 @@ def eval_retrieval(
         for i, item in enumerate(items):
             ranks = "  ".join(f"{r.mode}={r.ranks[i] or '-'}" for r in results)
             out.print(f"{ranks}  {item.question}", markup=False)
-    header = f"{'mode':<8} " + " ".join(f"{'hit@' + str(k):>7}" for k in (1, 3, 5, 10))
+    header = f"{'mode':<13} " + " ".join(f"{'hit@' + str(k):>7}" for k in (1, 3, 5, 10))
     out.print(f"{len(items)} questions, index {settings.index}", markup=False)
     out.print(header + f" {'MRR':>7} {'ms/q':>7}", markup=False)
     for r in results:
         cells = " ".join(f"{r.summary.hit_at[k]:>7.3f}" for k in (1, 3, 5, 10))
         per_q = 1000 * r.seconds / max(len(items), 1)
-        out.print(f"{r.mode:<8} {cells} {r.summary.mrr:>7.3f} {per_q:>7.1f}", markup=False)
+        out.print(f"{r.mode:<13} {cells} {r.summary.mrr:>7.3f} {per_q:>7.1f}", markup=False)
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         payload = eval_report(items, results)

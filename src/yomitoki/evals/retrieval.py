@@ -69,19 +69,27 @@ class ModeResult:
 
 
 def evaluate(
-    searcher: Searcher, questions: Sequence[Question], mode: Mode, depth: int = max(KS)
+    searcher: Searcher,
+    questions: Sequence[Question],
+    mode: Mode,
+    depth: int = max(KS),
+    rerank: bool = False,
 ) -> ModeResult:
-    """Search each question and score where the first relevant location lands."""
+    """Search each question and score where the first relevant location lands.
+
+    ``rerank`` runs the searcher's second stage; without it the first stage alone is scored.
+    """
     began = time.perf_counter()
     ranks: list[int | None] = []
     all_hits: list[tuple[str, ...]] = []
+    label = f"{mode.value}+rerank" if rerank else mode.value
     for q in questions:
-        found = searcher.search(q.question, mode, depth)
+        found = searcher.search(q.question, mode, depth, rerank=rerank)
         hits = tuple(h.citation() for h in found)
         all_hits.append(hits)
         ranks.append(first_relevant_rank(q.relevant, [h.locations() for h in found]))
     elapsed = time.perf_counter() - began
-    return ModeResult(mode.value, summarize(ranks), tuple(ranks), tuple(all_hits), elapsed)
+    return ModeResult(label, summarize(ranks), tuple(ranks), tuple(all_hits), elapsed)
 
 
 def report(questions: Sequence[Question], results: Sequence[ModeResult]) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,8 +11,8 @@ from typing import Literal
 
 import numpy as np
 
-from yomitoki.backends import embedder_for_model, get_embedder
-from yomitoki.backends.base import Embedder
+from yomitoki.backends import embedder_for_model, get_embedder, get_reranker
+from yomitoki.backends.base import Embedder, Reranker
 from yomitoki.errors import ConfigError
 from yomitoki.index.fusion import RRF_K, reciprocal_rank_fusion, weighted_score_fusion
 from yomitoki.index.keyword import KeywordIndex
@@ -71,6 +72,9 @@ class Searcher:
         candidates: int = 50,
         fusion: Fusion | None = None,
         ann_threshold: int = 300_000,
+        reranker: Reranker | None = None,
+        rerank_depth: int = 30,
+        rerank_weight: float = 0.3,
     ) -> None:
         bound = store.model()
         if bound is not None and bound != embedder.model_id:
@@ -83,6 +87,11 @@ class Searcher:
         self.candidates = candidates
         self.fusion = fusion or Fusion()
         self.ann_threshold = ann_threshold
+        self.reranker = reranker
+        self.rerank_depth = rerank_depth
+        self.rerank_weight = rerank_weight
+        if reranker is not None:
+            reranker.bind(lambda terms: self.keywords.idf(terms))
         self._vectors: VectorIndex | None = None
         self._keywords: KeywordIndex | None = None
         # One search at a time per store connection; a server calls from many threads.
@@ -137,12 +146,20 @@ class Searcher:
         mode: Mode = Mode.HYBRID,
         top: int = 5,
         filters: Filters | None = None,
+        rerank: bool | None = None,
     ) -> list[Hit]:
-        """The ``top`` best chunks for ``query``; an empty or symbol-only query finds nothing."""
-        with self._lock:
-            return self._search(query, mode, top, filters)
+        """The ``top`` best chunks for ``query``; an empty or symbol-only query finds nothing.
 
-    def _search(self, query: str, mode: Mode, top: int, filters: Filters | None) -> list[Hit]:
+        With a reranker (and ``rerank`` not False) the first ``rerank_depth`` fused hits are
+        re-scored by it and re-ordered.
+        """
+        with self._lock:
+            hits = self._search(query, mode, top, filters, rerank)
+        return hits
+
+    def _search(
+        self, query: str, mode: Mode, top: int, filters: Filters | None, rerank: bool | None
+    ) -> list[Hit]:
         query = " ".join(query.split())[:MAX_QUERY_CHARS]
         if not query or top <= 0:
             return []
@@ -167,7 +184,29 @@ class Searcher:
             leg: {item: LegScore(rank, score) for rank, (item, score) in enumerate(pairs, 1)}
             for leg, pairs in legs.items()
         }
+        if self.reranker is not None and rerank is not False:
+            head = self._hits(fused[: max(self.rerank_depth, top)], ranks)
+            return self._rerank(self.reranker, query, head)[:top]
         return self._hits(fused[:top], ranks)
+
+    def _rerank(self, reranker: Reranker, query: str, hits: list[Hit]) -> list[Hit]:
+        """Blend the first-stage score (as a share of the best one) with the reranker's."""
+        if not hits:
+            return hits
+        scores = reranker.score(query, [h.text for h in hits])
+        first = np.array([h.score for h in hits])
+        base = first / first.max() if first.max() > 0 else np.ones_like(first)
+        blended = (1 - self.rerank_weight) * base + self.rerank_weight * np.array(scores)
+        by_reranker = {i: rank for rank, i in enumerate(np.argsort(-np.array(scores)), 1)}
+        order = np.argsort(-blended, kind="stable")
+        return [
+            dataclasses.replace(
+                hits[i],
+                score=float(blended[i]),
+                legs={**hits[i].legs, "rerank": LegScore(by_reranker[i], float(scores[i]))},
+            )
+            for i in order
+        ]
 
     def _hits(
         self, scored: Sequence[tuple[int, float]], ranks: dict[str, dict[int, LegScore]]
@@ -206,4 +245,8 @@ def open_searcher(settings: Settings, create: bool = False) -> Searcher:
     model = store.model()
     embedder = embedder_for_model(model) if model else get_embedder(settings.embedder)
     fusion = Fusion(settings.fusion, settings.vector_weight, settings.rrf_k)
-    return Searcher(store, embedder, settings.candidates, fusion, settings.ann_threshold)
+    reranker = get_reranker(settings.reranker) if settings.reranker else None
+    return Searcher(
+        store, embedder, settings.candidates, fusion, settings.ann_threshold,
+        reranker, settings.rerank_depth, settings.rerank_weight,
+    )  # fmt: skip

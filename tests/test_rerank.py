@@ -1,0 +1,77 @@
+"""The second stage: the local sentence scorer, and any reranker plugged into a searcher."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CountingEmbedder
+from yomitoki.backends import get_reranker
+from yomitoki.backends.base import Reranker
+from yomitoki.backends.fake import HashEmbedder
+from yomitoki.errors import ConfigError
+from yomitoki.index.search import Mode, Searcher
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.rag.rerank import SentenceCoverage
+
+
+@pytest.mark.parametrize(
+    ("query", "passage", "expected"),
+    [
+        ("dental cleaning limit", "Intro text here. The dental cleaning limit is two a year.", 1.0),
+        ("dental cleaning limit", "Dental care matters. Cleaning is good. Limits apply.", 1 / 3),
+        ("dental cleaning limit", "Nothing related at all in this passage.", 0.0),
+        ("有給休暇の日数", "就業規則です。年次有給休暇の日数は10日です。", 1.0),
+        ("", "Anything.", 0.0),
+    ],
+)
+def test_sentence_coverage_scores_the_best_sentence(
+    query: str, passage: str, expected: float
+) -> None:
+    assert SentenceCoverage().score(query, [passage]) == [pytest.approx(expected)]
+
+
+def test_sentence_coverage_weights_words_by_index_idf() -> None:
+    scorer = SentenceCoverage()
+    scorer.bind(lambda terms: {t: (9.0 if t == "dental" else 1.0) for t in terms})
+    (score,) = scorer.score("dental plan", ["The dental benefit is generous."])
+    assert score == pytest.approx(0.9)
+
+
+def test_registry_finds_the_local_scorer_and_refuses_unknown_names() -> None:
+    assert isinstance(get_reranker("sentence"), SentenceCoverage)
+    with pytest.raises(ConfigError, match="unknown reranker 'nope'"):
+        get_reranker("nope")
+
+
+class Prefers(Reranker):
+    """A plugged-in backend that likes passages mentioning one word."""
+
+    name = "prefers"
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+        self.calls = 0
+
+    def score(self, query: str, passages: Sequence[str]) -> list[float]:
+        self.calls += 1
+        return [1.0 if self.word in p.lower() else 0.0 for p in passages]
+
+
+def test_a_plugged_in_reranker_reorders_and_reports_its_leg(store: Store, corpus: Path) -> None:
+    Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+    plain = Searcher(store, HashEmbedder()).search("budget project goals", Mode.HYBRID, 5)
+    assert plain[0].citation() == "deck.pptx#slide=1"
+    reranker = Prefers("finance")
+    searcher = Searcher(store, HashEmbedder(), reranker=reranker, rerank_weight=0.9)
+    hits = searcher.search("budget project goals", Mode.HYBRID, 5)
+    assert hits[0].citation() == "deck.pptx#slide=2"
+    assert hits[0].legs["rerank"].rank == 1 and hits[0].legs["rerank"].score == 1.0
+    assert {"keyword", "vector"} <= set(hits[0].legs)
+    # rerank=False is the first stage alone.
+    first = searcher.search("budget project goals", Mode.HYBRID, 5, rerank=False)
+    assert [h.chunk_id for h in first] == [h.chunk_id for h in plain]
+    assert reranker.calls == 1
