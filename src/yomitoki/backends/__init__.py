@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib.metadata import entry_points
+from typing import Any
 
 from yomitoki.backends.base import LLM, Embedder, Reranker
 from yomitoki.errors import ConfigError
@@ -17,16 +17,22 @@ def available_embedders() -> list[str]:
     return sorted(ep.name for ep in entry_points(group=EMBEDDER_GROUP))
 
 
+def _backend(group: str, name: str, base: type, kind: str) -> Any:
+    """The class registered as ``name`` in the entry-point ``group``, checked to be a ``base``."""
+    matches = [ep for ep in entry_points(group=group) if ep.name == name]
+    if not matches:
+        known = ", ".join(sorted(ep.name for ep in entry_points(group=group)))
+        raise ConfigError(f"unknown {kind} '{name}' (available: {known or 'none'})")
+    cls = matches[0].load()
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise ConfigError(f"entry point '{name}' does not name a {base.__name__} class")
+    return cls
+
+
 def get_embedder(name: str) -> Embedder:
     """Instantiate the embedder registered as ``name``."""
-    matches = [ep for ep in entry_points(group=EMBEDDER_GROUP) if ep.name == name]
-    if not matches:
-        known = ", ".join(available_embedders()) or "none (is yomitoki installed?)"
-        raise ConfigError(f"unknown embedder '{name}' (available: {known})")
-    cls = matches[0].load()
-    if not (isinstance(cls, type) and issubclass(cls, Embedder)):
-        raise ConfigError(f"entry point '{name}' does not name an Embedder class")
-    return cls()
+    embedder: Embedder = _backend(EMBEDDER_GROUP, name, Embedder, "embedder")()
+    return embedder
 
 
 def embedder_for_model(model_id: str) -> Embedder:
@@ -43,15 +49,8 @@ LLM_GROUP = "yomitoki.llms"
 
 def get_llm(config: LLMConfig) -> LLM:
     """The chat client for one row of the ``llms`` setting, through its backend entry point."""
-    matches = [ep for ep in entry_points(group=LLM_GROUP) if ep.name == config.backend]
-    if not matches:
-        known = ", ".join(sorted(ep.name for ep in entry_points(group=LLM_GROUP)))
-        raise ConfigError(f"unknown llm backend '{config.backend}' (available: {known})")
-    cls = matches[0].load()
-    if not (isinstance(cls, type) and issubclass(cls, LLM)):
-        raise ConfigError(f"entry point '{config.backend}' does not name an LLM class")
-    make: Callable[[LLMConfig], LLM] = cls  # a backend is built from its row
-    return make(config)
+    llm: LLM = _backend(LLM_GROUP, config.backend, LLM, "llm backend")(config)  # from its row
+    return llm
 
 
 RERANKER_GROUP = "yomitoki.rerankers"
@@ -59,12 +58,5 @@ RERANKER_GROUP = "yomitoki.rerankers"
 
 def get_reranker(name: str) -> Reranker:
     """Instantiate the reranker registered as ``name`` under ``yomitoki.rerankers``."""
-    matches = [ep for ep in entry_points(group=RERANKER_GROUP) if ep.name == name]
-    if not matches:
-        known = ", ".join(sorted(ep.name for ep in entry_points(group=RERANKER_GROUP)))
-        raise ConfigError(f"unknown reranker '{name}' (available: {known})")
-    cls = matches[0].load()
-    if not (isinstance(cls, type) and issubclass(cls, Reranker)):
-        raise ConfigError(f"entry point '{name}' does not name a Reranker class")
-    reranker: Reranker = cls()
+    reranker: Reranker = _backend(RERANKER_GROUP, name, Reranker, "reranker")()
     return reranker
