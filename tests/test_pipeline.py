@@ -6,7 +6,7 @@ from pathlib import Path
 from tests import builders
 from tests.conftest import CountingEmbedder
 from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.types import IngestReport, Outcome
 
 
@@ -236,3 +236,19 @@ def test_progress_hears_about_every_file_and_every_embedded_chunk(
     assert to_embed == embedded == len(embedder.calls) == store.stats().vectors
     assert max(n for kind, n in progress.events if kind == "embedded") <= 2  # type: ignore[type-var]
     assert [r for kind, r in progress.events if kind == "done"] == list(report.results)
+
+
+def test_changed_chunk_settings_rechunk_without_re_embedding_unchanged_text(
+    store: Store, corpus: Path, embedder: CountingEmbedder
+) -> None:
+    Ingester(store, embedder, IngestOptions(chunk_size=300, chunk_overlap=50)).run(corpus)
+    embedded = len(embedder.calls)
+    report = Ingester(store, embedder, IngestOptions(chunk_size=300, chunk_overlap=50)).run(corpus)
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+    bigger = Ingester(store, embedder, IngestOptions(chunk_size=2000, chunk_overlap=50))
+    report = bigger.run(corpus)
+    assert set(outcomes(report).values()) == {Outcome.UPDATED}
+    assert {d.chunking for d in store.documents()} == {"2000/50"}
+    # Short files are one chunk either way: their text was not embedded again.
+    assert len(embedder.calls) - embedded < sum(r.chunks for r in report.results)
+    assert set(outcomes(bigger.run(corpus)).values()) == {Outcome.UNCHANGED}

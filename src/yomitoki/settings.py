@@ -80,13 +80,13 @@ class Settings(BaseSettings):
         default=32, ge=1, le=1024, description="Chunks embedded per call to the embedder."
     )
     chunk_size: int = Field(
-        default=700,
+        default=1000,
         ge=100,
         le=8000,
         description="Target chunk length in characters; chunks end on sentence boundaries.",
     )
     chunk_overlap: int = Field(
-        default=100,
+        default=150,
         ge=0,
         description="Characters of trailing sentences repeated at the start of the next chunk.",
     )
@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         "(`weighted`), or reciprocal rank fusion (`rrf`).",
     )
     vector_weight: float = Field(
-        default=0.5, ge=0.0, le=1.0,
+        default=0.6, ge=0.0, le=1.0,
         description="Weight of the vector leg in fusion; the keyword leg gets the rest.",
     )  # fmt: skip
     rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")

@@ -101,6 +101,8 @@ class Document:
     title: str | None = None
     pages: int | None = None
     category: str | None = None
+    #: The chunking its chunks were made with (``"size/overlap"``); None if not recorded.
+    chunking: str | None = None
 
 
 class Outcome(StrEnum):

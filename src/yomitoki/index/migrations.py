@@ -112,6 +112,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _term_ids,
     # 6: where the later pages of a page-crossing chunk begin, so a sentence cites its own page.
     "ALTER TABLE chunks ADD COLUMN page_breaks TEXT NOT NULL DEFAULT '[]'",
+    # 7: the chunking a document was cut with, so a change of chunk_size re-chunks it.
+    "ALTER TABLE documents ADD COLUMN chunking TEXT",
 )
 
 LATEST = len(MIGRATIONS)

@@ -50,7 +50,7 @@ class Fusion:
     """How the legs of a hybrid search are combined."""
 
     method: Literal["weighted", "rrf"] = "weighted"
-    vector_weight: float = 0.5
+    vector_weight: float = 0.6
     rrf_k: int = RRF_K
 
     def fuse(self, legs: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float]]:

@@ -20,7 +20,7 @@ from yomitoki.types import Chunk, Document, Location
 
 _DOC_COLUMNS = (
     "id, path, name, root, format, content_hash, size, mtime_ns, chunk_count, "
-    "title, pages, category"
+    "title, pages, category, chunking"
 )
 
 
@@ -38,6 +38,8 @@ class NewDocument:
     title: str | None
     pages: int | None
     category: str | None
+    #: The chunking its chunks were made with, e.g. ``"1000/150"`` (size/overlap).
+    chunking: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,10 +244,11 @@ class Store:
             conn.execute("DELETE FROM documents WHERE path = ?", (doc.path,))
             cursor = conn.execute(
                 "INSERT INTO documents (path, root, name, format, content_hash, size, mtime_ns, "
-                "title, pages, category, chunk_count, ingested_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "title, pages, category, chunk_count, ingested_at, chunking) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc.path, doc.root, doc.name, doc.format, doc.content_hash, doc.size,
-                 doc.mtime_ns, doc.title, doc.pages, doc.category, len(chunks), now),
+                 doc.mtime_ns, doc.title, doc.pages, doc.category, len(chunks), now,
+                 doc.chunking),
             )  # fmt: skip
             doc_id = int(cursor.lastrowid or 0)
             conn.executemany(

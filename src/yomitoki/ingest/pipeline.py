@@ -59,12 +59,17 @@ class _Silent:
 class IngestOptions:
     """The settings ingest uses, gathered so the pipeline needs no Settings object."""
 
-    chunk_size: int = 700
-    chunk_overlap: int = 100
+    chunk_size: int = 1000
+    chunk_overlap: int = 150
     max_bytes: int = 100 * 2**20
     category: str | None = None
     exclude: Sequence[str] = (".*", "~$*", "__pycache__")
     batch_size: int | None = None
+
+    @property
+    def chunking(self) -> str:
+        """The chunk settings as recorded with each document."""
+        return f"{self.chunk_size}/{self.chunk_overlap}"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IngestOptions:
@@ -153,15 +158,20 @@ class Ingester:
     ) -> FileResult:
         try:
             parser_for(source.path)  # unknown extensions fail here, before any hashing
+            # A document cut with other chunk settings is cut again (its text is re-embedded
+            # only where chunks changed: vectors are kept by text). None: recorded before
+            # yomitoki kept track, so left alone.
+            same_cut = existing is None or existing.chunking in (None, self.options.chunking)
             if (
                 existing is not None
+                and same_cut
                 and existing.size == source.size
                 and existing.mtime_ns == source.mtime_ns
                 and existing.category == self.options.category
             ):
                 return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
             digest = file_hash(source.path)
-            if existing is not None and existing.content_hash == digest:
+            if existing is not None and same_cut and existing.content_hash == digest:
                 self.store.touch_document(existing.id, source.mtime_ns, self.options.category)
                 return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
             moved = vanished.pop(digest, None) if existing is None else None
@@ -217,6 +227,7 @@ class Ingester:
             title=parsed.title,
             pages=parsed.pages,
             category=self.options.category,
+            chunking=self.options.chunking,
         )
         replaces = existing.id if existing is not None else None
         self.store.put_document(document, chunks, keys, vectors, replaces=replaces)
