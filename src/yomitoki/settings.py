@@ -145,7 +145,7 @@ class Settings(BaseSettings):
         default_factory=dict, description="Chat models by name: see 'LLM rows' below."
     )
     answer_sources: int = Field(
-        default=8, ge=1, le=50, description="Hits an answer is written from."
+        default=5, ge=1, le=50, description="Hits an answer is written from."
     )
     temperature: float = Field(default=0.3, ge=0.0, le=2.0, description="LLM temperature.")
     max_answer_tokens: int = Field(
@@ -169,7 +169,7 @@ class Settings(BaseSettings):
         "question's IDF-weighted words, it answers \"I don't know\".",
     )  # fmt: skip
     min_similarity: float = Field(
-        default=0.87, ge=-1.0, le=1.0,
+        default=0.875, ge=-1.0, le=1.0,
         description="Offline answerer: when no passage's cosine similarity to the question "
         "reaches this, it answers \"I don't know\" (tuned for multilingual-e5-small).",
     )  # fmt: skip

@@ -48,14 +48,14 @@ class AnswerOptions:
     """Per-request choices; the HTTP API validates its overrides into one of these."""
 
     mode: Mode = Mode.HYBRID
-    sources: int = 8
+    sources: int = 5
     filters: Filters = field(default_factory=Filters)
     temperature: float = 0.3
     max_tokens: int = 1024
     followups: bool = False
     min_support: float = 0.5
     min_evidence: float = 0.2
-    min_similarity: float = 0.87
+    min_similarity: float = 0.875
     history_tokens: int = 2000
     #: Replaces the answer prompt when it has a ``$sources`` placeholder, else is appended to it.
     prompt_template: str | None = None

@@ -216,7 +216,7 @@ function openCitation(msg, citation) {
 function overrides() {
   const o = {
     retrieval_mode: $("opt-mode").value,
-    top: Number($("opt-top").value) || 8,
+    top: Number($("opt-top").value) || 5,
     temperature: Number($("opt-temperature").value),
     suggest_followup_questions: $("opt-followups").checked,
   };
