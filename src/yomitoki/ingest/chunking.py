@@ -27,6 +27,7 @@ _ABBREVIATIONS = frozenset(
      "sep", "sept", "oct", "nov", "dec"}
 )  # fmt: skip
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+_LONGEST_WORD = 40
 _SOFT_BREAK = re.compile(r"[\s、，,；;]")
 
 
@@ -39,7 +40,9 @@ def _ends_sentence(text: str, match: re.Match[str]) -> bool:
         return not (mark and mark[-1] in "」』）)\"'" and "\u3041" <= following <= "\u309f")
     if not match.group("en").startswith("."):
         return True
-    word = _WORD_BEFORE.search(text, 0, match.start())
+    # Only the word right before the period matters; searching from the start of a long text
+    # would make splitting quadratic (a 100-page PDF flow is one text).
+    word = _WORD_BEFORE.search(text, max(0, match.start() - _LONGEST_WORD), match.start())
     if word is None:
         return True
     token = word.group(1).lower().rstrip(".")
