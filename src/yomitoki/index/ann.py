@@ -39,7 +39,7 @@ class AnnGraph:
 
     @classmethod
     def open(
-        cls, path: Path, ids: npt.NDArray[np.int64], matrix: Vectors, threads: int = 0
+        cls, path: Path, ids: npt.NDArray[np.int64], matrix: npt.NDArray[Any], threads: int = 0
     ) -> AnnGraph:
         """Load the graph saved at ``path`` if it matches ``ids``; else build and save it."""
         try:

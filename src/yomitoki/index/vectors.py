@@ -1,4 +1,9 @@
-"""The vector leg: exact cosine top-k over the stored vectors, held in memory."""
+"""The vector leg: exact cosine top-k over the stored vectors, held in memory.
+
+The matrix is kept in float16 (half the memory and half the bytes a scan reads; cosines of
+unit vectors lose nothing that changes a ranking) and scanned with usearch's SIMD exact
+search, which reads float16 natively.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +12,30 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import ThreadpoolController
+from usearch.compiled import MetricKind
+from usearch.index import search as exact_search
 
 from yomitoki.backends.base import Vectors
 from yomitoki.index.ann import AnnGraph
 
-# Below this many rows one BLAS thread scans the matrix as fast as two, and a second BLAS
-# thread pool spinning beside the embedder's OpenMP threads doubles query-embedding time
-# (bench/search_latency.py: hybrid p50 58 ms -> 29 ms at 100k chunks on 2 cores).
+# Below this many rows one thread scans as fast as two, and a second thread pool spinning
+# beside the embedder's OpenMP threads doubles query-embedding time on 2 cores.
 SINGLE_THREAD_ROWS = 300_000
 CANDIDATES_FROM_GRAPH = 200
-_controller: ThreadpoolController | None = None
-
-
-def _blas_threads(rows: int) -> int | None:
-    return 1 if rows < SINGLE_THREAD_ROWS else None
+Half = npt.NDArray[np.float16]
 
 
 class VectorIndex:
     """All chunk vectors as one matrix; rebuilt when the store changes."""
 
     def __init__(
-        self, ids: npt.NDArray[np.int64], matrix: Vectors, graph: AnnGraph | None = None
+        self,
+        ids: npt.NDArray[np.int64],
+        matrix: Vectors | Half,
+        graph: AnnGraph | None = None,
     ) -> None:
         self.ids = ids
-        self.matrix = matrix
+        self.matrix: Half = np.ascontiguousarray(matrix, dtype=np.float16)
         self.graph = graph
 
     def with_graph(self, path: Path) -> VectorIndex:
@@ -49,7 +53,7 @@ class VectorIndex:
         # One join and one copy: a per-row loop is seconds at a million chunks.
         blob = b"".join(r[1] for r in rows)
         del rows
-        matrix = np.frombuffer(blob, dtype=np.float32).reshape(len(ids), dim).copy()
+        matrix = np.frombuffer(blob, dtype=np.float32).reshape(len(ids), dim)
         return cls(ids, matrix)
 
     def __len__(self) -> int:
@@ -62,21 +66,21 @@ class VectorIndex:
         rows = rows[
             (rows < len(self.ids)) & (self.ids[np.minimum(rows, len(self.ids) - 1)] == keys)
         ]
-        scores = self.matrix[rows] @ query
+        # Scored as the exact scan scores: float16 rows and query, float32 products.
+        scores = self.matrix[rows].astype(np.float32) @ query.astype(np.float16).astype(np.float32)
         order = np.argsort(-scores, kind="stable")[:limit]
         return [(int(self.ids[rows[i]]), float(scores[i])) for i in order]
 
-    def _scores(self, query: Vectors) -> npt.NDArray[np.float32]:
-        global _controller
-        threads = _blas_threads(len(self.ids))
-        if threads is None:
-            result: npt.NDArray[np.float32] = self.matrix @ query
-            return result
-        if _controller is None:
-            _controller = ThreadpoolController()
-        with _controller.limit(limits=threads, user_api="blas"):
-            limited: npt.NDArray[np.float32] = self.matrix @ query
-        return limited
+    def _scan(self, rows: Half, query: Vectors, limit: int) -> list[tuple[int, float]]:
+        """``(row, cosine)`` of the ``limit`` best rows of ``rows``, by exact SIMD search."""
+        threads = 1 if len(rows) < SINGLE_THREAD_ROWS else 0
+        found = exact_search(
+            rows, query.astype(np.float16), min(limit, len(rows)), MetricKind.IP,
+            exact=True, threads=threads,
+        )  # fmt: skip
+        keys = np.asarray(found.keys, dtype=np.int64)
+        scores = 1.0 - np.asarray(found.distances, dtype=np.float64)  # IP distance is 1 - dot
+        return [(int(k), float(v)) for k, v in zip(keys, scores, strict=True)]
 
     def search(
         self, query: Vectors, limit: int, mask: npt.NDArray[np.bool_] | None = None
@@ -86,10 +90,10 @@ class VectorIndex:
             return []
         if self.graph is not None and mask is None:
             return self._search_graph(self.graph, query, limit)
-        scores = self._scores(query)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
-        limit = min(limit, len(scores))
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(self.ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
+        if mask is None:
+            return [(int(self.ids[r]), s) for r, s in self._scan(self.matrix, query, limit)]
+        allowed = np.flatnonzero(mask)
+        if len(allowed) == 0:
+            return []
+        found = self._scan(self.matrix[allowed], query, limit)
+        return [(int(self.ids[allowed[r]]), s) for r, s in found]
