@@ -20,7 +20,7 @@ install: $(BIN)/yomitoki
 # samples, then answer a question offline with cited sources.
 demo: install
 	@if [ -d "$(NORTHWIND)" ]; then src="$(NORTHWIND)"; \
-	  question="What is the deductible for Northwind Health Plus?"; \
+	  question="Does Northwind Health Plus cover hearing aids?"; \
 	else src="samples"; question="How many days a week can I work remotely?"; fi; \
 	echo "yomitoki ingest $$src --index $(DEMO_INDEX)"; \
 	$(BIN)/yomitoki ingest "$$src" --index $(DEMO_INDEX) && \

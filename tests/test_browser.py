@@ -112,3 +112,32 @@ def test_japanese_ui_and_phone_screen(page: object) -> None:
     box = tab.locator("#panel").bounding_box()  # type: ignore[attr-defined]
     assert box is not None and box["width"] <= 390
     tab.screenshot(path=str(ARTIFACTS / "5-phone-ja.png"))  # type: ignore[attr-defined]
+
+
+NORTHWIND = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "northwind" / "docs"
+
+
+@pytest.mark.skipif(not NORTHWIND.exists(), reason="../shared/datasets/northwind is absent")
+def test_northwind_answer_links_to_the_cited_pdf_page(tmp_path: Path) -> None:
+    index = tmp_path / "northwind.sqlite"
+    with Store.open(index) as store:
+        Ingester(store, CountingEmbedder(), IngestOptions()).run(NORTHWIND)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for url, _ in _serve(create_app(settings_for(index))):
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            tab = browser.new_page(locale="en-US")
+            tab.goto(url)
+            tab.fill("#question", "What is the deductible for Northwind Health Plus?")
+            tab.click("#send")
+            link = tab.locator(".message.assistant a.citation").first
+            playwright_api.expect(link).to_have_text("1", timeout=30_000)
+            citation = link.get_attribute("title") or ""
+            assert citation.startswith("Northwind_Health_Plus_Benefits_Details.pdf#page=")
+            link.click()
+            src = f"/content/{citation}"
+            playwright_api.expect(tab.locator("#doc-frame")).to_have_attribute("src", src)
+            pdf = tab.request.get(url + src.split("#")[0])
+            assert pdf.ok and pdf.body().startswith(b"%PDF")
+            tab.screenshot(path=str(ARTIFACTS / "6-northwind.png"))
+            browser.close()

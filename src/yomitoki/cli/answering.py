@@ -134,7 +134,11 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
                 out.print("\nSources:", markup=False)
                 for citation in event.citations:
                     best = by_citation.get(citation)
-                    title = f"  ({best.location.describe()})" if best else ""
+                    where = None
+                    if best is not None:  # a page is exact already: name the document
+                        paged = "#page=" in citation
+                        where = best.title if paged else best.location.describe()
+                    title = f"  ({where})" if where else ""
                     out.print(f"  [{citation}]{title}", markup=False)
             for citation in event.removed_citations:
                 err.print(f"removed citation to a source not given: [{citation}]", markup=False)

@@ -92,8 +92,8 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
         for first, end in split_sentences(hit.text):
             start = _skip_headings(hit.text, first, end)
             text = tidy(hit.text[start:end])
-            if not MIN_CHARS <= len(text) <= MAX_CHARS:
-                continue
+            if not MIN_CHARS <= len(text) <= MAX_CHARS or text[0].islower():
+                continue  # too short or long, or the tail of a sentence cut by a chunk edge
             terms = frozenset(content_terms(text))
             if len(terms) < 3:  # headings, page numbers, table debris
                 continue
