@@ -156,3 +156,18 @@ def test_large_indexes_take_candidates_from_a_saved_graph(store: Store, corpus: 
     after = Searcher(store, HashEmbedder(), ann_threshold=1)
     assert all(h.document != "deck.pptx" for h in after.search("budget", Mode.VECTOR, 10))
     assert saved.with_name(saved.name + ".json").read_text() != stamp
+
+
+def test_ingest_leaves_the_graph_ready_for_the_first_search(store: Store, corpus: Path) -> None:
+    options = IngestOptions(chunk_size=100, chunk_overlap=0, ann_threshold=1)
+    Ingester(store, CountingEmbedder(), options).run(corpus)
+    graph = store.path.with_name(store.path.name + ".hnsw")
+    built = graph.stat().st_mtime_ns
+    # The searcher finds the graph current and loads it instead of building it again.
+    searcher = Searcher(store, HashEmbedder(), ann_threshold=1)
+    assert searcher.vectors.graph is not None and graph.stat().st_mtime_ns == built
+    # Below the threshold ingest builds nothing.
+    other = store.path.with_name("small.sqlite")
+    with Store.open(other) as small:
+        Ingester(small, CountingEmbedder(), IngestOptions()).run(corpus)
+    assert not other.with_name("small.sqlite.hnsw").exists()

@@ -109,9 +109,7 @@ class Searcher:
         if self._vectors is None:
             vectors = VectorIndex.load(self.store.connection, self.embedder.dim)
             if len(vectors) >= self.ann_threshold:
-                vectors = vectors.with_graph(
-                    self.store.path.with_name(self.store.path.name + ".hnsw")
-                )
+                vectors = vectors.with_graph(VectorIndex.graph_path(self.store.path))
             self._vectors = vectors
         return self._vectors
 

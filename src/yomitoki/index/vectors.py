@@ -38,6 +38,11 @@ class VectorIndex:
         self.matrix: Half = np.ascontiguousarray(matrix, dtype=np.float16)
         self.graph = graph
 
+    @staticmethod
+    def graph_path(index: Path) -> Path:
+        """Where the HNSW graph of the index file ``index`` is kept."""
+        return index.with_name(index.name + ".hnsw")
+
     def with_graph(self, path: Path) -> VectorIndex:
         """The same vectors with an HNSW graph for candidates (loaded or built at ``path``)."""
         return VectorIndex(self.ids, self.matrix, AnnGraph.open(path, self.ids, self.matrix))

@@ -12,6 +12,7 @@ from typing import Protocol
 from yomitoki.backends.base import Embedder
 from yomitoki.errors import ParseError, YomitokiError
 from yomitoki.index.store import NewDocument, Store
+from yomitoki.index.vectors import VectorIndex
 from yomitoki.ingest.chunking import chunk_document
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
@@ -65,6 +66,8 @@ class IngestOptions:
     category: str | None = None
     exclude: Sequence[str] = (".*", "~$*", "__pycache__")
     batch_size: int | None = None
+    #: From this many chunks on, ingest leaves an up-to-date HNSW graph beside the index.
+    ann_threshold: int = 300_000
 
     @property
     def chunking(self) -> str:
@@ -81,6 +84,7 @@ class IngestOptions:
             category=settings.category,
             exclude=tuple(settings.exclude),
             batch_size=settings.embed_batch_size,
+            ann_threshold=settings.ann_threshold,
         )
 
 
@@ -142,12 +146,21 @@ class Ingester:
                     self.store.remove_document(doc.id)
                     results.append(FileResult(doc.name, Outcome.REMOVED))
         self.store.collect_vectors()
+        self._refresh_graph()
         return IngestReport(
             root=str(root),
             index=str(self.store.path),
             results=tuple(results),
             seconds=time.perf_counter() - began,
         )
+
+    def _refresh_graph(self) -> None:
+        """Build the HNSW graph now, if the index is large enough to search through one,
+        so that the first search after an ingest does not wait minutes for it."""
+        if self.store.stats().chunks < self.options.ann_threshold:
+            return
+        vectors = VectorIndex.load(self.store.connection, self.embedder.dim)
+        vectors.with_graph(VectorIndex.graph_path(self.store.path))
 
     def _one(
         self,
