@@ -31,7 +31,12 @@ def test_query_and_document_meet_on_the_same_terms() -> None:
         ('plan "plans" OR NOT', ["plan"]),  # deduplicated, stop words dropped
         ("What is the deductible?", ["deduct"]),
         ("what is it", ["what", "is", "it"]),  # only stop words: keep them
-        ("有給休暇とは", ["有給", "休暇"]),
+        ("有給休暇とは", ["有給", "休暇", "有給_休暇"]),
+        # Adjacent content words also make a pair term, across the stop words between them.
+        (
+            "What is the prior authorization process?",
+            ["prior", "author", "process", "prior_author", "author_process"],
+        ),
         ("😀!!", []),
     ],
 )

@@ -46,7 +46,9 @@ def test_an_old_index_is_migrated_in_place(tmp_path: Path) -> None:
             "WHERE t.chunk_id = 1 ORDER BY j.key",
             (json.dumps(np.frombuffer(_ids(store), dtype=np.int32).tolist()),),
         ).fetchall()
-        assert [t for (t,) in terms] == ["規程", "provid", "付属", "書"]
+        assert [t for (t,) in terms] == [
+            "規程", "provid", "付属", "書", "規程_provid", "provid_付属", "付属_書"
+        ]  # fmt: skip
         tables = {r[0] for r in store.connection.execute("SELECT name FROM sqlite_master")}
         assert "chunks_fts" not in tables
         (chunk,) = store.chunks(1)

@@ -8,6 +8,7 @@ symbols and white space are dropped. ASCII words are lower-cased and Snowball-st
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import unicodedata
@@ -75,3 +76,21 @@ def analyze(text: str) -> list[str]:
                 if form and not unicodedata.category(form[0]).startswith(("P", "S", "Z")):
                     terms.append(form)
     return terms
+
+
+# English function words: in a question they match nearly every chunk and only add noise.
+STOP_WORDS = frozenset(
+    analyze(
+        "a an the and or but if of in on at to for by with from as into about over under "
+        "is are was were be been being do does did have has had can could will would should "
+        "may might must what which who whom whose when where why how this that these those "
+        "it its i me my we our you your he she they them their there here not no any all"
+    )
+)
+BIGRAM_JOINER = "_"  # never inside a term: ASCII terms are [a-z0-9'.], others lose symbols
+
+
+def bigrams(terms: list[str]) -> list[str]:
+    """Adjacent pairs of content terms ("prior_authorization"): phrases count for more."""
+    content = [t for t in terms if t not in STOP_WORDS]
+    return [f"{a}{BIGRAM_JOINER}{b}" for a, b in itertools.pairwise(content) if a != b]

@@ -14,34 +14,24 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from yomitoki.index.analyzer import analyze
+from yomitoki.index.analyzer import STOP_WORDS, analyze, bigrams
 
 MAX_QUERY_TERMS = 64
 K1 = 1.2
 B = 0.75
 
-# English function words: in a question they match nearly every chunk and only add noise to
-# the ranking. Dropped from queries only, so the index needs no rebuild when the list changes.
-_STOP_WORDS = frozenset(
-    analyze(
-        "a an the and or but if of in on at to for by with from as into about over under "
-        "is are was were be been being do does did have has had can could will would should "
-        "may might must what which who whom whose when where why how this that these those "
-        "it its i me my we our you your he she they them their there here not no any all"
-    )
-)
-
 
 def content_terms(text: str) -> list[str]:
     """Distinct analyzed terms of ``text``; English stop words dropped unless nothing else is."""
     terms = list(dict.fromkeys(analyze(text)))
-    content = [t for t in terms if t not in _STOP_WORDS]
+    content = [t for t in terms if t not in STOP_WORDS]
     return content or terms
 
 
 def query_terms(text: str) -> list[str]:
-    """The content terms of a query, at most ``MAX_QUERY_TERMS`` of them."""
-    return content_terms(text)[:MAX_QUERY_TERMS]
+    """A query's content terms and adjacent pairs of them, at most ``MAX_QUERY_TERMS``."""
+    pairs = bigrams(analyze(text))
+    return list(dict.fromkeys([*content_terms(text), *pairs]))[:MAX_QUERY_TERMS]
 
 
 def idf(document_frequency: npt.NDArray[np.float64], documents: int) -> npt.NDArray[np.float64]:

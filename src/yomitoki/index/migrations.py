@@ -54,6 +54,14 @@ def _term_ids(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE chunks_fts")
 
 
+def _refill_terms(conn: sqlite3.Connection) -> None:
+    """Recompute every chunk's keyword terms from its stored text (the analyzer changed)."""
+    conn.execute("DELETE FROM chunk_terms")
+    conn.execute("DELETE FROM vocabulary")
+    rows = conn.execute("SELECT id, heading, norm_text FROM chunks").fetchall()
+    write_terms(conn, ((cid, chunk_terms(json.loads(h), text)) for cid, h, text in rows))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     # 1: documents, chunks, and vectors shared by content so renames and copies re-embed nothing.
     """
@@ -114,6 +122,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     "ALTER TABLE chunks ADD COLUMN page_breaks TEXT NOT NULL DEFAULT '[]'",
     # 7: the chunking a document was cut with, so a change of chunk_size re-chunks it.
     "ALTER TABLE documents ADD COLUMN chunking TEXT",
+    # 8: keyword terms include adjacent pairs of content words.
+    _refill_terms,
 )
 
 LATEST = len(MIGRATIONS)

@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from yomitoki.index.analyzer import analyze
+from yomitoki.index.analyzer import analyze, bigrams
 
 
 def chunk_terms(heading: Sequence[str], norm_text: str) -> list[str]:
-    """The terms a chunk is found by: its heading path and its normalized text."""
-    return analyze(" ".join([*heading, norm_text]))
+    """The terms a chunk is found by: its heading path and its normalized text, each word
+    and each adjacent pair of content words."""
+    terms = analyze(" ".join([*heading, norm_text]))
+    return terms + bigrams(terms)
 
 
 def write_terms(conn: sqlite3.Connection, chunks: Iterable[tuple[int, list[str]]]) -> None:
