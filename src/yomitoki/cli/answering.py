@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -24,7 +25,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.evals import answers as answer_eval
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.index.search import Filters
-from yomitoki.rag.answer import Answerer, AnswerOptions, open_answerer
+from yomitoki.rag.answer import Answerer, open_answerer
 from yomitoki.settings import LLMConfig, Settings
 from yomitoki.types import Answer, Context, Event, Followups, Hit, Message, TextDelta
 
@@ -67,13 +68,12 @@ def build_answerer(settings: Settings, flags: dict[str, Any], create: bool = Fal
             api_key_env=flags["llm_key_env"],
         )
     answerer = open_answerer(settings, row, offline=flags["offline"] and row is None, create=create)
-    answerer.options = AnswerOptions.from_settings(
-        settings, filters=Filters(flags["categories"], flags["excluded"])
-    )
+    filters = Filters(flags["categories"], flags["excluded"])
+    answerer.options = dataclasses.replace(answerer.options, filters=filters)
     return answerer
 
 
-def _load(config: Path | None, index: Path | None, flags: dict[str, Any]) -> Settings:
+def _load(config: Path | None, index: Path | None, flags: dict[str, Any], **extra: Any) -> Settings:
     return _settings(
         config,
         index=index,
@@ -81,6 +81,7 @@ def _load(config: Path | None, index: Path | None, flags: dict[str, Any]) -> Set
         answer_sources=flags["sources"],
         llm=flags["llm"],
         followups=flags["followups"],
+        **extra,
     )
 
 
@@ -277,10 +278,7 @@ def serve(
 
     from yomitoki.server.app import create_app
 
-    settings = _settings(
-        config, index=index, host=host, port=port, search_mode=flags["mode"],
-        answer_sources=flags["sources"], llm=flags["llm"], followups=flags["followups"],
-    )  # fmt: skip
+    settings = _load(config, index, flags, host=host, port=port)
     try:
         app = create_app(settings, build_answerer(settings, flags, create=True))
     except YomitokiError as exc:

@@ -146,7 +146,9 @@ class Ingester:
                     self.store.remove_document(doc.id)
                     results.append(FileResult(doc.name, Outcome.REMOVED))
         self.store.collect_vectors()
-        self._refresh_graph()
+        if any(r.outcome is not Outcome.UNCHANGED for r in results):
+            # A no-change run must not read a large index's every vector to check its graph.
+            self._refresh_graph()
         return IngestReport(
             root=str(root),
             index=str(self.store.path),

@@ -27,7 +27,7 @@ from yomitoki import __version__
 from yomitoki.errors import LLMError, YomitokiError
 from yomitoki.index.store import Store
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
-from yomitoki.rag.answer import Answerer, open_answerer
+from yomitoki.rag.answer import Answerer, AnswerOptions, open_answerer
 from yomitoki.server import protocol
 from yomitoki.settings import Settings
 from yomitoki.types import Answer, Context, Document, Event, Followups, Message, Outcome, TextDelta
@@ -187,7 +187,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
         log.exception("request failed", exc_info=exc)
         return _error(500, "internal_error", "internal error")
 
-    def _prepare(body: protocol.ChatRequest) -> tuple[str, list[Message], Any]:
+    def _prepare(body: protocol.ChatRequest) -> tuple[str, list[Message], AnswerOptions]:
         try:
             question, history = body.turns()
         except ValueError as exc:
