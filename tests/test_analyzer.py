@@ -42,3 +42,10 @@ def test_query_and_document_meet_on_the_same_terms() -> None:
 )
 def test_query_terms(query: str, expected: list[str]) -> None:
     assert query_terms(query) == expected
+
+
+@pytest.mark.parametrize("sentence", ["日本語の文章です", "𠮷野家の牛丼"])  # 3 and 4 UTF-8 bytes
+def test_a_long_run_without_ascii_is_analyzed_in_slices_sudachi_accepts(sentence: str) -> None:
+    text = sentence * 3000  # 20,000+ characters with no ASCII break: over Sudachi's byte limit
+    terms = analyze(text)
+    assert len(terms) >= 3000 * len(analyze(sentence)) - 10  # a slice edge may split a word

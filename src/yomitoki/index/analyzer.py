@@ -20,7 +20,9 @@ from yomitoki.errors import MissingDependencyError
 _DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 # ASCII words (with inner apostrophes or decimal points) and runs of everything else.
 _RUNS = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*|[^\x00-\x7f]+")
-_MAX_CHARS = 20_000  # Sudachi refuses very long inputs; analyze in slices.
+# Sudachi refuses inputs over 49,149 bytes: analyze long runs in slices that fit even when
+# every character takes the 4 bytes UTF-8 allows.
+_MAX_CHARS = 12_000
 _local = threading.local()
 
 
