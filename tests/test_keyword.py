@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from yomitoki.index.keyword import K1, B, bm25_matrix
+from yomitoki.index.rows import rows_of
 
 
 def reference_bm25(docs: list[list[int]], query: list[int]) -> list[float]:
@@ -45,3 +46,9 @@ def test_matrix_scores_equal_the_reference(seed: int) -> None:
 def test_empty_corpus_builds() -> None:
     matrix = bm25_matrix(np.array([], dtype=np.int64), np.array([], dtype=np.int64), (0, 1))
     assert matrix.shape == (0, 1)
+
+
+def test_rows_of_maps_ids_to_rows_and_marks_unknown_ones() -> None:
+    ids = np.array([3, 8, 20, 21], dtype=np.int64)
+    assert rows_of(ids, [20, 3, 99, 0, 21]).tolist() == [2, 0, -1, -1, 3]
+    assert rows_of(np.array([], dtype=np.int64), [1, 2]).tolist() == [-1, -1]

@@ -171,3 +171,32 @@ def test_ingest_leaves_the_graph_ready_for_the_first_search(store: Store, corpus
     with Store.open(other) as small:
         Ingester(small, CountingEmbedder(), IngestOptions()).run(corpus)
     assert not other.with_name("small.sqlite.hnsw").exists()
+
+
+def test_each_leg_scores_any_chunk_as_its_own_search_does(searcher: Searcher) -> None:
+    query = "warranty parts two years"
+    keyword = searcher.keywords.search(query, 50)
+    ids = [item for item, _ in keyword] + [999_999]
+    assert searcher.keywords.score(query, ids) == pytest.approx([s for _, s in keyword] + [0.0])
+    vector = searcher.embedder.embed_query(query)
+    found = searcher.vectors.search(vector, 50)
+    ids = [item for item, _ in found] + [999_999]
+    want = [s for _, s in found] + [0.0]
+    assert searcher.vectors.score(vector, ids) == pytest.approx(want, abs=1e-3)
+
+
+def test_weighted_fusion_uses_a_legs_real_score_beyond_its_candidates(
+    store: Store, corpus: Path
+) -> None:
+    """A chunk just outside one leg's candidates keeps its score there instead of nothing."""
+    Ingester(store, CountingEmbedder(), IngestOptions(chunk_size=100, chunk_overlap=0)).run(corpus)
+    query = "hotel limit for Tokyo trips"
+    wide = Searcher(store, HashEmbedder(), candidates=1000).search(query, Mode.HYBRID, 3)
+    narrow = Searcher(store, HashEmbedder(), candidates=3).search(query, Mode.HYBRID, 3)
+    # Only the pool differs: each pooled chunk has both legs' scores in either case.
+    assert all(set(h.legs) == {"keyword", "vector"} for h in narrow)
+    by_id = {h.chunk_id: h for h in wide}
+    for hit in narrow:
+        if hit.chunk_id in by_id:
+            for leg in ("keyword", "vector"):
+                assert hit.legs[leg].score == pytest.approx(by_id[hit.chunk_id].legs[leg].score)

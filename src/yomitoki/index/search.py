@@ -12,7 +12,7 @@ from typing import Literal
 import numpy as np
 
 from yomitoki.backends import embedder_for_model, get_embedder, get_reranker
-from yomitoki.backends.base import Embedder, Reranker
+from yomitoki.backends.base import Embedder, Reranker, Vectors
 from yomitoki.errors import ConfigError
 from yomitoki.index.fusion import RRF_K, reciprocal_rank_fusion, weighted_score_fusion
 from yomitoki.index.keyword import KeywordIndex
@@ -175,6 +175,8 @@ class Searcher:
             vector = self.embedder.embed_query(query)
             legs["vector"] = self.vectors.search(vector, depth, mask)
         if mode is Mode.HYBRID:
+            if self.fusion.method == "weighted":
+                legs = self._complete(legs, query, vector)
             fused = self.fusion.fuse(legs)
         else:
             (fused,) = legs.values()
@@ -186,6 +188,24 @@ class Searcher:
             head = self._hits(fused[: max(self.rerank_depth, top)], ranks)
             return self._rerank(self.reranker, query, head)[:top]
         return self._hits(fused[:top], ranks)
+
+    def _complete(
+        self, legs: dict[str, list[tuple[int, float]]], query: str, vector: Vectors
+    ) -> dict[str, list[tuple[int, float]]]:
+        """Each leg scores every candidate of both legs, best first.
+
+        A chunk one leg ranks first and the other just misses its top ``candidates`` would
+        otherwise get nothing from that other leg; its real score there is known, so use it.
+        (Measured: bench/results/retrieval_variants.json, "weighted complete".)
+        """
+        pool = list(dict.fromkeys(item for pairs in legs.values() for item, _ in pairs))
+        scores = {
+            "keyword": self.keywords.score(query, pool),
+            "vector": self.vectors.score(vector, pool),
+        }
+        return {
+            leg: sorted(zip(pool, scores[leg], strict=True), key=lambda p: -p[1]) for leg in legs
+        }
 
     def _rerank(self, reranker: Reranker, query: str, hits: list[Hit]) -> list[Hit]:
         """Blend the first-stage score (as a share of the best one) with the reranker's."""

@@ -8,6 +8,7 @@ search, which reads float16 natively.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from usearch.index import search as exact_search
 
 from yomitoki.backends.base import Vectors
 from yomitoki.index.ann import AnnGraph
+from yomitoki.index.rows import rows_of
 
 # Below this many rows one thread scans as fast as two, and a second thread pool spinning
 # beside the embedder's OpenMP threads doubles query-embedding time on 2 cores.
@@ -67,14 +69,27 @@ class VectorIndex:
     def _search_graph(self, graph: AnnGraph, query: Vectors, limit: int) -> list[tuple[int, float]]:
         # The graph proposes; exact float32 scores decide the order.
         keys = graph.candidates(query, max(4 * limit, CANDIDATES_FROM_GRAPH))
-        rows = np.searchsorted(self.ids, keys)
-        rows = rows[
-            (rows < len(self.ids)) & (self.ids[np.minimum(rows, len(self.ids) - 1)] == keys)
-        ]
-        # Scored as the exact scan scores: float16 rows and query, float32 products.
-        scores = self.matrix[rows].astype(np.float32) @ query.astype(np.float16).astype(np.float32)
+        rows = rows_of(self.ids, keys)
+        rows = rows[rows >= 0]
+        scores = self._exact(rows, query)
         order = np.argsort(-scores, kind="stable")[:limit]
         return [(int(self.ids[rows[i]]), float(scores[i])) for i in order]
+
+    def _exact(self, rows: npt.NDArray[np.int64], query: Vectors) -> npt.NDArray[np.float32]:
+        # Scored as the exact scan scores: float16 rows and query, float32 products.
+        half = query.astype(np.float16).astype(np.float32)
+        scores: npt.NDArray[np.float32] = self.matrix[rows].astype(np.float32) @ half
+        return scores
+
+    def score(self, query: Vectors, chunk_ids: Sequence[int]) -> list[float]:
+        """The cosine of each of ``chunk_ids`` with ``query`` (0 for an unknown id)."""
+        rows = rows_of(self.ids, chunk_ids)
+        scores = np.zeros(len(rows))
+        found = rows >= 0
+        if found.any() and query.any():
+            scores[found] = self._exact(rows[found], query)
+        result: list[float] = scores.tolist()
+        return result
 
     def _scan(self, rows: Half, query: Vectors, limit: int) -> list[tuple[int, float]]:
         """``(row, cosine)`` of the ``limit`` best rows of ``rows``, by exact SIMD search."""
