@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from yomitoki.settings import LLMConfig
 from yomitoki.types import Answer, Context, Followups, Message, TextDelta
 
 # The hash embedder's cosines mean nothing, so the similarity floor is off except where tested.
-OFFLINE = AnswerOptions(min_similarity=-1.0)
+OFFLINE = AnswerOptions(min_similarity=-1.0, min_similarity_ja=-1.0)
 
 
 @pytest.fixture
@@ -108,6 +109,23 @@ def test_similarity_floor_turns_weak_matches_into_dont_know(searcher: Searcher) 
     options = AnswerOptions(min_similarity=0.999)
     _, answer = Answerer(searcher, options=options).ask("How many days do I have for returns?")
     assert answer.dont_know
+
+
+@pytest.mark.parametrize(
+    ("question", "floor", "refused"),
+    [
+        ("How many days do I have for returns?", {"min_similarity": 0.999}, True),
+        ("How many days do I have for returns?", {"min_similarity_ja": 0.999}, False),
+        ("年次有給休暇は何日付与されますか？", {"min_similarity_ja": 0.999}, True),
+        ("年次有給休暇は何日付与されますか？", {"min_similarity": 0.999}, False),
+    ],
+)
+def test_the_similarity_floor_is_the_one_of_the_questions_language(
+    searcher: Searcher, question: str, floor: dict[str, float], refused: bool
+) -> None:
+    options = dataclasses.replace(OFFLINE, **floor)  # type: ignore[arg-type]
+    _, answer = Answerer(searcher, options=options).ask(question)
+    assert answer.dont_know is refused
 
 
 def test_empty_index_and_empty_question(store: Store) -> None:

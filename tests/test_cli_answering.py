@@ -15,7 +15,7 @@ from tests.llm_server import ChatServer, Reply, running
 from yomitoki.cli import main
 
 # The hash embedder's cosines mean nothing: switch the similarity floor off.
-ENV = {"YOMITOKI_MIN_SIMILARITY": "-1"}
+ENV = {"YOMITOKI_MIN_SIMILARITY": "-1", "YOMITOKI_MIN_SIMILARITY_JA": "-1"}
 
 
 @pytest.fixture
@@ -130,6 +130,26 @@ def test_eval_answers_scores_citations_and_refusals(indexed: Path, tmp_path: Pat
     assert summary["citations_matched"] == 1.0 and summary["any_citation"] == 1.0
     assert summary["dont_know_rate"] == 1.0
     assert report["per_question"][1]["citations"][0] == "manual.pdf#page=3"
+    assert "answer_found" not in summary  # no question has reference answers
+
+
+def test_eval_answers_finds_reference_answers_in_the_answer(indexed: Path, tmp_path: Path) -> None:
+    """JSQuAD-style sets carry answer spans: is one of them in the answer, in the passages?"""
+    questions = tmp_path / "spans.jsonl"
+    questions.write_text(
+        '{"question": "保証期間は何年ですか", "relevant": ["manual.pdf"], '
+        '"answers": ["２年間", "二年間"]}\n'
+        '{"question": "What is the nightly hotel limit?", "relevant": ["policy.docx"], '
+        '"answers": ["175 dollars"]}\n',
+        encoding="utf-8",
+    )
+    results = tmp_path / "spans.json"
+    code, _, err = invoke("eval", "answers", questions, "--index", indexed, "--json", results)
+    assert code == 0, err
+    report = json.loads(results.read_text())
+    assert [q["answer_found"] for q in report["per_question"]] == [True, False]
+    summary = report["summary"]
+    assert summary["answer_found"] == 0.5 and summary["answer_in_passages"] == 0.5
 
 
 def test_eval_answers_judge_needs_an_llm(indexed: Path, tmp_path: Path) -> None:

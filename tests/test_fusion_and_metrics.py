@@ -1,6 +1,12 @@
 import pytest
 
-from yomitoki.evals.metrics import citations_in, first_relevant_rank, matches, summarize
+from yomitoki.evals.metrics import (
+    citations_in,
+    contains_answer,
+    first_relevant_rank,
+    matches,
+    summarize,
+)
 from yomitoki.index.fusion import min_max, reciprocal_rank_fusion, weighted_score_fusion
 
 
@@ -102,3 +108,19 @@ def test_summarize() -> None:
     assert summary.mrr == pytest.approx((1 + 1 / 3 + 1 / 6) / 4)
     empty = summarize([])
     assert empty.questions == 0 and empty.mrr == 0.0 and empty.hit_at[5] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "answers", "expected"),
+    [
+        ("完了したのは２００６年である。", ["2006年"], True),  # full-width digits
+        ("団結権、 団体交渉権、団体行動権", ["団結権、団体交渉権、団体行動権"], True),  # spaces
+        ("The limit is 150 Dollars.", ["150 dollars"], True),  # case and spacing
+        ("The limit is 150 dollars.", ["175 dollars", "150 dollars"], True),  # any of them
+        ("The limit is 150 dollars.", ["175 dollars"], False),
+        ("anything", [], False),
+        ("anything", ["  "], False),  # a blank reference never matches
+    ],
+)
+def test_contains_answer(text: str, answers: list[str], expected: bool) -> None:
+    assert contains_answer(text, answers) is expected

@@ -25,7 +25,7 @@ from yomitoki.server.app import create_app
 from yomitoki.settings import LLMConfig, Settings, load_settings
 
 # The hash embedder's cosines mean nothing: switch the similarity floor off.
-BASE: dict[str, Any] = {"min_similarity": -1.0, "embedder": "hash"}
+BASE: dict[str, Any] = {"min_similarity": -1.0, "min_similarity_ja": -1.0, "embedder": "hash"}
 EVALUATOR_OVERRIDES = {  # ai-rag-chat-evaluator's default request overrides
     "top": 3, "temperature": 0.3, "minimum_reranker_score": 0, "minimum_search_score": 0,
     "retrieval_mode": "hybrid", "semantic_ranker": True, "semantic_captions": False,

@@ -173,6 +173,11 @@ class Settings(BaseSettings):
         description="Offline answerer: when no passage's cosine similarity to the question "
         "reaches this, it answers \"I don't know\" (tuned for multilingual-e5-small).",
     )  # fmt: skip
+    min_similarity_ja: float = Field(
+        default=0.84, ge=-1.0, le=1.0,
+        description="The same floor for a question in Japanese: multilingual-e5-small gives "
+        "Japanese pairs lower similarities than English ones.",
+    )  # fmt: skip
     prompt_dir: Path | None = Field(
         default=None,
         description="Folder of prompt templates that replace the shipped ones, file by file.",

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from string import Template
 
 from yomitoki.backends.base import LLM
-from yomitoki.evals.metrics import citations_matched, percentile
+from yomitoki.evals.metrics import citations_matched, contains_answer, percentile
 from yomitoki.evals.retrieval import Question
+from yomitoki.rag import citations
 from yomitoki.rag.answer import Answerer, passages, sources_block
 from yomitoki.types import Answer, Context, Message
 
@@ -34,6 +35,10 @@ class Graded:
     answer: Answer
     matched: float
     judge: dict[str, int] | None = None
+    #: Whether the answer states a reference answer; None when the question has none.
+    found: bool | None = None
+    #: Whether the passages given to the answerer held one: the ceiling of ``found``.
+    found_in_passages: bool | None = None
 
     @property
     def answerable(self) -> bool:
@@ -65,8 +70,16 @@ def grade(
     for question in questions:
         context, answer = answerer.ask(question.question)
         scores = judge(judge_llm, context, answer) if judge_llm and not answer.dont_know else None
+        spans = question.answers
         graded = Graded(
-            question, answer, citations_matched(question.relevant, answer.citations), scores
+            question,
+            answer,
+            citations_matched(question.relevant, answer.citations),
+            scores,
+            found=contains_answer(citations.strip(answer.text), spans) if spans else None,
+            found_in_passages=(
+                any(contains_answer(h.text, spans) for h in context.hits) if spans else None
+            ),
         )
         out.append(graded)
         if on_done is not None:
@@ -99,6 +112,14 @@ def summary(results: Sequence[Graded]) -> dict[str, object]:
         "unanswerable": len(unanswerable),
         "dont_know_rate": _ratio(sum(g.answer.dont_know for g in unanswerable), len(unanswerable)),
     }  # fmt: skip
+    spans = [g for g in answerable if g.found is not None]
+    if spans:
+        answered_spans = [g for g in spans if not g.answer.dont_know]
+        out["answer_found"] = _ratio(sum(1 for g in spans if g.found), len(spans))
+        out["answer_found_of_answered"] = _ratio(
+            sum(1 for g in answered_spans if g.found), len(answered_spans)
+        )
+        out["answer_in_passages"] = _ratio(sum(1 for g in spans if g.found_in_passages), len(spans))
     judged = [g.judge for g in results if g.judge is not None]
     if judged:
         for key in ("groundedness", "relevance"):
@@ -118,6 +139,11 @@ def per_question(results: Sequence[Graded]) -> list[dict[str, object]]:
             "dont_know": g.answer.dont_know,
             "unsupported": [s.sentence for s in g.answer.unsupported],
             "latency_ms": g.answer.timings.get("total_ms"),
+            **(
+                {"answers": list(g.question.answers), "answer_found": g.found}
+                if g.found is not None
+                else {}
+            ),
             **({"judge": g.judge} if g.judge else {}),
         }
         for g in results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -68,6 +69,20 @@ def citations_matched(truth: Sequence[str], cited: Sequence[str]) -> float:
     if not truth:
         return 0.0
     return sum(1 for t in set(truth) if any(matches(t, c) for c in cited)) / len(set(truth))
+
+
+def _plain(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def contains_answer(text: str, answers: Sequence[str]) -> bool:
+    """Does ``text`` hold one of the reference ``answers`` (width, case and spaces ignored)?
+
+    How extractive QA sets such as JSQuAD are scored when the answer is free text: "2006年"
+    is found in "…２００６年に完了した", "団結権、団体交渉権" in "団結権、 団体交渉権".
+    """
+    plain = _plain(text)
+    return any(a.strip() and _plain(a) in plain for a in answers)
 
 
 def percentile(values: Sequence[float], q: float) -> float:

@@ -25,6 +25,8 @@ class Question:
 
     question: str
     relevant: tuple[str, ...]
+    #: Reference answer spans (JSQuAD's ``answers``), when the set has them.
+    answers: tuple[str, ...] = ()
 
 
 def load_questions(path: Path, unanswerable: bool = False) -> list[Question]:
@@ -47,13 +49,14 @@ def load_questions(path: Path, unanswerable: bool = False) -> list[Question]:
                 relevant = tuple(str(r) for r in item["relevant"])
             else:
                 relevant = tuple(citations_in(item["truth"]))
+            answers = tuple(str(a) for a in item.get("answers") or ())
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise YomitokiError(
                 f"{path}:{number}: expected {{'question', 'truth' or 'relevant'}} ({exc})"
             ) from None
         if not relevant and not unanswerable:
             raise YomitokiError(f"{path}:{number}: the question cites no source")
-        questions.append(Question(text, relevant))
+        questions.append(Question(text, relevant, answers))
     return questions
 
 

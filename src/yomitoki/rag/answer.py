@@ -56,6 +56,7 @@ class AnswerOptions:
     min_support: float = 0.5
     min_evidence: float = 0.2
     min_similarity: float = 0.875
+    min_similarity_ja: float = 0.84
     history_tokens: int = 2000
     #: Replaces the answer prompt when it has a ``$sources`` placeholder, else is appended to it.
     prompt_template: str | None = None
@@ -72,6 +73,7 @@ class AnswerOptions:
             min_support=settings.min_support,
             min_evidence=settings.min_evidence,
             min_similarity=settings.min_similarity,
+            min_similarity_ja=settings.min_similarity_ja,
             history_tokens=settings.history_tokens,
         )
         return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
@@ -250,7 +252,8 @@ class Answerer:
     ) -> list[str]:
         composed = extractive.compose(query, hits, self.searcher.keywords.idf, opts.min_evidence)
         similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
-        if composed.dont_know or (similarity and max(similarity) < opts.min_similarity):
+        floor = opts.min_similarity_ja if language == "ja" else opts.min_similarity
+        if composed.dont_know or (similarity and max(similarity) < floor):
             return [self.prompts.text("dont_know", language)]
         return extractive.render(composed, language, self.prompts.text("quoted", language))
 
