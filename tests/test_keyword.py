@@ -34,9 +34,11 @@ def test_matrix_scores_equal_the_reference(seed: int) -> None:
     rng = np.random.default_rng(seed)
     vocabulary = 40
     docs = [list(rng.zipf(1.5, size=int(rng.integers(1, 30))) % vocabulary) for _ in range(60)]
-    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
-    terms = np.concatenate([np.array(d, dtype=np.int64) for d in docs])
-    matrix = bm25_matrix(rows, terms, (len(docs), vocabulary))
+    docs[7] = []  # a chunk whose text has no terms
+    indptr = np.cumsum([0] + [len(d) for d in docs])
+    terms = np.concatenate([np.array(d, dtype=np.int32) for d in docs])
+    matrix = bm25_matrix(indptr, terms, vocabulary)
+    assert matrix.shape == (len(docs), vocabulary) and matrix.dtype == np.float32
     for query in ([1], [1, 2, 3], [0, 7, 39], list(rng.integers(0, vocabulary, size=6))):
         columns = sorted(set(int(q) for q in query))
         got = np.asarray(matrix[:, columns].sum(axis=1)).ravel()
@@ -44,7 +46,7 @@ def test_matrix_scores_equal_the_reference(seed: int) -> None:
 
 
 def test_empty_corpus_builds() -> None:
-    matrix = bm25_matrix(np.array([], dtype=np.int64), np.array([], dtype=np.int64), (0, 1))
+    matrix = bm25_matrix(np.zeros(1, dtype=np.int64), np.array([], dtype=np.int32), 1)
     assert matrix.shape == (0, 1)
 
 

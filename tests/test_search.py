@@ -200,3 +200,14 @@ def test_weighted_fusion_uses_a_legs_real_score_beyond_its_candidates(
         if hit.chunk_id in by_id:
             for leg in ("keyword", "vector"):
                 assert hit.legs[leg].score == pytest.approx(by_id[hit.chunk_id].legs[leg].score)
+
+
+def test_keyword_index_reads_the_store_in_batches_of_any_size(searcher: Searcher) -> None:
+    from yomitoki.index.keyword import KeywordIndex
+
+    whole = KeywordIndex.load(searcher.store.connection)
+    for batch in (1, 3):
+        part = KeywordIndex.load(searcher.store.connection, batch=batch)
+        assert part.ids.tolist() == whole.ids.tolist()
+        assert (part.matrix != whole.matrix).nnz == 0
+    assert len(whole) > 3 and whole.search("warranty parts", 3)

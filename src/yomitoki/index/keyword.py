@@ -45,22 +45,31 @@ def idf(document_frequency: npt.NDArray[np.float64], documents: int) -> npt.NDAr
 
 
 def bm25_matrix(
-    rows: npt.NDArray[np.int64], terms: npt.NDArray[np.int64], shape: tuple[int, int]
+    indptr: npt.NDArray[np.int64], terms: npt.NDArray[np.int32], width: int
 ) -> sparse.csc_matrix:
-    """BM25 weights of every (chunk, term) pair from one entry per term occurrence."""
+    """BM25 weights of every (chunk, term) pair, chunks as rows, terms as columns.
+
+    Chunk ``i``'s term occurrences are ``terms[indptr[i]:indptr[i + 1]]``, repeats included
+    (they add up to term frequencies). Built in float32 and 32-bit indices without a COO
+    detour: at a million chunks the intermediate copies, not the result, set peak memory.
+    """
+    chunks = len(indptr) - 1
+    index = np.int32 if len(terms) < np.iinfo(np.int32).max else np.int64
     counts = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float64), (rows, terms)), shape=shape
-    )  # duplicates add up: term frequencies
+        (np.ones(len(terms), dtype=np.float32), terms.astype(index, copy=False),
+         indptr.astype(index, copy=False)),
+        shape=(chunks, width),
+    )  # fmt: skip
     counts.sum_duplicates()
-    lengths = np.asarray(counts.sum(axis=1)).ravel()
-    average = lengths.mean() if len(lengths) and lengths.mean() > 0 else 1.0
-    df = np.bincount(counts.indices, minlength=shape[1]).astype(np.float64)
-    weights = idf(df, shape[0])
+    lengths = np.diff(indptr).astype(np.float32)
+    average = float(lengths.mean()) if chunks and lengths.mean() > 0 else 1.0
+    df = np.bincount(counts.indices, minlength=width).astype(np.float64)
+    weights = idf(df, chunks).astype(np.float32)
+    norm = (K1 * (1.0 - B + B * lengths / average)).astype(np.float32)
     tf = counts.data
-    row_of = np.repeat(np.arange(shape[0]), np.diff(counts.indptr))
-    norm = K1 * (1.0 - B + B * lengths[row_of] / average)
-    counts.data = weights[counts.indices] * tf * (K1 + 1.0) / (tf + norm)
-    return counts.tocsc().astype(np.float32)
+    counts.data = weights[counts.indices] * tf * np.float32(K1 + 1.0)
+    counts.data /= tf + np.repeat(norm, np.diff(counts.indptr))
+    return counts.tocsc()
 
 
 class KeywordIndex:
@@ -74,53 +83,83 @@ class KeywordIndex:
         self.matrix = matrix
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection) -> KeywordIndex:
-        """Read every chunk's term ids and build the weight matrix."""
+    def load(cls, conn: sqlite3.Connection, batch: int = 20_000) -> KeywordIndex:
+        """Read every chunk's term ids and build the weight matrix.
+
+        Rows are read ``batch`` at a time, so the term ids exist as Python bytes only for one
+        batch and as arrays twice at most (the batches, then their concatenation).
+        """
         vocabulary = {term: int(i) for i, term in conn.execute("SELECT id, term FROM vocabulary")}
-        rows = conn.execute(
+        cursor = conn.execute(
             "SELECT t.chunk_id, t.ids FROM chunk_terms t JOIN chunks c ON c.id = t.chunk_id "
             "ORDER BY t.chunk_id"
-        ).fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        sizes = np.fromiter((len(r[1]) // 4 for r in rows), dtype=np.int64, count=len(rows))
-        terms = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int32).astype(np.int64)
-        del rows
+        )
+        ids: list[npt.NDArray[np.int64]] = []
+        sizes: list[npt.NDArray[np.int64]] = []
+        terms: list[npt.NDArray[np.int32]] = []
+        while rows := cursor.fetchmany(batch):
+            ids.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+            sizes.append(
+                np.fromiter((len(r[1]) // 4 for r in rows), dtype=np.int64, count=len(rows))
+            )
+            terms.append(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int32))
+        all_sizes = np.concatenate([np.zeros(1, dtype=np.int64), *sizes])
+        indptr = np.cumsum(all_sizes)
+        all_terms = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32)
+        del terms
         width = max(vocabulary.values(), default=0) + 1
-        row_index = np.repeat(np.arange(len(ids)), sizes)
-        return cls(ids, vocabulary, bm25_matrix(row_index, terms, (len(ids), width)))
+        chunk_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+        return cls(chunk_ids, vocabulary, bm25_matrix(indptr, all_terms, width))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def scores(self, text: str) -> npt.NDArray[np.float32] | None:
+        """Every chunk's BM25 score for ``text``, by row; None when no term of it is indexed."""
+        columns = [self.vocabulary[t] for t in query_terms(text) if t in self.vocabulary]
+        if not columns or len(self.ids) == 0:
+            return None
+        result: npt.NDArray[np.float32] = np.asarray(self.matrix[:, columns].sum(axis=1)).ravel()
+        return result
+
+    def top(
+        self,
+        scores: npt.NDArray[np.float32] | None,
+        limit: int,
+        mask: npt.NDArray[np.bool_] | None = None,
+    ) -> list[tuple[int, float]]:
+        """``(chunk id, score)`` of the ``limit`` best rows with a score above 0, best first."""
+        if scores is None or limit <= 0:
+            return []
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        limit = min(limit, int(np.count_nonzero(scores)))
+        if limit == 0:
+            return []
+        best = np.argpartition(-scores, limit - 1)[:limit]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(self.ids[i]), float(scores[i])) for i in best]
 
     def search(
         self, text: str, limit: int, mask: npt.NDArray[np.bool_] | None = None
     ) -> list[tuple[int, float]]:
         """``(chunk id, BM25 score)`` best first for chunks sharing a term with ``text``."""
-        columns = [self.vocabulary[t] for t in query_terms(text) if t in self.vocabulary]
-        if not columns or len(self.ids) == 0 or limit <= 0:
-            return []
-        scores = np.asarray(self.matrix[:, columns].sum(axis=1)).ravel()
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        matched = int(np.count_nonzero(scores))
-        limit = min(limit, matched)
-        if limit == 0:
-            return []
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(self.ids[i]), float(scores[i])) for i in top]
+        return self.top(self.scores(text), limit, mask)
+
+    def score_of(
+        self, scores: npt.NDArray[np.float32] | None, chunk_ids: Sequence[int]
+    ) -> list[float]:
+        """The score in ``scores`` of each of ``chunk_ids`` (0 for an unknown id)."""
+        rows = rows_of(self.ids, chunk_ids)
+        if scores is None:
+            return [0.0] * len(rows)
+        picked = np.where(rows >= 0, scores[np.maximum(rows, 0)], 0.0)
+        result: list[float] = picked.tolist()
+        return result
 
     def score(self, text: str, chunk_ids: Sequence[int]) -> list[float]:
         """The BM25 score of each of ``chunk_ids`` for ``text`` (0 for an unknown id)."""
-        columns = [self.vocabulary[t] for t in query_terms(text) if t in self.vocabulary]
-        rows = rows_of(self.ids, chunk_ids)
-        scores = np.zeros(len(rows))
-        found = rows >= 0
-        if columns and found.any():
-            part = self.matrix[:, columns].tocsr()[rows[found]]
-            scores[found] = np.asarray(part.sum(axis=1)).ravel()
-        result: list[float] = scores.tolist()
-        return result
+        return self.score_of(self.scores(text), chunk_ids)
 
     def idf(self, terms: list[str]) -> dict[str, float]:
         """BM25 IDF of each term; a term no chunk contains gets the highest IDF there is."""

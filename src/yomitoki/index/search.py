@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from yomitoki.backends import embedder_for_model, get_embedder, get_reranker
 from yomitoki.backends.base import Embedder, Reranker, Vectors
@@ -169,14 +170,15 @@ class Searcher:
         if mode in (Mode.KEYWORD, Mode.HYBRID):
             keywords = self.keywords
             in_filter = None if allowed is None else np.isin(keywords.ids, list(allowed))
-            legs["keyword"] = keywords.search(query, depth, in_filter)
+            keyword_scores = keywords.scores(query)
+            legs["keyword"] = keywords.top(keyword_scores, depth, in_filter)
         if mode in (Mode.VECTOR, Mode.HYBRID):
             mask = None if allowed is None else np.isin(self.vectors.ids, list(allowed))
             vector = self.embedder.embed_query(query)
             legs["vector"] = self.vectors.search(vector, depth, mask)
         if mode is Mode.HYBRID:
             if self.fusion.method == "weighted":
-                legs = self._complete(legs, query, vector)
+                legs = self._complete(legs, keyword_scores, vector)
             fused = self.fusion.fuse(legs)
         else:
             (fused,) = legs.values()
@@ -190,7 +192,10 @@ class Searcher:
         return self._hits(fused[:top], ranks)
 
     def _complete(
-        self, legs: dict[str, list[tuple[int, float]]], query: str, vector: Vectors
+        self,
+        legs: dict[str, list[tuple[int, float]]],
+        keyword_scores: npt.NDArray[np.float32] | None,
+        vector: Vectors,
     ) -> dict[str, list[tuple[int, float]]]:
         """Each leg scores every candidate of both legs, best first.
 
@@ -200,7 +205,7 @@ class Searcher:
         """
         pool = list(dict.fromkeys(item for pairs in legs.values() for item, _ in pairs))
         scores = {
-            "keyword": self.keywords.score(query, pool),
+            "keyword": self.keywords.score_of(keyword_scores, pool),
             "vector": self.vectors.score(vector, pool),
         }
         return {
