@@ -17,6 +17,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.index.search import Searcher
 from yomitoki.index.store import Store
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.rag import extractive
 from yomitoki.rag.answer import Answerer, AnswerOptions, parse_followups
 from yomitoki.settings import LLMConfig
 from yomitoki.types import Answer, Context, Followups, Message, TextDelta
@@ -229,3 +230,54 @@ def test_offline_chat_searches_a_follow_up_with_the_previous_question(searcher: 
 )
 def test_parse_followups(text: str, questions: tuple[str, ...]) -> None:
     assert parse_followups(text) == questions
+
+
+@pytest.mark.parametrize(
+    ("raw", "tidied", "debris"),
+    [
+        (
+            "３ 休憩時間については、\n少なくとも４５分とする。",
+            "休憩時間については、少なくとも４５分とする。",
+            False,
+        ),
+        ("② 妊娠中の休憩時間を延長する。", "妊娠中の休憩時間を延長する。", False),
+        (
+            "第２５条 ６週間以内に出産予定の者は休業できる。",
+            "第２５条 ６週間以内に出産予定の者は休業できる。",
+            False,
+        ),
+        ("2 weeks are needed for a refund.", "2 weeks are needed for a refund.", False),
+        ("（年次有給休暇の時間単位での付与 ）", "（年次有給休暇の時間単位での付与 ）", True),
+        ("【第４条 採用手続】", "【第４条 採用手続】", True),
+        (
+            "始業 午前 時 分 時 分から 時 分まで終業",
+            "始業 午前 時 分 時 分から 時 分まで終業",
+            True,
+        ),
+        (
+            "所定労働時間が５ 時間を超え６ 時間以下の者",
+            "所定労働時間が５ 時間を超え６ 時間以下の者",
+            False,
+        ),
+    ],
+)
+def test_sentences_lose_paragraph_numbers_and_labels_and_form_cells_are_not_sentences(
+    raw: str, tidied: str, debris: bool
+) -> None:
+    assert extractive.tidy(raw) == tidied
+    assert extractive.is_debris(extractive.tidy(raw)) is debris
+
+
+def test_offline_answer_skips_article_labels(store: Store, tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    root.mkdir()
+    builders.text(
+        root / "就業規則.txt",
+        "（休憩時間）\n第３０条 休憩時間は、６時間を超える場合に少なくとも４５分とする。\n"
+        "（年次有給休暇の時間単位での付与）",
+    )
+    Ingester(store, CountingEmbedder(), IngestOptions()).run(root)
+    answerer = Answerer(Searcher(store, HashEmbedder()), options=OFFLINE)
+    _, answer = answerer.ask("休憩時間は何分の休憩時間ですか")
+    assert answer.text.startswith("第３０条 休憩時間は、")
+    assert "（" not in answer.text and "付与" not in answer.text

@@ -39,6 +39,12 @@ _END = re.compile(r"([.。．!?！？]+)$")
 _CLOSED = re.compile(r"[.。．!?！？:：」』)）]$")
 #: A line this short without closing punctuation, at the start of a sentence, is a heading.
 HEADING_CHARS = 60
+#: A line that is only a bracketed label, as Japanese rules title their articles: "（目的）".
+_LABEL = re.compile(r"[（(【〔［\[][^\n]{1,58}[）)】〕］\]]")
+#: A paragraph number in front of a Japanese sentence: "３ 休憩時間については…", "② …".
+_PARAGRAPH_NUMBER = re.compile(r"^(?:[0-9０-９]{1,3}|[①-⑳])\s+(?=[^\x00-\x7f])")
+#: Blank forms and tables flatten into runs of one- or two-character cells ("午前 時 分").
+DEBRIS_CELLS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +74,25 @@ class Composed:
 
 
 def tidy(sentence: str) -> str:
-    """One line: layout line breaks joined (nothing between Japanese characters)."""
-    return _WHITESPACE.sub(" ", _LINE_BREAK_JA.sub("", sentence)).strip()
+    """One line: layout line breaks joined (nothing between Japanese characters), and no
+    paragraph number in front of a Japanese sentence."""
+    line = _WHITESPACE.sub(" ", _LINE_BREAK_JA.sub("", sentence)).strip()
+    return _PARAGRAPH_NUMBER.sub("", line)
+
+
+def is_debris(sentence: str) -> bool:
+    """A label, or the cells of a blank form or table rather than a sentence."""
+    if _LABEL.fullmatch(sentence):
+        return True
+    cells = [w for w in sentence.split() if len(w) <= 2]
+    return has_japanese(sentence) and len(cells) >= DEBRIS_CELLS
 
 
 def _skip_headings(text: str, start: int, end: int) -> int:
     """Where the sentence proper begins, past heading lines the splitter left in front of it."""
     while (newline := text.find("\n", start, end)) != -1:
         line = text[start:newline].strip()
-        if len(line) >= HEADING_CHARS or _CLOSED.search(line):
+        if not _LABEL.fullmatch(line) and (len(line) >= HEADING_CHARS or _CLOSED.search(line)):
             break
         start = newline + 1
     return start
@@ -92,8 +108,8 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
         for first, end in split_sentences(hit.text):
             start = _skip_headings(hit.text, first, end)
             text = tidy(hit.text[start:end])
-            if not MIN_CHARS <= len(text) <= MAX_CHARS or text[0].islower():
-                continue  # too short or long, or the tail of a sentence cut by a chunk edge
+            if not MIN_CHARS <= len(text) <= MAX_CHARS or text[0].islower() or is_debris(text):
+                continue  # too short or long, the tail of a sentence cut by a chunk edge, debris
             terms = frozenset(content_terms(text))
             if len(terms) < 3:  # headings, page numbers, table debris
                 continue
