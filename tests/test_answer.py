@@ -268,16 +268,26 @@ def test_sentences_lose_paragraph_numbers_and_labels_and_form_cells_are_not_sent
     assert extractive.is_debris(extractive.tidy(raw)) is debris
 
 
-def test_offline_answer_skips_article_labels(store: Store, tmp_path: Path) -> None:
+def test_offline_answer_skips_article_labels_and_paragraph_numbers(
+    store: Store, tmp_path: Path
+) -> None:
     root = tmp_path / "rules"
     root.mkdir()
     builders.text(
         root / "就業規則.txt",
-        "（休憩時間）\n第３０条 休憩時間は、６時間を超える場合に少なくとも４５分とする。\n"
-        "（年次有給休暇の時間単位での付与）",
+        "（休憩時間）\n３ 休憩時間は、６時間を超える場合に少なくとも４５分とする。\n"
+        "（年次有給休暇の時間単位での付与）\n"
+        "第２４条 年次有給休暇は、１年について５日の範囲で時間単位で付与する。\n",
     )
     Ingester(store, CountingEmbedder(), IngestOptions()).run(root)
     answerer = Answerer(Searcher(store, HashEmbedder()), options=OFFLINE)
-    _, answer = answerer.ask("休憩時間は何分の休憩時間ですか")
-    assert answer.text.startswith("第３０条 休憩時間は、")
-    assert "（" not in answer.text and "付与" not in answer.text
+    _, answer = answerer.ask("年次有給休暇の時間単位での付与は何日までですか")
+    assert (
+        answer.text
+        == "第２４条 年次有給休暇は、１年について５日の範囲で時間単位で付与する[就業規則.txt]。"
+    )
+    _, answer = answerer.ask("休憩時間は何分ですか")
+    assert answer.text.startswith(
+        "休憩時間は、６時間を超える場合に少なくとも４５分とする[就業規則.txt]。"
+    )
+    assert "（" not in answer.text
