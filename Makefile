@@ -42,8 +42,11 @@ unit: install
 test: lint typecheck unit
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/ingest_northwind.py
 	$(BIN)/python bench/eval_retrieval.py
+	$(BIN)/python bench/retrieval_variants.py
+	$(BIN)/python bench/analyzers.py
 	$(BIN)/python bench/eval_answers.py
 	$(BIN)/python bench/search_latency.py
 	$(BIN)/python bench/load_chat.py

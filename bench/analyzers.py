@@ -98,15 +98,12 @@ def shipped(text: str) -> list[str]:
 def evaluate(analyzer: Analyzer, docs: dict[str, str], questions: list) -> dict[str, float]:
     names = list(docs)
     vocabulary: dict[str, int] = {}
-    rows, terms = [], []
-    for row, name in enumerate(names):
-        for term in analyzer(docs[name]):
-            rows.append(row)
-            terms.append(vocabulary.setdefault(term, len(vocabulary)))
+    indptr, terms = [0], []
+    for name in names:
+        terms += [vocabulary.setdefault(t, len(vocabulary)) for t in analyzer(docs[name])]
+        indptr.append(len(terms))
     matrix = bm25_matrix(
-        np.array(rows, dtype=np.int64),
-        np.array(terms, dtype=np.int64),
-        (len(names), len(vocabulary)),
+        np.array(indptr, dtype=np.int64), np.array(terms, dtype=np.int32), len(vocabulary)
     )
     ranks = []
     for q in questions:

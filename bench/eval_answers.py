@@ -10,6 +10,9 @@ of questions its documents cannot answer, written for this benchmark:
   subjects none of the 1,145 paragraphs mention, each checked by searching the paragraphs for
   its key words); the reference answer spans also give answer_found (an answer states one)
   and answer_in_passages (the passages the answerer was given held one).
+- Model rules (Japanese): bench/data/model_rules_ja.jsonl, 18 questions written for this
+  benchmark on the 93-page government PDF, each with the page that states the answer and the
+  answer's words (found in the PDF's text before the question was written; in-sample).
 
 Results, every answer included: bench/results/answers_<set>_offline.json.
 """
@@ -35,7 +38,12 @@ SETS = {
         SHARED / "jsquad-valid" / "questions.jsonl",
         HERE / "data" / "jsquad_unanswerable.jsonl",
     ),
+    "model_rules_ja": (SHARED / "japanese-docs", HERE / "data" / "model_rules_ja.jsonl", None),
 }
+
+
+#: Index file names under .yomitoki/ where a set name differs from it.
+INDEXES = {"model_rules_ja": "ja"}
 
 
 def yomitoki(*args: str) -> str:
@@ -48,17 +56,18 @@ def main() -> int:
         if not docs.exists():
             print(f"skipped {name}: {docs} not found")
             continue
-        index = ROOT / ".yomitoki" / f"bench-{name}.sqlite"
+        index = ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
         out = HERE / "results" / f"answers_{name}_offline.json"
         yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
-        table = yomitoki("eval", "answers", str(questions), str(unanswerable), "--index",
-                         str(index), "--offline", "--json", str(out))  # fmt: skip
+        sets = [questions] if unanswerable is None else [questions, unanswerable]
+        table = yomitoki("eval", "answers", *map(str, sets), "--index", str(index),
+                         "--offline", "--json", str(out))  # fmt: skip
         print(f"== {name}\n{table}", flush=True)
         report = json.loads(out.read_text())
-        report["command"] = (
-            f"yomitoki eval answers {questions.relative_to(ROOT.parent)} "
-            f"{unanswerable.relative_to(ROOT)} --offline"
-        )
+        named = [
+            str(p.relative_to(ROOT.parent if p.is_relative_to(SHARED) else ROOT)) for p in sets
+        ]
+        report["command"] = f"yomitoki eval answers {' '.join(named)} --offline"
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return 0
 
