@@ -148,3 +148,28 @@ def test_pdf_without_text_layer_is_empty(tmp_path: Path) -> None:
     path = builders.pdf(tmp_path / "scan.pdf", [[], []])
     with pytest.raises(EmptyDocumentError, match="no extractable text"):
         parse_file(path, BIG)
+
+
+def test_pdf_placeholder_title_gives_way_to_the_first_words(tmp_path: Path) -> None:
+    # reportlab, like many tools, writes the title "untitled" when the author gave none.
+    path = builders.pdf(tmp_path / "t.pdf", [["Travel Policy", "Hotels are booked by the office."]])
+    assert parse_file(path, BIG).title == "Travel Policy Hotels are booked by the office."
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("untitled", None),
+        ("Untitled-3", None),
+        ("Document1", None),
+        ("  ", None),
+        (None, None),
+        ("Microsoft Word - Benefits Guide.docx", "Benefits Guide"),
+        ("Zava Plan", "Zava Plan"),
+        ("Untitled Plans of Zava", "Untitled Plans of Zava"),
+    ],
+)
+def test_pdf_metadata_titles(raw: str | None, title: str | None) -> None:
+    from yomitoki.ingest.parsers.pdf import _meaningful_title
+
+    assert _meaningful_title(raw) == title

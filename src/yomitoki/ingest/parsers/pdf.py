@@ -26,6 +26,20 @@ def _strip_page_numbers(text: str) -> str:
     return "\n".join(lines)
 
 
+# Titles that tools write when the author wrote none: "untitled", "Untitled-3", "Document1".
+_PLACEHOLDER_TITLE = re.compile(r"(?:untitled|document)[-_\s]?\d*", re.IGNORECASE)
+# "Microsoft Word - Benefits.docx": the title an Office print-to-PDF gives; the name is in it.
+_OFFICE_TITLE = re.compile(r"microsoft\s+\w+\s+-\s+(.+?)(?:\.\w{3,4})?", re.IGNORECASE)
+
+
+def _meaningful_title(raw: str | None) -> str | None:
+    """The metadata title, unless it is a tool's placeholder; an Office file name unwrapped."""
+    title = (raw or "").strip()
+    if office := _OFFICE_TITLE.fullmatch(title):
+        title = office.group(1).strip()
+    return None if not title or _PLACEHOLDER_TITLE.fullmatch(title) else title
+
+
 def _first_words(text: str) -> str:
     """The first line or lines of a page, up to a title's length."""
     words: list[str] = []
@@ -58,7 +72,7 @@ def parse(path: Path) -> ParsedDocument:
             text = reflow(_strip_page_numbers(raw.replace("\r\n", "\n")))
             if text:
                 sections.append(Section(text, Location(page=index + 1)))
-        title = pdf.get_metadata_dict(skip_empty=True).get("Title")
+        title = _meaningful_title(pdf.get_metadata_dict(skip_empty=True).get("Title"))
         if not title and sections:
             title = _first_words(sections[0].text)
         return ParsedDocument(tuple(sections), title=title or None, pages=len(pdf))
