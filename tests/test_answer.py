@@ -14,13 +14,16 @@ from tests.llm_server import ChatServer, Reply, running
 from yomitoki.backends import get_llm
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import YomitokiError
+from yomitoki.index.keyword import content_terms
 from yomitoki.index.search import Searcher
 from yomitoki.index.store import Store
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.rag import answer as answer_module
 from yomitoki.rag import extractive
 from yomitoki.rag.answer import Answerer, AnswerOptions, parse_followups
+from yomitoki.rag.support import check_support
 from yomitoki.settings import LLMConfig
-from yomitoki.types import Answer, Context, Followups, Message, TextDelta
+from yomitoki.types import Answer, Context, Followups, Hit, Location, Message, TextDelta
 
 # The hash embedder's cosines mean nothing, so the similarity floor is off except where tested.
 OFFLINE = AnswerOptions(min_similarity=-1.0, min_similarity_ja=-1.0)
@@ -86,7 +89,7 @@ def test_events_come_context_first_then_text_then_answer(searcher: Searcher) -> 
 def test_offline_answers_japanese_in_japanese(searcher: Searcher) -> None:
     _, answer = Answerer(searcher, options=OFFLINE).ask("有給休暇は何日付与されますか？")
     assert answer.language == "ja"
-    assert answer.text.startswith("年次有給休暇は入社半年後に10日付与されます[規程.md]。")
+    assert answer.text.startswith("就業規則：年次有給休暇は入社半年後に10日付与されます[規程.md]。")
 
 
 def test_japanese_question_over_english_text_says_it_quotes(searcher: Searcher) -> None:
@@ -291,3 +294,39 @@ def test_offline_answer_skips_article_labels_and_paragraph_numbers(
         "休憩時間は、６時間を超える場合に少なくとも４５分とする[就業規則.txt]。"
     )
     assert "（" not in answer.text
+
+
+def _evidence(text: str, title: str | None, citation: str = "a.txt") -> extractive.Evidence:
+    terms = frozenset(content_terms(text))
+    return extractive.Evidence(text, citation, 1.0, 1.0, terms, 1, title)
+
+
+def test_a_sentence_that_leaves_its_subject_behind_gets_its_documents_title() -> None:
+    japanese = (
+        _evidence("東カリブでカリブ族が残っているのはこの国だけである。", "ドミニカ国", "d.txt"),
+        _evidence("島の北東の海岸に住んでいる。", "ドミニカ国", "d.txt"),  # same subject
+    )
+    assert extractive.render(extractive.Composed(japanese, 1.0), "ja", "") == [
+        "ドミニカ国：東カリブでカリブ族が残っているのはこの国だけである[d.txt]。",
+        "島の北東の海岸に住んでいる[d.txt]。",
+    ]
+    english = (
+        _evidence("The Northwind Standard plan covers hearing aids.", "Northwind Standard Plan"),
+        _evidence("Balance billing does not apply.", "Northwind Health Plus Plan", "p.pdf#page=7"),
+        _evidence("No title here.", None, "n.md"),
+    )
+    assert extractive.render(extractive.Composed(english, 1.0), "en", "") == [
+        "The Northwind Standard plan covers hearing aids [a.txt].",  # names its subject
+        " Northwind Health Plus Plan: Balance billing does not apply [p.pdf#page=7].",
+        " No title here [n.md].",
+    ]
+
+
+def test_a_title_before_a_sentence_counts_as_support_from_its_source() -> None:
+    text = "The warranty covers parts and labour for two years."
+    hit = Hit(1, "guide.pdf", Location(page=2), text, 1.0, {}, None, "Acme Product Guide")
+    given = answer_module.passages([hit])
+    answer = "Acme Product Guide: The warranty covers parts and labour [guide.pdf#page=2]."
+    with_titles = answer_module.titled(given, [hit])
+    assert [s.supported for s in check_support(answer, with_titles, 0.99)] == [True]
+    assert [s.supported for s in check_support(answer, given, 0.99)] == [False]

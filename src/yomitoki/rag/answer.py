@@ -92,6 +92,19 @@ def passages(hits: Sequence[Hit]) -> dict[str, list[str]]:
     return out
 
 
+def titled(given: dict[str, list[str]], hits: Sequence[Hit]) -> dict[str, list[str]]:
+    """``given`` with each document's title beside its passages: a sentence may name it."""
+    out = {citation: list(texts) for citation, texts in given.items()}
+    for hit in hits:
+        if not hit.title:
+            continue
+        for offset in (0, *(offset for offset, _ in hit.page_breaks)):
+            texts = out.setdefault(hit.citation_at(offset), [])
+            if hit.title not in texts:
+                texts.append(hit.title)
+    return out
+
+
 def sources_block(given: dict[str, list[str]]) -> str:
     """The sources as the prompt lists them: each citation, then its text."""
     return "\n\n".join(f"[{citation}]\n" + "\n".join(texts) for citation, texts in given.items())
@@ -205,7 +218,7 @@ class Answerer:
         text = "".join(parts).strip()
         checked = check(text, sources)
         dont_know = not checked.kept and (not hits or bool(_DONT_KNOW.match(text)))
-        support = check_support(text, given, opts.min_support)
+        support = check_support(text, titled(given, hits), opts.min_support)
 
         followups: tuple[str, ...] = ()
         if opts.followups and self.llm is not None and not dont_know:

@@ -57,6 +57,8 @@ class Evidence:
     score: float
     terms: frozenset[str]
     hit_rank: int
+    #: The title of the document the sentence is in, when it has one.
+    title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,7 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
                     score=coverage + RANK_WEIGHT / rank,
                     terms=terms,
                     hit_rank=rank,
+                    title=hit.title,
                 )
             )
     return out
@@ -177,19 +180,54 @@ def cite(evidence: Evidence) -> str:
     return f"{body}{space}[{evidence.citation}]{end}"
 
 
+#: Longer "titles" are first lines or sentences standing in for a title, not a subject.
+TITLE_CHARS = 80
+
+
+def names_its_source(evidence: Evidence) -> bool:
+    """Does the sentence say what it is about: the longest word of its document's title?
+
+    ("The Northwind Standard plan covers…" names "Zava Northwind Health Standard Plan"; "この国
+    だけ" does not name "ドミニカ国".) A missing or sentence-like title counts as named.
+    """
+    title = evidence.title or ""
+    if not title or len(title) > TITLE_CHARS or _END.search(title):
+        return True
+    words = content_terms(title)
+    if not words:
+        return True
+    longest = max(map(len, words))
+    return any(w in evidence.terms for w in words if len(w) == longest)
+
+
+def attributed(evidence: Evidence) -> str:
+    """The cited sentence after its document's title.
+
+    A sentence lifted out of its document often leaves its subject behind ("the only country
+    in the eastern Caribbean where…", "this plan does not cover…"); the title puts it back.
+    """
+    colon = "：" if has_japanese(evidence.text) else ": "
+    return f"{evidence.title}{colon}{cite(evidence)}"
+
+
 def render(composed: Composed, language: Language, lead_in: str) -> list[str]:
     """The answer as pieces of text to stream: an optional lead-in, then one per sentence.
 
     ``lead_in`` is said first when the sentences are not in the question's language, so a
-    Japanese question answered from English documents says that it quotes them.
+    Japanese question answered from English documents says that it quotes them. A sentence
+    that does not name its document's subject is given the document's title, unless the
+    sentence before it came from a document of the same title.
     """
     pieces = []
     quoted_ja = all(has_japanese(e.text) for e in composed.sentences)
     if (language == "ja") != quoted_ja:
         pieces.append(lead_in)
+    previous: str | None = None
     for number, evidence in enumerate(composed.sentences):
         joiner = "" if number == 0 or (quoted_ja and language == "ja") else " "
         if number == 0 and pieces:
             joiner = "\n"
-        pieces.append(joiner + cite(evidence))
+        new_subject = evidence.title != previous and not names_its_source(evidence)
+        pieces.append(joiner + (attributed(evidence) if new_subject else cite(evidence)))
+        previous = evidence.title
     return pieces
