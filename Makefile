@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/ingest_northwind.py
 	$(BIN)/python bench/eval_retrieval.py
 	$(BIN)/python bench/retrieval_variants.py
+	$(BIN)/python bench/chunking_sweep.py
 	$(BIN)/python bench/analyzers.py
 	$(BIN)/python bench/eval_answers.py
 	$(BIN)/python bench/search_latency.py
