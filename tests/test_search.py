@@ -211,3 +211,23 @@ def test_keyword_index_reads_the_store_in_batches_of_any_size(searcher: Searcher
         assert part.ids.tolist() == whole.ids.tolist()
         assert (part.matrix != whole.matrix).nnz == 0
     assert len(whole) > 3 and whole.search("warranty parts", 3)
+
+
+def test_keyword_leg_counts_for_the_share_of_the_query_it_can_read(searcher: Searcher) -> None:
+    keywords = searcher.keywords
+    assert keywords.visible("warranty parts") == 1.0
+    assert keywords.visible("") == 1.0  # nothing to read: nothing to discount
+    # An unseen word weighs as the rarest word there is, so it takes most of the share.
+    half = keywords.visible("warranty zyxwvut")
+    assert 0.2 < half < 0.6
+    assert keywords.visible("zyxwvut qwertyz") == 0.0
+
+
+@pytest.mark.parametrize("method", ["weighted", "rrf"])
+def test_keyword_share_scales_the_keyword_legs_weight(method: str) -> None:
+    from yomitoki.index.search import Fusion
+
+    legs = {"keyword": [(1, 10.0), (2, 5.0), (3, 1.0)], "vector": [(3, 0.9), (2, 0.8), (1, 0.7)]}
+    fusion = Fusion(method, vector_weight=0.3)  # type: ignore[arg-type]
+    assert [i for i, _ in fusion.fuse(legs)] == [1, 2, 3]  # the keyword leg leads
+    assert [i for i, _ in fusion.fuse(legs, keyword_share=0.0)] == [3, 2, 1]

@@ -161,6 +161,24 @@ class KeywordIndex:
         """The BM25 score of each of ``chunk_ids`` for ``text`` (0 for an unknown id)."""
         return self.score_of(self.scores(text), chunk_ids)
 
+    def visible(self, text: str) -> float:
+        """The IDF-weighted share of ``text``'s content terms that some chunk contains.
+
+        1.0 for a query in the documents' words; near 0.05 for a Japanese question over English
+        documents, whose only visible words are names such as "Northwind" (an unseen term
+        weighs as the rarest term there is).
+        """
+        weights = self.idf(content_terms(text))
+        total = sum(weights.values())
+        if total <= 0:
+            return 1.0
+        seen = sum(w for t, w in weights.items() if t in self.vocabulary and self._df(t) > 0)
+        return seen / total
+
+    def _df(self, term: str) -> int:
+        column = self.vocabulary[term]
+        return int(self.matrix.indptr[column + 1] - self.matrix.indptr[column])
+
     def idf(self, terms: list[str]) -> dict[str, float]:
         """BM25 IDF of each term; a term no chunk contains gets the highest IDF there is."""
         documents = len(self.ids)

@@ -54,9 +54,16 @@ class Fusion:
     vector_weight: float = 0.6
     rrf_k: int = RRF_K
 
-    def fuse(self, legs: dict[str, list[tuple[int, float]]]) -> list[tuple[int, float]]:
-        """One ranked list of ``(chunk id, fused score)`` from each leg's ranked pairs."""
-        weights = {"vector": self.vector_weight, "keyword": 1.0 - self.vector_weight}
+    def fuse(
+        self, legs: dict[str, list[tuple[int, float]]], keyword_share: float = 1.0
+    ) -> list[tuple[int, float]]:
+        """One ranked list of ``(chunk id, fused score)`` from each leg's ranked pairs.
+
+        ``keyword_share`` scales the keyword leg's weight: the share of the query the index's
+        vocabulary can see (see ``KeywordIndex.visible``).
+        """
+        keyword = (1.0 - self.vector_weight) * keyword_share
+        weights = {"vector": self.vector_weight, "keyword": keyword}
         if self.method == "rrf":
             ranked = {leg: [i for i, _ in pairs] for leg, pairs in legs.items()}
             return reciprocal_rank_fusion(ranked, self.rrf_k, weights)
@@ -179,7 +186,9 @@ class Searcher:
         if mode is Mode.HYBRID:
             if self.fusion.method == "weighted":
                 legs = self._complete(legs, keyword_scores, vector)
-            fused = self.fusion.fuse(legs)
+            # A query the keyword leg can only half read (Japanese over English documents,
+            # misspelled or absent words) leans on the vector leg accordingly.
+            fused = self.fusion.fuse(legs, self.keywords.visible(query))
         else:
             (fused,) = legs.values()
         ranks = {
