@@ -10,6 +10,10 @@ of questions its documents cannot answer, written for this benchmark:
   subjects none of the 1,145 paragraphs mention, each checked by searching the paragraphs for
   its key words); the reference answer spans also give answer_found (an answer states one)
   and answer_in_passages (the passages the answerer was given held one).
+- Northwind in Japanese: bench/data/northwind_ja.jsonl, the 50 ground-truth questions
+  translated into Japanese for this benchmark (same citations), plus
+  bench/data/northwind_unanswerable_ja.jsonl, the 18 English unanswerable ones translated:
+  Japanese questions over English documents.
 - Model rules (Japanese): bench/data/model_rules_ja.jsonl, 18 questions written for this
   benchmark on the 93-page government PDF, each with the page that states the answer and the
   answer's words (found in the PDF's text before the question was written; in-sample).
@@ -38,12 +42,17 @@ SETS = {
         SHARED / "jsquad-valid" / "questions.jsonl",
         HERE / "data" / "jsquad_unanswerable.jsonl",
     ),
+    "northwind_ja": (
+        SHARED / "northwind" / "docs",
+        HERE / "data" / "northwind_ja.jsonl",
+        HERE / "data" / "northwind_unanswerable_ja.jsonl",
+    ),
     "model_rules_ja": (SHARED / "japanese-docs", HERE / "data" / "model_rules_ja.jsonl", None),
 }
 
 
 #: Index file names under .yomitoki/ where a set name differs from it.
-INDEXES = {"model_rules_ja": "ja"}
+INDEXES = {"model_rules_ja": "ja", "northwind_ja": "northwind"}
 
 
 def yomitoki(*args: str) -> str:

