@@ -44,7 +44,7 @@ def invoke(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
 def test_ask_offline_answers_with_citations_and_sources(indexed: Path) -> None:
     code, out, err = invoke("ask", "What is the nightly hotel limit?", "--index", indexed)
     assert code == 0, err
-    assert out.startswith("The nightly hotel limit is 150 dollars [policy.docx].")
+    assert out.startswith("Travel Policy: The nightly hotel limit is 150 dollars [policy.docx].")
     assert "\nSources:\n  [policy.docx]  (Travel Policy > Hotels)" in out
 
 
@@ -56,7 +56,7 @@ def test_ask_json_carries_the_thought_process(indexed: Path) -> None:
     assert payload["context"]["hits"][0]["citation"] == "notes.md"
     assert payload["answer"]["language"] == "ja"
     assert payload["answer"]["citations"] == ["notes.md"]
-    assert payload["answer"]["text"].startswith("年次有給休暇は20日です[notes.md]。")
+    assert payload["answer"]["text"].startswith("社内規程：年次有給休暇は20日です[notes.md]。")
 
 
 def test_ask_streams_from_an_openai_compatible_url(indexed: Path, server: ChatServer) -> None:

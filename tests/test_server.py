@@ -63,7 +63,9 @@ def test_chat_answers_in_the_demo_protocol(client: TestClient) -> None:
     response = ask(client, "What is the nightly hotel limit?", **EVALUATOR_OVERRIDES)
     assert response.status_code == 200, response.text
     data = response.json()
-    assert data["output_text"].startswith("The nightly hotel limit is 150 dollars [policy.docx].")
+    assert data["output_text"].startswith(
+        "Travel Policy: The nightly hotel limit is 150 dollars [policy.docx]."
+    )
     assert data["session_state"] == "s-1"
     points = data["context"]["data_points"]
     assert "policy.docx" in points["citations"]
@@ -257,7 +259,7 @@ def test_openai_sdk_talks_to_the_compatible_endpoint(live: tuple[str, FastAPI]) 
     question = [{"role": "user", "content": "What is the nightly hotel limit?"}]
     whole = client.chat.completions.create(model="yomitoki", messages=question)  # type: ignore[arg-type]
     text = whole.choices[0].message.content or ""
-    assert text.startswith("The nightly hotel limit is 150 dollars [policy.docx].")
+    assert text.startswith("Travel Policy: The nightly hotel limit is 150 dollars [policy.docx].")
     stream = client.chat.completions.create(model="yomitoki", messages=question, stream=True)  # type: ignore[arg-type]
     pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
     assert "".join(pieces) == text and len([p for p in pieces if p]) >= 1
