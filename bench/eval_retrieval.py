@@ -23,7 +23,11 @@ SETS = {
         SHARED / "northwind" / "eval" / "ground_truth.jsonl",
     ),
     "jsquad": (SHARED / "jsquad-valid" / "docs", SHARED / "jsquad-valid" / "questions.jsonl"),
+    # Northwind's questions in Japanese over its English documents (same index as northwind).
+    "northwind_ja": (SHARED / "northwind" / "docs", HERE / "data" / "northwind_ja.jsonl"),
 }
+#: The index file a set shares with another (.yomitoki/bench-<name>.sqlite).
+INDEXES = {"northwind_ja": "northwind"}
 
 
 def yomitoki(*args: str, env: dict[str, str] | None = None) -> str:
@@ -37,7 +41,7 @@ def main() -> int:
         if not docs.exists():
             print(f"skipped {name}: {docs} not found")
             continue
-        index = ROOT / ".yomitoki" / f"bench-{name}.sqlite"
+        index = ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
         yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
         for fusion in ("weighted", "rrf"):
             out = HERE / "results" / f"retrieval_{name}_{fusion}.json"
@@ -46,7 +50,7 @@ def main() -> int:
                              "--compare", "--json", str(out), env=env)  # fmt: skip
             print(f"== {name}, fusion={fusion}\n{table}", flush=True)
             summary = json.loads(out.read_text())
-            source = questions.relative_to(ROOT.parent)
+            source = questions.relative_to(ROOT if questions.is_relative_to(HERE) else ROOT.parent)
             summary["command"] = (
                 f"YOMITOKI_FUSION={fusion} yomitoki eval retrieval {source} --compare"
             )

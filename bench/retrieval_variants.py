@@ -10,7 +10,9 @@ Variants:
 - ``weighted vw=…``: min-max weighted fusion of each leg's top 50, a candidate missing from
   one leg getting nothing from it (what yomitoki shipped before this benchmark);
 - ``weighted complete vw=…``: the same, but each leg scores every candidate of both legs, so a
-  chunk just outside one leg's top 50 keeps its real score there (shipped now, vw=0.6);
+  chunk just outside one leg's top 50 keeps its real score there;
+- ``shipped``: complete scores at vw=0.6, the keyword leg's weight scaled by the share of the
+  query it can read (``KeywordIndex.visible``): what ``yomitoki search`` does;
 - ``rrf k=… vw=…``: reciprocal rank fusion;
 - ``interleave``: the legs' best hits alternately, then the weighted order;
 - ``collapse``: a hit whose pages a better hit already covers is moved behind the others;
@@ -39,7 +41,7 @@ from yomitoki.index.search import open_searcher
 from yomitoki.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_retrieval import ROOT, SETS
+from eval_retrieval import INDEXES, ROOT, SETS
 from ingest_northwind import machine
 
 Ranked = list[tuple[int, float]]
@@ -62,6 +64,8 @@ class Case:
     query: np.ndarray
     #: Each leg's exact score of every chunk in either leg's top 50.
     complete: dict[str, dict[int, float]]
+    #: The share of the question the keyword leg can read.
+    visible: float
 
 
 def chunks(index: Path) -> dict[int, Chunk]:
@@ -83,11 +87,11 @@ def weighted(keyword: Ranked, vector: Ranked, vw: float) -> Ranked:
     )
 
 
-def complete(case: Case, vw: float) -> Ranked:
+def complete(case: Case, vw: float, share: float = 1.0) -> Ranked:
     legs = {
         leg: sorted(scores.items(), key=lambda p: -p[1]) for leg, scores in case.complete.items()
     }
-    return weighted_score_fusion(legs, {"vector": vw, "keyword": 1 - vw})
+    return weighted_score_fusion(legs, {"vector": vw, "keyword": (1 - vw) * share})
 
 
 def variants(info: dict[int, Chunk], matrix: np.ndarray, ids: np.ndarray) -> dict[str, Callable]:
@@ -153,6 +157,7 @@ def variants(info: dict[int, Chunk], matrix: np.ndarray, ids: np.ndarray) -> dic
         table[f"weighted vw={vw}"] = lambda c, vw=vw: weighted(c.keyword, c.vector, vw)
     for vw in (0.5, 0.6):
         table[f"weighted complete vw={vw}"] = lambda c, vw=vw: complete(c, vw)
+    table["shipped"] = lambda c: complete(c, 0.6, c.visible)
     for k in (1, 5, 20, 60):
         for vw in (0.4, 0.5, 0.6):
             table[f"rrf k={k} vw={vw}"] = lambda c, k=k, vw=vw: reciprocal_rank_fusion(
@@ -174,7 +179,7 @@ def variants(info: dict[int, Chunk], matrix: np.ndarray, ids: np.ndarray) -> dic
 def main() -> int:
     results: dict[str, object] = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
     for name, (_, questions_path) in SETS.items():
-        index = ROOT / ".yomitoki" / f"bench-{name}.sqlite"
+        index = ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
         if not index.exists() or not questions_path.exists():
             print(f"skipped {name}: run bench/eval_retrieval.py first (needs ../shared)")
             continue
@@ -191,7 +196,8 @@ def main() -> int:
                 "keyword": dict(zip(pool, searcher.keywords.score(q.question, pool), strict=True)),
                 "vector": dict(zip(pool, vectors.score(query, pool), strict=True)),
             }
-            cases.append(Case(q, keyword, vector, query, exact))
+            visible = searcher.keywords.visible(q.question)
+            cases.append(Case(q, keyword, vector, query, exact, visible))
         info = chunks(index)
         rows = {}
         for label, run in variants(info, matrix, ids).items():
