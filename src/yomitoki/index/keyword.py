@@ -168,23 +168,22 @@ class KeywordIndex:
         documents, whose only visible words are names such as "Northwind" (an unseen term
         weighs as the rarest term there is).
         """
-        weights = self.idf(content_terms(text))
-        total = sum(weights.values())
+        frequency = self._frequency(content_terms(text))
+        weights = idf(frequency, len(self.ids))
+        total = float(weights.sum())
         if total <= 0:
             return 1.0
-        seen = sum(w for t, w in weights.items() if t in self.vocabulary and self._df(t) > 0)
-        return seen / total
+        return float(weights[frequency > 0].sum()) / total
 
-    def _df(self, term: str) -> int:
-        column = self.vocabulary[term]
-        return int(self.matrix.indptr[column + 1] - self.matrix.indptr[column])
+    def _frequency(self, terms: list[str]) -> npt.NDArray[np.float64]:
+        """How many chunks hold each term (0 for a term the vocabulary lacks)."""
+        starts = self.matrix.indptr
+        columns = [self.vocabulary.get(t) for t in terms]
+        return np.array(
+            [0 if c is None else starts[c + 1] - starts[c] for c in columns], dtype=np.float64
+        )
 
     def idf(self, terms: list[str]) -> dict[str, float]:
         """BM25 IDF of each term; a term no chunk contains gets the highest IDF there is."""
-        documents = len(self.ids)
-        starts = self.matrix.indptr
-        columns = [self.vocabulary.get(t) for t in terms]
-        frequency = np.array(
-            [0 if c is None else starts[c + 1] - starts[c] for c in columns], dtype=np.float64
-        )
-        return dict(zip(terms, idf(frequency, documents).tolist(), strict=True))
+        weights = idf(self._frequency(terms), len(self.ids))
+        return dict(zip(terms, weights.tolist(), strict=True))

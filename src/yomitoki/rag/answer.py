@@ -97,12 +97,12 @@ def titled(given: dict[str, list[str]], hits: Sequence[Hit]) -> dict[str, list[s
     """``given`` with each document's title beside its passages: a sentence may name it."""
     out = {citation: list(texts) for citation, texts in given.items()}
     for hit in hits:
-        if not hit.title:
+        if not (title := hit.title):
             continue
-        for offset in (0, *(offset for offset, _ in hit.page_breaks)):
-            texts = out.setdefault(hit.citation_at(offset), [])
-            if hit.title not in texts:
-                texts.append(hit.title)
+        for citation in hit.locations():
+            texts = out.get(citation)
+            if texts is not None and title not in texts:
+                texts.append(title)
     return out
 
 

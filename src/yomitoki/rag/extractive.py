@@ -108,14 +108,16 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
     if total <= 0:
         return []
     return [
-        dataclasses.replace(e, coverage=(c := _covered(question_weights, e.terms) / total),
-                            score=c + RANK_WEIGHT / e.hit_rank)
+        _scored(e, sum(w for t, w in question_weights.items() if t in e.terms) / total)
         for e in sentences(hits)
-    ]  # fmt: skip
+    ]
 
 
-def _covered(weights: dict[str, float], terms: frozenset[str]) -> float:
-    return sum(w for t, w in weights.items() if t in terms)
+def _scored(evidence: Evidence, coverage: float) -> Evidence:
+    """``evidence`` with its coverage of the question, plus a little for its passage's rank."""
+    return dataclasses.replace(
+        evidence, coverage=coverage, score=coverage + RANK_WEIGHT / evidence.hit_rank
+    )
 
 
 def sentences(hits: Sequence[Hit]) -> list[Evidence]:
@@ -207,11 +209,7 @@ def compose_across_languages(
     if high < min_cosine:
         return Composed((), high)
     spread = high - low or 1.0
-    scored = [
-        dataclasses.replace(e, coverage=(c := (float(s) - low) / spread),
-                            score=c + RANK_WEIGHT / e.hit_rank)
-        for e, s in zip(pool, cosines, strict=True)
-    ]  # fmt: skip
+    scored = [_scored(e, (float(s) - low) / spread) for e, s in zip(pool, cosines, strict=True)]
     return Composed(choose(scored, 0.0).sentences, high)
 
 
