@@ -24,59 +24,38 @@ Results, every answer included: bench/results/answers_<set>_offline.json.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-SHARED = ROOT.parent / "shared" / "datasets"
-SETS = {
-    "northwind": (
-        SHARED / "northwind" / "docs",
-        SHARED / "northwind" / "eval" / "ground_truth.jsonl",
-        HERE / "data" / "northwind_unanswerable.jsonl",
-    ),
-    "jsquad": (
-        SHARED / "jsquad-valid" / "docs",
-        SHARED / "jsquad-valid" / "questions.jsonl",
-        HERE / "data" / "jsquad_unanswerable.jsonl",
-    ),
-    "northwind_ja": (
-        SHARED / "northwind" / "docs",
-        HERE / "data" / "northwind_ja.jsonl",
-        HERE / "data" / "northwind_unanswerable_ja.jsonl",
-    ),
-    "model_rules_ja": (SHARED / "japanese-docs", HERE / "data" / "model_rules_ja.jsonl", None),
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_retrieval import HERE, SETS, SHARED, index_of, shown, yomitoki
+
+#: The questions the documents of each set cannot answer, asked along with its own.
+UNANSWERABLE = {
+    "northwind": HERE / "data" / "northwind_unanswerable.jsonl",
+    "jsquad": HERE / "data" / "jsquad_unanswerable.jsonl",
+    "northwind_ja": HERE / "data" / "northwind_unanswerable_ja.jsonl",
+}
+ANSWER_SETS = {
+    **SETS,
+    "model_rules_ja": (SHARED / "japanese-docs", HERE / "data" / "model_rules_ja.jsonl"),
 }
 
 
-#: Index file names under .yomitoki/ where a set name differs from it.
-INDEXES = {"model_rules_ja": "ja", "northwind_ja": "northwind"}
-
-
-def yomitoki(*args: str) -> str:
-    cmd = [sys.executable, "-m", "yomitoki", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-
-
 def main() -> int:
-    for name, (docs, questions, unanswerable) in SETS.items():
+    for name, (docs, questions) in ANSWER_SETS.items():
         if not docs.exists():
             print(f"skipped {name}: {docs} not found")
             continue
-        index = ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
+        index = index_of(name)
         out = HERE / "results" / f"answers_{name}_offline.json"
         yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
-        sets = [questions] if unanswerable is None else [questions, unanswerable]
+        sets = [questions, *([UNANSWERABLE[name]] if name in UNANSWERABLE else [])]
         table = yomitoki("eval", "answers", *map(str, sets), "--index", str(index),
                          "--offline", "--json", str(out))  # fmt: skip
         print(f"== {name}\n{table}", flush=True)
         report = json.loads(out.read_text())
-        named = [
-            str(p.relative_to(ROOT.parent if p.is_relative_to(SHARED) else ROOT)) for p in sets
-        ]
-        report["command"] = f"yomitoki eval answers {' '.join(named)} --offline"
+        report["command"] = f"yomitoki eval answers {' '.join(map(shown, sets))} --offline"
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return 0
 

@@ -26,8 +26,18 @@ SETS = {
     # Northwind's questions in Japanese over its English documents (same index as northwind).
     "northwind_ja": (SHARED / "northwind" / "docs", HERE / "data" / "northwind_ja.jsonl"),
 }
-#: The index file a set shares with another (.yomitoki/bench-<name>.sqlite).
-INDEXES = {"northwind_ja": "northwind"}
+#: The index a set shares with another set of the same documents.
+INDEXES = {"northwind_ja": "northwind", "model_rules_ja": "ja"}
+
+
+def index_of(name: str) -> Path:
+    """The benchmark index of set ``name``: .yomitoki/bench-<name>.sqlite."""
+    return ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
+
+
+def shown(path: Path) -> str:
+    """``path`` as a command line in a result file names it: from the repo or from shared/."""
+    return str(path.relative_to(ROOT if path.is_relative_to(ROOT) else ROOT.parent))
 
 
 def yomitoki(*args: str, env: dict[str, str] | None = None) -> str:
@@ -41,7 +51,7 @@ def main() -> int:
         if not docs.exists():
             print(f"skipped {name}: {docs} not found")
             continue
-        index = ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
+        index = index_of(name)
         yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
         for fusion in ("weighted", "rrf"):
             out = HERE / "results" / f"retrieval_{name}_{fusion}.json"
@@ -50,9 +60,8 @@ def main() -> int:
                              "--compare", "--json", str(out), env=env)  # fmt: skip
             print(f"== {name}, fusion={fusion}\n{table}", flush=True)
             summary = json.loads(out.read_text())
-            source = questions.relative_to(ROOT if questions.is_relative_to(HERE) else ROOT.parent)
             summary["command"] = (
-                f"YOMITOKI_FUSION={fusion} yomitoki eval retrieval {source} --compare"
+                f"YOMITOKI_FUSION={fusion} yomitoki eval retrieval {shown(questions)} --compare"
             )
             out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return 0

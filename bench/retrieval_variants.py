@@ -41,7 +41,7 @@ from yomitoki.index.search import open_searcher
 from yomitoki.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_retrieval import INDEXES, ROOT, SETS
+from eval_retrieval import SETS, index_of
 from ingest_northwind import machine
 
 Ranked = list[tuple[int, float]]
@@ -179,7 +179,7 @@ def variants(info: dict[int, Chunk], matrix: np.ndarray, ids: np.ndarray) -> dic
 def main() -> int:
     results: dict[str, object] = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
     for name, (_, questions_path) in SETS.items():
-        index = ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
+        index = index_of(name)
         if not index.exists() or not questions_path.exists():
             print(f"skipped {name}: run bench/eval_retrieval.py first (needs ../shared)")
             continue
