@@ -163,7 +163,7 @@ def test_llm_answer_streams_with_hallucinated_citations_removed(
     assert answer.usage is not None and answer.usage.completion_tokens > 0
     # The prompt listed each page of the hit as its own source, and was what the server got.
     system = context.prompt[0].content
-    assert "[guide.pdf#page=2]\nReturns. Returns are accepted" in system
+    assert '<source name="guide.pdf#page=2">\nReturns. Returns are accepted' in system
     assert server.requests[0].body["messages"][0]["content"] == system
     assert server.requests[0].body["messages"][-1] == {
         "role": "user", "content": "What is the return policy?"

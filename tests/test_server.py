@@ -71,7 +71,12 @@ def test_chat_answers_in_the_demo_protocol(client: TestClient) -> None:
     assert "policy.docx" in points["citations"]
     assert any(t.startswith("policy.docx: ") and "150 dollars" in t for t in points["text"])
     titles = [step["title"] for step in data["context"]["thoughts"]]
-    assert titles == ["Search query", "Search results", "Answer checks"]
+    assert titles == ["Search query", "Search results", "Options without effect", "Answer checks"]
+    # The evaluator's Azure-only overrides, and temperature and seed the offline answerer
+    # cannot use, are named rather than silently dropped.
+    (ignored,) = [s for s in data["context"]["thoughts"] if s["title"] == "Options without effect"]
+    assert {"semantic_ranker", "temperature", "seed", "vector_fields"} <= set(ignored["description"])
+    assert "top" not in ignored["description"] and "retrieval_mode" not in ignored["description"]
     assert data["context"]["followup_questions"] == []
 
 

@@ -66,7 +66,7 @@ def test_an_index_from_a_newer_yomitoki_is_refused(tmp_path: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_text("just some text, not a database" * 100)
-    with pytest.raises(StoreError, match="cannot open index"):
+    with pytest.raises(StoreError, match="is damaged or is not a yomitoki index"):
         Store.open(path)
 
 

@@ -60,3 +60,20 @@ class CorruptFileError(ParseError):
 
 class LLMError(YomitokiError):
     """The chat model could not be reached or refused the request."""
+
+
+class InvalidNameError(YomitokiError):
+    """A file name that cannot be stored or cited safely. ``reason`` says which rule it breaks."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name!r}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+class NameTakenError(YomitokiError):
+    """A document of that name exists and the request did not ask to replace it."""
+
+
+class IndexBusyError(YomitokiError):
+    """Another process is writing to the index and the caller chose not to wait."""

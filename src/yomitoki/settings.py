@@ -100,6 +100,11 @@ class Settings(BaseSettings):
         default_factory=lambda: [".*", "~$*", "__pycache__"],
         description="Glob patterns of file or folder names that ingest skips.",
     )
+    follow_outside_links: bool = Field(
+        default=False,
+        description="Ingest files reached through a symbolic link whose target lies outside "
+        "the ingested folder; off, such links are skipped with a reason.",
+    )
     progress: bool = Field(
         default=True, description="Show a progress bar on interactive terminals."
     )
@@ -189,6 +194,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="When set, every HTTP endpoint but /healthz and the UI's static files "
         "needs one of these keys (`Authorization: Bearer KEY` or `X-API-Key: KEY`).",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Other web origins (`https://portal.example.com`) whose pages may call the "
+        "API from a browser (CORS); requests that change state from any other site get 403.",
     )
     upload_dir: Path | None = Field(
         default=None,

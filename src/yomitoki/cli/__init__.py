@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -25,8 +26,9 @@ from yomitoki.backends import get_embedder
 from yomitoki.errors import YomitokiError
 from yomitoki.evals.retrieval import evaluate, load_questions
 from yomitoki.evals.retrieval import report as eval_report
+from yomitoki.index.lock import writer
 from yomitoki.index.search import Filters, Mode, open_searcher
-from yomitoki.index.store import Store
+from yomitoki.index.store import Store, damaged, is_damage
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.settings import Settings, load_settings
 from yomitoki.types import FileResult, IngestReport, Outcome
@@ -132,7 +134,21 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; a damaged index file ends any command with one line, not a trace."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            path = Store.opened[-1] if Store.opened else Path("(index)")
+            err.print(f"error: {damaged(path, exc)}", markup=False, soft_wrap=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="yomitoki")
 def main() -> None:
     """yomitoki: answer questions from your own documents, with checked citations."""
@@ -149,6 +165,11 @@ def main() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    help="When another ingest is writing to the index: wait for it (default) or exit.",
+)
 def ingest(
     folder: Path,
     config: Path | None,
@@ -159,6 +180,7 @@ def ingest(
     chunk_overlap: int | None,
     as_json: bool,
     progress: bool | None,
+    wait: bool,
 ) -> None:
     """Index FOLDER (or one file): new and changed files are parsed, gone ones removed.
 
@@ -172,8 +194,12 @@ def ingest(
         raise click.BadParameter(f"{folder}: no such file or folder", param_hint="FOLDER")
     options = IngestOptions.from_settings(settings)
     show_bar = settings.progress and not as_json and err.is_terminal
+
+    def waiting(message: str) -> None:
+        err.print(message, markup=False, soft_wrap=True)
+
     try:
-        with Store.open(settings.index) as store:
+        with writer(settings.index, wait, waiting), Store.open(settings.index) as store:
             ingester = Ingester(store, get_embedder(settings.embedder), options)
             if show_bar:
                 with RichProgress(err) as bar:

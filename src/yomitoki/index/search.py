@@ -104,12 +104,30 @@ class Searcher:
         self._keywords: KeywordIndex | None = None
         # One search at a time per store connection; a server calls from many threads.
         self._lock = threading.RLock()
+        self._version = self._data_version()
 
     def refresh(self) -> None:
         """Forget the in-memory legs so the next search sees documents added or removed since."""
         with self._lock:
             self._vectors = None
             self._keywords = None
+
+    def _data_version(self) -> int:
+        (version,) = self.store.connection.execute("PRAGMA data_version").fetchone()
+        return int(version)
+
+    def follow_writers(self) -> None:
+        """Reload the legs when another connection (an ingest, an upload) committed since.
+
+        ``PRAGMA data_version`` changes exactly when another connection commits to the file,
+        so a server sees a CLI ingest at its next search and reloads nothing while the index
+        is unchanged. The check costs one statement.
+        """
+        with self._lock:
+            version = self._data_version()
+            if version != self._version:
+                self._version = version
+                self.refresh()
 
     @property
     def vectors(self) -> VectorIndex:
@@ -160,6 +178,7 @@ class Searcher:
         re-scored by it and re-ordered.
         """
         with self._lock:
+            self.follow_writers()
             hits = self._search(query, mode, top, filters, rerank)
         return hits
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -72,12 +73,37 @@ def page_breaks_of(stored: str) -> tuple[tuple[int, int], ...]:
     return tuple((int(offset), int(page)) for offset, page in json.loads(stored))
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Whether SQLite says the file itself is bad ("malformed", "not a database"), as opposed
+    to a misuse or a busy database, which its own subclasses report."""
+    return type(exc) is sqlite3.DatabaseError
+
+
+def damaged(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """The one-line message for an index file SQLite cannot read."""
+    return (
+        f"index {path} is damaged or is not a yomitoki index ({exc}); move it aside and "
+        "run 'yomitoki ingest' again to rebuild it"
+    )
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """A SQLite file with tables but no yomitoki schema is someone else's: never migrate it."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version == 0 and tables:
+        raise StoreError(f"{path} is a SQLite database but not a yomitoki index; not touching it")
+
+
 def _document(row: sqlite3.Row) -> Document:
     return Document(*row)
 
 
 class Store:
     """An open index file. Use as a context manager or call ``close()``."""
+
+    #: Every index this process opened, so a damaged file can be named where its error lands.
+    opened: ClassVar[list[Path]] = []
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
@@ -97,11 +123,13 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            _refuse_foreign(conn, path)
             migrate(conn)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open index {path}: {exc}") from None
+            raise StoreError(damaged(path, exc)) from None
         except OSError as exc:
             raise StoreError(f"cannot create index {path}: {exc.strerror or exc}") from None
+        cls.opened.append(path)
         return cls(conn, path)
 
     @property
@@ -242,15 +270,15 @@ class Store:
             if replaces is not None:
                 conn.execute("DELETE FROM documents WHERE id = ?", (replaces,))
             conn.execute("DELETE FROM documents WHERE path = ?", (doc.path,))
-            cursor = conn.execute(
-                "INSERT INTO documents (path, root, name, format, content_hash, size, mtime_ns, "
-                "title, pages, category, chunk_count, ingested_at, chunking) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc.path, doc.root, doc.name, doc.format, doc.content_hash, doc.size,
+            doc_id = _next_document_id(conn)
+            conn.execute(
+                "INSERT INTO documents (id, path, root, name, format, content_hash, size, "
+                "mtime_ns, title, pages, category, chunk_count, ingested_at, chunking) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, doc.path, doc.root, doc.name, doc.format, doc.content_hash, doc.size,
                  doc.mtime_ns, doc.title, doc.pages, doc.category, len(chunks), now,
                  doc.chunking),
             )  # fmt: skip
-            doc_id = int(cursor.lastrowid or 0)
             conn.executemany(
                 "INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)",
                 (
@@ -314,3 +342,20 @@ class Store:
                 "DELETE FROM vectors WHERE key NOT IN (SELECT vector_key FROM chunks)"
             )
             return cursor.rowcount
+
+
+def _next_document_id(conn: sqlite3.Connection) -> int:
+    """A document id never handed out before in this index, even to a deleted document.
+
+    SQLite's rowid reuses the largest id after its row is deleted, so a client holding the
+    id of a deleted document would act on the next one; a counter in ``meta`` never goes back.
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = 'next_document_id'").fetchone()
+    (largest,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM documents").fetchone()
+    doc_id = max(int(row[0]) if row else 1, int(largest) + 1)
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('next_document_id', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (str(doc_id + 1),),
+    )
+    return doc_id

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from yomitoki.backends.base import Embedder
+from yomitoki.backends.base import Embedder, Vectors
 from yomitoki.errors import ParseError, YomitokiError
 from yomitoki.index.store import NewDocument, Store
 from yomitoki.index.vectors import VectorIndex
@@ -57,6 +57,16 @@ class _Silent:
 
 
 @dataclass(frozen=True, slots=True)
+class Prepared:
+    """A parsed, chunked and embedded file, not yet in the index: what a commit writes."""
+
+    document: NewDocument
+    chunks: Sequence[Chunk]
+    keys: Sequence[str]
+    vectors: dict[str, Vectors]
+
+
+@dataclass(frozen=True, slots=True)
 class IngestOptions:
     """The settings ingest uses, gathered so the pipeline needs no Settings object."""
 
@@ -68,6 +78,8 @@ class IngestOptions:
     batch_size: int | None = None
     #: From this many chunks on, ingest leaves an up-to-date HNSW graph beside the index.
     ann_threshold: int = 300_000
+    #: Follow symbolic links whose target lies outside the ingested folder.
+    outside_links: bool = False
 
     @property
     def chunking(self) -> str:
@@ -85,6 +97,7 @@ class IngestOptions:
             exclude=tuple(settings.exclude),
             batch_size=settings.embed_batch_size,
             ann_threshold=settings.ann_threshold,
+            outside_links=settings.follow_outside_links,
         )
 
 
@@ -123,7 +136,7 @@ class Ingester:
             raise YomitokiError(f"{root}: no such file or folder")
         folder = root if root.is_dir() else root.parent
         self.store.bind_model(self.embedder.model_id, self.embedder.dim)
-        files, problems = scan(root, self.options.exclude)
+        files, problems = scan(root, self.options.exclude, self.options.outside_links)
         results = [FileResult(name, Outcome.FAILED, error=reason) for name, reason in problems]
         known = {doc.path: doc for doc in self.store.documents(str(folder))}
         present = {str(f.path) for f in files}
@@ -216,6 +229,13 @@ class Ingester:
     def _store_new(
         self, source: SourceFile, root: str, digest: str, existing: Document | None
     ) -> int:
+        prepared = self.prepare(source, root, digest)
+        replaces = existing.id if existing is not None else None
+        self.commit(prepared, replaces)
+        return len(prepared.chunks)
+
+    def prepare(self, source: SourceFile, root: str, digest: str) -> Prepared:
+        """Parse, chunk and embed one file without touching the index's documents."""
         parsed = parse_file(source.path, self.options.max_bytes)
         chunks = chunk_document(parsed, self.options.chunk_size, self.options.chunk_overlap)
         model = self.embedder.model_id
@@ -230,7 +250,6 @@ class Ingester:
         matrix = self.embedder.embed_passages(
             list(todo.values()), self.options.batch_size, self.progress.embedded
         )
-        vectors = dict(zip(todo, matrix, strict=True))
         document = NewDocument(
             path=str(source.path),
             name=source.name,
@@ -244,6 +263,10 @@ class Ingester:
             category=self.options.category,
             chunking=self.options.chunking,
         )
-        replaces = existing.id if existing is not None else None
-        self.store.put_document(document, chunks, keys, vectors, replaces=replaces)
-        return len(chunks)
+        return Prepared(document, chunks, keys, dict(zip(todo, matrix, strict=True)))
+
+    def commit(self, prepared: Prepared, replaces: int | None = None) -> int:
+        """Write a prepared file in one transaction, replacing document ``replaces``."""
+        return self.store.put_document(
+            prepared.document, prepared.chunks, prepared.keys, prepared.vectors, replaces
+        )

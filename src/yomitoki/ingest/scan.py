@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from yomitoki.errors import InvalidNameError
+from yomitoki.ingest.names import check_name
+
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
@@ -24,15 +27,24 @@ def _excluded(name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
 
-def scan(root: Path, exclude: Sequence[str]) -> tuple[list[SourceFile], list[tuple[str, str]]]:
+def scan(
+    root: Path, exclude: Sequence[str], outside_links: bool = False
+) -> tuple[list[SourceFile], list[tuple[str, str]]]:
     """Walk ``root`` (a folder or one file); return the files and ``(name, reason)`` problems.
 
-    Names are POSIX paths relative to the folder, which is what citations show. Symbolic
-    links to files are followed; links to folders are not, so a cycle cannot trap the walk.
+    Names are NFC POSIX paths relative to the folder, which is what citations show; a name
+    the shared rule refuses (``ingest.names``) is a problem, not a file. Symbolic links to
+    files are followed only while their target stays inside the folder (``outside_links``
+    lifts that); links to folders are not followed, so a cycle cannot trap the walk.
     """
     if root.is_file():
         stat = root.stat()
-        return [SourceFile(root.resolve(), root.name, stat.st_size, stat.st_mtime_ns)], []
+        try:
+            name = check_name(root.name)
+        except InvalidNameError as exc:
+            return [], [(root.name, exc.reason)]
+        return [SourceFile(root.resolve(), name, stat.st_size, stat.st_mtime_ns)], []
+    real_root = root.resolve()
     files: list[SourceFile] = []
     problems: list[tuple[str, str]] = []
 
@@ -54,7 +66,17 @@ def scan(root: Path, exclude: Sequence[str]) -> tuple[list[SourceFile], list[tup
                 continue
             if not path.is_file():
                 continue
-            files.append(SourceFile(path.resolve(), rel, stat.st_size, stat.st_mtime_ns))
+            real = path.resolve()
+            if not outside_links and not real.is_relative_to(real_root):
+                problems.append((rel, "a link to a file outside the ingested folder; skipped "
+                                      "(setting follow_outside_links allows it)"))  # fmt: skip
+                continue
+            try:
+                name = check_name(rel)
+            except InvalidNameError as exc:
+                problems.append((rel, exc.reason))
+                continue
+            files.append(SourceFile(real, name, stat.st_size, stat.st_mtime_ns))
     return files, problems
 
 

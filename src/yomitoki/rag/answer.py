@@ -59,7 +59,8 @@ class AnswerOptions:
     min_similarity: float = 0.875
     min_similarity_ja: float = 0.84
     history_tokens: int = 2000
-    #: Replaces the answer prompt when it has a ``$sources`` placeholder, else is appended to it.
+    #: azure-search-openai-demo's rule: ``>>>text`` inserts text into the shipped answer
+    #: prompt; any other template replaces it (the sources fill ``$sources`` or follow it).
     prompt_template: str | None = None
 
     @classmethod
@@ -106,9 +107,23 @@ def titled(given: dict[str, list[str]], hits: Sequence[Hit]) -> dict[str, list[s
     return out
 
 
+_TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
+
+
+def _quoted(text: str) -> str:
+    # A document cannot close its own quote and write outside it: its tags lose their shape.
+    return _TAG.sub(lambda m: f"<{m.group(1)} {m.group(2)}", text)
+
+
 def sources_block(given: dict[str, list[str]]) -> str:
-    """The sources as the prompt lists them: each citation, then its text."""
-    return "\n\n".join(f"[{citation}]\n" + "\n".join(texts) for citation, texts in given.items())
+    """The sources as the prompt quotes them: each between ``<source name="CITATION">`` and
+    ``</source>``, so the model can tell the documents' words from its instructions."""
+    return "\n\n".join(
+        f'<source name="{_quoted(citation)}">\n'
+        + "\n".join(_quoted(t) for t in texts)
+        + "\n</source>"
+        for citation, texts in given.items()
+    )
 
 
 def parse_followups(text: str) -> tuple[str, ...]:
@@ -241,10 +256,20 @@ class Answerer:
         )
 
     def _system_prompt(self, language: Language, sources: str, custom: str | None) -> str:
-        if custom and "$sources" in custom:
+        """The demo's rule: ``>>>text`` adds text to the shipped prompt, any other template
+        replaces it. The quoted sources go where a replacement says ``$sources``, else after it.
+        """
+        if not custom:
+            return self.prompts.render("answer", language, sources=sources)
+        if custom.startswith(">>>"):
+            rules = self.prompts.render("answer", language, sources="$sources")
+            head, found, tail = rules.rpartition("$sources")
+            if not found:
+                head, tail = rules, ""
+            return f"{head.rstrip()}\n\n{custom[3:].strip()}\n\n{sources}{tail}"
+        if "$sources" in custom:
             return Template(custom).safe_substitute(sources=sources)
-        prompt = self.prompts.render("answer", language, sources=sources)
-        return f"{prompt}\n\n{custom}" if custom else prompt
+        return f"{custom}\n\n{sources}"
 
     def _standalone(
         self, question: str, turns: Sequence[Message], language: Language

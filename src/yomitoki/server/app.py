@@ -7,34 +7,64 @@ routes consume the same event stream as the CLI. Errors are JSON of one shape,
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
-import threading
-from collections.abc import Awaitable, Callable, Iterator
+import sqlite3
+from collections.abc import Iterator
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, File, Request, UploadFile
+from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from yomitoki import __version__
-from yomitoki.errors import LLMError, YomitokiError
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
-from yomitoki.rag.answer import Answerer, AnswerOptions, open_answerer
-from yomitoki.server import protocol
+from yomitoki.errors import (
+    EmbedderError,
+    IndexBusyError,
+    InvalidNameError,
+    LLMError,
+    NameTakenError,
+    StoreError,
+    YomitokiError,
+)
+from yomitoki.index.store import damaged, is_damage
+from yomitoki.ingest.names import check_part
+from yomitoki.rag.answer import Answerer, AnswerOptions
+from yomitoki.server import protocol, security
+from yomitoki.server.content import content_response
+from yomitoki.server.service import Service, UnreadableUploadError
 from yomitoki.settings import Settings
-from yomitoki.types import Answer, Context, Document, Event, Followups, Message, Outcome, TextDelta
+from yomitoki.types import Answer, Context, Document, Event, Followups, Message, TextDelta
 
 log = logging.getLogger("yomitoki.server")
-PUBLIC = ("/healthz", "/static/", "/favicon.ico")
+PUBLIC = ("/healthz", "/static/", "/favicon.ico", "/auth/session")
 NDJSON = "application/json-lines"
+_error = security.error
+# Core errors a client can act on, with their status and code; any other YomitokiError is a
+# bad request, and faults of the index or the embedder are the server's (500).
+_STATUS: tuple[tuple[type[YomitokiError], int, str], ...] = (
+    (InvalidNameError, 400, "invalid_name"),
+    (NameTakenError, 409, "exists"),
+    (UnreadableUploadError, 422, "unreadable_document"),
+    (IndexBusyError, 503, "busy"),
+    (LLMError, 502, "llm_error"),
+    (StoreError, 500, "index_error"),
+    (EmbedderError, 500, "embedder_error"),
+)
+
+
+class SignIn(BaseModel):
+    """``POST /auth/session``: an API key exchanged for an HttpOnly session cookie."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(min_length=1, max_length=1000)
 
 
 class ApiError(Exception):
@@ -45,84 +75,10 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-class Service:
-    """One index served: its answerer, and the documents in it."""
-
-    def __init__(self, settings: Settings, answerer: Answerer | None = None) -> None:
-        self.settings = settings
-        self.answerer = answerer or open_answerer(settings, create=True)
-        self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
-        self._ingest_lock = threading.Lock()
-
-    def documents(self) -> list[Document]:
-        with Store.open(self.settings.index) as store:
-            return store.documents()
-
-    def document_path(self, name: str) -> Path | None:
-        """The file of the indexed document called ``name``, if it is safely inside its root."""
-        for doc in self.documents():
-            if doc.name != name:
-                continue
-            path, root = Path(doc.path), Path(doc.root)
-            try:
-                real, real_root = path.resolve(strict=True), root.resolve(strict=True)
-            except OSError:
-                return None
-            inside = real == path and real.is_relative_to(real_root)
-            return real if inside and real.is_file() and not path.is_symlink() else None
-        return None
-
-    def add(self, filename: str, data: bytes) -> Document:
-        """Save an upload and ingest it through the same pipeline as ``yomitoki ingest``."""
-        self.uploads.mkdir(parents=True, exist_ok=True)
-        target = self.uploads / filename
-        with self._ingest_lock, Store.open(self.settings.index) as store:
-            target.write_bytes(data)
-            embedder = self.answerer.searcher.embedder
-            options = IngestOptions.from_settings(self.settings)
-            report = Ingester(store, embedder, options).run(target)
-            (result,) = [r for r in report.results if r.name == filename]
-            if result.outcome is Outcome.FAILED:
-                target.unlink(missing_ok=True)
-                raise ApiError(422, "unreadable_document", f"{filename}: {result.error}")
-            doc = store.document_by_path(str(target.resolve()))
-        self.answerer.searcher.refresh()
-        assert doc is not None
-        return doc
-
-    def remove(self, doc_id: int) -> None:
-        with self._ingest_lock, Store.open(self.settings.index) as store:
-            matches = [d for d in store.documents() if d.id == doc_id]
-            if not matches:
-                raise ApiError(404, "not_found", f"no document {doc_id}")
-            store.remove_document(doc_id)
-            store.collect_vectors()
-            path = Path(matches[0].path)
-            if path.parent.resolve() == self.uploads:
-                path.unlink(missing_ok=True)
-        self.answerer.searcher.refresh()
-
-
 def document_json(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "name": doc.name, "format": doc.format, "title": doc.title,
             "pages": doc.pages, "chunks": doc.chunks, "category": doc.category,
             "size": doc.size, "status": "indexed"}  # fmt: skip
-
-
-def _authorized(request: Request, keys: list[str]) -> bool:
-    given = request.headers.get("x-api-key", "")
-    bearer = request.headers.get("authorization", "")
-    if bearer.lower().startswith("bearer "):
-        given = given or bearer[7:].strip()
-    # Compare with every key, always, so the time taken says nothing about the keys.
-    found = False
-    for key in keys:
-        found |= hmac.compare_digest(given.encode(), key.encode())
-    return found
 
 
 def _ndjson(events: Iterator[dict[str, Any]]) -> Iterator[bytes]:
@@ -140,7 +96,7 @@ def _failure_message(exc: Exception) -> str:
 def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     """The ASGI app over ``settings.index``; pass ``answerer`` to serve a prepared one."""
     service = Service(settings, answerer)
-    keys = [k.get_secret_value() for k in settings.api_keys]
+    keys = security.Keys([k.get_secret_value() for k in settings.api_keys])
     app = FastAPI(title="yomitoki", version=__version__,
                   description="Answers from your documents, with checked citations.")  # fmt: skip
     app.state.service = service
@@ -148,22 +104,37 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     @app.middleware("http")
-    async def require_key(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    async def require_key(request: Request, call_next: security.Call) -> Response:
         path = request.url.path
         public = path == "/" or path.startswith(PUBLIC)
-        if keys and not public and not _authorized(request, keys):
+        if keys.required and not public and not keys.authorized(request):
             return _error(401, "unauthorized", "an API key is required (Authorization: Bearer)")
         return await call_next(request)
 
+    @app.middleware("http")
+    async def same_site_writes(request: Request, call_next: security.Call) -> Response:
+        reason = security.cross_site(request, settings.allowed_origins)
+        if reason is not None:
+            return _error(403, "cross_site", f"{reason}; add the origin to allowed_origins "
+                                             "to let its pages call this server")  # fmt: skip
+        return await call_next(request)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: security.Call) -> Response:
+        response = await call_next(request)
+        security.headers_for(request.url.path, response)
+        return response
+
+    if settings.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.allowed_origins,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )  # fmt: skip
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}"
-            for e in exc.errors()
-        )
-        return _error(400, "invalid_request", problems)
+        return _error(400, "invalid_request", protocol.describe_errors(exc.errors()))
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -174,13 +145,22 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.code, exc.message)
 
-    @app.exception_handler(LLMError)
-    async def llm_error(_: Request, exc: LLMError) -> JSONResponse:
-        return _error(502, "llm_error", str(exc))
-
     @app.exception_handler(YomitokiError)
     async def core_error(_: Request, exc: YomitokiError) -> JSONResponse:
+        for kind, status, code in _STATUS:
+            if isinstance(exc, kind):
+                if status >= 500:
+                    log.error("%s", exc)
+                return _error(status, code, str(exc))
         return _error(400, "invalid_request", str(exc))
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def index_damaged(request: Request, exc: sqlite3.DatabaseError) -> JSONResponse:
+        if not is_damage(exc):
+            return await unexpected(request, exc)
+        message = damaged(settings.index, exc)
+        log.error("%s", message)
+        return _error(500, "index_error", message)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -196,6 +176,10 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
             raise ApiError(400, "invalid_request", "the question is empty")
         return question, history, body.context.overrides.apply(service.answerer.options)
 
+    def _ignored(body: protocol.ChatRequest) -> list[str]:
+        ignored = body.context.overrides.ignored(service.answerer.llm is not None)
+        return ignored + (["auth_claims"] if body.context.auth_claims is not None else [])
+
     @app.post("/chat")
     def chat(body: protocol.ChatRequest) -> dict[str, Any]:
         """Answer the last user message; the demo's non-streaming response."""
@@ -204,7 +188,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
         return {
             "output_text": answer.text,
             "message": {"role": "assistant", "content": answer.text},
-            "context": protocol.response_context(context, answer, answer.followups),
+            "context": protocol.response_context(context, answer, answer.followups, _ignored(body)),
             "session_state": body.session_state,
         }
 
@@ -212,12 +196,13 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     def chat_stream(body: protocol.ChatRequest) -> StreamingResponse:
         """The same as NDJSON: ``response.context`` first, text deltas, then the end."""
         question, history, options = _prepare(body)
+        ignored = _ignored(body)
 
         def events() -> Iterator[dict[str, Any]]:
             context: Context | None = None
             try:
                 for event in service.answerer.stream(question, history, options):
-                    yield from _chat_event(event, context, body.session_state)
+                    yield from _chat_event(event, context, body.session_state, ignored)
                     if isinstance(event, Context):
                         context = event
             except Exception as exc:  # noqa: BLE001 - reported as the stream's last line
@@ -235,21 +220,24 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
         if not body.stream:
             _, answer = service.answerer.ask(question, history, options)
             return protocol.completion(answer, body.model)
+        cid = protocol.completion_id()
 
         def chunks() -> Iterator[bytes]:
             first = protocol.completion_chunk(
-                body.model, {"role": "assistant", "content": ""}, None
+                cid, body.model, {"role": "assistant", "content": ""}, None
             )
             yield f"data: {json.dumps(first)}\n\n".encode()
             try:
                 for event in service.answerer.stream(question, history, options):
                     if isinstance(event, TextDelta):
-                        chunk = protocol.completion_chunk(body.model, {"content": event.text}, None)
+                        chunk = protocol.completion_chunk(
+                            cid, body.model, {"content": event.text}, None
+                        )
                         yield f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode()
             except Exception as exc:  # noqa: BLE001 - reported in the stream
                 failure = {"error": {"message": _failure_message(exc), "type": "server_error"}}
                 yield f"data: {json.dumps(failure)}\n\n".encode()
-            last = protocol.completion_chunk(body.model, {}, "stop")
+            last = protocol.completion_chunk(cid, body.model, {}, "stop")
             yield f"data: {json.dumps(last)}\n\ndata: [DONE]\n\n".encode()
 
         return StreamingResponse(chunks(), media_type="text/event-stream")
@@ -262,12 +250,13 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
         ]}  # fmt: skip
 
     @app.get("/content/{name:path}")
-    def content(name: str) -> FileResponse:
-        """An indexed source file; nothing outside the indexed corpus is ever served."""
-        path = service.document_path(name)
-        if path is None:
+    def content(name: str) -> Response:
+        """An indexed source file, never run as a page of this app (see server.content)."""
+        doc = service.document(name)
+        path = service.document_path(doc) if doc is not None else None
+        if doc is None or path is None:
             raise ApiError(404, "not_found", "no such document")
-        return FileResponse(path, content_disposition_type="inline")
+        return content_response(path, doc.format, doc.name)
 
     @app.get("/documents")
     def documents() -> dict[str, Any]:
@@ -275,12 +264,13 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
         return {"documents": [document_json(d) for d in service.documents()]}
 
     @app.post("/documents", status_code=201)
-    async def upload(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008 - FastAPI style
-        """Upload a file; it is ingested like any other."""
-        name = Path(file.filename or "").name
-        if not name or name != (file.filename or "").replace("\\", "/").split("/")[-1]:
-            raise ApiError(400, "invalid_request", "the upload needs a plain file name")
-        suffix = Path(name).suffix.lower()
+    async def upload(
+        file: UploadFile = File(...),  # noqa: B008 - FastAPI style
+        replace: bool = Query(False, description="Replace a document of the same name."),
+    ) -> dict[str, Any]:
+        """Upload a file; it is ingested like any other, or nothing changes."""
+        name = check_part(file.filename or "")
+        suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
         if suffix not in settings.upload_types:
             allowed = ", ".join(settings.upload_types)
             raise ApiError(
@@ -292,14 +282,37 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
             raise ApiError(
                 413, "too_large", f"uploads are limited to {settings.upload_max_mb:g} MiB"
             )
-        doc = await run_in_threadpool(service.add, name, data)
+        doc = await run_in_threadpool(service.add, name, data, replace)
         return document_json(doc)
 
     @app.delete("/documents/{doc_id}", status_code=204)
     def delete(doc_id: int) -> Response:
         """Remove a document (and its uploaded file) from the index."""
-        service.remove(doc_id)
+        if service.remove(doc_id) is None:
+            raise ApiError(404, "not_found", f"no document {doc_id}")
         return Response(status_code=204)
+
+    @app.post("/auth/session")
+    def sign_in(body: SignIn, request: Request) -> JSONResponse:
+        """Exchange an API key for an HttpOnly session cookie; the UI keeps no key."""
+        if not keys.required:
+            return JSONResponse({"signed_in": False, "auth": False})
+        if not keys.valid(body.key):
+            return _error(401, "unauthorized", "that key is not valid")
+        response = JSONResponse({"signed_in": True, "auth": True})
+        response.set_cookie(
+            security.SESSION_COOKIE, keys.start_session(), max_age=security.SESSION_SECONDS,
+            httponly=True, samesite="strict", secure=request.url.scheme == "https",
+        )  # fmt: skip
+        return response
+
+    @app.delete("/auth/session", status_code=204)
+    def sign_out(request: Request) -> Response:
+        """End the session of the cookie sent."""
+        keys.end_session(request.cookies.get(security.SESSION_COOKIE, ""))
+        response = Response(status_code=204)
+        response.delete_cookie(security.SESSION_COOKIE, httponly=True, samesite="strict")
+        return response
 
     @app.get("/config")
     def config() -> dict[str, Any]:
@@ -316,7 +329,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
             "categories": sorted({d.category for d in service.documents() if d.category}),
             "upload_types": settings.upload_types,
             "upload_max_mb": settings.upload_max_mb,
-            "auth": bool(keys),
+            "auth": keys.required,
         }
 
     @app.get("/healthz")
@@ -332,10 +345,12 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     return app
 
 
-def _chat_event(event: Event, context: Context | None, state: Any) -> Iterator[dict[str, Any]]:
+def _chat_event(
+    event: Event, context: Context | None, state: Any, ignored: list[str]
+) -> Iterator[dict[str, Any]]:
     """The demo's NDJSON lines for one answer event."""
     if isinstance(event, Context):
-        context_json = protocol.response_context(event, None)
+        context_json = protocol.response_context(event, None, (), ignored)
         yield {"type": "response.context", "context": context_json, "session_state": state}
     elif isinstance(event, TextDelta):
         yield {"type": "response.output_text.delta", "delta": event.text}
@@ -343,5 +358,5 @@ def _chat_event(event: Event, context: Context | None, state: Any) -> Iterator[d
         yield {"type": "response.followups", "followup_questions": list(event.questions)}
     elif isinstance(event, Answer) and context is not None:
         yield {"type": "response.completed", "output_text": event.text,
-               "context": protocol.response_context(context, event, event.followups),
+               "context": protocol.response_context(context, event, event.followups, ignored),
                "session_state": state}  # fmt: skip

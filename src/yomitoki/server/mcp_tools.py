@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
+from pydantic import Field
 
 from yomitoki import __version__
 from yomitoki.index.search import Mode
@@ -22,8 +23,14 @@ def build_mcp(answerer: Answerer) -> MCPServer:
     )
 
     @server.tool(description="Search the indexed documents. Returns passages with citations.")
-    def search(query: str, top: int = 5, mode: str = "hybrid") -> dict[str, Any]:
-        hits = answerer.searcher.search(query, Mode(mode), max(1, min(top, 50)))
+    def search(
+        query: Annotated[str, Field(min_length=1, max_length=2000)],
+        top: Annotated[int, Field(ge=1, le=50, description="Passages to return.")] = 5,
+        mode: Annotated[
+            Literal["keyword", "vector", "hybrid"], Field(description="Retrieval legs to use.")
+        ] = "hybrid",
+    ) -> dict[str, Any]:
+        hits = answerer.searcher.search(query, Mode(mode), top)
         return {"hits": [
             {"citation": h.citation(), "score": round(h.score, 4), "text": h.text,
              "location": h.location.describe()}
@@ -31,7 +38,12 @@ def build_mcp(answerer: Answerer) -> MCPServer:
         ]}  # fmt: skip
 
     @server.tool(description="Answer a question from the indexed documents, citing sources.")
-    def ask(question: str, top: int | None = None) -> dict[str, Any]:
+    def ask(
+        question: Annotated[str, Field(min_length=1, max_length=4000)],
+        top: Annotated[
+            int | None, Field(ge=1, le=50, description="Passages the answer is written from.")
+        ] = None,
+    ) -> dict[str, Any]:
         options = answerer.options if top is None else replace(answerer.options, sources=top)
         context, answer = answerer.ask(question, options=options)
         return {

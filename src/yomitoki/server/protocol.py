@@ -7,6 +7,8 @@ ai-rag-chat-evaluator work unchanged; ``/v1/chat/completions`` speaks OpenAI's.
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -46,6 +48,31 @@ class Overrides(BaseModel):
     gpt4v_input: str | None = None
     seed: int | None = None
     language: str | None = None
+    # Read by the demo's current backend for features yomitoki has no counterpart of (agentic
+    # retrieval, web and SharePoint sources, multimodal inputs, query rewriting knobs): also
+    # accepted and listed in the thought process as without effect.
+    use_agentic_retrieval: bool | None = None
+    use_agentic_knowledgebase: bool | None = None
+    use_web_source: bool | None = None
+    use_sharepoint_source: bool | None = None
+    retrieval_reasoning_effort: str | None = None
+    reasoning_effort: str | None = None
+    query_rewriting: bool | None = None
+    max_subqueries: int | None = None
+    results_merge_strategy: str | None = None
+    send_text_sources: bool | None = None
+    send_image_sources: bool | None = None
+    search_text_embeddings: bool | None = None
+    search_image_embeddings: bool | None = None
+    llm_inputs: str | None = None
+
+    def ignored(self, has_llm: bool) -> list[str]:
+        """The overrides given that change nothing in this answerer, by name."""
+        used = {"retrieval_mode", "top", "include_category", "exclude_category"}
+        if has_llm:
+            used |= {"temperature", "suggest_followup_questions", "prompt_template"}
+        given = self.model_dump(exclude_none=True)
+        return sorted(name for name in given if name not in used)
 
     def apply(self, base: AnswerOptions) -> AnswerOptions:
         """``base`` with these overrides on top."""
@@ -74,13 +101,29 @@ def _categories(value: str | None) -> tuple[str, ...]:
     return tuple(c.strip() for c in value.split(",") if c.strip())
 
 
-class ChatMessage(BaseModel):
-    """One message of a conversation."""
+class TextPart(BaseModel):
+    """One part of an array-of-parts ``content``, as OpenAI's SDK sends it."""
 
     model_config = ConfigDict(extra="ignore")
 
-    role: Literal["system", "user", "assistant"]
-    content: str = Field(max_length=100_000)
+    type: Literal["text", "input_text"]
+    text: str = Field(max_length=100_000)
+
+
+class ChatMessage(BaseModel):
+    """One message of a conversation; ``content`` is a string or a list of text parts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["system", "user", "assistant", "developer"]
+    content: str | list[TextPart] = Field(max_length=100_000)
+
+    @property
+    def text(self) -> str:
+        """The content as one string: text parts joined by newlines."""
+        if isinstance(self.content, str):
+            return self.content
+        return "\n".join(part.text for part in self.content)
 
 
 class ChatContext(BaseModel):
@@ -89,6 +132,9 @@ class ChatContext(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     overrides: Overrides = Field(default_factory=Overrides)
+    # The demo's backend fills this from the signed-in user; a client may send it, and it
+    # grants nothing here (identities come from keys, never from the request body).
+    auth_claims: dict[str, Any] | None = None
 
 
 class ChatRequest(BaseModel):
@@ -99,13 +145,17 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     context: ChatContext = Field(default_factory=ChatContext)
     session_state: Any = None
+    # The demo's clients say whether they want a stream; the route decides that here.
+    stream: bool | None = None
 
     def turns(self) -> tuple[str, list[Message]]:
         """The latest user question and the conversation before it."""
         if self.messages[-1].role != "user":
             raise ValueError("the last message must be the user's question")
-        history = [Message(m.role, m.content) for m in self.messages[:-1] if m.role != "system"]
-        return self.messages[-1].content, history
+        history = [
+            Message(m.role, m.text) for m in self.messages[:-1] if m.role in ("user", "assistant")
+        ]
+        return self.messages[-1].text, history
 
 
 class CompletionRequest(BaseModel):
@@ -119,7 +169,22 @@ class CompletionRequest(BaseModel):
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
 
 
-def thoughts(context: Context, answer: Answer | None) -> list[dict[str, Any]]:
+def describe_errors(errors: Sequence[Any]) -> str:
+    """Validation errors in words: where, then what is wrong (malformed JSON says so)."""
+    problems = []
+    for e in errors:
+        if e.get("type") == "json_invalid":
+            reason = (e.get("ctx") or {}).get("error", "malformed JSON")
+            problems.append(f"the body is not valid JSON: {reason} (at character {e['loc'][-1]})")
+            continue
+        where = ".".join(str(p) for p in e["loc"] if p != "body") or "body"
+        problems.append(f"{where}: {e['msg']}")
+    return "; ".join(problems)
+
+
+def thoughts(
+    context: Context, answer: Answer | None, ignored: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """The thought process in the demo's shape: titled steps with details."""
     steps: list[dict[str, Any]] = [
         {"title": "Search query", "description": context.query,
@@ -136,6 +201,10 @@ def thoughts(context: Context, answer: Answer | None) -> list[dict[str, Any]]:
         steps.append({"title": "Prompt", "description": [
             {"role": m.role, "content": m.content} for m in context.prompt
         ]})  # fmt: skip
+    if ignored:
+        steps.append({"title": "Options without effect", "description": list(ignored),
+                      "props": {"note": "accepted for compatibility; this answerer does not "
+                                        "use them"}})  # fmt: skip
     if answer is not None:
         steps.append({"title": "Answer checks", "description": {
             "removed_citations": list(answer.removed_citations),
@@ -158,22 +227,30 @@ def data_points(context: Context) -> dict[str, Any]:
 
 
 def response_context(
-    context: Context, answer: Answer | None, followups: tuple[str, ...] = ()
+    context: Context,
+    answer: Answer | None,
+    followups: tuple[str, ...] = (),
+    ignored: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The demo's response ``context``."""
     return {
         "data_points": data_points(context),
-        "thoughts": thoughts(context, answer),
+        "thoughts": thoughts(context, answer, ignored),
         "followup_questions": list(followups),
         "citations": list(answer.citations) if answer else [],
     }
+
+
+def completion_id() -> str:
+    """A new completion id: every completion has its own; its chunks share it."""
+    return f"chatcmpl-{uuid.uuid4().hex}"
 
 
 def completion(answer: Answer, model: str) -> dict[str, Any]:
     """A whole ``chat.completion`` whose content is the cited answer."""
     usage = answer.usage
     return {
-        "id": f"chatcmpl-yomitoki-{time.time_ns()}",
+        "id": completion_id(),
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
@@ -188,10 +265,12 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def completion_chunk(model: str, delta: dict[str, Any], finish: str | None) -> dict[str, Any]:
-    """One ``chat.completion.chunk`` of a streamed completion."""
+def completion_chunk(
+    cid: str, model: str, delta: dict[str, Any], finish: str | None
+) -> dict[str, Any]:
+    """One ``chat.completion.chunk`` of the streamed completion ``cid``."""
     return {
-        "id": "chatcmpl-yomitoki",
+        "id": cid,
         "object": "chat.completion.chunk",
         "created": int(time.time()),
         "model": model,

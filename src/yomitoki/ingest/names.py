@@ -1,0 +1,48 @@
+"""The one rule for document names, shared by folder ingest and uploads.
+
+A name becomes a citation (``name#page=N``), a URL path under ``/content/`` and, for uploads,
+a file on disk. So a name is NFC-normalized (macOS writes NFD; a citation must match what a
+person types) and refused when it would break one of those uses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from yomitoki.errors import InvalidNameError
+
+# Windows device names: a file called one of these cannot be created or opened there.
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+             *(f"lpt{i}" for i in range(1, 10))}  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_NAME_BYTES = 255
+
+
+def check_part(part: str) -> str:
+    """One path component, NFC-normalized; raises InvalidNameError with the rule it breaks."""
+    name = unicodedata.normalize("NFC", part)
+    if not name or not name.strip():
+        raise InvalidNameError(part, "the name is empty")
+    if "/" in name or "\\" in name:
+        raise InvalidNameError(part, "a file name may not contain '/' or '\\'")
+    if _CONTROL.search(name):
+        raise InvalidNameError(part, "the name contains control or bidirectional characters")
+    if name.startswith("."):
+        raise InvalidNameError(part, "the name starts with '.' (hidden files are not indexed)")
+    if name.startswith("~$"):
+        raise InvalidNameError(part, "the name starts with '~$' (an Office lock file)")
+    if "#" in name:
+        raise InvalidNameError(part, "the name contains '#', which citations use for the page")
+    if name != name.strip() or name.endswith("."):
+        raise InvalidNameError(part, "the name starts or ends with a space or ends with '.'")
+    if name.split(".")[0].lower() in _RESERVED:
+        raise InvalidNameError(part, f"'{name.split('.')[0]}' is a reserved device name")
+    if len(name.encode()) > MAX_NAME_BYTES:
+        raise InvalidNameError(part, f"the name is longer than {MAX_NAME_BYTES} bytes")
+    return name
+
+
+def check_name(relative: str) -> str:
+    """A POSIX relative path (``sub/file.pdf``) with every component checked, NFC-normalized."""
+    return "/".join(check_part(part) for part in relative.split("/"))

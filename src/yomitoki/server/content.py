@@ -1,0 +1,49 @@
+"""``/content``: an indexed file as the document panel shows it, never as a page of the app.
+
+Anything a browser could run (HTML, XHTML, SVG, XML, unknown types) is sent as its source in
+``text/plain; charset=utf-8``, decoded the way ingest decoded it (Shift_JIS and EUC-JP files
+arrive as UTF-8), under ``Content-Security-Policy: sandbox``. PDFs go to the browser's viewer;
+Office files are downloads. Every response carries ``nosniff``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.responses import FileResponse, Response
+
+from yomitoki.errors import ParseError
+from yomitoki.ingest.parsers.textdecode import read_text
+from yomitoki.server.security import DOCUMENT_POLICY, PDF_POLICY
+
+# Formats whose text ingest reads as a whole file; shown as that text.
+_TEXT_FORMATS = frozenset({"text", "markdown", "csv", "json", "html"})
+_DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def content_response(path: Path, format: str, name: str) -> Response:
+    """The response for the indexed file at ``path`` of yomitoki format ``format``."""
+    safe = {"X-Content-Type-Options": "nosniff"}
+    if format == "pdf":
+        return FileResponse(
+            path, media_type="application/pdf", content_disposition_type="inline",
+            headers={**safe, "Content-Security-Policy": PDF_POLICY},
+        )  # fmt: skip
+    sandboxed = {**safe, "Content-Security-Policy": DOCUMENT_POLICY}
+    if format in _DOWNLOADS:
+        return FileResponse(
+            path, media_type=_DOWNLOADS[format], filename=Path(name).name, headers=sandboxed
+        )
+    if format in _TEXT_FORMATS:
+        try:
+            text = read_text(path)
+        except ParseError:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        return Response(text, media_type="text/plain; charset=utf-8", headers=sandboxed)
+    # A format added later without a rule here is a download, never a page.
+    return FileResponse(path, media_type="application/octet-stream", filename=Path(name).name,
+                        headers=sandboxed)  # fmt: skip

@@ -1,0 +1,131 @@
+"""One index served: its answerer, its documents, and uploads that replace nothing on failure."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from yomitoki.errors import NameTakenError, ParseError, YomitokiError
+from yomitoki.index.lock import writer
+from yomitoki.index.store import Store
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.ingest.scan import SourceFile, file_hash
+from yomitoki.rag.answer import Answerer, open_answerer
+from yomitoki.settings import Settings
+from yomitoki.types import Document
+
+STAGING = ".staging"
+
+
+class UnreadableUploadError(YomitokiError):
+    """An upload that does not parse; nothing was changed."""
+
+
+class Service:
+    """The served index: documents, uploads, deletes, and the answerer over them."""
+
+    def __init__(self, settings: Settings, answerer: Answerer | None = None) -> None:
+        self.settings = settings
+        self.answerer = answerer or open_answerer(settings, create=True)
+        self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Store]:
+        # One writer per process (threads) and per index (other processes: the CLI).
+        with self._lock, writer(self.settings.index), Store.open(self.settings.index) as store:
+            yield store
+
+    def documents(self) -> list[Document]:
+        """Every indexed document."""
+        with Store.open(self.settings.index) as store:
+            return store.documents()
+
+    def document(self, name: str) -> Document | None:
+        """The indexed document called ``name``."""
+        return next((d for d in self.documents() if d.name == name), None)
+
+    def document_path(self, doc: Document) -> Path | None:
+        """The file of ``doc``, if it is still a regular file safely inside its root."""
+        path, root = Path(doc.path), Path(doc.root)
+        try:
+            real, real_root = path.resolve(strict=True), root.resolve(strict=True)
+        except OSError:
+            return None
+        inside = real == path and real.is_relative_to(real_root)
+        return real if inside and real.is_file() and not path.is_symlink() else None
+
+    def add(self, name: str, data: bytes, replace_existing: bool = False) -> Document:
+        """Ingest an upload; the index and ``uploads/`` change only when it fully succeeds.
+
+        The bytes are parsed, chunked and embedded from a staging folder; then the file is
+        moved into place and the document written in one transaction. A failure at any step
+        leaves the previous version (file and index entries) exactly as it was.
+        """
+        final = self.uploads / name
+        with self._writing() as store:
+            taken = next((d for d in store.documents() if d.name == name), None)
+            if taken is not None and not replace_existing:
+                raise NameTakenError(
+                    f"a document called '{name}' exists; send replace=true to replace it"
+                )
+            if taken is not None and Path(taken.root).resolve() != self.uploads:
+                raise NameTakenError(
+                    f"'{name}' was ingested from a folder, not uploaded; upload it under "
+                    "another name or change it in its folder"
+                )
+            staging = self.uploads / STAGING / uuid.uuid4().hex
+            staging.mkdir(parents=True)
+            try:
+                return self._swap_in(store, staging, final, data, taken)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _swap_in(
+        self, store: Store, staging: Path, final: Path, data: bytes, taken: Document | None
+    ) -> Document:
+        staged = staging / final.name
+        staged.write_bytes(data)
+        stat = staged.stat()
+        ingester = Ingester(
+            store, self.answerer.searcher.embedder, IngestOptions.from_settings(self.settings)
+        )
+        source = SourceFile(staged, final.name, stat.st_size, stat.st_mtime_ns)
+        try:
+            prepared = ingester.prepare(source, str(self.uploads), file_hash(staged))
+        except ParseError as exc:
+            raise UnreadableUploadError(f"{final.name}: {exc.reason}") from None
+        prepared = replace(prepared, document=replace(prepared.document, path=str(final)))
+        previous = staging / "previous"
+        if final.exists():
+            final.replace(previous)
+        staged.replace(final)
+        try:
+            ingester.commit(prepared, taken.id if taken is not None else None)
+        except BaseException:
+            final.replace(staged)
+            if previous.exists():
+                previous.replace(final)
+            raise
+        store.collect_vectors()
+        doc = store.document_by_path(str(final))
+        assert doc is not None
+        return doc
+
+    def remove(self, doc_id: int) -> Document | None:
+        """Remove a document (and its uploaded file); None when there is no such document."""
+        with self._writing() as store:
+            doc = next((d for d in store.documents() if d.id == doc_id), None)
+            if doc is None:
+                return None
+            store.remove_document(doc_id)
+            store.collect_vectors()
+            path = Path(doc.path)
+            if path.parent.resolve() == self.uploads:
+                path.unlink(missing_ok=True)
+        return doc
