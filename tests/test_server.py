@@ -75,7 +75,8 @@ def test_chat_answers_in_the_demo_protocol(client: TestClient) -> None:
     # The evaluator's Azure-only overrides, and temperature and seed the offline answerer
     # cannot use, are named rather than silently dropped.
     (ignored,) = [s for s in data["context"]["thoughts"] if s["title"] == "Options without effect"]
-    assert {"semantic_ranker", "temperature", "seed", "vector_fields"} <= set(ignored["description"])
+    ignored_names = set(ignored["description"])
+    assert {"semantic_ranker", "temperature", "seed", "vector_fields"} <= ignored_names
     assert "top" not in ignored["description"] and "retrieval_mode" not in ignored["description"]
     assert data["context"]["followup_questions"] == []
 

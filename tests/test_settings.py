@@ -120,3 +120,9 @@ def test_llm_rows_from_toml_and_environment(
 def test_llm_must_name_a_row() -> None:
     with pytest.raises(ConfigError, match="llm 'nope' is not a row of llms"):
         load_settings(llm="nope")
+
+
+def test_uploads_accept_every_format_ingest_reads() -> None:
+    from yomitoki.ingest.parsers import FORMATS
+
+    assert set(Settings().upload_types) == set(FORMATS)

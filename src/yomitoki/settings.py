@@ -208,8 +208,8 @@ class Settings(BaseSettings):
         default=50.0, gt=0, description="Largest upload `POST /documents` accepts, in MiB."
     )
     upload_types: list[str] = Field(
-        default_factory=lambda: [".pdf", ".docx", ".pptx", ".xlsx", ".html", ".htm", ".md",
-                                 ".txt", ".csv", ".json"],
+        default_factory=lambda: [".pdf", ".docx", ".pptx", ".xlsx", ".xlsm", ".html", ".htm",
+                                 ".md", ".markdown", ".txt", ".text", ".csv", ".tsv", ".json"],
         description="File extensions `POST /documents` accepts.",
     )  # fmt: skip
 

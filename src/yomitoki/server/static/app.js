@@ -10,6 +10,7 @@ const TEXT = {
     apiKey: "API key (if the server needs one)", close: "Close", sources: "Sources",
     stopped: "(stopped)", error: "Error", answeredBy: "Answered by",
     noPassage: "No passage for this citation.", followupTitle: "Follow-up questions",
+    signedIn: "Signed in", badKey: "That key is not valid", signOut: "Sign out", signedOut: "Signed out",
   },
   ja: {
     newChat: "新しい会話", settings: "設定", send: "質問", stop: "停止", placeholder: "質問を入力…",
@@ -18,6 +19,7 @@ const TEXT = {
     temperature: "温度", followups: "次の質問を提案する", apiKey: "API キー（必要な場合）", close: "閉じる",
     sources: "出典", stopped: "（停止しました）", error: "エラー", answeredBy: "回答",
     noPassage: "この出典の文章はありません。", followupTitle: "次の質問",
+    signedIn: "サインインしました", badKey: "このキーは無効です", signOut: "サインアウト", signedOut: "サインアウトしました",
   },
 };
 const STORE = "yomitoki.chat.v1";
@@ -28,6 +30,8 @@ let lang = localStorage.getItem("yomitoki.lang")
   || ((navigator.language || "en").toLowerCase().startsWith("ja") ? "ja" : "en");
 let messages = JSON.parse(localStorage.getItem(STORE) || "[]");
 let prefs = JSON.parse(localStorage.getItem(PREFS) || "{}");
+// Earlier versions kept the API key here, where any script of this origin could read it.
+if ("key" in prefs) { delete prefs.key; localStorage.setItem(PREFS, JSON.stringify(prefs)); }
 let controller = null;
 
 function t(key) { return (TEXT[lang] || TEXT.en)[key] || key; }
@@ -42,11 +46,8 @@ function applyLanguage() {
   render();
 }
 
-function headers() {
-  const h = { "Content-Type": "application/json" };
-  if (prefs.key) h.Authorization = "Bearer " + prefs.key;
-  return h;
-}
+// No key is kept in the page: signing in trades it for an HttpOnly cookie the browser sends.
+function headers() { return { "Content-Type": "application/json" }; }
 
 function save() { localStorage.setItem(STORE, JSON.stringify(messages)); }
 
@@ -150,14 +151,16 @@ async function showDocument(citation) {
   const [name, anchor] = citation.split("#");
   $("doc-title").textContent = citation;
   const url = "/content/" + name.split("/").map(encodeURIComponent).join("/");
-  const frame = $("doc-frame");
-  if (prefs.key) { // an iframe cannot send the key: fetch the file and show it from memory
-    const reply = await fetch(url, { headers: headers() });
-    frame.src = URL.createObjectURL(await reply.blob()) + (anchor ? "#" + anchor : "");
-  } else {
-    frame.src = url + (anchor ? "#" + anchor : "");
-  }
+  // A document is shown in a sandboxed frame: no script of it runs, and it has no origin.
+  // The browser's PDF viewer refuses sandboxed frames; it runs apart from this page anyway.
+  const old = $("doc-frame");
+  const frame = document.createElement("iframe");
+  frame.id = "doc-frame";
+  frame.title = "document";
+  if (!/\.pdf$/i.test(name)) frame.setAttribute("sandbox", "");
+  frame.src = url + (anchor ? "#" + anchor : "");
   frame.dataset.citation = citation;
+  old.replaceWith(frame);
 }
 
 function showPassages(msg, citation) {
@@ -306,10 +309,25 @@ async function loadConfig() {
   } catch (err) { /* the first question will show the error */ }
 }
 
+async function signIn(key) {
+  const reply = await fetch("/auth/session", {
+    method: "POST", headers: headers(), body: JSON.stringify({ key }),
+  });
+  $("auth-status").textContent = reply.ok ? t("signedIn") : t("badKey");
+}
+
+async function signOut() {
+  await fetch("/auth/session", { method: "DELETE" });
+  $("auth-status").textContent = t("signedOut");
+}
+
 function savePrefs() {
-  prefs = { key: $("opt-key").value, mode: $("opt-mode").value, top: $("opt-top").value,
+  prefs = { mode: $("opt-mode").value, top: $("opt-top").value,
             temperature: Number($("opt-temperature").value), followups: $("opt-followups").checked };
   localStorage.setItem(PREFS, JSON.stringify(prefs));
+  const key = $("opt-key").value;
+  $("opt-key").value = "";
+  if (key) signIn(key);
 }
 
 $("ask").addEventListener("submit", (event) => {
@@ -335,6 +353,6 @@ $("language").onchange = () => {
   applyLanguage();
 };
 for (const b of document.querySelectorAll("[role=tab]")) b.onclick = () => selectTab(b.dataset.tab);
-$("opt-key").value = prefs.key || "";
+$("sign-out").onclick = signOut;
 applyLanguage();
 loadConfig();
