@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/eval_answers.py
 	$(BIN)/python bench/search_latency.py
 	$(BIN)/python bench/load_chat.py
+	$(BIN)/python bench/fuzz_parsers.py
 
 clean:
 	rm -rf $(VENV) .yomitoki .pytest_cache .mypy_cache .ruff_cache .coverage

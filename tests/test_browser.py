@@ -141,3 +141,127 @@ def test_northwind_answer_links_to_the_cited_pdf_page(tmp_path: Path) -> None:
             assert pdf.ok and pdf.body().startswith(b"%PDF")
             tab.screenshot(path=str(ARTIFACTS / "6-northwind.png"))
             browser.close()
+
+
+# -- hostile documents and hostile pages, in the browser ----------------------------------------
+
+EVIL = (
+    "<html><body><h1>Parking</h1><p>Visitor parking is on level two of the garage.</p>"
+    "<script>parent.document.title = 'pwned'; alert('script')</script>"
+    "<img src=x onerror=\"alert('img'); parent.document.title = 'pwned'\"></body></html>"
+)
+
+
+def _launch(p: object) -> object:
+    return p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])  # type: ignore[attr-defined]
+
+
+def test_a_planted_script_never_runs_when_its_citation_is_opened(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    builders.text(docs / "evil.html", EVIL)
+    index = tmp_path / "index.sqlite"
+    with Store.open(index) as store:
+        Ingester(store, CountingEmbedder(), IngestOptions()).run(docs)
+    for url, _ in _serve(create_app(settings_for(index))):
+        with playwright_api.sync_playwright() as p:
+            browser = _launch(p)
+            tab = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
+            dialogs: list[str] = []
+
+            def on_dialog(dialog: object, seen: list[str] = dialogs) -> None:
+                seen.append(dialog.message)  # type: ignore[attr-defined]
+                dialog.dismiss()  # type: ignore[attr-defined]
+
+            tab.on("dialog", on_dialog)
+            tab.goto(url)
+            tab.fill("#question", "Where is visitor parking?")
+            tab.click("#send")
+            link = tab.locator(".message.assistant a.citation").first
+            playwright_api.expect(link).to_have_attribute("title", "evil.html", timeout=30_000)
+            link.click()
+            frame = tab.locator("#doc-frame")
+            playwright_api.expect(frame).to_have_attribute("src", "/content/evil.html")
+            assert frame.get_attribute("sandbox") == ""
+            shown = tab.frame_locator("#doc-frame").locator("body")
+            playwright_api.expect(shown).to_contain_text("<script>parent.document.title")
+            tab.wait_for_timeout(500)
+            ARTIFACTS.mkdir(exist_ok=True)
+            tab.screenshot(path=str(ARTIFACTS / "7-evil-html-as-text.png"))
+            # Opened directly, as a link in a mail would: still text, still no script.
+            tab.goto(f"{url}/content/evil.html")
+            tab.wait_for_timeout(500)
+            assert dialogs == []
+            assert tab.title() != "pwned"
+            browser.close()  # type: ignore[attr-defined]
+
+
+ATTACK_PAGE = """<!doctype html><title>cats</title><script>
+const form = new FormData();
+form.append("file", new Blob(["<script>alert(1)</scr" + "ipt>"], {type: "text/html"}), "x.html");
+Promise.allSettled([
+  fetch("TARGET/documents", {method: "POST", mode: "no-cors", body: form}),
+  fetch("TARGET/chat", {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"},
+    body: JSON.stringify({messages: [{role: "user", content: "spend"}]})}),
+]).then(() => { document.title = "sent"; });
+</script>"""
+
+
+def test_another_site_cannot_upload_or_ask(site: str, tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    folder = tmp_path / "attacker"
+    folder.mkdir()
+    (folder / "index.html").write_text(ATTACK_PAGE.replace("TARGET", site))
+
+    def handler(*args: object) -> http.server.SimpleHTTPRequestHandler:
+        return http.server.SimpleHTTPRequestHandler(*args, directory=str(folder))  # type: ignore[arg-type]
+
+    attacker = http.server.ThreadingHTTPServer(("127.0.0.2", 0), handler)  # another origin
+    threading.Thread(target=attacker.serve_forever, daemon=True).start()
+    try:
+        with playwright_api.sync_playwright() as p:
+            browser = _launch(p)
+            tab = browser.new_page()  # type: ignore[attr-defined]
+            before = tab.request.get(f"{site}/documents").json()["documents"]
+            host, port = attacker.server_address[:2]
+            tab.goto(f"http://{host!s}:{port}/index.html")
+            playwright_api.expect(tab).to_have_title("sent", timeout=15_000)
+            after = tab.request.get(f"{site}/documents").json()["documents"]
+            assert after == before
+            assert "x.html" not in {d["name"] for d in after}
+            browser.close()  # type: ignore[attr-defined]
+    finally:
+        attacker.shutdown()
+        attacker.server_close()
+
+
+def test_signing_in_keeps_no_key_in_the_page(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    builders.text(docs / "休暇.md", "# 休暇\n\n年次有給休暇は入社半年後に10日付与されます。\n")
+    index = tmp_path / "index.sqlite"
+    with Store.open(index) as store:
+        Ingester(store, CountingEmbedder(), IngestOptions()).run(docs)
+    for url, _ in _serve(create_app(settings_for(index, api_keys=["k-123456"]))):
+        with playwright_api.sync_playwright() as p:
+            browser = _launch(p)
+            tab = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
+            tab.goto(url)
+            tab.click("#open-settings")
+            tab.fill("#opt-key", "k-123456")
+            tab.click("#settings button[value=close]")
+            playwright_api.expect(tab.locator("#auth-status")).to_have_text("Signed in")
+            tab.fill("#question", "有給休暇は何日付与されますか？")
+            tab.click("#send")
+            answer = tab.locator(".message.assistant .text")
+            playwright_api.expect(answer).to_contain_text("10日付与されます", timeout=30_000)
+            tab.locator("a.citation").first.click()
+            shown = tab.frame_locator("#doc-frame").locator("body")
+            playwright_api.expect(shown).to_contain_text("10日付与されます")  # the cookie works
+            stored = tab.evaluate("JSON.stringify({...localStorage, ...sessionStorage})")
+            cookies = tab.evaluate("document.cookie")
+            assert "k-123456" not in stored and "k-123456" not in cookies
+            assert cookies == ""  # the session cookie is HttpOnly
+            browser.close()  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,6 +85,11 @@ def parse_file(path: Path, max_bytes: int) -> ParsedDocument:
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What an Office file may expand to. A real 100 MiB deck holds about as much (its images are
+#: stored uncompressed); a zip bomb of 100 KiB claims gigabytes.
+MAX_UNZIPPED = 1 << 30
+#: Larger members may not compress better than this: XML compresses ~10-30x, bombs ~1000x.
+MAX_RATIO = 200
 
 
 def check_office_container(path: Path) -> None:
@@ -97,3 +103,16 @@ def check_office_container(path: Path) -> None:
         )
     if not head.startswith(b"PK"):
         raise CorruptFileError(path, f"not a valid {path.suffix} file (not a ZIP container)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CorruptFileError(path, f"not a valid {path.suffix} file ({exc})") from None
+    total = sum(m.file_size for m in members)
+    bomb = any(
+        m.file_size > 1 << 20 and m.file_size > MAX_RATIO * max(m.compress_size, 1) for m in members
+    )
+    if total > MAX_UNZIPPED or bomb:
+        raise CorruptFileError(
+            path, f"its ZIP content expands to {total / 2**20:,.0f} MiB (a zip bomb?); refused"
+        )

@@ -1,0 +1,108 @@
+"""Property-based tests (Hypothesis) for the code every hostile document passes through: the
+name rule, the analyzer, the chunker and the citation grammar. Each property holds for any
+text, including control characters, lone surrogate-free astral characters and mixed scripts.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yomitoki.errors import InvalidNameError
+from yomitoki.index.analyzer import analyze
+from yomitoki.ingest.chunking import chunk_spans, split_sentences
+from yomitoki.ingest.names import check_part
+from yomitoki.rag.answer import sources_block
+from yomitoki.rag.citations import CitationStream, Sources, check, find
+
+# Text as documents bring it: any printable or control character, Japanese and Latin weighted.
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list("。、．！？「」（）\n 　年次有給休暇は日ですabc.[]#,;")),
+    ),
+    max_size=400,
+)
+NAME = st.from_regex(r"[A-Za-z0-9_\-ぁ-んァ-ン一-龥 ]{1,20}\.(pdf|md|docx|txt)", fullmatch=True)
+QUICK = settings(max_examples=150, deadline=None)
+
+
+@QUICK
+@given(TEXT)
+def test_analyzer_terms_are_nonempty_and_space_free(text: str) -> None:
+    terms = analyze(text)
+    assert all(term and not any(c.isspace() for c in term) for term in terms)
+    assert analyze(text) == terms  # deterministic
+
+
+@QUICK
+@given(TEXT)
+def test_sentences_cover_the_text_exactly(text: str) -> None:
+    spans = split_sentences(text)
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert all(s < e for s, e in spans) or text == ""
+
+
+@QUICK
+@given(TEXT, st.integers(20, 300), st.integers(0, 10))
+def test_chunks_are_bounded_ordered_and_lose_no_text(text: str, size: int, tenth: int) -> None:
+    overlap = size * tenth // 20  # at most half of size, as settings require
+    spans = chunk_spans(text, size, overlap)
+    assert all(0 <= s < e <= len(text) and e - s <= size for s, e in spans)
+    assert [s for s, _ in spans] == sorted({s for s, _ in spans})  # strictly forward
+    covered = set()
+    for s, e in spans:
+        covered.update(range(s, e))
+    assert all(text[i].isspace() for i in range(len(text)) if i not in covered)
+
+
+@QUICK
+@given(st.lists(st.tuples(NAME, st.integers(1, 500)), min_size=1, max_size=4), TEXT)
+def test_citations_round_trip_and_unknown_ones_never_survive(
+    cited: list[tuple[str, int]], noise: str
+) -> None:
+    citations = [f"{name}#page={page}" for name, page in cited]
+    answer = noise.replace("[", "(").replace("]", ")") + "".join(f" [{c}]" for c in citations)
+    assert find(answer) == list(dict.fromkeys(citations))
+    known = Sources(citations[:1])
+    checked = check(answer, known)
+    assert set(checked.kept) <= {citations[0]}
+    assert set(find(checked.text)) <= {citations[0]}
+
+
+@QUICK
+@given(TEXT, st.lists(st.integers(1, 30), max_size=8))
+def test_a_stream_shows_what_a_whole_check_shows(text: str, cuts: list[int]) -> None:
+    sources = Sources(["a.pdf#page=1"])
+    stream = CitationStream(sources)
+    shown, at = [], 0
+    for cut in cuts:
+        shown.append(stream.feed(text[at : at + cut]))
+        at += cut
+    shown.append(stream.feed(text[at:]))
+    shown.append(stream.finish())
+    assert set(find("".join(shown))) <= {"a.pdf#page=1"}
+
+
+@QUICK
+@given(st.dictionaries(NAME, st.lists(TEXT, min_size=1, max_size=3), min_size=1, max_size=3))
+def test_a_source_cannot_close_its_quote(given_sources: dict[str, list[str]]) -> None:
+    block = sources_block(given_sources)
+    assert block.count("</source>") == len(given_sources)
+    assert block.count('<source name="') == len(given_sources)
+
+
+@QUICK
+@given(st.text(max_size=60))
+def test_the_name_rule_accepts_only_safe_nfc_names(name: str) -> None:
+    try:
+        checked = check_part(name)
+    except InvalidNameError as exc:
+        assert exc.reason
+        return
+    assert checked == unicodedata.normalize("NFC", name)
+    assert "/" not in checked and "\\" not in checked and "#" not in checked
+    assert not checked.startswith((".", "~$")) and checked.strip() == checked
+    assert all(unicodedata.category(c) != "Cc" for c in checked)
