@@ -118,7 +118,7 @@ def test_json_html_values_are_stripped(tmp_path: Path) -> None:
         ("bad.json", b'{"a": ', CorruptFileError, "invalid JSON"),
         ("binary.txt", b"abc\x00\x01\x02", CorruptFileError, "binary content"),
         ("latin.txt", bytes([0xFF, 0xFE, 0xFA, 0x80, 0x81]) * 3, CorruptFileError, "not UTF-8"),
-        ("truncated.docx", b"PK\x03\x04 truncated", CorruptFileError, "cannot parse .docx"),
+        ("truncated.docx", b"PK\x03\x04 truncated", CorruptFileError, "not a valid .docx file"),
     ],
 )
 def test_bad_files_raise_clear_errors(

@@ -25,8 +25,13 @@ TEXT = st.text(
     ),
     max_size=400,
 )
-NAME = st.from_regex(r"[A-Za-z0-9_\-ぁ-んァ-ン一-龥 ]{1,20}\.(pdf|md|docx|txt)", fullmatch=True)
-QUICK = settings(max_examples=150, deadline=None)
+# Names the name rule accepts: no leading space, no '#', no brackets or separators.
+NAME = st.from_regex(
+    r"[A-Za-z0-9_\-ぁ-んァ-ン一-龥][A-Za-z0-9_\-ぁ-んァ-ン一-龥 ]{0,19}\.(pdf|md|docx|txt)",
+    fullmatch=True,
+)
+# Derandomized: CI runs the same examples every time, so a red build is never a dice roll.
+QUICK = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 
 
 @QUICK
