@@ -320,6 +320,18 @@ def test_a_second_ingest_waits_for_the_first_or_refuses(index: Path, docs: Path)
     assert waiting.returncode == 0 and "3 unchanged" in out
 
 
+def test_an_upload_during_a_cli_ingest_gets_503_and_changes_nothing(
+    client: TestClient, index: Path
+) -> None:
+    before = client.get("/documents").json()["documents"]
+    with FileLock(lock_path(index)):
+        reply = _upload(client, "late.md", b"# Late\n\ntext")
+        assert reply.status_code == 503 and reply.json()["error"]["code"] == "busy"
+        assert client.delete(f"/documents/{before[0]['id']}").status_code == 503
+    assert client.get("/documents").json()["documents"] == before
+    assert _upload(client, "late.md", b"# Late\n\ntext").status_code == 201
+
+
 def test_links_out_of_the_folder_are_skipped(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("The root password is hunter2.")

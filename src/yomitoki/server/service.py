@@ -37,8 +37,10 @@ class Service:
 
     @contextmanager
     def _writing(self) -> Iterator[Store]:
-        # One writer per process (threads) and per index (other processes: the CLI).
-        with self._lock, writer(self.settings.index), Store.open(self.settings.index) as store:
+        # One writer per process (threads) and per index (other processes: the CLI). A request
+        # does not wait minutes for someone's ingest: it gets 503 and may try again.
+        index = self.settings.index
+        with self._lock, writer(index, wait=False), Store.open(index) as store:
             yield store
 
     def documents(self) -> list[Document]:
