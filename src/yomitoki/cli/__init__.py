@@ -143,7 +143,7 @@ class _Group(click.Group):
         except sqlite3.DatabaseError as exc:
             if not is_damage(exc):
                 raise
-            path = Store.opened[-1] if Store.opened else Path("(index)")
+            path = Store.last_opened or Path("(index)")
             err.print(f"error: {damaged(path, exc)}", markup=False, soft_wrap=True)
             sys.exit(1)
 

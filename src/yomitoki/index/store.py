@@ -102,8 +102,9 @@ def _document(row: sqlite3.Row) -> Document:
 class Store:
     """An open index file. Use as a context manager or call ``close()``."""
 
-    #: Every index this process opened, so a damaged file can be named where its error lands.
-    opened: ClassVar[list[Path]] = []
+    #: The index this process opened last, so a damaged file can be named where its error
+    #: lands (a server opens one per request: a list of them all would only grow).
+    last_opened: ClassVar[Path | None] = None
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
@@ -129,7 +130,7 @@ class Store:
             raise StoreError(damaged(path, exc)) from None
         except OSError as exc:
             raise StoreError(f"cannot create index {path}: {exc.strerror or exc}") from None
-        cls.opened.append(path)
+        cls.last_opened = path
         return cls(conn, path)
 
     @property

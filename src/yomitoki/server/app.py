@@ -12,6 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from importlib import resources
+from pathlib import PurePath
 from typing import Any
 
 from fastapi import FastAPI, File, Query, Request, UploadFile
@@ -270,7 +271,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     ) -> dict[str, Any]:
         """Upload a file; it is ingested like any other, or nothing changes."""
         name = check_part(file.filename or "")
-        suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+        suffix = PurePath(name).suffix.lower()
         if suffix not in settings.upload_types:
             allowed = ", ".join(settings.upload_types)
             raise ApiError(

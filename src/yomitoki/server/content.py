@@ -3,7 +3,8 @@
 Anything a browser could run (HTML, XHTML, SVG, XML, unknown types) is sent as its source in
 ``text/plain; charset=utf-8``, decoded the way ingest decoded it (Shift_JIS and EUC-JP files
 arrive as UTF-8), under ``Content-Security-Policy: sandbox``. PDFs go to the browser's viewer;
-Office files are downloads. Every response carries ``nosniff``.
+Office files are downloads. ``nosniff`` comes with every response of the app
+(``security.headers_for``).
 """
 
 from __future__ import annotations
@@ -27,13 +28,12 @@ _DOWNLOADS = {
 
 def content_response(path: Path, format: str, name: str) -> Response:
     """The response for the indexed file at ``path`` of yomitoki format ``format``."""
-    safe = {"X-Content-Type-Options": "nosniff"}
     if format == "pdf":
         return FileResponse(
             path, media_type="application/pdf", content_disposition_type="inline",
-            headers={**safe, "Content-Security-Policy": PDF_POLICY},
+            headers={"Content-Security-Policy": PDF_POLICY},
         )  # fmt: skip
-    sandboxed = {**safe, "Content-Security-Policy": DOCUMENT_POLICY}
+    sandboxed = {"Content-Security-Policy": DOCUMENT_POLICY}
     if format in _DOWNLOADS:
         return FileResponse(
             path, media_type=_DOWNLOADS[format], filename=Path(name).name, headers=sandboxed
