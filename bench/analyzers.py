@@ -26,8 +26,8 @@ import numpy as np
 
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import load_questions
-from yomitoki.index.analyzer import STOP_WORDS, analyze
 from yomitoki.index.keyword import bm25_matrix
+from yomitoki.text.analyzer import STOP_WORDS, analyze
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from eval_retrieval import ROOT, SETS

@@ -1,7 +1,6 @@
 import pytest
 
-from yomitoki.index.analyzer import analyze
-from yomitoki.index.keyword import query_terms
+from yomitoki.text.analyzer import analyze, query_terms
 
 
 @pytest.mark.parametrize(

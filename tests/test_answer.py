@@ -14,7 +14,6 @@ from tests.llm_server import ChatServer, Reply, running
 from yomitoki.backends import get_llm
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import YomitokiError
-from yomitoki.index.keyword import content_terms
 from yomitoki.index.search import Searcher
 from yomitoki.index.store import Store
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
@@ -23,6 +22,7 @@ from yomitoki.rag import extractive
 from yomitoki.rag.answer import Answerer, AnswerOptions, parse_followups
 from yomitoki.rag.support import check_support
 from yomitoki.settings import LLMConfig
+from yomitoki.text.analyzer import content_terms
 from yomitoki.types import Answer, Context, Followups, Hit, Location, Message, TextDelta
 
 # The hash embedder's cosines mean nothing, so the similarity floor is off except where tested.

@@ -2,7 +2,8 @@ import itertools
 
 import pytest
 
-from yomitoki.ingest.chunking import chunk_document, chunk_spans, split_sentences
+from yomitoki.ingest.chunking import chunk_document, chunk_spans
+from yomitoki.text.sentences import split_sentences
 from yomitoki.types import Location, ParsedDocument, Section
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from yomitoki.rag.citations import CitationStream, Sources, check, find, strip
+from yomitoki.rag.citations import CitationStream, Sources, check
+from yomitoki.text.citations import find, strip
 
 GIVEN = Sources(
     ["benefits.pdf#page=3", "benefits.pdf#page=4", "handbook/規程.pdf#page=2", "deck.pptx#slide=3",

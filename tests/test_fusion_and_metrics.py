@@ -1,13 +1,13 @@
 import pytest
 
 from yomitoki.evals.metrics import (
-    citations_in,
     contains_answer,
     first_relevant_rank,
     matches,
     summarize,
 )
 from yomitoki.index.fusion import min_max, reciprocal_rank_fusion, weighted_score_fusion
+from yomitoki.text.citations import find
 
 
 @pytest.mark.parametrize(
@@ -64,8 +64,8 @@ def test_weighted_score_fusion() -> None:
         ("", []),
     ],
 )
-def test_citations_in(truth: str, expected: list[str]) -> None:
-    assert citations_in(truth) == expected
+def test_citations_in_truth(truth: str, expected: list[str]) -> None:
+    assert find(truth) == expected
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from yomitoki.rag.chat import estimate_tokens, needs_context, standalone_query, within_budget
-from yomitoki.rag.language import detect
+from yomitoki.text.language import detect
 from yomitoki.types import Message
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from yomitoki.ingest.normalize import has_japanese, normalize, reflow
+from yomitoki.text.language import has_japanese
+from yomitoki.text.normalize import normalize, reflow
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yomitoki.errors import InvalidNameError
-from yomitoki.index.analyzer import analyze
-from yomitoki.ingest.chunking import chunk_spans, split_sentences
+from yomitoki.ingest.chunking import chunk_spans
 from yomitoki.ingest.names import check_part
 from yomitoki.rag.answer import sources_block
-from yomitoki.rag.citations import CitationStream, Sources, check, find
+from yomitoki.rag.citations import CitationStream, Sources, check
+from yomitoki.text.analyzer import analyze
+from yomitoki.text.citations import find
+from yomitoki.text.sentences import split_sentences
 
 # Text as documents bring it: any printable or control character, Japanese and Latin weighted.
 TEXT = st.text(

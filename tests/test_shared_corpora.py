@@ -8,8 +8,8 @@ import pytest
 
 from tests.conftest import SHARED, CountingEmbedder
 from yomitoki.index.store import Store
-from yomitoki.ingest.normalize import has_japanese
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.text.language import has_japanese
 from yomitoki.types import Outcome
 
 JAPANESE_PDF = SHARED / "japanese-docs" / "001018385.pdf"

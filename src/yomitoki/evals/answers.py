@@ -11,8 +11,8 @@ from string import Template
 from yomitoki.backends.base import LLM
 from yomitoki.evals.metrics import citations_matched, contains_answer, percentile
 from yomitoki.evals.retrieval import Question
-from yomitoki.rag import citations
 from yomitoki.rag.answer import Answerer, passages, sources_block
+from yomitoki.text import citations
 from yomitoki.types import Answer, Context, Message
 
 JUDGE_PROMPT = """Rate an answer to a question, given the sources it was written from.

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Citations as azure-search-openai-demo writes them: "[Northwind_Standard.pdf#page=7]".
-_CITATION = re.compile(r"\[([^\[\]]+?\.[A-Za-z0-9]{1,5}(?:#[^\[\]\s]+)?)\]")
 KS = (1, 3, 5, 10)
-
-
-def citations_in(text: str) -> list[str]:
-    """Citations written in square brackets, in order, without duplicates."""
-    return list(dict.fromkeys(_CITATION.findall(text)))
 
 
 def _split(citation: str) -> tuple[str, str]:

@@ -12,11 +12,11 @@ from yomitoki.errors import YomitokiError
 from yomitoki.evals.metrics import (
     KS,
     RetrievalSummary,
-    citations_in,
     first_relevant_rank,
     summarize,
 )
 from yomitoki.index.search import Mode, Searcher
+from yomitoki.text import citations
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ def load_questions(path: Path, unanswerable: bool = False) -> list[Question]:
             if "relevant" in item:
                 relevant = tuple(str(r) for r in item["relevant"])
             else:
-                relevant = tuple(citations_in(item["truth"]))
+                relevant = tuple(citations.find(item["truth"]))
             answers = tuple(str(a) for a in item.get("answers") or ())
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise YomitokiError(

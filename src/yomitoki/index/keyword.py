@@ -15,25 +15,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from yomitoki.index.analyzer import STOP_WORDS, analyze, bigrams
 from yomitoki.index.rows import rows_of
+from yomitoki.text.analyzer import content_terms, query_terms
 
-MAX_QUERY_TERMS = 64
 K1 = 1.2
 B = 0.75
-
-
-def content_terms(text: str) -> list[str]:
-    """Distinct analyzed terms of ``text``; English stop words dropped unless nothing else is."""
-    terms = list(dict.fromkeys(analyze(text)))
-    content = [t for t in terms if t not in STOP_WORDS]
-    return content or terms
-
-
-def query_terms(text: str) -> list[str]:
-    """A query's content terms and adjacent pairs of them, at most ``MAX_QUERY_TERMS``."""
-    pairs = bigrams(analyze(text))
-    return list(dict.fromkeys([*content_terms(text), *pairs]))[:MAX_QUERY_TERMS]
 
 
 def idf(document_frequency: npt.NDArray[np.float64], documents: int) -> npt.NDArray[np.float64]:

@@ -7,8 +7,8 @@ import sqlite3
 from collections.abc import Callable
 
 from yomitoki.errors import StoreError
-from yomitoki.index.analyzer import analyze
 from yomitoki.index.terms import chunk_terms, write_terms
+from yomitoki.text.analyzer import analyze
 
 Migration = str | Callable[[sqlite3.Connection], None]
 

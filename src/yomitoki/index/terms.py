@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from yomitoki.index.analyzer import analyze, bigrams
+from yomitoki.text.analyzer import analyze, bigrams
 
 
 def chunk_terms(heading: Sequence[str], norm_text: str) -> list[str]:

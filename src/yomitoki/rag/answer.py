@@ -21,13 +21,12 @@ from yomitoki.backends import get_llm
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.search import Filters, Mode, Searcher, open_searcher
-from yomitoki.ingest.normalize import has_japanese
 from yomitoki.rag import chat, extractive
 from yomitoki.rag.citations import CitationStream, Sources, check
-from yomitoki.rag.language import Language, detect
 from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.support import check_support
 from yomitoki.settings import LLMConfig, Settings
+from yomitoki.text.language import Language, detect, has_japanese
 from yomitoki.types import (
     Answer,
     Context,

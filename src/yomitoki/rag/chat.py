@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from yomitoki.rag import citations
-from yomitoki.rag.support import content_terms
+from yomitoki.text import citations
+from yomitoki.text.analyzer import content_terms
 from yomitoki.types import Message
 
 # Words by which a follow-up leans on what was said before.

@@ -1,7 +1,6 @@
-"""Citations in answer text: found, checked against the passages given, and streamed whole.
+"""Citations in answer text checked against the passages given, and streamed whole.
 
-An answer cites in azure-search-openai-demo's convention, ``[file.pdf#page=7]``; one bracket
-may hold several, ``[a.pdf#page=1, b.md]``. A citation is kept only when it names a source
+The grammar is ``yomitoki.text.citations``. A citation is kept only when it names a source
 the answerer was actually given; the others are removed, never shown.
 """
 
@@ -11,25 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# A bracket whose every comma- or semicolon-separated part looks like ``name.ext#anchor``.
-_BRACKET = re.compile(r"\s?\[([^\[\]\n]{1,400})\]")
-_PART = re.compile(r"[^\s,;\[\]][^,;\[\]]*?\.[A-Za-z0-9]{1,5}(?:#[^\s,;\[\]]+)?")
-_SPLIT = re.compile(r"\s*[,;、]\s*")
+from yomitoki.text.citations import BRACKET, parts
+
 # How long an open bracket may wait for its close before it is plainly not a citation.
 _MAX_PENDING = 400
-
-
-def _parts(inside: str) -> list[str] | None:
-    parts = [p for p in _SPLIT.split(inside.strip()) if p]
-    return parts if parts and all(_PART.fullmatch(p) for p in parts) else None
-
-
-def find(text: str) -> list[str]:
-    """Every citation in ``text``, in order of first appearance, without duplicates."""
-    found: list[str] = []
-    for match in _BRACKET.finditer(text):
-        found.extend(_parts(match.group(1)) or ())
-    return list(dict.fromkeys(found))
 
 
 class Sources:
@@ -62,11 +46,11 @@ def check(text: str, sources: Sources) -> Checked:
     removed: list[str] = []
 
     def rewrite(match: re.Match[str]) -> str:
-        parts = _parts(match.group(1))
-        if parts is None:  # an ordinary bracket, e.g. "[sic]"
+        named = parts(match.group(1))
+        if named is None:  # an ordinary bracket, e.g. "[sic]"
             return match.group()
         valid = []
-        for part in parts:
+        for part in named:
             resolved = sources.resolve(part)
             if resolved is None:
                 removed.append(part)
@@ -76,7 +60,7 @@ def check(text: str, sources: Sources) -> Checked:
         lead = match.group()[: len(match.group()) - len(match.group().lstrip())]
         return lead + "".join(f"[{c}]" for c in valid) if valid else ""
 
-    clean = _BRACKET.sub(rewrite, text)
+    clean = BRACKET.sub(rewrite, text)
     return Checked(clean, tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(removed)))
 
 
@@ -121,8 +105,3 @@ class CitationStream:
         if "\n" in text[opening:] or len(text) - opening > _MAX_PENDING:
             return len(text)
         return opening - 1 if opening and text[opening - 1] == " " else opening
-
-
-def strip(text: str) -> str:
-    """``text`` without its citation brackets."""
-    return _BRACKET.sub(lambda m: "" if _parts(m.group(1)) else m.group(), text)

@@ -17,10 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from yomitoki.backends.base import Embedder
-from yomitoki.ingest.chunking import split_sentences
-from yomitoki.ingest.normalize import has_japanese
-from yomitoki.rag.language import Language
-from yomitoki.rag.support import content_terms
+from yomitoki.text.analyzer import content_terms
+from yomitoki.text.language import Language, has_japanese
+from yomitoki.text.sentences import split_sentences
 from yomitoki.types import Hit
 
 MAX_SENTENCES = 4

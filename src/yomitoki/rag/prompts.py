@@ -7,7 +7,7 @@ from pathlib import Path
 from string import Template
 
 from yomitoki.errors import ConfigError
-from yomitoki.rag.language import Language
+from yomitoki.text.language import Language
 
 NAMES = ("answer", "rewrite", "followups", "dont_know", "quoted")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from yomitoki.backends.base import Reranker
-from yomitoki.index.keyword import content_terms
-from yomitoki.ingest.chunking import split_sentences
+from yomitoki.text.analyzer import content_terms
+from yomitoki.text.sentences import split_sentences
 
 
 class SentenceCoverage(Reranker):

@@ -10,27 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from yomitoki.index import keyword
-from yomitoki.ingest.chunking import split_sentences
-from yomitoki.rag import citations
+from yomitoki.text import citations
+from yomitoki.text.analyzer import content_terms
+from yomitoki.text.sentences import split_sentences
 from yomitoki.types import Support
 
 _ONLY_CITATIONS = re.compile(r"^(?:\s*\[[^\[\]]+\])+\s*[.。]?\s*$")
 
 
-def content_terms(text: str) -> set[str]:
-    """The words of ``text`` that carry meaning, as the keyword index sees them."""
-    return set(keyword.content_terms(text))
-
-
 def overlap(sentence: str, passages: list[str]) -> float:
     """Share of the sentence's content terms found in ``passages`` (1.0 when it has none)."""
-    terms = content_terms(citations.strip(sentence))
+    terms = set(content_terms(citations.strip(sentence)))
     if not terms:
         return 1.0
     found: set[str] = set()
     for passage in passages:
-        found |= terms & content_terms(passage)
+        found |= terms.intersection(content_terms(passage))
     return len(found) / len(terms)
 
 

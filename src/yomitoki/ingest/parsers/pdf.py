@@ -8,7 +8,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from yomitoki.errors import CorruptFileError, EncryptedFileError
-from yomitoki.ingest.normalize import reflow
+from yomitoki.text.normalize import reflow
 from yomitoki.types import Location, ParsedDocument, Section
 
 # A header or footer line holding only a page number: "12", "１２", "- 12 -", "Page 3 of 9".

@@ -24,6 +24,7 @@ _RUNS = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*|[^\x00-\x7f]+")
 # every character takes the 4 bytes UTF-8 allows.
 _MAX_CHARS = 12_000
 _local = threading.local()
+MAX_QUERY_TERMS = 64
 
 
 def _tokenizer() -> Any:
@@ -96,3 +97,16 @@ def bigrams(terms: list[str]) -> list[str]:
     """Adjacent pairs of content terms ("prior_authorization"): phrases count for more."""
     content = [t for t in terms if t not in STOP_WORDS]
     return [f"{a}{BIGRAM_JOINER}{b}" for a, b in itertools.pairwise(content) if a != b]
+
+
+def content_terms(text: str) -> list[str]:
+    """Distinct analyzed terms of ``text``; English stop words dropped unless nothing else is."""
+    terms = list(dict.fromkeys(analyze(text)))
+    content = [t for t in terms if t not in STOP_WORDS]
+    return content or terms
+
+
+def query_terms(text: str) -> list[str]:
+    """A query's content terms and adjacent pairs of them, at most ``MAX_QUERY_TERMS``."""
+    pairs = bigrams(analyze(text))
+    return list(dict.fromkeys([*content_terms(text), *pairs]))[:MAX_QUERY_TERMS]

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Hiragana, katakana (with the prolonged sound mark), CJK ideographs and CJK punctuation.
-_JA = (
-    r"\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff"
-    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60"
-)
-_JA_CHAR = re.compile(f"[{_JA}]")
+from yomitoki.text.language import JAPANESE, JAPANESE_CHAR
+
+_JA = JAPANESE
 _SPACE_BETWEEN_JA = re.compile(
     f"(?<=[{_JA}])[ \\t\\u3000]+(?=[{_JA}0-9])|(?<=[{_JA}0-9])[ \\t\\u3000]+(?=[{_JA}])"
 )
@@ -42,14 +39,9 @@ def normalize(text: str) -> str:
     return text.strip()
 
 
-def has_japanese(text: str) -> bool:
-    """True when ``text`` contains at least one Japanese character."""
-    return _JA_CHAR.search(text) is not None
-
-
 def _width(line: str) -> int:
     """Display width: Japanese characters count twice."""
-    return len(line) + len(_JA_CHAR.findall(line))
+    return len(line) + len(JAPANESE_CHAR.findall(line))
 
 
 def reflow(text: str) -> str:
@@ -76,7 +68,7 @@ def reflow(text: str) -> str:
             out.append(line)
         elif prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[:1].islower():
             out[-1] = prev[:-1] + line.lstrip()
-        elif _JA_CHAR.match(prev[-1]) and _JA_CHAR.match(line.lstrip()[:1] or " "):
+        elif JAPANESE_CHAR.match(prev[-1]) and JAPANESE_CHAR.match(line.lstrip()[:1] or " "):
             out[-1] = prev + line.lstrip()
         else:
             out[-1] = prev + " " + line.lstrip()
