@@ -26,7 +26,7 @@ import numpy as np
 
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import load_questions
-from yomitoki.index.keyword import bm25_matrix
+from yomitoki.index.sqlite.keyword import bm25_matrix
 from yomitoki.text.analyzer import STOP_WORDS, analyze
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

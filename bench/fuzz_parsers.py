@@ -36,13 +36,14 @@ FLIPS, CUTS = 20, 10
 WORKER = """
 import json, resource, sys, time
 from pathlib import Path
+from tests.options import ingest_options
 from yomitoki.backends.fake import HashEmbedder
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 path, index = Path(sys.argv[1]), Path(sys.argv[2])
 began = time.perf_counter()
 with Store.open(index) as store:
-    report = Ingester(store, HashEmbedder(), IngestOptions()).run(path)
+    report = Ingester(store, HashEmbedder(), ingest_options()).run(path)
 (result,) = report.results
 print(json.dumps({"outcome": result.outcome.value, "error": result.error,
                   "chunks": result.chunks, "seconds": time.perf_counter() - began,

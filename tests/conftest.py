@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests import builders
+from tests.options import ingest_options
 from yomitoki.backends.fake import HashEmbedder
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
@@ -39,7 +40,7 @@ def embedder() -> CountingEmbedder:
 
 @pytest.fixture
 def ingester(store: Store, embedder: CountingEmbedder) -> Ingester:
-    return Ingester(store, embedder, IngestOptions(chunk_size=300, chunk_overlap=50))
+    return Ingester(store, embedder, ingest_options(chunk_size=300, chunk_overlap=50))
 
 
 @pytest.fixture

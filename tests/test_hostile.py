@@ -25,11 +25,12 @@ from filelock import FileLock
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.llm_server import Reply, running
+from tests.options import ingest_options
 from tests.test_server import _serve, ask, settings_for
 from yomitoki.cli import main
-from yomitoki.index.lock import lock_path
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.index.sqlite.lock import lock_path
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.server.security import is_loopback
 from yomitoki.settings import LLMConfig
@@ -54,7 +55,7 @@ def docs(tmp_path: Path) -> Path:
 def index(docs: Path, tmp_path: Path) -> Path:
     path = tmp_path / "idx" / "index.sqlite"
     with Store.open(path) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(docs)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     return path
 
 
@@ -341,14 +342,14 @@ def test_links_out_of_the_folder_are_skipped(tmp_path: Path) -> None:
     (root / "inner.md").symlink_to(root / "ok.md")
     (root / "leak.txt").symlink_to(secret)
     with Store.open(tmp_path / "i.sqlite") as store:
-        report = Ingester(store, CountingEmbedder(), IngestOptions()).run(root)
+        report = Ingester(store, CountingEmbedder(), ingest_options()).run(root)
         names = {d.name for d in store.documents()}
     assert "ok.md" in names and "leak.txt" not in names
     (failed,) = [r for r in report.results if r.outcome.value == "failed"]
     assert failed.name == "leak.txt"
     assert failed.error is not None and "outside the ingested folder" in failed.error
     with Store.open(tmp_path / "j.sqlite") as store:
-        Ingester(store, CountingEmbedder(), IngestOptions(outside_links=True)).run(root)
+        Ingester(store, CountingEmbedder(), ingest_options(outside_links=True)).run(root)
         assert "leak.txt" in {d.name for d in store.documents()}
 
 
@@ -460,7 +461,7 @@ def test_documents_cannot_steer_the_model(tmp_path: Path) -> None:
     )
     index = tmp_path / "i.sqlite"
     with Store.open(index) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(root)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(root)
     with running() as llm:
         llm.default = Reply(["The limit is 150 dollars [hotel.md][payroll.pdf#page=1]."])
         with TestClient(create_app(_llm_settings(index, llm.url))) as client:

@@ -6,8 +6,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from yomitoki.index.keyword import K1, B, bm25_matrix
-from yomitoki.index.rows import rows_of
+from yomitoki.index.sqlite.keyword import K1, B, bm25_matrix
+from yomitoki.index.sqlite.rows import rows_of
 
 
 def reference_bm25(docs: list[list[int]], query: list[int]) -> list[float]:

@@ -13,14 +13,15 @@ from mcp.client.client import Client
 from mcp.client.stdio import StdioServerParameters
 
 from tests.conftest import CountingEmbedder
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from tests.options import ingest_options
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 
 
 def test_search_and_ask_tools_return_cited_results(corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     with Store.open(index) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     server = StdioServerParameters(
         command=sys.executable,
         args=["-m", "yomitoki", "mcp", "--index", str(index)],

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.llm_server import ChatServer, Reply, running
-from yomitoki.backends import get_llm
 from yomitoki.backends.openai_chat import OpenAIChat
+from yomitoki.backends.registry import get_llm
 from yomitoki.errors import ConfigError, LLMError, MissingDependencyError
 from yomitoki.settings import LLMConfig
 from yomitoki.types import Message, Usage

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from tests import builders
 from tests.conftest import CountingEmbedder
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from tests.options import ingest_options
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.types import IngestReport, Outcome
 
 
@@ -191,12 +192,11 @@ def test_single_file_ingest_keeps_the_folders_other_documents(
 def test_category_is_stored_and_a_new_category_updates_metadata(
     store: Store, embedder: CountingEmbedder, corpus: Path
 ) -> None:
-    from yomitoki.ingest.pipeline import IngestOptions
 
-    Ingester(store, embedder, IngestOptions(category="manuals")).run(corpus)
+    Ingester(store, embedder, ingest_options(category="manuals")).run(corpus)
     assert {d.category for d in store.documents()} == {"manuals"}
     embedded = len(embedder.calls)
-    Ingester(store, embedder, IngestOptions(category="handbook")).run(corpus)
+    Ingester(store, embedder, ingest_options(category="handbook")).run(corpus)
     assert {d.category for d in store.documents()} == {"handbook"}
     assert len(embedder.calls) == embedded
 
@@ -224,10 +224,9 @@ class RecordingProgress:
 def test_progress_hears_about_every_file_and_every_embedded_chunk(
     store: Store, embedder: CountingEmbedder, corpus: Path
 ) -> None:
-    from yomitoki.ingest.pipeline import IngestOptions
 
     progress = RecordingProgress()
-    report = Ingester(store, embedder, IngestOptions(batch_size=2), progress).run(corpus)
+    report = Ingester(store, embedder, ingest_options(batch_size=2), progress).run(corpus)
     kinds = [kind for kind, _ in progress.events]
     assert kinds[0] == "start" and progress.events[0][1] == 9
     assert kinds.count("file") == kinds.count("done") == 9
@@ -241,11 +240,11 @@ def test_progress_hears_about_every_file_and_every_embedded_chunk(
 def test_changed_chunk_settings_rechunk_without_re_embedding_unchanged_text(
     store: Store, corpus: Path, embedder: CountingEmbedder
 ) -> None:
-    Ingester(store, embedder, IngestOptions(chunk_size=300, chunk_overlap=50)).run(corpus)
+    Ingester(store, embedder, ingest_options(chunk_size=300, chunk_overlap=50)).run(corpus)
     embedded = len(embedder.calls)
-    report = Ingester(store, embedder, IngestOptions(chunk_size=300, chunk_overlap=50)).run(corpus)
+    report = Ingester(store, embedder, ingest_options(chunk_size=300, chunk_overlap=50)).run(corpus)
     assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
-    bigger = Ingester(store, embedder, IngestOptions(chunk_size=2000, chunk_overlap=50))
+    bigger = Ingester(store, embedder, ingest_options(chunk_size=2000, chunk_overlap=50))
     report = bigger.run(corpus)
     assert set(outcomes(report).values()) == {Outcome.UPDATED}
     assert {d.chunking for d in store.documents()} == {"2000/50"}

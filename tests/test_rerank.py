@@ -8,14 +8,16 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CountingEmbedder
-from yomitoki.backends import get_reranker
+from tests.options import ingest_options, reranked
+from tests.options import searcher as searcher_over
 from yomitoki.backends.base import Reranker
 from yomitoki.backends.fake import HashEmbedder
+from yomitoki.backends.registry import get_reranker
 from yomitoki.errors import ConfigError
-from yomitoki.index.search import Mode, Searcher
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag.rerank import SentenceCoverage
+from yomitoki.types import Mode
 
 
 @pytest.mark.parametrize(
@@ -35,8 +37,7 @@ def test_sentence_coverage_scores_the_best_sentence(
 
 
 def test_sentence_coverage_weights_words_by_index_idf() -> None:
-    scorer = SentenceCoverage()
-    scorer.bind(lambda terms: {t: (9.0 if t == "dental" else 1.0) for t in terms})
+    scorer = SentenceCoverage(lambda terms: {t: (9.0 if t == "dental" else 1.0) for t in terms})
     (score,) = scorer.score("dental plan", ["The dental benefit is generous."])
     assert score == pytest.approx(0.9)
 
@@ -62,11 +63,12 @@ class Prefers(Reranker):
 
 
 def test_a_plugged_in_reranker_reorders_and_reports_its_leg(store: Store, corpus: Path) -> None:
-    Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
-    plain = Searcher(store, HashEmbedder()).search("budget project goals", Mode.HYBRID, 5)
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    first_stage = searcher_over(store, HashEmbedder())
+    plain = first_stage.search("budget project goals", Mode.HYBRID, 5)
     assert plain[0].citation() == "deck.pptx#slide=1"
     reranker = Prefers("finance")
-    searcher = Searcher(store, HashEmbedder(), reranker=reranker, rerank_weight=0.9)
+    searcher = reranked(first_stage, reranker, weight=0.9)
     hits = searcher.search("budget project goals", Mode.HYBRID, 5)
     assert hits[0].citation() == "deck.pptx#slide=2"
     assert hits[0].legs["rerank"].rank == 1 and hits[0].legs["rerank"].score == 1.0

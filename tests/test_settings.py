@@ -122,7 +122,9 @@ def test_llm_must_name_a_row() -> None:
         load_settings(llm="nope")
 
 
-def test_uploads_accept_every_format_ingest_reads() -> None:
+def test_uploads_accept_every_format_ingest_reads_unless_restricted() -> None:
+    from yomitoki import wiring
     from yomitoki.ingest.parsers import FORMATS
 
-    assert set(Settings().upload_types) == set(FORMATS)
+    assert set(wiring.upload_types(Settings())) == set(FORMATS)
+    assert wiring.upload_types(Settings(upload_types=[".pdf"])) == [".pdf"]

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED, CountingEmbedder
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from tests.options import ingest_options
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.text.language import has_japanese
 from yomitoki.types import Outcome
 
@@ -25,7 +26,7 @@ def need(path: Path) -> None:
 def japanese(tmp_path: Path) -> Store:
     need(JAPANESE_PDF)
     store = Store.open(tmp_path / "ja.sqlite")
-    report = Ingester(store, CountingEmbedder(), IngestOptions()).run(JAPANESE_PDF)
+    report = Ingester(store, CountingEmbedder(), ingest_options()).run(JAPANESE_PDF)
     assert report.results[0].outcome is Outcome.ADDED
     return store
 
@@ -74,7 +75,7 @@ def test_northwind_indexes_all_twelve_files_with_pages(tmp_path: Path) -> None:
     need(NORTHWIND)
     store = Store.open(tmp_path / "nw.sqlite")
     embedder = CountingEmbedder()
-    ingester = Ingester(store, embedder, IngestOptions())
+    ingester = Ingester(store, embedder, ingest_options())
     report = ingester.run(NORTHWIND)
     assert report.count(Outcome.ADDED) == 12 and not report.failed
     docs = {d.name: d for d in store.documents()}

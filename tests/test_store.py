@@ -5,9 +5,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.options import ingest_options
 from yomitoki.errors import ConfigError, StoreError
-from yomitoki.index.migrations import LATEST, MIGRATIONS
-from yomitoki.index.store import Store
+from yomitoki.index.sqlite.migrations import LATEST, MIGRATIONS
+from yomitoki.index.sqlite.store import Store
 
 
 def make_v1_index(path: Path) -> None:
@@ -30,8 +31,13 @@ def make_v1_index(path: Path) -> None:
     conn.close()
 
 
+def _sql(store: Store) -> sqlite3.Connection:
+    """A connection of the test's own to the index file, to look at what the engine wrote."""
+    return sqlite3.connect(store.path)
+
+
 def _ids(store: Store) -> bytes:
-    (blob,) = store.connection.execute("SELECT ids FROM chunk_terms WHERE chunk_id = 1").fetchone()
+    (blob,) = _sql(store).execute("SELECT ids FROM chunk_terms WHERE chunk_id = 1").fetchone()
     return bytes(blob)
 
 
@@ -39,17 +45,21 @@ def test_an_old_index_is_migrated_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     make_v1_index(path)
     with Store.open(path) as store:
-        (version,) = store.connection.execute("PRAGMA user_version").fetchone()
+        (version,) = _sql(store).execute("PRAGMA user_version").fetchone()
         assert version == LATEST
-        terms = store.connection.execute(
-            "SELECT v.term FROM chunk_terms t, json_each(?) j JOIN vocabulary v ON v.id = j.value "
-            "WHERE t.chunk_id = 1 ORDER BY j.key",
-            (json.dumps(np.frombuffer(_ids(store), dtype=np.int32).tolist()),),
-        ).fetchall()
+        terms = (
+            _sql(store)
+            .execute(
+                "SELECT v.term FROM chunk_terms t, json_each(?) j "
+                "JOIN vocabulary v ON v.id = j.value WHERE t.chunk_id = 1 ORDER BY j.key",
+                (json.dumps(np.frombuffer(_ids(store), dtype=np.int32).tolist()),),
+            )
+            .fetchall()
+        )
         assert [t for (t,) in terms] == [
             "規程", "provid", "付属", "書", "規程_provid", "provid_付属", "付属_書"
         ]  # fmt: skip
-        tables = {r[0] for r in store.connection.execute("SELECT name FROM sqlite_master")}
+        tables = {r[0] for r in _sql(store).execute("SELECT name FROM sqlite_master")}
         assert "chunks_fts" not in tables
         (chunk,) = store.chunks(1)
         assert chunk.location.page_end is None and chunk.location.heading == ("規程",)
@@ -81,11 +91,11 @@ def test_the_index_is_bound_to_one_embedding_model(tmp_path: Path) -> None:
 
 def test_deleting_a_document_clears_its_keyword_rows(store: Store, corpus: Path) -> None:
     from tests.conftest import CountingEmbedder
-    from yomitoki.ingest.pipeline import Ingester, IngestOptions
+    from yomitoki.ingest.pipeline import Ingester
 
-    Ingester(store, CountingEmbedder(), IngestOptions()).run(corpus)
-    count = store.connection.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0]
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    count = _sql(store).execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0]
     assert count == store.stats().chunks
     for doc in store.documents():
         store.remove_document(doc.id)
-    assert store.connection.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0] == 0
+    assert _sql(store).execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0] == 0

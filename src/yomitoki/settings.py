@@ -15,6 +15,7 @@ from pydantic_settings import (
 )
 
 from yomitoki.errors import ConfigError
+from yomitoki.types import FusionMethod, Mode
 
 ENV_PREFIX = "YOMITOKI_"
 DEFAULT_CONFIG_FILE = "yomitoki.toml"
@@ -108,13 +109,11 @@ class Settings(BaseSettings):
     progress: bool = Field(
         default=True, description="Show a progress bar on interactive terminals."
     )
-    search_mode: Literal["keyword", "vector", "hybrid"] = Field(
-        default="hybrid", description="Retrieval legs a search uses."
-    )
+    search_mode: Mode = Field(default=Mode.HYBRID, description="Retrieval legs a search uses.")
     top: int = Field(default=5, ge=1, le=100, description="Hits a search returns.")
     candidates: int = Field(default=50, ge=1, le=1000, description="Hits each leg hands to fusion.")
-    fusion: Literal["weighted", "rrf"] = Field(
-        default="weighted",
+    fusion: FusionMethod = Field(
+        default=FusionMethod.WEIGHTED,
         description="How hybrid search fuses its legs: min-max normalized scores, weighted "
         "(`weighted`), or reciprocal rank fusion (`rrf`).",
     )
@@ -207,11 +206,11 @@ class Settings(BaseSettings):
     upload_max_mb: float = Field(
         default=50.0, gt=0, description="Largest upload `POST /documents` accepts, in MiB."
     )
-    upload_types: list[str] = Field(
-        default_factory=lambda: [".pdf", ".docx", ".pptx", ".xlsx", ".xlsm", ".html", ".htm",
-                                 ".md", ".markdown", ".txt", ".text", ".csv", ".tsv", ".json"],
-        description="File extensions `POST /documents` accepts.",
-    )  # fmt: skip
+    upload_types: list[str] | None = Field(
+        default=None,
+        description="File extensions `POST /documents` accepts; unset means every extension "
+        "ingest reads.",
+    )
 
     @model_validator(mode="after")
     def _llm_names_a_row(self) -> Settings:

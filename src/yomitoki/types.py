@@ -7,6 +7,21 @@ from enum import StrEnum
 from typing import Literal
 
 
+class Mode(StrEnum):
+    """Which retrieval legs a search uses."""
+
+    KEYWORD = "keyword"
+    VECTOR = "vector"
+    HYBRID = "hybrid"
+
+
+class FusionMethod(StrEnum):
+    """How a hybrid search combines its legs: min-max normalized scores weighted, or RRF."""
+
+    WEIGHTED = "weighted"
+    RRF = "rrf"
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where in a source file a piece of text lives: what a citation points to."""

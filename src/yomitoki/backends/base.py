@@ -23,7 +23,6 @@ class Embedder(ABC):
     dim: ClassVar[int]
     #: How many texts one ``embed_batch`` call should get.
     batch_size: ClassVar[int] = 16
-    needs_key: ClassVar[bool] = False
 
     @abstractmethod
     def embed_batch(self, texts: Sequence[str], kind: TextKind) -> Vectors:
@@ -86,6 +85,3 @@ class Reranker(ABC):
     @abstractmethod
     def score(self, query: str, passages: Sequence[str]) -> list[float]:
         """One relevance score in [0, 1] per passage, higher is better."""
-
-    def bind(self, idf: Callable[[list[str]], dict[str, float]]) -> None:  # noqa: B027
-        """Given the index's IDF of terms, for scorers that weight words (default: ignored)."""

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from yomitoki.cli import (
+from yomitoki import wire, wiring
+from yomitoki.cli.common import (
     MODES,
-    _settings,
     common_options,
     err,
-    eval_group,
-    main,
     out,
+    print_json,
+    settings_from,
+    write_json,
 )
 from yomitoki.errors import YomitokiError
 from yomitoki.evals import answers as answer_eval
 from yomitoki.evals.retrieval import load_questions
-from yomitoki.index.search import Filters
-from yomitoki.rag.answer import Answerer, open_answerer
+from yomitoki.index.engine import Filters
+from yomitoki.rag.answer import Answerer
 from yomitoki.settings import LLMConfig, Settings
 from yomitoki.types import Answer, Context, Event, Followups, Hit, Message, TextDelta
 
@@ -67,14 +65,16 @@ def build_answerer(settings: Settings, flags: dict[str, Any], create: bool = Fal
             base_url=flags["llm_url"],
             api_key_env=flags["llm_key_env"],
         )
-    answerer = open_answerer(settings, row, offline=flags["offline"] and row is None, create=create)
     filters = Filters(flags["categories"], flags["excluded"])
-    answerer.options = dataclasses.replace(answerer.options, filters=filters)
-    return answerer
+    offline = flags["offline"] and row is None
+    return wiring.open_answerer(settings, row, offline=offline, create=create, filters=filters)
 
 
-def _load(config: Path | None, index: Path | None, flags: dict[str, Any], **extra: Any) -> Settings:
-    return _settings(
+def settings_with(
+    config: Path | None, index: Path | None, flags: dict[str, Any], **extra: Any
+) -> Settings:
+    """The settings with the answering flags on top."""
+    return settings_from(
         config,
         index=index,
         search_mode=flags["mode"],
@@ -83,33 +83,6 @@ def _load(config: Path | None, index: Path | None, flags: dict[str, Any], **extr
         followups=flags["followups"],
         **extra,
     )
-
-
-def _fail(exc: YomitokiError) -> None:
-    err.print(f"error: {exc}", markup=False, soft_wrap=True)
-    sys.exit(1)
-
-
-def context_json(context: Context) -> dict[str, Any]:
-    """The thought process: question, query, hits with every leg's score, prompt."""
-    return {
-        "question": context.question,
-        "query": context.query,
-        "language": context.language,
-        "hits": [
-            {"citation": h.citation(), "score": round(h.score, 4),
-             "legs": {k: asdict(v) for k, v in h.legs.items()}, "text": h.text}
-            for h in context.hits
-        ],
-        "prompt": [asdict(m) for m in context.prompt],
-    }  # fmt: skip
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The final answer and everything said about it."""
-    data = asdict(answer)
-    data["unsupported"] = [s.sentence for s in answer.unsupported]
-    return data
 
 
 def show(events: Iterator[Event], thoughts: bool) -> Answer:
@@ -151,14 +124,14 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
                 )
             if thoughts and context is not None:
                 err.print("\n-- thought process --", markup=False)
-                err.print(json.dumps(context_json(context), ensure_ascii=False, indent=2),
+                err.print(json.dumps(wire.context(context), ensure_ascii=False, indent=2),
                           markup=False)  # fmt: skip
                 err.print(f"timings {event.timings}  usage {event.usage}", markup=False)
             return event
     raise YomitokiError("the answer stream ended without an answer")
 
 
-@main.command()
+@click.command()
 @click.argument("question")
 @common_options
 @answer_options
@@ -169,30 +142,23 @@ def ask(
     **flags: Any,
 ) -> None:  # fmt: skip
     """Answer QUESTION from the index, citing [file#page=N] for every claim."""
-    settings = _load(config, index, flags)
-    try:
-        answerer = build_answerer(settings, flags)
-        if as_json:
-            context, answer = answerer.ask(question)
-            payload = {"context": context_json(context), "answer": answer_json(answer)}
-            click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-            return
-        show(answerer.stream(question), thoughts)
-    except YomitokiError as exc:
-        _fail(exc)
+    settings = settings_with(config, index, flags)
+    answerer = build_answerer(settings, flags)
+    if as_json:
+        context, answer = answerer.ask(question)
+        print_json({"context": wire.context(context), "answer": wire.answer(answer)})
+        return
+    show(answerer.stream(question), thoughts)
 
 
-@main.command()
+@click.command()
 @common_options
 @answer_options
 @click.option("--thoughts", is_flag=True, help="Print the query, hits and prompt of each turn.")
 def chat(config: Path | None, index: Path | None, thoughts: bool, **flags: Any) -> None:
     """Ask questions in turn; follow-ups use the conversation. /reset clears it, /quit ends."""
-    settings = _load(config, index, flags)
-    try:
-        answerer = build_answerer(settings, flags)
-    except YomitokiError as exc:
-        _fail(exc)
+    settings = settings_with(config, index, flags)
+    answerer = build_answerer(settings, flags)
     err.print(f"yomitoki chat ({answerer.name}); /reset clears the conversation, /quit ends.")
     history: list[Message] = []
     while True:
@@ -216,7 +182,7 @@ def chat(config: Path | None, index: Path | None, thoughts: bool, **flags: Any) 
         history += [Message("user", question), Message("assistant", answer.text)]
 
 
-@eval_group.command("answers")
+@click.command("answers")
 @click.argument(
     "questions", nargs=-1, required=True,
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
@@ -237,83 +203,24 @@ def eval_answers(
     answered vs "don't know", answer length, latency, and the "don't know" rate on
     unanswerable questions.
     """
-    settings = _load(config, index, flags)
-    try:
-        answerer = build_answerer(settings, flags)
-        if judge and answerer.llm is None:
-            raise YomitokiError("--judge needs an LLM (--llm, --llm-url or setting 'llm')")
-        items = [q for path in questions for q in load_questions(path, unanswerable=True)]
+    settings = settings_with(config, index, flags)
+    answerer = build_answerer(settings, flags)
+    if judge and answerer.llm is None:
+        raise YomitokiError("--judge needs an LLM (--llm, --llm-url or setting 'llm')")
+    items = [q for path in questions for q in load_questions(path, unanswerable=True)]
 
-        def progress(graded: answer_eval.Graded) -> None:
-            if verbose:
-                mark = "?" if graded.answer.dont_know else f"{graded.matched:.2f}"
-                out.print(f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n",
-                          markup=False)  # fmt: skip
+    def progress(graded: answer_eval.Graded) -> None:
+        if verbose:
+            mark = "?" if graded.answer.dont_know else f"{graded.matched:.2f}"
+            out.print(f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n",
+                      markup=False)  # fmt: skip
 
-        results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
-    except YomitokiError as exc:
-        _fail(exc)
+    results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
     summary = answer_eval.summary(results)
     out.print(f"{len(items)} questions, answerer {answerer.name}, index {settings.index}",
               markup=False)  # fmt: skip
     for key, value in summary.items():
         out.print(f"  {key:<30} {value}", markup=False)
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"answerer": answerer.name, "summary": summary,
-                   "per_question": answer_eval.per_question(results)}  # fmt: skip
-        json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-
-
-@main.command()
-@common_options
-@answer_options
-@click.option("--host", default=None, help="Address to listen on (setting 'host').")
-@click.option("--port", type=int, default=None, help="Port (setting 'port').")
-@click.option("--allow-open-access", is_flag=True,
-              help="Serve on a non-loopback address without API keys: anyone who can reach "
-              "the port may read, upload and delete documents.")  # fmt: skip
-def serve(
-    config: Path | None,
-    index: Path | None,
-    host: str | None,
-    port: int | None,
-    allow_open_access: bool,
-    **flags: Any,
-) -> None:
-    """Serve the HTTP API and the web chat UI over the index."""
-    import uvicorn
-
-    from yomitoki.server.app import create_app
-    from yomitoki.server.security import is_loopback
-
-    settings = _load(config, index, flags, host=host, port=port)
-    if not settings.api_keys and not is_loopback(settings.host) and not allow_open_access:
-        raise click.UsageError(
-            f"refusing to serve on {settings.host} without API keys: anyone who can reach it "
-            "could read, upload and delete documents. Set api_keys (YOMITOKI_API_KEYS), listen "
-            "on 127.0.0.1, or pass --allow-open-access to accept that."
-        )
-    if not settings.api_keys and not is_loopback(settings.host):
-        err.print("warning: serving without API keys on a non-loopback address", markup=False)
-    try:
-        app = create_app(settings, build_answerer(settings, flags, create=True))
-    except YomitokiError as exc:
-        _fail(exc)
-    err.print(f"yomitoki serving {settings.index} on http://{settings.host}:{settings.port}/")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
-
-
-@main.command("mcp")
-@common_options
-@answer_options
-def mcp_command(config: Path | None, index: Path | None, **flags: Any) -> None:
-    """Run an MCP server on stdio with 'search' and 'ask' tools over the index."""
-    from yomitoki.server.mcp_tools import build_mcp
-
-    settings = _load(config, index, flags)
-    try:
-        server = build_mcp(build_answerer(settings, flags))
-    except YomitokiError as exc:
-        _fail(exc)
-    server.run("stdio")
+        write_json(json_path, {"answerer": answerer.name, "summary": summary,
+                               "per_question": answer_eval.per_question(results)})  # fmt: skip

@@ -15,8 +15,9 @@ from yomitoki.evals.metrics import (
     first_relevant_rank,
     summarize,
 )
-from yomitoki.index.search import Mode, Searcher
+from yomitoki.rag.rerank import Retriever
 from yomitoki.text import citations
+from yomitoki.types import Mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,7 @@ class ModeResult:
 
 
 def evaluate(
-    searcher: Searcher,
+    retriever: Retriever,
     questions: Sequence[Question],
     mode: Mode,
     depth: int = max(KS),
@@ -80,14 +81,14 @@ def evaluate(
 ) -> ModeResult:
     """Search each question and score where the first relevant location lands.
 
-    ``rerank`` runs the searcher's second stage; without it the first stage alone is scored.
+    ``rerank`` runs the retriever's second stage; without it the first stage alone is scored.
     """
     began = time.perf_counter()
     ranks: list[int | None] = []
     all_hits: list[tuple[str, ...]] = []
     label = f"{mode.value}+rerank" if rerank else mode.value
     for q in questions:
-        found = searcher.search(q.question, mode, depth, rerank=rerank)
+        found = retriever.search(q.question, mode, depth, rerank=rerank)
         hits = tuple(h.citation() for h in found)
         all_hits.append(hits)
         ranks.append(first_relevant_rank(q.relevant, [h.locations() for h in found]))

@@ -1,15 +1,16 @@
-"""Rank fusion: pure functions over ranked lists of ids."""
+"""Rank fusion: pure functions over ranked lists of ids, and the fusion a search uses."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-RRF_K = 60
+from yomitoki.types import FusionMethod
 
 
 def reciprocal_rank_fusion(
     rankings: Mapping[str, Sequence[int]],
-    k: int = RRF_K,
+    k: int,
     weights: Mapping[str, float] | None = None,
 ) -> list[tuple[int, float]]:
     """Fuse ranked id lists: ``score(d) = sum_leg weight / (k + rank_leg(d))``.
@@ -52,3 +53,28 @@ def weighted_score_fusion(
             fused[item] = fused.get(item, 0.0) + weights.get(leg, 1.0) * norm
     order = {item: i for i, item in enumerate(fused)}
     return sorted(fused.items(), key=lambda pair: (-pair[1], order[pair[0]]))
+
+
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """How the legs of a hybrid search are combined (settings ``fusion``, ``vector_weight``,
+    ``rrf_k``; the wiring module builds this from them)."""
+
+    method: FusionMethod
+    vector_weight: float
+    rrf_k: int
+
+    def fuse(
+        self, legs: dict[str, list[tuple[int, float]]], keyword_share: float = 1.0
+    ) -> list[tuple[int, float]]:
+        """One ranked list of ``(chunk id, fused score)`` from each leg's ranked pairs.
+
+        ``keyword_share`` scales the keyword leg's weight: the share of the query the index's
+        vocabulary can see (see ``Engine.visible``).
+        """
+        keyword = (1.0 - self.vector_weight) * keyword_share
+        weights = {"vector": self.vector_weight, "keyword": keyword}
+        if self.method is FusionMethod.RRF:
+            ranked = {leg: [i for i, _ in pairs] for leg, pairs in legs.items()}
+            return reciprocal_rank_fusion(ranked, self.rrf_k, weights)
+        return weighted_score_fusion(legs, weights)

@@ -11,12 +11,11 @@ from typing import Protocol
 
 from yomitoki.backends.base import Embedder, Vectors
 from yomitoki.errors import ParseError, YomitokiError
-from yomitoki.index.store import NewDocument, Store
-from yomitoki.index.vectors import VectorIndex
+from yomitoki.index.engine import Engine, NewChunk, NewDocument
 from yomitoki.ingest.chunking import chunk_document
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
-from yomitoki.settings import Settings
+from yomitoki.text.analyzer import chunk_terms
 from yomitoki.types import Chunk, Document, FileResult, IngestReport, Outcome
 
 
@@ -61,44 +60,27 @@ class Prepared:
     """A parsed, chunked and embedded file, not yet in the index: what a commit writes."""
 
     document: NewDocument
-    chunks: Sequence[Chunk]
-    keys: Sequence[str]
+    chunks: Sequence[NewChunk]
     vectors: dict[str, Vectors]
 
 
 @dataclass(frozen=True, slots=True)
 class IngestOptions:
-    """The settings ingest uses, gathered so the pipeline needs no Settings object."""
+    """What ingest does with a folder; ``yomitoki.wiring`` builds it from the settings."""
 
-    chunk_size: int = 1000
-    chunk_overlap: int = 150
-    max_bytes: int = 100 * 2**20
-    category: str | None = None
-    exclude: Sequence[str] = (".*", "~$*", "__pycache__")
-    batch_size: int | None = None
-    #: From this many chunks on, ingest leaves an up-to-date HNSW graph beside the index.
-    ann_threshold: int = 300_000
+    chunk_size: int
+    chunk_overlap: int
+    max_bytes: int
+    category: str | None
+    exclude: Sequence[str]
+    batch_size: int | None
     #: Follow symbolic links whose target lies outside the ingested folder.
-    outside_links: bool = False
+    outside_links: bool
 
     @property
     def chunking(self) -> str:
         """The chunk settings as recorded with each document."""
         return f"{self.chunk_size}/{self.chunk_overlap}"
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> IngestOptions:
-        """The ingest options the settings describe."""
-        return cls(
-            chunk_size=settings.chunk_size,
-            chunk_overlap=settings.chunk_overlap,
-            max_bytes=int(settings.max_file_mb * 2**20),
-            category=settings.category,
-            exclude=tuple(settings.exclude),
-            batch_size=settings.embed_batch_size,
-            ann_threshold=settings.ann_threshold,
-            outside_links=settings.follow_outside_links,
-        )
 
 
 def embed_input(chunk: Chunk) -> str:
@@ -118,12 +100,12 @@ class Ingester:
 
     def __init__(
         self,
-        store: Store,
+        engine: Engine,
         embedder: Embedder,
         options: IngestOptions,
         progress: Progress | None = None,
     ) -> None:
-        self.store = store
+        self.engine = engine
         self.embedder = embedder
         self.options = options
         self.progress: Progress = progress or _Silent()
@@ -135,10 +117,10 @@ class Ingester:
         if not root.exists():
             raise YomitokiError(f"{root}: no such file or folder")
         folder = root if root.is_dir() else root.parent
-        self.store.bind_model(self.embedder.model_id, self.embedder.dim)
+        self.engine.bind_model(self.embedder.model_id, self.embedder.dim)
         files, problems = scan(root, self.options.exclude, self.options.outside_links)
         results = [FileResult(name, Outcome.FAILED, error=reason) for name, reason in problems]
-        known = {doc.path: doc for doc in self.store.documents(str(folder))}
+        known = {doc.path: doc for doc in self.engine.documents(str(folder))}
         present = {str(f.path) for f in files}
         # Documents whose file is gone may reappear under a new name with the same content.
         vanished: dict[str, Document] = {}
@@ -154,28 +136,20 @@ class Ingester:
             results.append(result)
         if root.is_dir():
             # Renamed documents now carry their new path; whatever is left has no file.
-            for doc in self.store.documents(str(folder)):
+            for doc in self.engine.documents(str(folder)):
                 if doc.path not in present:
-                    self.store.remove_document(doc.id)
+                    self.engine.remove_document(doc.id)
                     results.append(FileResult(doc.name, Outcome.REMOVED))
-        self.store.collect_vectors()
+        self.engine.collect_vectors()
         if any(r.outcome is not Outcome.UNCHANGED for r in results):
             # A no-change run must not read a large index's every vector to check its graph.
-            self._refresh_graph()
+            self.engine.ready_for_search()
         return IngestReport(
             root=str(root),
-            index=str(self.store.path),
+            index=self.engine.location,
             results=tuple(results),
             seconds=time.perf_counter() - began,
         )
-
-    def _refresh_graph(self) -> None:
-        """Build the HNSW graph now, if the index is large enough to search through one,
-        so that the first search after an ingest does not wait minutes for it."""
-        if self.store.stats().chunks < self.options.ann_threshold:
-            return
-        vectors = VectorIndex.load(self.store.connection, self.embedder.dim)
-        vectors.with_graph(VectorIndex.graph_path(self.store.path))
 
     def _one(
         self,
@@ -200,11 +174,11 @@ class Ingester:
                 return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
             digest = file_hash(source.path)
             if existing is not None and same_cut and existing.content_hash == digest:
-                self.store.touch_document(existing.id, source.mtime_ns, self.options.category)
+                self.engine.touch_document(existing.id, source.mtime_ns, self.options.category)
                 return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
             moved = vanished.pop(digest, None) if existing is None else None
             if moved is not None:
-                self.store.move_document(
+                self.engine.move_document(
                     moved.id, str(source.path), source.name, root, source.mtime_ns
                 )
                 return FileResult(
@@ -220,7 +194,7 @@ class Ingester:
                 reason = f"internal error ({type(exc).__name__}: {exc}); please report it"
             if existing is not None:
                 # Nothing from a file that no longer parses stays searchable.
-                self.store.remove_document(existing.id)
+                self.engine.remove_document(existing.id)
                 reason += " (its previous version was removed from the index)"
             return FileResult(source.name, Outcome.FAILED, error=reason)
         outcome = Outcome.ADDED if existing is None else Outcome.UPDATED
@@ -241,7 +215,7 @@ class Ingester:
         model = self.embedder.model_id
         inputs = [embed_input(c) for c in chunks]
         keys = [vector_key(model, text) for text in inputs]
-        missing = self.store.missing_vectors(keys)
+        missing = self.engine.missing_vectors(keys)
         todo: dict[str, str] = {}
         for key, text in zip(keys, inputs, strict=True):
             if key in missing:
@@ -263,10 +237,14 @@ class Ingester:
             category=self.options.category,
             chunking=self.options.chunking,
         )
-        return Prepared(document, chunks, keys, dict(zip(todo, matrix, strict=True)))
+        new = [
+            NewChunk(c, chunk_terms(c.location.heading, c.norm_text), key)
+            for c, key in zip(chunks, keys, strict=True)
+        ]
+        return Prepared(document, new, dict(zip(todo, matrix, strict=True)))
 
     def commit(self, prepared: Prepared, replaces: int | None = None) -> int:
         """Write a prepared file in one transaction, replacing document ``replaces``."""
-        return self.store.put_document(
-            prepared.document, prepared.chunks, prepared.keys, prepared.vectors, replaces
+        return self.engine.put_document(
+            prepared.document, prepared.chunks, prepared.vectors, replaces
         )

@@ -8,7 +8,6 @@ the answerer before any text is released, and every cited sentence is checked fo
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import re
@@ -17,15 +16,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from string import Template
 
-from yomitoki.backends import get_llm
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
-from yomitoki.index.search import Filters, Mode, Searcher, open_searcher
+from yomitoki.index.engine import Filters
 from yomitoki.rag import chat, extractive
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.prompts import Prompts
+from yomitoki.rag.rerank import Retriever
 from yomitoki.rag.support import check_support
-from yomitoki.settings import LLMConfig, Settings
 from yomitoki.text.language import Language, detect, has_japanese
 from yomitoki.types import (
     Answer,
@@ -34,6 +32,7 @@ from yomitoki.types import (
     Followups,
     Hit,
     Message,
+    Mode,
     TextDelta,
     Usage,
 )
@@ -45,39 +44,23 @@ _DONT_KNOW = re.compile(r"^\W*(?:i\s+don['’]t\s+know|わかりません|分か
 
 @dataclass(frozen=True, slots=True)
 class AnswerOptions:
-    """Per-request choices; the HTTP API validates its overrides into one of these."""
+    """How answers are written; ``yomitoki.wiring`` builds it from the settings, and the HTTP
+    API validates a request's overrides into a changed copy."""
 
-    mode: Mode = Mode.HYBRID
-    sources: int = 5
+    mode: Mode
+    sources: int
+    temperature: float
+    max_tokens: int
+    followups: bool
+    min_support: float
+    min_evidence: float
+    min_similarity: float
+    min_similarity_ja: float
+    history_tokens: int
     filters: Filters = field(default_factory=Filters)
-    temperature: float = 0.3
-    max_tokens: int = 1024
-    followups: bool = False
-    min_support: float = 0.5
-    min_evidence: float = 0.2
-    min_similarity: float = 0.875
-    min_similarity_ja: float = 0.84
-    history_tokens: int = 2000
     #: azure-search-openai-demo's rule: ``>>>text`` inserts text into the shipped answer
     #: prompt; any other template replaces it (the sources fill ``$sources`` or follow it).
     prompt_template: str | None = None
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **changes: object) -> AnswerOptions:
-        """Options from the settings in effect, with ``changes`` on top."""
-        base = cls(
-            mode=Mode(settings.search_mode),
-            sources=settings.answer_sources,
-            temperature=settings.temperature,
-            max_tokens=settings.max_answer_tokens,
-            followups=settings.followups,
-            min_support=settings.min_support,
-            min_evidence=settings.min_evidence,
-            min_similarity=settings.min_similarity,
-            min_similarity_ja=settings.min_similarity_ja,
-            history_tokens=settings.history_tokens,
-        )
-        return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
 def passages(hits: Sequence[Hit]) -> dict[str, list[str]]:
@@ -139,18 +122,18 @@ def parse_followups(text: str) -> tuple[str, ...]:
 
 
 class Answerer:
-    """Answers from one searcher, with an LLM when given one, else offline."""
+    """Answers from one retriever, with an LLM when given one, else offline."""
 
     def __init__(
         self,
-        searcher: Searcher,
-        llm: LLM | None = None,
-        options: AnswerOptions | None = None,
+        retriever: Retriever,
+        llm: LLM | None,
+        options: AnswerOptions,
         prompts: Prompts | None = None,
     ) -> None:
-        self.searcher = searcher
+        self.retriever = retriever
         self.llm = llm
-        self.options = options or AnswerOptions()
+        self.options = options
         self.prompts = prompts or Prompts()
 
     @property
@@ -196,7 +179,7 @@ class Answerer:
         usage = usage + spent
         timings["rewrite_ms"] = _ms(began)
         searched = time.perf_counter()
-        hits = self.searcher.search(query, opts.mode, opts.sources, opts.filters)
+        hits = self.retriever.search(query, opts.mode, opts.sources, opts.filters)
         timings["search_ms"] = _ms(searched)
         given = passages(hits)
         sources = Sources(given)
@@ -291,11 +274,11 @@ class Answerer:
         floor = opts.min_similarity_ja if language == "ja" else opts.min_similarity
         # Every passage in the other language: words cannot meet, meanings can.
         if hits and all(has_japanese(h.text) != (language == "ja") for h in hits):
-            embedder = self.searcher.embedder
+            embedder = self.retriever.searcher.embedder
             composed = extractive.compose_across_languages(query, hits, embedder, floor)
         else:
             composed = extractive.compose(
-                query, hits, self.searcher.keywords.idf, opts.min_evidence
+                query, hits, self.retriever.searcher.idf, opts.min_evidence
             )
         similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
         if composed.dont_know or (similarity and max(similarity) < floor):
@@ -313,17 +296,3 @@ class Answerer:
 
 def _ms(since: float) -> float:
     return round(1000 * (time.perf_counter() - since), 1)
-
-
-def open_answerer(
-    settings: Settings, llm: LLMConfig | None = None, offline: bool = False, create: bool = False
-) -> Answerer:
-    """The answerer the settings describe: ``llm`` (or the ``llm`` row) unless ``offline``."""
-    row = llm if llm is not None else (settings.llms[settings.llm] if settings.llm else None)
-    model = None if offline or row is None else get_llm(row)
-    return Answerer(
-        open_searcher(settings, create=create),
-        model,
-        AnswerOptions.from_settings(settings),
-        Prompts(settings.prompt_dir),
-    )

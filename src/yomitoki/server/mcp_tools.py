@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import MCPServer
 from pydantic import Field
 
-from yomitoki import __version__
-from yomitoki.index.search import Mode
+from yomitoki import __version__, wire
 from yomitoki.rag.answer import Answerer
+from yomitoki.types import Mode
 
 
 def build_mcp(answerer: Answerer) -> MCPServer:
@@ -30,12 +30,8 @@ def build_mcp(answerer: Answerer) -> MCPServer:
             Literal["keyword", "vector", "hybrid"], Field(description="Retrieval legs to use.")
         ] = "hybrid",
     ) -> dict[str, Any]:
-        hits = answerer.searcher.search(query, Mode(mode), top)
-        return {"hits": [
-            {"citation": h.citation(), "score": round(h.score, 4), "text": h.text,
-             "location": h.location.describe()}
-            for h in hits
-        ]}  # fmt: skip
+        hits = answerer.retriever.search(query, Mode(mode), top)
+        return {"hits": [wire.hit(h) for h in hits]}
 
     @server.tool(description="Answer a question from the indexed documents, citing sources.")
     def ask(

@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from yomitoki.index.search import Filters, Mode
+from yomitoki import wire
+from yomitoki.index.engine import Filters
 from yomitoki.rag.answer import AnswerOptions, passages
-from yomitoki.types import Answer, Context, Message
+from yomitoki.types import Answer, Context, Message, Mode
 
 # The demo's names for the retrieval modes, and ours.
 _MODES = {"text": Mode.KEYWORD, "vectors": Mode.VECTOR, "hybrid": Mode.HYBRID,
@@ -189,13 +190,7 @@ def thoughts(
     steps: list[dict[str, Any]] = [
         {"title": "Search query", "description": context.query,
          "props": {"question": context.question, "language": context.language}},
-        {"title": "Search results",
-         "description": [
-             {"citation": h.citation(), "score": round(h.score, 4),
-              "legs": {k: {"rank": v.rank, "score": round(v.score, 4)} for k, v in h.legs.items()},
-              "text": h.text}
-             for h in context.hits
-         ]},
+        {"title": "Search results", "description": [wire.hit(h) for h in context.hits]},
     ]  # fmt: skip
     if context.prompt:
         steps.append({"title": "Prompt", "description": [

@@ -10,20 +10,16 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from yomitoki.errors import NameTakenError, ParseError, YomitokiError
-from yomitoki.index.lock import writer
-from yomitoki.index.store import Store
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki import wiring
+from yomitoki.errors import NameTakenError, ParseError
+from yomitoki.index.engine import Engine
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.scan import SourceFile, file_hash
-from yomitoki.rag.answer import Answerer, open_answerer
+from yomitoki.rag.answer import Answerer
 from yomitoki.settings import Settings
 from yomitoki.types import Document
 
 STAGING = ".staging"
-
-
-class UnreadableUploadError(YomitokiError):
-    """An upload that does not parse; nothing was changed."""
 
 
 class Service:
@@ -31,22 +27,21 @@ class Service:
 
     def __init__(self, settings: Settings, answerer: Answerer | None = None) -> None:
         self.settings = settings
-        self.answerer = answerer or open_answerer(settings, create=True)
+        self.answerer = answerer or wiring.open_answerer(settings, create=True)
         self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
         self._lock = threading.Lock()
 
     @contextmanager
-    def _writing(self) -> Iterator[Store]:
+    def _writing(self) -> Iterator[Engine]:
         # One writer per process (threads) and per index (other processes: the CLI). A request
         # does not wait minutes for someone's ingest: it gets 503 and may try again.
-        index = self.settings.index
-        with self._lock, writer(index, wait=False), Store.open(index) as store:
-            yield store
+        with self._lock, wiring.writing(self.settings, wait=False) as engine:
+            yield engine
 
     def documents(self) -> list[Document]:
         """Every indexed document."""
-        with Store.open(self.settings.index) as store:
-            return store.documents()
+        with wiring.open_engine(self.settings) as engine:
+            return engine.documents()
 
     def document(self, name: str) -> Document | None:
         """The indexed document called ``name``."""
@@ -89,19 +84,19 @@ class Service:
                 shutil.rmtree(staging, ignore_errors=True)
 
     def _swap_in(
-        self, store: Store, staging: Path, final: Path, data: bytes, taken: Document | None
+        self, store: Engine, staging: Path, final: Path, data: bytes, taken: Document | None
     ) -> Document:
         staged = staging / final.name
         staged.write_bytes(data)
         stat = staged.stat()
-        ingester = Ingester(
-            store, self.answerer.searcher.embedder, IngestOptions.from_settings(self.settings)
-        )
+        embedder = self.answerer.retriever.searcher.embedder
+        ingester = Ingester(store, embedder, wiring.ingest_options(self.settings))
         source = SourceFile(staged, final.name, stat.st_size, stat.st_mtime_ns)
         try:
             prepared = ingester.prepare(source, str(self.uploads), file_hash(staged))
         except ParseError as exc:
-            raise UnreadableUploadError(f"{final.name}: {exc.reason}") from None
+            # Named as uploaded: the staging folder is nobody's business.
+            raise type(exc)(final.name, exc.reason) from None
         prepared = replace(prepared, document=replace(prepared.document, path=str(final)))
         previous = staging / "previous"
         if final.exists():

@@ -12,6 +12,7 @@ import itertools
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -110,3 +111,10 @@ def query_terms(text: str) -> list[str]:
     """A query's content terms and adjacent pairs of them, at most ``MAX_QUERY_TERMS``."""
     pairs = bigrams(analyze(text))
     return list(dict.fromkeys([*content_terms(text), *pairs]))[:MAX_QUERY_TERMS]
+
+
+def chunk_terms(heading: Sequence[str], norm_text: str) -> list[str]:
+    """The terms a chunk is found by: its heading path and its normalized text, each word
+    and each adjacent pair of content words."""
+    terms = analyze(" ".join([*heading, norm_text]))
+    return terms + bigrams(terms)

@@ -17,8 +17,8 @@ from usearch.compiled import MetricKind
 from usearch.index import search as exact_search
 
 from yomitoki.backends.base import Vectors
-from yomitoki.index.ann import AnnGraph
-from yomitoki.index.rows import rows_of
+from yomitoki.index.sqlite.ann import AnnGraph
+from yomitoki.index.sqlite.rows import rows_of
 
 # Below this many rows one thread scans as fast as two, and a second thread pool spinning
 # beside the embedder's OpenMP threads doubles query-embedding time on 2 cores.

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from yomitoki.index.rows import rows_of
+from yomitoki.index.sqlite.rows import rows_of
 from yomitoki.text.analyzer import content_terms, query_terms
 
 K1 = 1.2

@@ -7,17 +7,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from yomitoki.text.analyzer import analyze, bigrams
 
-
-def chunk_terms(heading: Sequence[str], norm_text: str) -> list[str]:
-    """The terms a chunk is found by: its heading path and its normalized text, each word
-    and each adjacent pair of content words."""
-    terms = analyze(" ".join([*heading, norm_text]))
-    return terms + bigrams(terms)
-
-
-def write_terms(conn: sqlite3.Connection, chunks: Iterable[tuple[int, list[str]]]) -> None:
+def write_terms(conn: sqlite3.Connection, chunks: Iterable[tuple[int, Sequence[str]]]) -> None:
     """Store each ``(chunk id, terms)``; new terms join the vocabulary. Inside a transaction."""
     pending = list(chunks)
     distinct = sorted({t for _, terms in pending for t in terms})

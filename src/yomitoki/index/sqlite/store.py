@@ -1,4 +1,8 @@
-"""The SQLite store: documents, chunks and vectors, one transaction per document."""
+"""The SQLite engine: documents, chunks, terms and vectors in one file, one transaction each.
+
+``Store`` implements ``yomitoki.index.engine.Engine``; its retrieval half (the in-memory
+BM25 matrix and vector matrix) is ``Retrieval``. All of the engine's SQL is in this package.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -15,62 +18,22 @@ import numpy as np
 
 from yomitoki.backends.base import Vectors
 from yomitoki.errors import ConfigError, StoreError
-from yomitoki.index.migrations import migrate
-from yomitoki.index.terms import chunk_terms, write_terms
-from yomitoki.types import Chunk, Document, Location
+from yomitoki.index.engine import IndexStats, NewChunk, NewDocument
+from yomitoki.index.sqlite.columns import location_of, named, page_breaks_of
+from yomitoki.index.sqlite.migrations import migrate
+from yomitoki.index.sqlite.retrieval import Retrieval
+from yomitoki.index.sqlite.terms import write_terms
+from yomitoki.types import Chunk, Document
 
-_DOC_COLUMNS = (
-    "id, path, name, root, format, content_hash, size, mtime_ns, chunk_count, "
+#: The columns of ``documents`` a Document is made of, by its field names.
+_DOCUMENT = (
+    "id, path, name, root, format, content_hash, size, mtime_ns, chunk_count AS chunks, "
     "title, pages, category, chunking"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class NewDocument:
-    """What the pipeline hands the store for one parsed file."""
-
-    path: str
-    name: str
-    root: str
-    format: str
-    content_hash: str
-    size: int
-    mtime_ns: int
-    title: str | None
-    pages: int | None
-    category: str | None
-    #: The chunking its chunks were made with, e.g. ``"1000/150"`` (size/overlap).
-    chunking: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoreStats:
-    """Counts of what an index holds."""
-
-    documents: int
-    chunks: int
-    vectors: int
-    model: str | None
-    bytes: int
-
-
-def location_of(
-    page: int | None,
-    slide: int | None,
-    sheet: str | None,
-    row_first: int | None,
-    row_last: int | None,
-    heading: str,
-    page_end: int | None,
-) -> Location:
-    """A Location from the columns a chunk row stores it in."""
-    rows = (row_first, row_last) if row_first is not None and row_last is not None else None
-    return Location(page, slide, sheet, rows, tuple(json.loads(heading)), page_end)
-
-
-def page_breaks_of(stored: str) -> tuple[tuple[int, int], ...]:
-    """The ``page_breaks`` column back as ``(offset, page)`` pairs."""
-    return tuple((int(offset), int(page)) for offset, page in json.loads(stored))
+_CHUNK = (
+    "ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, section, "
+    'start, "end", page_end, page_breaks'
+)
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -96,22 +59,22 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _document(row: sqlite3.Row) -> Document:
-    return Document(*row)
+    return Document(**{key: row[key] for key in row.keys()})  # noqa: SIM118 - a Row's keys
 
 
-class Store:
+class Store(Retrieval):
     """An open index file. Use as a context manager or call ``close()``."""
 
     #: The index this process opened last, so a damaged file can be named where its error
     #: lands (a server opens one per request: a list of them all would only grow).
     last_opened: ClassVar[Path | None] = None
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
-        self.path = path
+    def __init__(self, conn: sqlite3.Connection, path: Path, ann_threshold: int = 300_000) -> None:
+        super().__init__(conn, path, ann_threshold)
+        self.location = str(path)
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Store:
+    def open(cls, path: Path, *, create: bool = True, ann_threshold: int = 300_000) -> Store:
         """Open (and create or migrate) the index at ``path``."""
         if not create and not path.exists():
             raise StoreError(f"no index at {path}; run 'yomitoki ingest FOLDER' first")
@@ -131,12 +94,7 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create index {path}: {exc.strerror or exc}") from None
         cls.last_opened = path
-        return cls(conn, path)
-
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """The open connection, for the search legs' read queries."""
-        return self._conn
+        return cls(conn, path, ann_threshold)
 
     def close(self) -> None:
         """Close the connection."""
@@ -185,48 +143,39 @@ class Store:
 
     def documents(self, root: str | None = None) -> list[Document]:
         """All documents, or those ingested from ``root``, ordered by name."""
-        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
+        sql = f"SELECT {_DOCUMENT} FROM documents"
         args: tuple[str, ...] = ()
         if root is not None:
             sql += " WHERE root = ?"
             args = (root,)
-        return [_document(r) for r in self._conn.execute(sql + " ORDER BY name", args)]
+        return [_document(r) for r in named(self._conn, sql + " ORDER BY name", args)]
 
     def document_by_path(self, path: str) -> Document | None:
         """The document stored for the absolute ``path``."""
-        row = self._conn.execute(
-            f"SELECT {_DOC_COLUMNS} FROM documents WHERE path = ?", (path,)
-        ).fetchone()
+        sql = f"SELECT {_DOCUMENT} FROM documents WHERE path = ?"
+        row = named(self._conn, sql, (path,)).fetchone()
         return _document(row) if row else None
 
     def chunks(self, document_id: int) -> list[Chunk]:
         """A document's chunks in order."""
-        rows = self._conn.execute(
-            "SELECT ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, "
-            'section, start, "end", page_end, page_breaks FROM chunks '
-            "WHERE document_id = ? ORDER BY ordinal",
+        rows = named(
+            self._conn,
+            f"SELECT {_CHUNK} FROM chunks WHERE document_id = ? ORDER BY ordinal",
             (document_id,),
         )
-        out = []
-        for (
-            ordinal,
-            text,
-            norm,
-            page,
-            slide,
-            sheet,
-            first,
-            last,
-            heading,
-            section,
-            s,
-            e,
-            pe,
-            breaks,
-        ) in rows:
-            location = location_of(page, slide, sheet, first, last, heading, pe)
-            out.append(Chunk(ordinal, text, norm, location, section, s, e, page_breaks_of(breaks)))
-        return out
+        return [
+            Chunk(
+                ordinal=r["ordinal"],
+                text=r["text"],
+                norm_text=r["norm_text"],
+                location=location_of(r),
+                section=r["section"],
+                start=r["start"],
+                end=r["end"],
+                page_breaks=page_breaks_of(r["page_breaks"]),
+            )
+            for r in rows
+        ]
 
     def missing_vectors(self, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` have no stored vector yet."""
@@ -242,21 +191,20 @@ class Store:
             )
         return wanted - found
 
-    def stats(self) -> StoreStats:
+    def stats(self) -> IndexStats:
         """Counts of documents, chunks and vectors, and the file's size on disk."""
         (docs,) = self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()
         (chunks,) = self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()
         (vectors,) = self._conn.execute("SELECT COUNT(*) FROM vectors").fetchone()
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
-        return StoreStats(docs, chunks, vectors, self.model(), size)
+        return IndexStats(docs, chunks, vectors, self.model(), size)
 
     # -- writing: every method below is one transaction ------------------------------------
 
     def put_document(
         self,
         doc: NewDocument,
-        chunks: Sequence[Chunk],
-        vector_keys: Sequence[str],
+        chunks: Sequence[NewChunk],
         vectors: Mapping[str, Vectors],
         replaces: int | None = None,
     ) -> int:
@@ -264,8 +212,6 @@ class Store:
 
         All or nothing: a crash at any point leaves the previous state.
         """
-        if len(chunks) != len(vector_keys):
-            raise ValueError("one vector key per chunk")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.transaction() as conn:
             if replaces is not None:
@@ -297,21 +243,16 @@ class Store:
                      c.location.rows[0] if c.location.rows else None,
                      c.location.rows[1] if c.location.rows else None,
                      json.dumps(list(c.location.heading), ensure_ascii=False),
-                     c.text, c.norm_text, key, c.location.page_end,
+                     c.text, c.norm_text, new.vector_key, c.location.page_end,
                      json.dumps(c.page_breaks))
-                    for c, key in zip(chunks, vector_keys, strict=True)
+                    for new in chunks
+                    for c in (new.chunk,)
                 ),
             )  # fmt: skip
             ids = conn.execute(
                 "SELECT id FROM chunks WHERE document_id = ? ORDER BY ordinal", (doc_id,)
             ).fetchall()
-            write_terms(
-                conn,
-                (
-                    (row[0], chunk_terms(c.location.heading, c.norm_text))
-                    for row, c in zip(ids, chunks, strict=True)
-                ),
-            )
+            write_terms(conn, ((row[0], new.terms) for row, new in zip(ids, chunks, strict=True)))
         return doc_id
 
     def move_document(self, doc_id: int, path: str, name: str, root: str, mtime_ns: int) -> None:

