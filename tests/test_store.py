@@ -1,34 +1,12 @@
-import json
 import sqlite3
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from tests.options import ingest_options
 from yomitoki.errors import ConfigError, StoreError
-from yomitoki.index.sqlite.migrations import LATEST, MIGRATIONS
+from yomitoki.index.sqlite import migrations
 from yomitoki.index.sqlite.store import Store
-
-
-def make_v1_index(path: Path) -> None:
-    """An index as the first schema left it: one document, one chunk, one vector."""
-    conn = sqlite3.connect(path)
-    step = MIGRATIONS[0]
-    assert isinstance(step, str)
-    conn.executescript(step)
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute(
-        "INSERT INTO documents VALUES (1, '/d/a.md', '/d', 'a.md', 'markdown', 'h', 1, 1, "
-        "NULL, NULL, NULL, 1, '2026-01-01')"
-    )
-    conn.execute(
-        "INSERT INTO chunks VALUES (1, 1, 0, 0, 0, 10, NULL, NULL, NULL, NULL, NULL, "
-        "'[\"規程\"]', 'Providers 附属書', 'Providers 附属書', 'k')"
-    )
-    conn.execute("INSERT INTO vectors VALUES ('k', zeroblob(16))")
-    conn.commit()
-    conn.close()
 
 
 def _sql(store: Store) -> sqlite3.Connection:
@@ -41,34 +19,48 @@ def _ids(store: Store) -> bytes:
     return bytes(blob)
 
 
-def test_an_old_index_is_migrated_in_place(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    make_v1_index(path)
+def test_a_new_index_has_every_table_and_the_current_version(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "i.sqlite") as store:
+        (version,) = _sql(store).execute("PRAGMA user_version").fetchone()
+        assert version == migrations.latest() == migrations.BASELINE
+        tables = {r[0] for r in _sql(store).execute("SELECT name FROM sqlite_master")}
+        assert {"meta", "documents", "chunks", "vectors", "vocabulary", "chunk_terms"} <= tables
+        columns = {r[1] for r in _sql(store).execute("PRAGMA table_info(chunks)")}
+        assert {"page_end", "page_breaks", "vector_key"} <= columns
+
+
+def test_a_later_schema_step_runs_once_in_its_own_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "i.sqlite"
+    Store.open(path).close()
+    step = "ALTER TABLE documents ADD COLUMN owner TEXT"
+    monkeypatch.setattr(migrations, "MIGRATIONS", (step,))
     with Store.open(path) as store:
         (version,) = _sql(store).execute("PRAGMA user_version").fetchone()
-        assert version == LATEST
-        terms = (
-            _sql(store)
-            .execute(
-                "SELECT v.term FROM chunk_terms t, json_each(?) j "
-                "JOIN vocabulary v ON v.id = j.value WHERE t.chunk_id = 1 ORDER BY j.key",
-                (json.dumps(np.frombuffer(_ids(store), dtype=np.int32).tolist()),),
-            )
-            .fetchall()
-        )
-        assert [t for (t,) in terms] == [
-            "規程", "provid", "付属", "書", "規程_provid", "provid_付属", "付属_書"
-        ]  # fmt: skip
-        tables = {r[0] for r in _sql(store).execute("SELECT name FROM sqlite_master")}
-        assert "chunks_fts" not in tables
-        (chunk,) = store.chunks(1)
-        assert chunk.location.page_end is None and chunk.location.heading == ("規程",)
+        assert version == migrations.BASELINE + 1
+        assert "owner" in {r[1] for r in _sql(store).execute("PRAGMA table_info(documents)")}
+    Store.open(path).close()  # at the latest version already: nothing runs again
+    monkeypatch.setattr(migrations, "MIGRATIONS", (step, "SELECT * FROM no_such_table"))
+    with pytest.raises(StoreError, match="no such table: no_such_table"):
+        Store.open(path)
+    with sqlite3.connect(path) as conn:  # the failed step left the file as it was
+        assert conn.execute("PRAGMA user_version").fetchone() == (migrations.BASELINE + 1,)
+
+
+def test_an_index_from_a_development_version_is_refused_with_the_way_out(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("PRAGMA user_version = 5")
+    with pytest.raises(StoreError, match=r"development version of yomitoki.*rebuild it"):
+        Store.open(path)
 
 
 def test_an_index_from_a_newer_yomitoki_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
     with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+        conn.execute(f"PRAGMA user_version = {migrations.latest() + 1}")
     with pytest.raises(StoreError, match="newer than this yomitoki supports"):
         Store.open(path)
 
