@@ -101,6 +101,12 @@ class Engine(Protocol):
     def document_by_path(self, path: str) -> Document | None:
         """The document stored for the absolute ``path``."""
 
+    def document(self, doc_id: int) -> Document | None:
+        """The document with id ``doc_id``."""
+
+    def document_named(self, name: str) -> Document | None:
+        """The document called ``name`` (its path under the folder it was ingested from)."""
+
     def chunks(self, document_id: int) -> list[Chunk]:
         """A document's chunks in order."""
 

@@ -45,7 +45,8 @@ class Service:
 
     def document(self, name: str) -> Document | None:
         """The indexed document called ``name``."""
-        return next((d for d in self.documents() if d.name == name), None)
+        with wiring.open_engine(self.settings) as engine:
+            return engine.document_named(name)
 
     def document_path(self, doc: Document) -> Path | None:
         """The file of ``doc``, if it is still a regular file safely inside its root."""
@@ -66,7 +67,7 @@ class Service:
         """
         final = self.uploads / name
         with self._writing() as store:
-            taken = next((d for d in store.documents() if d.name == name), None)
+            taken = store.document_named(name)
             if taken is not None and not replace_existing:
                 raise NameTakenError(
                     f"a document called '{name}' exists; send replace=true to replace it"
@@ -117,7 +118,7 @@ class Service:
     def remove(self, doc_id: int) -> Document | None:
         """Remove a document (and its uploaded file); None when there is no such document."""
         with self._writing() as store:
-            doc = next((d for d in store.documents() if d.id == doc_id), None)
+            doc = store.document(doc_id)
             if doc is None:
                 return None
             store.remove_document(doc_id)

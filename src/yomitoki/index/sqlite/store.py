@@ -152,8 +152,19 @@ class Store(Retrieval):
 
     def document_by_path(self, path: str) -> Document | None:
         """The document stored for the absolute ``path``."""
-        sql = f"SELECT {_DOCUMENT} FROM documents WHERE path = ?"
-        row = named(self._conn, sql, (path,)).fetchone()
+        return self._document_where("path = ?", path)
+
+    def document(self, doc_id: int) -> Document | None:
+        """The document with id ``doc_id``."""
+        return self._document_where("id = ?", doc_id)
+
+    def document_named(self, name: str) -> Document | None:
+        """The document called ``name``; the first by path when two folders share one."""
+        return self._document_where("name = ? ORDER BY path LIMIT 1", name)
+
+    def _document_where(self, condition: str, value: object) -> Document | None:
+        sql = f"SELECT {_DOCUMENT} FROM documents WHERE {condition}"
+        row = named(self._conn, sql, (value,)).fetchone()
         return _document(row) if row else None
 
     def chunks(self, document_id: int) -> list[Chunk]:
