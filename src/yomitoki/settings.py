@@ -118,15 +118,18 @@ class Settings(BaseSettings):
         "(`weighted`), or reciprocal rank fusion (`rrf`).",
     )
     vector_weight: float = Field(
-        default=0.6, ge=0.0, le=1.0,
+        default=0.6,
+        ge=0.0,
+        le=1.0,
         description="Weight of the vector leg in fusion; the keyword leg gets the rest.",
-    )  # fmt: skip
+    )
     rrf_k: int = Field(default=60, ge=1, description="The k of reciprocal rank fusion.")
     ann_threshold: int = Field(
-        default=300_000, ge=1,
+        default=300_000,
+        ge=1,
         description="From this many chunks on, the vector leg takes candidates from an HNSW "
         "graph (saved beside the index) instead of scanning every vector.",
-    )  # fmt: skip
+    )
 
     reranker: str | None = Field(
         default=None,
@@ -137,9 +140,11 @@ class Settings(BaseSettings):
         default=30, ge=1, le=500, description="Fused hits the reranker re-scores."
     )
     rerank_weight: float = Field(
-        default=0.3, ge=0.0, le=1.0,
+        default=0.3,
+        ge=0.0,
+        le=1.0,
         description="Weight of the reranker's score against the first stage's.",
-    )  # fmt: skip
+    )
     llm: str | None = Field(
         default=None,
         description="Name of the row in `llms` that writes answers; unset means the offline "
@@ -159,29 +164,38 @@ class Settings(BaseSettings):
         default=False, description="Suggest follow-up questions after an answer."
     )
     history_tokens: int = Field(
-        default=2000, ge=0,
+        default=2000,
+        ge=0,
         description="Budget (estimated tokens) of earlier chat turns sent with a question.",
-    )  # fmt: skip
+    )
     min_support: float = Field(
-        default=0.5, ge=0.0, le=1.0,
+        default=0.5,
+        ge=0.0,
+        le=1.0,
         description="Share of a cited sentence's content words that its sources must contain "
         "for it to count as supported.",
-    )  # fmt: skip
+    )
     min_evidence: float = Field(
-        default=0.2, ge=0.0, le=1.0,
+        default=0.2,
+        ge=0.0,
+        le=1.0,
         description="Offline answerer: when no retrieved sentence covers this share of the "
         "question's IDF-weighted words, it answers \"I don't know\".",
-    )  # fmt: skip
+    )
     min_similarity: float = Field(
-        default=0.875, ge=-1.0, le=1.0,
+        default=0.875,
+        ge=-1.0,
+        le=1.0,
         description="Offline answerer: when no passage's cosine similarity to the question "
-        "reaches this, it answers \"I don't know\" (tuned for multilingual-e5-small).",
-    )  # fmt: skip
+        'reaches this, it answers "I don\'t know" (tuned for multilingual-e5-small).',
+    )
     min_similarity_ja: float = Field(
-        default=0.84, ge=-1.0, le=1.0,
+        default=0.84,
+        ge=-1.0,
+        le=1.0,
         description="The same floor for a question in Japanese: multilingual-e5-small gives "
         "Japanese pairs lower similarities than English ones.",
-    )  # fmt: skip
+    )
     prompt_dir: Path | None = Field(
         default=None,
         description="Folder of prompt templates that replace the shipped ones, file by file.",

@@ -124,8 +124,9 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
                 )
             if thoughts and context is not None:
                 err.print("\n-- thought process --", markup=False)
-                err.print(json.dumps(wire.context(context), ensure_ascii=False, indent=2),
-                          markup=False)  # fmt: skip
+                err.print(
+                    json.dumps(wire.context(context), ensure_ascii=False, indent=2), markup=False
+                )
                 err.print(f"timings {event.timings}  usage {event.usage}", markup=False)
             return event
     raise YomitokiError("the answer stream ended without an answer")
@@ -138,9 +139,13 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer and its context as JSON.")
 @click.option("--thoughts", is_flag=True, help="Also print the query, hits, prompt and timings.")
 def ask(
-    question: str, config: Path | None, index: Path | None, as_json: bool, thoughts: bool,
+    question: str,
+    config: Path | None,
+    index: Path | None,
+    as_json: bool,
+    thoughts: bool,
     **flags: Any,
-) -> None:  # fmt: skip
+) -> None:
     """Answer QUESTION from the index, citing [file#page=N] for every claim."""
     settings = settings_with(config, index, flags)
     answerer = build_answerer(settings, flags)
@@ -184,19 +189,31 @@ def chat(config: Path | None, index: Path | None, thoughts: bool, **flags: Any) 
 
 @click.command("answers")
 @click.argument(
-    "questions", nargs=-1, required=True,
+    "questions",
+    nargs=-1,
+    required=True,
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
-)  # fmt: skip
+)
 @common_options
 @answer_options
-@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
-              help="Write the summary and per-question answers to this file.")  # fmt: skip
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the summary and per-question answers to this file.",
+)
 @click.option("--judge", is_flag=True, help="Also have the configured LLM rate each answer.")
 @click.option("--verbose", is_flag=True, help="Print every answer.")
 def eval_answers(
-    questions: tuple[Path, ...], config: Path | None, index: Path | None,
-    json_path: Path | None, judge: bool, verbose: bool, **flags: Any,
-) -> None:  # fmt: skip
+    questions: tuple[Path, ...],
+    config: Path | None,
+    index: Path | None,
+    json_path: Path | None,
+    judge: bool,
+    verbose: bool,
+    **flags: Any,
+) -> None:
     """Answer QUESTIONS (JSONL; questions citing nothing must get "I don't know") and score them.
 
     Reports citations_matched (share of the truth's citations the answer cites), any_citation,
@@ -212,15 +229,23 @@ def eval_answers(
     def progress(graded: answer_eval.Graded) -> None:
         if verbose:
             mark = "?" if graded.answer.dont_know else f"{graded.matched:.2f}"
-            out.print(f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n",
-                      markup=False)  # fmt: skip
+            out.print(
+                f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n", markup=False
+            )
 
     results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
     summary = answer_eval.summary(results)
-    out.print(f"{len(items)} questions, answerer {answerer.name}, index {settings.index}",
-              markup=False)  # fmt: skip
+    out.print(
+        f"{len(items)} questions, answerer {answerer.name}, index {settings.index}", markup=False
+    )
     for key, value in summary.items():
         out.print(f"  {key:<30} {value}", markup=False)
     if json_path is not None:
-        write_json(json_path, {"answerer": answerer.name, "summary": summary,
-                               "per_question": answer_eval.per_question(results)})  # fmt: skip
+        write_json(
+            json_path,
+            {
+                "answerer": answerer.name,
+                "summary": summary,
+                "per_question": answer_eval.per_question(results),
+            },
+        )

@@ -23,13 +23,19 @@ MODES = click.Choice([m.value for m in Mode])
 def common_options(func: F) -> F:
     """``--config`` and ``--index``, accepted by every command."""
     func = click.option(
-        "--index", "index", type=click.Path(path_type=Path), default=None,
+        "--index",
+        "index",
+        type=click.Path(path_type=Path),
+        default=None,
         help="Index file (default: setting 'index', env YOMITOKI_INDEX).",
-    )(func)  # fmt: skip
+    )(func)
     func = click.option(
-        "--config", "config", type=click.Path(path_type=Path), default=None,
+        "--config",
+        "config",
+        type=click.Path(path_type=Path),
+        default=None,
         help="TOML settings file (default: ./yomitoki.toml, env YOMITOKI_CONFIG).",
-    )(func)  # fmt: skip
+    )(func)
     return func
 
 

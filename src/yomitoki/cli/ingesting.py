@@ -115,9 +115,14 @@ def ingest(
     Exits 1 when any file failed; the others are indexed all the same.
     """
     settings = settings_from(
-        config, index=index, category=category, embedder=embedder, chunk_size=chunk_size,
-        chunk_overlap=chunk_overlap, progress=progress,
-    )  # fmt: skip
+        config,
+        index=index,
+        category=category,
+        embedder=embedder,
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        progress=progress,
+    )
     if not folder.exists():
         raise click.BadParameter(f"{folder}: no such file or folder", param_hint="FOLDER")
     show_bar = settings.progress and not as_json and err.is_terminal

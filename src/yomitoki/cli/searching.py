@@ -72,8 +72,13 @@ def search(
 @common_options
 @click.option("--mode", type=MODES, default=None, help="Default: setting 'search_mode'.")
 @click.option("--compare", is_flag=True, help="Run keyword, vector and hybrid side by side.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
-              help="Write the summary and per-question results to this file.")  # fmt: skip
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the summary and per-question results to this file.",
+)
 @click.option("--verbose", is_flag=True, help="Print every question's rank.")
 def eval_retrieval(
     questions: Path,
@@ -92,9 +97,11 @@ def eval_retrieval(
     settings = settings_from(config, index=index, search_mode=mode)
     if compare and settings.reranker is None:
         settings = settings.model_copy(update={"reranker": "sentence"})
-    runs = [(m, False) for m in Mode] + [(Mode.HYBRID, True)] if compare else [
-        (settings.search_mode, settings.reranker is not None)
-    ]  # fmt: skip
+    runs = (
+        [(m, False) for m in Mode] + [(Mode.HYBRID, True)]
+        if compare
+        else [(settings.search_mode, settings.reranker is not None)]
+    )
     items = load_questions(questions)
     retriever = wiring.open_retriever(settings)
     results = [evaluate(retriever, items, m, rerank=r) for m, r in runs]

@@ -16,9 +16,12 @@ from yomitoki.cli.common import common_options, err
 @answer_options
 @click.option("--host", default=None, help="Address to listen on (setting 'host').")
 @click.option("--port", type=int, default=None, help="Port (setting 'port').")
-@click.option("--allow-open-access", is_flag=True,
-              help="Serve on a non-loopback address without API keys: anyone who can reach "
-              "the port may read, upload and delete documents.")  # fmt: skip
+@click.option(
+    "--allow-open-access",
+    is_flag=True,
+    help="Serve on a non-loopback address without API keys: anyone who can reach "
+    "the port may read, upload and delete documents.",
+)
 def serve(
     config: Path | None,
     index: Path | None,

@@ -104,14 +104,14 @@ def summary(results: Sequence[Graded]) -> dict[str, object]:
         "any_citation": _ratio(sum(1 for g in answered if g.answer.citations), len(answered)),
         "supported_sentences": _ratio(sum(supported), len(supported)),
         "removed_citations": sum(len(g.answer.removed_citations) for g in results),
-        "answer_chars_mean": round(
-            statistics.fmean(len(g.answer.text) for g in answered), 1
-        ) if answered else 0.0,
+        "answer_chars_mean": round(statistics.fmean(len(g.answer.text) for g in answered), 1)
+        if answered
+        else 0.0,
         "latency_ms_p50": round(percentile(latency, 50), 1),
         "latency_ms_p95": round(percentile(latency, 95), 1),
         "unanswerable": len(unanswerable),
         "dont_know_rate": _ratio(sum(g.answer.dont_know for g in unanswerable), len(unanswerable)),
-    }  # fmt: skip
+    }
     spans = [g for g in answerable if g.found is not None]
     if spans:
         answered_spans = [g for g in spans if not g.answer.dont_know]

@@ -68,8 +68,13 @@ def scan(
                 continue
             real = path.resolve()
             if not outside_links and not real.is_relative_to(real_root):
-                problems.append((rel, "a link to a file outside the ingested folder; skipped "
-                                      "(setting follow_outside_links allows it)"))  # fmt: skip
+                problems.append(
+                    (
+                        rel,
+                        "a link to a file outside the ingested folder; skipped "
+                        "(setting follow_outside_links allows it)",
+                    )
+                )
                 continue
             try:
                 name = check_name(rel)

@@ -36,8 +36,11 @@ _error = security.error
 def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     """The ASGI app over ``settings.index``; pass ``answerer`` to serve a prepared one."""
     keys = security.Keys([k.get_secret_value() for k in settings.api_keys])
-    app = FastAPI(title="yomitoki", version=__version__,
-                  description="Answers from your documents, with checked citations.")  # fmt: skip
+    app = FastAPI(
+        title="yomitoki",
+        version=__version__,
+        description="Answers from your documents, with checked citations.",
+    )
     app.state.service = Service(settings, answerer)
     app.state.keys = keys
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
@@ -56,8 +59,11 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     async def same_site_writes(request: Request, call_next: security.Call) -> Response:
         reason = security.cross_site(request, settings.allowed_origins)
         if reason is not None:
-            return _error(403, "cross_site", f"{reason}; add the origin to allowed_origins "
-                                             "to let its pages call this server")  # fmt: skip
+            return _error(
+                403,
+                "cross_site",
+                f"{reason}; add the origin to allowed_origins to let its pages call this server",
+            )
         return await call_next(request)
 
     @app.middleware("http")
@@ -68,10 +74,11 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
 
     if settings.allowed_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.allowed_origins,
+            CORSMiddleware,
+            allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
-        )  # fmt: skip
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

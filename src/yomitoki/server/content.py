@@ -30,9 +30,11 @@ def content_response(path: Path, format: str, name: str) -> Response:
     """The response for the indexed file at ``path`` of yomitoki format ``format``."""
     if format == "pdf":
         return FileResponse(
-            path, media_type="application/pdf", content_disposition_type="inline",
+            path,
+            media_type="application/pdf",
+            content_disposition_type="inline",
             headers={"Content-Security-Policy": PDF_POLICY},
-        )  # fmt: skip
+        )
     sandboxed = {"Content-Security-Policy": DOCUMENT_POLICY}
     if format in _DOWNLOADS:
         return FileResponse(
@@ -45,5 +47,6 @@ def content_response(path: Path, format: str, name: str) -> Response:
             text = path.read_bytes().decode("utf-8", errors="replace")
         return Response(text, media_type="text/plain; charset=utf-8", headers=sandboxed)
     # A format added later without a rule here is a download, never a page.
-    return FileResponse(path, media_type="application/octet-stream", filename=Path(name).name,
-                        headers=sandboxed)  # fmt: skip
+    return FileResponse(
+        path, media_type="application/octet-stream", filename=Path(name).name, headers=sandboxed
+    )

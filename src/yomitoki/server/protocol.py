@@ -188,27 +188,49 @@ def thoughts(
 ) -> list[dict[str, Any]]:
     """The thought process in the demo's shape: titled steps with details."""
     steps: list[dict[str, Any]] = [
-        {"title": "Search query", "description": context.query,
-         "props": {"question": context.question, "language": context.language}},
+        {
+            "title": "Search query",
+            "description": context.query,
+            "props": {"question": context.question, "language": context.language},
+        },
         {"title": "Search results", "description": [wire.hit(h) for h in context.hits]},
-    ]  # fmt: skip
+    ]
     if context.prompt:
-        steps.append({"title": "Prompt", "description": [
-            {"role": m.role, "content": m.content} for m in context.prompt
-        ]})  # fmt: skip
+        steps.append(
+            {
+                "title": "Prompt",
+                "description": [{"role": m.role, "content": m.content} for m in context.prompt],
+            }
+        )
     if ignored:
-        steps.append({"title": "Options without effect", "description": list(ignored),
-                      "props": {"note": "accepted for compatibility; this answerer does not "
-                                        "use them"}})  # fmt: skip
+        steps.append(
+            {
+                "title": "Options without effect",
+                "description": list(ignored),
+                "props": {"note": "accepted for compatibility; this answerer does not use them"},
+            }
+        )
     if answer is not None:
-        steps.append({"title": "Answer checks", "description": {
-            "removed_citations": list(answer.removed_citations),
-            "unsupported": [s.sentence for s in answer.unsupported],
-            "dont_know": answer.dont_know,
-        }, "props": {"timings_ms": answer.timings, "answerer": answer.answerer,
-                     "usage": None if answer.usage is None else {
-                         "prompt_tokens": answer.usage.prompt_tokens,
-                         "completion_tokens": answer.usage.completion_tokens}}})  # fmt: skip
+        steps.append(
+            {
+                "title": "Answer checks",
+                "description": {
+                    "removed_citations": list(answer.removed_citations),
+                    "unsupported": [s.sentence for s in answer.unsupported],
+                    "dont_know": answer.dont_know,
+                },
+                "props": {
+                    "timings_ms": answer.timings,
+                    "answerer": answer.answerer,
+                    "usage": None
+                    if answer.usage is None
+                    else {
+                        "prompt_tokens": answer.usage.prompt_tokens,
+                        "completion_tokens": answer.usage.completion_tokens,
+                    },
+                },
+            }
+        )
     return steps
 
 
@@ -249,15 +271,20 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": answer.text}}],
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": answer.text},
+            }
+        ],
         "usage": {
             "prompt_tokens": usage.prompt_tokens if usage else 0,
             "completion_tokens": usage.completion_tokens if usage else 0,
             "total_tokens": (usage.prompt_tokens + usage.completion_tokens) if usage else 0,
         },
         "citations": list(answer.citations),
-    }  # fmt: skip
+    }
 
 
 def completion_chunk(

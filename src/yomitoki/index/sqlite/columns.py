@@ -22,9 +22,13 @@ def location_of(row: sqlite3.Row) -> Location:
     first, last = row["row_first"], row["row_last"]
     rows = (first, last) if first is not None and last is not None else None
     return Location(
-        row["page"], row["slide"], row["sheet"], rows, tuple(json.loads(row["heading"])),
+        row["page"],
+        row["slide"],
+        row["sheet"],
+        rows,
+        tuple(json.loads(row["heading"])),
         row["page_end"],
-    )  # fmt: skip
+    )
 
 
 def page_breaks_of(stored: str) -> tuple[tuple[int, int], ...]:

@@ -42,10 +42,13 @@ def bm25_matrix(
     chunks = len(indptr) - 1
     index = np.int32 if len(terms) < np.iinfo(np.int32).max else np.int64
     counts = sparse.csr_matrix(
-        (np.ones(len(terms), dtype=np.float32), terms.astype(index, copy=False),
-         indptr.astype(index, copy=False)),
+        (
+            np.ones(len(terms), dtype=np.float32),
+            terms.astype(index, copy=False),
+            indptr.astype(index, copy=False),
+        ),
         shape=(chunks, width),
-    )  # fmt: skip
+    )
     counts.sum_duplicates()
     lengths = np.diff(indptr).astype(np.float32)
     average = float(lengths.mean()) if chunks and lengths.mean() > 0 else 1.0

@@ -95,9 +95,13 @@ class VectorIndex:
         """``(row, cosine)`` of the ``limit`` best rows of ``rows``, by exact SIMD search."""
         threads = 1 if len(rows) < SINGLE_THREAD_ROWS else 0
         found = exact_search(
-            rows, query.astype(np.float16), min(limit, len(rows)), MetricKind.IP,
-            exact=True, threads=threads,
-        )  # fmt: skip
+            rows,
+            query.astype(np.float16),
+            min(limit, len(rows)),
+            MetricKind.IP,
+            exact=True,
+            threads=threads,
+        )
         keys = np.asarray(found.keys, dtype=np.int64)
         scores = 1.0 - np.asarray(found.distances, dtype=np.float64)  # IP distance is 1 - dot
         return [(int(k), float(v)) for k, v in zip(keys, scores, strict=True)]

@@ -95,6 +95,9 @@ def _chat_event(
     elif isinstance(event, Followups):
         yield {"type": "response.followups", "followup_questions": list(event.questions)}
     elif isinstance(event, Answer) and context is not None:
-        yield {"type": "response.completed", "output_text": event.text,
-               "context": protocol.response_context(context, event, event.followups, ignored),
-               "session_state": state}  # fmt: skip
+        yield {
+            "type": "response.completed",
+            "output_text": event.text,
+            "context": protocol.response_context(context, event, event.followups, ignored),
+            "session_state": state,
+        }

@@ -38,9 +38,13 @@ def sign_in(body: SignIn, request: Request, keys: KeysOf) -> JSONResponse:
         return security.error(401, "unauthorized", "that key is not valid")
     response = JSONResponse({"signed_in": True, "auth": True})
     response.set_cookie(
-        security.SESSION_COOKIE, keys.start_session(), max_age=security.SESSION_SECONDS,
-        httponly=True, samesite="strict", secure=request.url.scheme == "https",
-    )  # fmt: skip
+        security.SESSION_COOKIE,
+        keys.start_session(),
+        max_age=security.SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return response
 
 

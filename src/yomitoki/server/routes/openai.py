@@ -58,6 +58,7 @@ def completions(
 @router.get("/v1/models")
 def models() -> dict[str, Any]:
     """The one model yomitoki serves."""
-    return {"object": "list", "data": [
-        {"id": "yomitoki", "object": "model", "created": 0, "owned_by": "yomitoki"}
-    ]}  # fmt: skip
+    return {
+        "object": "list",
+        "data": [{"id": "yomitoki", "object": "model", "created": 0, "owned_by": "yomitoki"}],
+    }

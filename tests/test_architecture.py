@@ -1,0 +1,85 @@
+"""What docs/architecture.md promises and import-linter cannot check: module size, the public
+API, errors that carry their meaning, and one JSON shape per type."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import yomitoki
+from tests import builders
+from yomitoki import errors, wire
+from yomitoki.types import Hit, LegScore, Location
+
+SRC = Path(yomitoki.__file__).parent
+
+
+def test_no_module_is_over_400_lines() -> None:
+    sizes = {p.relative_to(SRC): len(p.read_text().splitlines()) for p in SRC.rglob("*.py")}
+    assert {p: n for p, n in sizes.items() if n > 400} == {}
+
+
+def test_the_public_api_is_what_all_names_and_each_name_resolves() -> None:
+    public = set(yomitoki.__all__) - {"__version__"}
+    assert {"open_index", "Index", "Settings", "Hit", "Answer", "Filters"} <= public
+    for name in public:
+        assert getattr(yomitoki, name).__doc__, name
+    with pytest.raises(AttributeError):
+        _ = yomitoki.Store  # type: ignore[attr-defined]
+
+
+def test_the_public_api_ingests_searches_and_answers(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    builders.pdf(
+        docs / "policy.pdf",
+        [["Remote work. Staff may work remotely three days a week."], ["Parking is free."]],
+    )
+    with yomitoki.open_index(tmp_path / "i.sqlite", embedder="hash", min_similarity=-1.0) as index:
+        report = index.ingest(docs)
+        assert not report.failed and [d.name for d in index.documents()] == ["policy.pdf"]
+        (hit, *_) = index.search("remote work days", mode="keyword")
+        assert hit.citation() == "policy.pdf#page=1"
+        answer = index.ask("How many days a week can staff work remotely?")
+        assert answer.citations == ("policy.pdf#page=1",) and "three days" in answer.text
+
+
+def test_every_error_says_what_it_means_to_http_and_the_shell() -> None:
+    classes = [c for c in vars(errors).values() if isinstance(c, type)]
+    classes = [c for c in classes if issubclass(c, errors.YomitokiError)]
+    assert len(classes) >= 15
+    for cls in classes:
+        assert 400 <= cls.status < 600 and cls.code and cls.exit_code >= 1, cls
+    # The server's own faults are the server's: a client can do nothing about them.
+    for fault in (errors.StoreError, errors.EmbedderError, errors.ConfigError):
+        assert fault.status == 500
+    assert errors.LLMError.status == 502 and errors.IndexBusyError.status == 503
+    assert errors.UnsupportedFormatError.status == 415 and errors.FileTooLargeError.status == 413
+
+
+def test_a_hit_has_one_json_shape_everywhere() -> None:
+    hit = Hit(7, "a.pdf", Location(page=3), "text", 0.123456, {"vector": LegScore(1, 0.98765)})
+    shape = wire.hit(hit)
+    assert shape["citation"] == "a.pdf#page=3" and shape["score"] == 0.1235
+    assert shape["legs"] == {"vector": {"rank": 1, "score": 0.9877}}
+    assert shape["location"]["where"] == "page 3"
+    # The CLI, the HTTP API and MCP all serialize through wire.hit; nothing else builds one.
+    for path in SRC.rglob("*.py"):
+        if path.name != "wire.py":
+            assert '"citation": h.citation()' not in path.read_text(), path
+
+
+def test_core_option_objects_have_no_defaults_of_their_own() -> None:
+    """Every default is in settings.py; the core's options are built by yomitoki.wiring."""
+    checked = {
+        SRC / "ingest" / "pipeline.py": "IngestOptions",
+        SRC / "index" / "search.py": "SearchOptions",
+        SRC / "index" / "fusion.py": "Fusion",
+    }
+    for path, name in checked.items():
+        tree = ast.parse(path.read_text())
+        (cls,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name]
+        fields = [n for n in cls.body if isinstance(n, ast.AnnAssign)]
+        assert fields and all(f.value is None for f in fields), name
