@@ -43,15 +43,15 @@ test: lint typecheck unit
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/ingest_northwind.py
-	$(BIN)/python bench/eval_retrieval.py
-	$(BIN)/python bench/retrieval_variants.py
-	$(BIN)/python bench/chunking_sweep.py
-	$(BIN)/python bench/analyzers.py
-	$(BIN)/python bench/eval_answers.py
-	$(BIN)/python bench/search_latency.py
-	$(BIN)/python bench/load_chat.py
-	$(BIN)/python bench/fuzz_parsers.py
+	$(BIN)/python -m bench.ingest_northwind
+	$(BIN)/python -m bench.eval_retrieval
+	$(BIN)/python -m bench.retrieval_variants
+	$(BIN)/python -m bench.chunking_sweep
+	$(BIN)/python -m bench.analyzers
+	$(BIN)/python -m bench.eval_answers
+	$(BIN)/python -m bench.search_latency
+	$(BIN)/python -m bench.load_chat
+	$(BIN)/python -m bench.fuzz_parsers
 
 clean:
 	rm -rf $(VENV) .yomitoki .pytest_cache .mypy_cache .ruff_cache .coverage

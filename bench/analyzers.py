@@ -1,13 +1,14 @@
 """Which Japanese analyzer for the keyword leg: measured on JSQuAD, speed on a long PDF.
 
-Run: ``.venv/bin/pip install -e '.[bench]' && .venv/bin/python bench/analyzers.py``.
+Run: ``.venv/bin/pip install -e '.[bench]' && .venv/bin/python -m bench.analyzers``.
 
-Every analyzer feeds the same BM25 (``yomitoki.index.keyword.bm25_matrix``) over JSQuAD's 1,145
-paragraphs; the 500 questions are scored by hit@1/3/5/10 and MRR of the keyword leg alone.
+Every analyzer feeds the same BM25 (``yomitoki.index.sqlite.keyword.bm25_matrix``) over
+JSQuAD's 1,145 paragraphs; the 500 questions are scored by hit@1/3/5/10 and MRR of the
+keyword leg alone.
 Morphological analyzers drop the same parts of speech (particles, auxiliary verbs, symbols,
 white space) and, like the shipped analyzer, add adjacent pairs of content terms. Speed is the
 analysis of the Japanese government PDF's text (93 pages, from the bench index made by
-bench/ingest_northwind.py), characters per second, on one core. Results:
+bench.eval_answers), characters per second, on one core. Results:
 bench/results/analyzers.json.
 """
 
@@ -16,22 +17,17 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-import sys
 import time
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 
+from bench.common import RESULTS, ROOT, SETS, machine, write_result
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.index.sqlite.keyword import bm25_matrix
 from yomitoki.text.analyzer import STOP_WORDS, analyze
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_retrieval import ROOT, SETS
-from ingest_northwind import machine
 
 Analyzer = Callable[[str], list[str]]
 DROPPED = frozenset({"助詞", "助動詞", "補助記号", "空白"})
@@ -159,8 +155,7 @@ def main() -> int:
         table[label] = row
         print(f"{label:42s} {json.dumps(row, ensure_ascii=False)}", flush=True)
     results["jsquad_keyword_leg"] = table
-    out = Path(__file__).resolve().parent / "results" / "analyzers.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_result(RESULTS / "analyzers.json", results)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Northwind retrieval at several chunk sizes and overlaps, each a real ingest and eval.
 
-Run: ``.venv/bin/python bench/chunking_sweep.py``. For each (size, overlap) the Northwind
+Run: ``.venv/bin/python -m bench.chunking_sweep``. For each (size, overlap) the Northwind
 documents are ingested with the default embedder into .yomitoki/chunking-<size>-<overlap>.sqlite
 (about 100 s each the first time; re-runs reuse the index), then
 ``yomitoki eval retrieval --compare`` runs on the ground truth with the same chunking settings.
@@ -14,11 +14,8 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_retrieval import ROOT, SETS
-from ingest_northwind import machine
+from bench.common import RESULTS, ROOT, SETS, machine, write_result
 
 CHUNKINGS = [(700, 150), (800, 250), (1000, 150), (1000, 300), (1200, 200)]
 
@@ -47,8 +44,7 @@ def main() -> int:
         ).stdout  # fmt: skip
         print(f"== chunk_size={size} chunk_overlap={overlap}\n{table}", flush=True)
         results[f"{size}/{overlap}"] = json.loads(out.read_text())["modes"]
-    target = Path(__file__).resolve().parent / "results" / "chunking_northwind.json"
-    target.write_text(json.dumps(results, indent=2) + "\n")
+    write_result(RESULTS / "chunking_northwind.json", results)
     return 0
 
 

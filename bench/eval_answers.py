@@ -1,6 +1,6 @@
 """Answer quality of the offline answerer, with unanswerable questions mixed in.
 
-Run: ``.venv/bin/python bench/eval_answers.py``. For each shared set, builds (or reuses) its
+Run: ``.venv/bin/python -m bench.eval_answers``. For each shared set, builds (or reuses) its
 index under .yomitoki/ and runs ``yomitoki eval answers --offline`` on its questions plus a set
 of questions its documents cannot answer, written for this benchmark:
 
@@ -24,11 +24,8 @@ Results, every answer included: bench/results/answers_<set>_offline.json.
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_retrieval import HERE, SETS, SHARED, index_of, shown, yomitoki
+from bench.common import HERE, RESULTS, SETS, SHARED, index_of, shown, write_result, yomitoki
 
 #: The questions the documents of each set cannot answer, asked along with its own.
 UNANSWERABLE = {
@@ -48,7 +45,7 @@ def main() -> int:
             print(f"skipped {name}: {docs} not found")
             continue
         index = index_of(name)
-        out = HERE / "results" / f"answers_{name}_offline.json"
+        out = RESULTS / f"answers_{name}_offline.json"
         yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
         sets = [questions, *([UNANSWERABLE[name]] if name in UNANSWERABLE else [])]
         table = yomitoki("eval", "answers", *map(str, sets), "--index", str(index),
@@ -56,7 +53,7 @@ def main() -> int:
         print(f"== {name}\n{table}", flush=True)
         report = json.loads(out.read_text())
         report["command"] = f"yomitoki eval answers {' '.join(map(shown, sets))} --offline"
-        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        write_result(out, report)
     return 0
 
 

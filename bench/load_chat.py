@@ -1,6 +1,6 @@
 """Load on ``POST /chat`` with the offline answerer: concurrent clients on loopback.
 
-Run: ``.venv/bin/python bench/load_chat.py [--clients 20] [--seconds 60]``. Starts
+Run: ``.venv/bin/python -m bench.load_chat [--clients 20] [--seconds 60]``. Starts
 ``yomitoki serve`` as its own process on the Northwind index (built under .yomitoki/ when
 missing; the bundled samples without ../shared), then keeps ``--clients`` clients asking the
 Northwind ground-truth questions in turn for ``--seconds`` seconds, each waiting for its answer
@@ -23,20 +23,17 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest_northwind import machine
+from bench.common import RESULTS, ROOT, SHARED, index_of, machine, write_result
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-NORTHWIND = ROOT.parent / "shared" / "datasets" / "northwind"
-OUT = HERE / "results" / "load_chat.json"
+NORTHWIND = SHARED / "northwind"
+OUT = RESULTS / "load_chat.json"
 
 
 def corpus() -> tuple[Path, Path, list[str]]:
     if NORTHWIND.exists():
         lines = (NORTHWIND / "eval" / "ground_truth.jsonl").read_text().splitlines()
         questions = [json.loads(line)["question"] for line in lines if line.strip()]
-        return NORTHWIND / "docs", ROOT / ".yomitoki" / "bench-northwind.sqlite", questions
+        return NORTHWIND / "docs", index_of("northwind"), questions
     questions = ["How many days a week can I work remotely?", "出張の日当はいくらですか？"]
     return ROOT / "samples", ROOT / ".yomitoki" / "bench-samples.sqlite", questions
 
@@ -130,10 +127,10 @@ def main() -> int:
         "date": time.strftime("%Y-%m-%d"),
         "corpus": str(docs.relative_to(ROOT.parent)) if NORTHWIND.exists() else "samples",
         "answerer": "offline",
-        "command": f"python bench/load_chat.py --clients {args.clients} --seconds {args.seconds:g}",
+        "command": f"python -m bench.load_chat --clients {args.clients} --seconds {args.seconds:g}",
         **result,
     }
-    OUT.write_text(json.dumps(report, indent=2) + "\n")
+    write_result(OUT, report)
     print(json.dumps(report, indent=2))
     return 0
 

