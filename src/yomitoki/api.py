@@ -36,7 +36,7 @@ class Index:
     def close(self) -> None:
         """Release the index (it reopens on the next call)."""
         if self._answerer is not None:
-            self._answerer.retriever.searcher.engine.close()
+            self._answerer.retriever.close()
             self._answerer = None
 
     @property

@@ -48,7 +48,7 @@ def answer_options(settings: Settings, filters: Filters | None = None) -> Answer
     """How answers are written, from the settings (and the filters of a command line)."""
     return AnswerOptions(
         mode=settings.search_mode,
-        sources=settings.answer_sources,
+        answer_sources=settings.answer_sources,
         temperature=settings.temperature,
         max_tokens=settings.max_answer_tokens,
         followups=settings.followups,

@@ -34,7 +34,8 @@ def answer_options(func: F) -> F:
     """Retrieval and LLM choices shared by ``ask``, ``chat`` and ``eval answers``."""
     options = [
         click.option("--mode", type=MODES, default=None, help="Default: setting 'search_mode'."),
-        click.option("--sources", type=click.IntRange(1, 50), default=None,
+        click.option("--answer-sources", "--sources", "sources", type=click.IntRange(1, 50),
+                     default=None,
                      help="Hits the answer is written from (setting 'answer_sources')."),
         click.option("--category", "categories", multiple=True, help="Only these categories."),
         click.option("--exclude-category", "excluded", multiple=True, help="Not these categories."),

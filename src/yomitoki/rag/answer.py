@@ -48,7 +48,8 @@ class AnswerOptions:
     API validates a request's overrides into a changed copy."""
 
     mode: Mode
-    sources: int
+    #: Passages an answer is written from (setting ``answer_sources``; the demo's ``top``).
+    answer_sources: int
     temperature: float
     max_tokens: int
     followups: bool
@@ -179,7 +180,7 @@ class Answerer:
         usage = usage + spent
         timings["rewrite_ms"] = _ms(began)
         searched = time.perf_counter()
-        hits = self.retriever.search(query, opts.mode, opts.sources, opts.filters)
+        hits = self.retriever.search(query, opts.mode, opts.answer_sources, opts.filters)
         timings["search_ms"] = _ms(searched)
         given = passages(hits)
         sources = Sources(given)
@@ -274,12 +275,10 @@ class Answerer:
         floor = opts.min_similarity_ja if language == "ja" else opts.min_similarity
         # Every passage in the other language: words cannot meet, meanings can.
         if hits and all(has_japanese(h.text) != (language == "ja") for h in hits):
-            embedder = self.retriever.searcher.embedder
+            embedder = self.retriever.embedder
             composed = extractive.compose_across_languages(query, hits, embedder, floor)
         else:
-            composed = extractive.compose(
-                query, hits, self.retriever.searcher.idf, opts.min_evidence
-            )
+            composed = extractive.compose(query, hits, self.retriever.idf, opts.min_evidence)
         similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
         if composed.dont_know or (similarity and max(similarity) < floor):
             return [self.prompts.text("dont_know", language)]

@@ -84,6 +84,16 @@ class Retriever:
     def __init__(self, searcher: Searcher, reranking: Reranking | None = None) -> None:
         self.searcher = searcher
         self.reranking = reranking
+        #: The model that embeds queries and passages of this index.
+        self.embedder = searcher.embedder
+
+    def idf(self, terms: list[str]) -> dict[str, float]:
+        """The index's BM25 IDF of each term (for scorers that weight a question's words)."""
+        return self.searcher.idf(terms)
+
+    def close(self) -> None:
+        """Release the index."""
+        self.searcher.engine.close()
 
     def search(
         self,

@@ -40,7 +40,7 @@ def build_mcp(answerer: Answerer) -> MCPServer:
             int | None, Field(ge=1, le=50, description="Passages the answer is written from.")
         ] = None,
     ) -> dict[str, Any]:
-        options = answerer.options if top is None else replace(answerer.options, sources=top)
+        options = answerer.options if top is None else replace(answerer.options, answer_sources=top)
         context, answer = answerer.ask(question, options=options)
         return {
             "answer": answer.text,

@@ -81,7 +81,7 @@ class Overrides(BaseModel):
         if self.retrieval_mode is not None:
             changes["mode"] = _MODES[self.retrieval_mode]
         if self.top is not None:
-            changes["sources"] = self.top
+            changes["answer_sources"] = self.top
         if self.include_category is not None or self.exclude_category is not None:
             changes["filters"] = Filters(
                 _categories(self.include_category), _categories(self.exclude_category)

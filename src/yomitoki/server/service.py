@@ -90,7 +90,7 @@ class Service:
         staged = staging / final.name
         staged.write_bytes(data)
         stat = staged.stat()
-        embedder = self.answerer.retriever.searcher.embedder
+        embedder = self.answerer.retriever.embedder
         ingester = Ingester(store, embedder, wiring.ingest_options(self.settings))
         source = SourceFile(staged, final.name, stat.st_size, stat.st_mtime_ns)
         try:

@@ -66,7 +66,7 @@ def config(service: Served, keys: KeysOf) -> dict[str, Any]:
         "answerer": service.answerer.name,
         "llm": service.answerer.llm is not None,
         "retrieval_mode": options.mode.value,
-        "top": options.sources,
+        "top": options.answer_sources,
         "temperature": options.temperature,
         "followups": options.followups,
         "categories": sorted({d.category for d in service.documents() if d.category}),
