@@ -240,3 +240,15 @@ def test_keyword_share_scales_the_keyword_legs_weight(method: str) -> None:
     fusion = make_fusion(method, 0.3)
     assert [i for i, _ in fusion.fuse(legs)] == [1, 2, 3]  # the keyword leg leads
     assert [i for i, _ in fusion.fuse(legs, keyword_share=0.0)] == [3, 2, 1]
+
+
+def test_a_search_sees_what_its_own_engine_wrote_since(store: Store, corpus: Path) -> None:
+    """The engine's own commits make its legs stale (data_version only reports others')."""
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    searcher = searcher_over(store, HashEmbedder())
+    assert searcher.search("zebrafish aquarium", Mode.KEYWORD, 5) == []
+    builders.text(corpus / "fish.md", "# Pets\n\nThe zebrafish aquarium is cleaned weekly.\n")
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    for mode in Mode:
+        (hit, *_) = searcher.search("zebrafish aquarium", mode, 5)
+        assert hit.document == "fish.md", mode

@@ -108,7 +108,11 @@ class Store(Retrieval):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (or a kill)."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (or a kill).
+
+        A commit makes this engine's own search legs stale: ``PRAGMA data_version`` only
+        tells a connection about other connections' commits.
+        """
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn
@@ -116,6 +120,7 @@ class Store(Retrieval):
             self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
+        self.refresh()
 
     # -- the embedding model an index is bound to -------------------------------------------
 
