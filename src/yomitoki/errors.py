@@ -20,6 +20,20 @@ class YomitokiError(Exception):
     exit_code: ClassVar[int] = 1
 
 
+class UnauthorizedError(YomitokiError):
+    """The request proves no identity: no key, an unknown one, or a token that is not valid."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class ForbiddenError(YomitokiError):
+    """The principal may not do this to something it can see (delete a folder's document)."""
+
+    status = 403
+    code = "forbidden"
+
+
 class NotFoundError(YomitokiError):
     """The document (or other thing) asked for does not exist, or is not the caller's to see."""
 

@@ -58,6 +58,74 @@ class LLMConfig(BaseModel):
     )
 
 
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$"
+SigningAlgorithm = Literal["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
+DEFAULT_ALGORITHMS: tuple[SigningAlgorithm, ...] = ("RS256", "ES256")
+
+
+class UserConfig(BaseModel):
+    """One row of ``users``: an identity signed in by API key. The key is never stored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=_NAME, description="User name, as documents' readers name it.")
+    key_sha256: str = Field(
+        pattern=r"^[0-9a-fA-F]{64}$",
+        description="Hex SHA-256 of the user's key (`printf %s KEY | sha256sum`).",
+    )
+    groups: list[str] = Field(default_factory=list, description="Groups the user is in.")
+    admin: bool = Field(default=False, description="Reads every document; uploads for any group.")
+
+
+class PermissionRule(BaseModel):
+    """One row of ``permissions``: files under a path glob are readable by these only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(description="Glob relative to the ingested folder, e.g. `hr/**`.")
+    groups: list[str] = Field(default_factory=list, description="Groups that may read them.")
+    users: list[str] = Field(default_factory=list, description="Users that may read them.")
+
+    @model_validator(mode="after")
+    def _names_someone(self) -> PermissionRule:
+        if not self.groups and not self.users:
+            raise ValueError(f"permission rule '{self.path}' names no groups and no users")
+        return self
+
+
+class OIDCConfig(BaseModel):
+    """The ``oidc`` section: bearer tokens (JWTs) from an OpenID Connect issuer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    issuer: str = Field(description="The issuer URL, exactly as tokens' `iss` claim says it.")
+    audience: str = Field(description="This server's client id, as tokens' `aud` says it.")
+    jwks_url: str | None = Field(
+        default=None,
+        description="Where the signing keys are; unset: from the issuer's discovery document.",
+    )
+    groups_claim: str = Field(
+        default="groups", description="Claim that lists groups (`groups`, `roles`, ...)."
+    )
+    user_claims: list[str] = Field(
+        default_factory=lambda: ["preferred_username", "oid", "sub"],
+        description="Claims tried in order for the user name.",
+    )
+    admin_groups: list[str] = Field(
+        default_factory=list, description="Members of these groups are admins."
+    )
+    algorithms: list[SigningAlgorithm] = Field(
+        default_factory=lambda: list(DEFAULT_ALGORITHMS),
+        description="Signature algorithms accepted (never `none` or an HMAC).",
+    )
+    leeway_seconds: float = Field(
+        default=60.0, ge=0, le=600, description="Clock skew allowed on `exp` and `nbf`."
+    )
+    client_id: str | None = Field(
+        default=None, description="Client id the UI signs in with (default: `audience`)."
+    )
+
+
 class Settings(BaseSettings):
     """Every knob yomitoki has. Each field is documented in docs/settings.md."""
 
@@ -219,6 +287,23 @@ class Settings(BaseSettings):
     )
     upload_max_mb: float = Field(
         default=50.0, gt=0, description="Largest upload `POST /documents` accepts, in MiB."
+    )
+    users: list[UserConfig] = Field(
+        default_factory=list,
+        description="Identities signed in by API key, each with its groups; see 'Who may read "
+        "what' below.",
+    )
+    permissions: list[PermissionRule] = Field(
+        default_factory=list,
+        description="Path globs of ingested folders mapped to the groups and users that may "
+        "read the files under them.",
+    )
+    oidc: OIDCConfig | None = Field(
+        default=None, description="Accept OpenID Connect bearer tokens from this issuer."
+    )
+    audit_log: Path | None = Field(
+        default=None,
+        description="JSONL file where the server records who asked what and what it cited.",
     )
     upload_types: list[str] | None = Field(
         default=None,

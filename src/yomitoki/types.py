@@ -118,6 +118,50 @@ class Document:
     category: str | None = None
     #: The chunking its chunks were made with (``"size/overlap"``); None if not recorded.
     chunking: str | None = None
+    #: Who may read it: ``*`` (every signed-in user), ``group:NAME``, ``user:NAME``.
+    readers: tuple[str, ...] = ("*",)
+
+
+# -- Access -------------------------------------------------------------------------------------
+
+#: The reader token of a document every signed-in user may read.
+EVERYONE = "*"
+
+
+def group_reader(group: str) -> str:
+    """The reader token that admits the members of ``group``."""
+    return f"group:{group}"
+
+
+def user_reader(user: str) -> str:
+    """The reader token that admits the user called ``user``."""
+    return f"user:{user}"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is asking: a user name, the groups they are in, and whether they administer."""
+
+    name: str
+    groups: frozenset[str] = frozenset()
+    admin: bool = False
+
+    def readers(self) -> frozenset[str] | None:
+        """The reader tokens that admit this principal; None for an admin, who reads all."""
+        if self.admin:
+            return None
+        return frozenset(
+            {EVERYONE, user_reader(self.name), *(group_reader(g) for g in self.groups)}
+        )
+
+    def can_read(self, document: Document) -> bool:
+        """Whether ``document`` admits this principal."""
+        tokens = self.readers()
+        return tokens is None or not tokens.isdisjoint(document.readers)
+
+
+#: The user of a local command line or of a server without identities: reads everything.
+LOCAL_ADMIN = Principal("local", admin=True)
 
 
 class Outcome(StrEnum):
@@ -150,6 +194,8 @@ class IngestReport:
     index: str
     results: tuple[FileResult, ...]
     seconds: float
+    #: Things worth a look that failed nothing (a permission rule matching no file).
+    warnings: tuple[str, ...] = ()
 
     def count(self, outcome: Outcome) -> int:
         """How many files ended with ``outcome``."""

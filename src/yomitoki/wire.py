@@ -34,8 +34,9 @@ def hit(h: Hit) -> JSON:
     }
 
 
-def document(doc: Document, paths: bool = False) -> JSON:
-    """An indexed document; ``paths`` adds where its file is (for a local user only)."""
+def document(doc: Document, paths: bool = False, readers: bool = False) -> JSON:
+    """An indexed document; ``paths`` adds where its file is (for a local user only) and
+    ``readers`` who may read it (for an admin only)."""
     out = {
         "id": doc.id,
         "name": doc.name,
@@ -51,6 +52,8 @@ def document(doc: Document, paths: bool = False) -> JSON:
     }
     if paths:
         out |= {"path": doc.path, "root": doc.root, "mtime_ns": doc.mtime_ns}
+    if readers:
+        out["readers"] = list(doc.readers)
     return out
 
 

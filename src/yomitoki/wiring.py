@@ -7,7 +7,7 @@ takes option objects that have no defaults of their own, so every default lives 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from yomitoki.backends.base import Embedder, Reranker
@@ -17,16 +17,31 @@ from yomitoki.index.fusion import Fusion
 from yomitoki.index.search import Searcher, SearchOptions
 from yomitoki.index.sqlite.lock import writer
 from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.parsers import FORMATS
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
 from yomitoki.settings import LLMConfig, Settings
+from yomitoki.types import group_reader, user_reader
 
 
-def ingest_options(settings: Settings) -> IngestOptions:
-    """What ingest does with a folder, from the settings."""
+def access_rules(settings: Settings) -> tuple[AccessRule, ...]:
+    """The ``permissions`` setting as rules over paths."""
+    return tuple(
+        AccessRule(rule.path, readers(rule.groups, rule.users)) for rule in settings.permissions
+    )
+
+
+def readers(groups: Iterable[str] = (), users: Iterable[str] = ()) -> tuple[str, ...]:
+    """Reader tokens for ``groups`` and ``users``."""
+    return tuple(sorted({*map(group_reader, groups), *map(user_reader, users)}))
+
+
+def ingest_options(settings: Settings, run_readers: tuple[str, ...] = ()) -> IngestOptions:
+    """What ingest does with a folder, from the settings; ``run_readers`` read the files no
+    permission rule covers (``ingest --group/--user``)."""
     return IngestOptions(
         chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap,
@@ -35,6 +50,8 @@ def ingest_options(settings: Settings) -> IngestOptions:
         exclude=tuple(settings.exclude),
         batch_size=settings.embed_batch_size,
         outside_links=settings.follow_outside_links,
+        rules=access_rules(settings),
+        readers=run_readers,
     )
 
 
@@ -82,11 +99,15 @@ def writing(
 
 @contextmanager
 def ingesting(
-    settings: Settings, wait: bool = True, on_wait: Callable[[str], None] | None = None
+    settings: Settings,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
+    run_readers: tuple[str, ...] = (),
 ) -> Iterator[Ingester]:
     """An ingester over the settings' index, holding the writer lock while it is used."""
+    options = ingest_options(settings, run_readers)
     with writing(settings, wait, on_wait) as engine:
-        yield Ingester(engine, get_embedder(settings.embedder), ingest_options(settings))
+        yield Ingester(engine, get_embedder(settings.embedder), options)
 
 
 def embedder_for(engine: Engine, settings: Settings) -> Embedder:

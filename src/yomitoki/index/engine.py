@@ -32,10 +32,17 @@ class Filters:
     categories: tuple[str, ...] = ()
     exclude_categories: tuple[str, ...] = ()
     path_prefix: str | None = None
+    #: Only documents one of these reader tokens admits (``Principal.readers``); None: any.
+    readers: frozenset[str] | None = None
 
     def active(self) -> bool:
         """True when any restriction is set."""
-        return bool(self.categories or self.exclude_categories or self.path_prefix)
+        return bool(
+            self.categories
+            or self.exclude_categories
+            or self.path_prefix
+            or self.readers is not None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,8 @@ class NewDocument:
     category: str | None
     #: The chunking its chunks were made with, e.g. ``"1000/150"`` (size/overlap).
     chunking: str | None = None
+    #: Who may read it (reader tokens, see ``yomitoki.types.Principal``).
+    readers: tuple[str, ...] = ("*",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +137,11 @@ class Engine(Protocol):
     def move_document(self, doc_id: int, path: str, name: str, root: str, mtime_ns: int) -> None:
         """Point a document at its new path after a rename; nothing is re-parsed."""
 
-    def touch_document(self, doc_id: int, mtime_ns: int, category: str | None) -> None:
-        """Record a new modification time (and category) for content that did not change."""
+    def touch_document(
+        self, doc_id: int, mtime_ns: int, category: str | None, readers: tuple[str, ...]
+    ) -> None:
+        """Record a new modification time, category and readers for content that did not
+        change: nothing is re-parsed or re-embedded."""
 
     def remove_document(self, doc_id: int) -> None:
         """Delete a document and its chunks."""

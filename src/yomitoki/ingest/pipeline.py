@@ -12,6 +12,7 @@ from typing import Protocol
 from yomitoki.backends.base import Embedder, Vectors
 from yomitoki.errors import ParseError, YomitokiError
 from yomitoki.index.engine import Engine, NewChunk, NewDocument
+from yomitoki.ingest.access import AccessRule, readers_for, unmatched
 from yomitoki.ingest.chunking import chunk_document
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
@@ -76,6 +77,10 @@ class IngestOptions:
     batch_size: int | None
     #: Follow symbolic links whose target lies outside the ingested folder.
     outside_links: bool
+    #: Who may read which files, by path (see ``yomitoki.ingest.access``).
+    rules: tuple[AccessRule, ...]
+    #: The readers of files no rule covers (``ingest --group/--user``); empty: everyone.
+    readers: tuple[str, ...]
 
     @property
     def chunking(self) -> str:
@@ -144,11 +149,16 @@ class Ingester:
         if any(r.outcome is not Outcome.UNCHANGED for r in results):
             # A no-change run must not read a large index's every vector to check its graph.
             self.engine.ready_for_search()
+        warnings = tuple(
+            f"permission rule '{pattern}' matches no file under {folder}"
+            for pattern in unmatched(self.options.rules, [f.name for f in files])
+        )
         return IngestReport(
             root=str(root),
             index=self.engine.location,
             results=tuple(results),
             seconds=time.perf_counter() - began,
+            warnings=warnings if root.is_dir() else (),
         )
 
     def _one(
@@ -164,23 +174,32 @@ class Ingester:
             # only where chunks changed: vectors are kept by text). None: recorded before
             # yomitoki kept track, so left alone.
             same_cut = existing is None or existing.chunking in (None, self.options.chunking)
+            readers = self.readers_of(source.name)
             if (
                 existing is not None
                 and same_cut
                 and existing.size == source.size
                 and existing.mtime_ns == source.mtime_ns
                 and existing.category == self.options.category
+                and existing.readers == readers
             ):
                 return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
             digest = file_hash(source.path)
             if existing is not None and same_cut and existing.content_hash == digest:
-                self.engine.touch_document(existing.id, source.mtime_ns, self.options.category)
+                # New readers or category: recorded without parsing or embedding anything.
+                self.engine.touch_document(
+                    existing.id, source.mtime_ns, self.options.category, readers
+                )
                 return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
             moved = vanished.pop(digest, None) if existing is None else None
             if moved is not None:
                 self.engine.move_document(
                     moved.id, str(source.path), source.name, root, source.mtime_ns
                 )
+                if moved.readers != readers or moved.category != self.options.category:
+                    self.engine.touch_document(
+                        moved.id, source.mtime_ns, self.options.category, readers
+                    )
                 return FileResult(
                     source.name, Outcome.RENAMED, moved.chunks, previous_name=moved.name
                 )
@@ -199,6 +218,10 @@ class Ingester:
             return FileResult(source.name, Outcome.FAILED, error=reason)
         outcome = Outcome.ADDED if existing is None else Outcome.UPDATED
         return FileResult(source.name, outcome, chunks)
+
+    def readers_of(self, name: str) -> tuple[str, ...]:
+        """Who may read the file called ``name``, by the rules and the run's readers."""
+        return readers_for(name, self.options.rules, self.options.readers)
 
     def _store_new(
         self, source: SourceFile, root: str, digest: str, existing: Document | None
@@ -236,6 +259,7 @@ class Ingester:
             pages=parsed.pages,
             category=self.options.category,
             chunking=self.options.chunking,
+            readers=self.readers_of(source.name),
         )
         new = [
             NewChunk(c, chunk_terms(c.location.heading, c.norm_text), key)

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from yomitoki import __version__
@@ -23,6 +24,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.index.sqlite.store import damaged, is_damage
 from yomitoki.rag.answer import Answerer
 from yomitoki.server import protocol, security
+from yomitoki.server.identity import Identities
 from yomitoki.server.routes import chat, content, documents, meta, openai
 from yomitoki.server.routes.meta import STATIC
 from yomitoki.server.service import Service
@@ -35,24 +37,26 @@ _error = security.error
 
 def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     """The ASGI app over ``settings.index``; pass ``answerer`` to serve a prepared one."""
-    keys = security.Keys([k.get_secret_value() for k in settings.api_keys])
+    identities = Identities(settings)
     app = FastAPI(
         title="yomitoki",
         version=__version__,
         description="Answers from your documents, with checked citations.",
     )
     app.state.service = Service(settings, answerer)
-    app.state.keys = keys
+    app.state.identities = identities
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (chat, openai, documents, content, meta):
         app.include_router(module.router)
 
     @app.middleware("http")
-    async def require_key(request: Request, call_next: security.Call) -> Response:
+    async def identify(request: Request, call_next: security.Call) -> Response:
         path = request.url.path
-        public = path == "/" or path.startswith(PUBLIC)
-        if keys.required and not public and not keys.authorized(request):
-            return _error(401, "unauthorized", "an API key is required (Authorization: Bearer)")
+        principal = await run_in_threadpool(identities.of, request)
+        request.state.principal = principal
+        if principal is None and not (path == "/" or path.startswith(PUBLIC)):
+            message = "a valid API key or bearer token is required (Authorization: Bearer)"
+            return _error(401, "unauthorized", message)
         return await call_next(request)
 
     @app.middleware("http")

@@ -15,7 +15,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from yomitoki import wire
-from yomitoki.index.engine import Filters
 from yomitoki.rag.answer import AnswerOptions, passages
 from yomitoki.types import Answer, Context, Message, Mode
 
@@ -83,8 +82,10 @@ class Overrides(BaseModel):
         if self.top is not None:
             changes["answer_sources"] = self.top
         if self.include_category is not None or self.exclude_category is not None:
-            changes["filters"] = Filters(
-                _categories(self.include_category), _categories(self.exclude_category)
+            changes["filters"] = replace(
+                base.filters,
+                categories=_categories(self.include_category),
+                exclude_categories=_categories(self.exclude_category),
             )
         if self.temperature is not None:
             changes["temperature"] = self.temperature

@@ -10,11 +10,7 @@ cookie gets 401 when keys are configured.
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
-import secrets
-import threading
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urlsplit
 
@@ -22,8 +18,6 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SESSION_COOKIE = "yomitoki_session"
-SESSION_SECONDS = 12 * 3600
 #: The UI: its own scripts and styles only, nothing inline, framed by no one.
 UI_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -74,57 +68,6 @@ def cross_site(request: Request, allowed: Sequence[str]) -> str | None:
         if origin == "null" or urlsplit(origin).netloc.lower() != host:
             return f"requests from origin {origin} may not change anything here"
     return None
-
-
-class Keys:
-    """The configured API keys and the sessions the UI signs in to with one."""
-
-    def __init__(self, keys: Sequence[str]) -> None:
-        self._keys = [k.encode() for k in keys]
-        self._sessions: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def required(self) -> bool:
-        """Whether any request but the public ones needs a key."""
-        return bool(self._keys)
-
-    def valid(self, given: str) -> bool:
-        """Whether ``given`` is a key; compared with every key so the time says nothing."""
-        found = False
-        for key in self._keys:
-            found |= hmac.compare_digest(given.encode(), key)
-        return found
-
-    def start_session(self) -> str:
-        """A new session token for the HttpOnly cookie; the key itself never reaches it."""
-        token = secrets.token_urlsafe(32)
-        with self._lock:
-            now = time.monotonic()
-            self._sessions = {t: end for t, end in self._sessions.items() if end > now}
-            self._sessions[token] = now + SESSION_SECONDS
-        return token
-
-    def end_session(self, token: str) -> None:
-        """Forget a session (sign-out)."""
-        with self._lock:
-            self._sessions.pop(token, None)
-
-    def in_session(self, token: str) -> bool:
-        """Whether ``token`` is a live session."""
-        with self._lock:
-            end = self._sessions.get(token)
-        return end is not None and end > time.monotonic()
-
-    def authorized(self, request: Request) -> bool:
-        """A key in ``Authorization: Bearer`` or ``X-API-Key``, or a session cookie."""
-        given = request.headers.get("x-api-key", "")
-        bearer = request.headers.get("authorization", "")
-        if bearer.lower().startswith("bearer "):
-            given = given or bearer[7:].strip()
-        if given:
-            return self.valid(given)
-        return self.in_session(request.cookies.get(SESSION_COOKIE, ""))
 
 
 def headers_for(path: str, response: Response) -> None:

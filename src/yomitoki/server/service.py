@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from yomitoki import wiring
-from yomitoki.errors import NameTakenError, ParseError
+from yomitoki.errors import ForbiddenError, InvalidNameError, NameTakenError, ParseError
 from yomitoki.index.engine import Engine
+from yomitoki.ingest.names import check_part
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.scan import SourceFile, file_hash
 from yomitoki.rag.answer import Answerer
 from yomitoki.settings import Settings
-from yomitoki.types import Document
+from yomitoki.types import EVERYONE, LOCAL_ADMIN, Answer, Document, Principal
 
 STAGING = ".staging"
 
@@ -30,6 +34,7 @@ class Service:
         self.answerer = answerer or wiring.open_answerer(settings, create=True)
         self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
         self._lock = threading.Lock()
+        self._audit_lock = threading.Lock()
 
     @contextmanager
     def _writing(self) -> Iterator[Engine]:
@@ -58,14 +63,21 @@ class Service:
         inside = real == path and real.is_relative_to(real_root)
         return real if inside and real.is_file() and not path.is_symlink() else None
 
-    def add(self, name: str, data: bytes, replace_existing: bool = False) -> Document:
-        """Ingest an upload; the index and ``uploads/`` change only when it fully succeeds.
+    def add(
+        self,
+        name: str,
+        data: bytes,
+        replace_existing: bool = False,
+        readers: tuple[str, ...] = (EVERYONE,),
+    ) -> Document:
+        """Ingest an upload readable by ``readers``; the index and ``uploads/`` change only
+        when it fully succeeds.
 
-        The bytes are parsed, chunked and embedded from a staging folder; then the file is
-        moved into place and the document written in one transaction. A failure at any step
-        leaves the previous version (file and index entries) exactly as it was.
+        ``name`` may hold one folder (an uploader's own, ``alice/notes.pdf``). The bytes are
+        parsed, chunked and embedded from a staging folder; then the file is moved into place
+        and the document written in one transaction. A failure at any step leaves the
+        previous version (file and index entries) exactly as it was.
         """
-        final = self.uploads / name
         with self._writing() as store:
             taken = store.document_named(name)
             if taken is not None and not replace_existing:
@@ -80,25 +92,34 @@ class Service:
             staging = self.uploads / STAGING / uuid.uuid4().hex
             staging.mkdir(parents=True)
             try:
-                return self._swap_in(store, staging, final, data, taken)
+                return self._swap_in(store, staging, name, data, taken, readers)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
 
     def _swap_in(
-        self, store: Engine, staging: Path, final: Path, data: bytes, taken: Document | None
+        self,
+        store: Engine,
+        staging: Path,
+        name: str,
+        data: bytes,
+        taken: Document | None,
+        readers: tuple[str, ...],
     ) -> Document:
+        final = self.uploads / name
+        final.parent.mkdir(parents=True, exist_ok=True)
         staged = staging / final.name
         staged.write_bytes(data)
         stat = staged.stat()
         embedder = self.answerer.retriever.embedder
         ingester = Ingester(store, embedder, wiring.ingest_options(self.settings))
-        source = SourceFile(staged, final.name, stat.st_size, stat.st_mtime_ns)
+        source = SourceFile(staged, name, stat.st_size, stat.st_mtime_ns)
         try:
             prepared = ingester.prepare(source, str(self.uploads), file_hash(staged))
         except ParseError as exc:
             # Named as uploaded: the staging folder is nobody's business.
-            raise type(exc)(final.name, exc.reason) from None
-        prepared = replace(prepared, document=replace(prepared.document, path=str(final)))
+            raise type(exc)(name, exc.reason) from None
+        document = replace(prepared.document, path=str(final), readers=readers)
+        prepared = replace(prepared, document=document)
         previous = staging / "previous"
         if final.exists():
             final.replace(previous)
@@ -115,15 +136,49 @@ class Service:
         assert doc is not None
         return doc
 
-    def remove(self, doc_id: int) -> Document | None:
-        """Remove a document (and its uploaded file); None when there is no such document."""
+    def uploaded(self, doc: Document, folder: str | None = None) -> bool:
+        """Whether ``doc`` was uploaded (into ``folder`` of the uploads, when given)."""
+        root = self.uploads / folder if folder else self.uploads
+        return Path(doc.root).resolve() == self.uploads and Path(doc.path).is_relative_to(root)
+
+    def remove(self, doc_id: int, principal: Principal = LOCAL_ADMIN) -> Document | None:
+        """Remove a document (and its uploaded file); None when ``principal`` sees no such
+        document. Only an admin removes what was not uploaded into their own folder."""
         with self._writing() as store:
             doc = store.document(doc_id)
-            if doc is None:
+            if doc is None or not principal.can_read(doc):
                 return None
+            if not principal.admin and not self.uploaded(doc, upload_folder(principal)):
+                raise ForbiddenError(f"only an admin may remove '{doc.name}'")
             store.remove_document(doc_id)
             store.collect_vectors()
-            path = Path(doc.path)
-            if path.parent.resolve() == self.uploads:
-                path.unlink(missing_ok=True)
+            if self.uploaded(doc):
+                Path(doc.path).unlink(missing_ok=True)
         return doc
+
+    def audit(self, principal: Principal, route: str, question: str, answer: Answer) -> None:
+        """Append who asked what, and what the answer cited, to the audit log (if one is set)."""
+        if self.settings.audit_log is None:
+            return
+        record = {
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+            "user": principal.name,
+            "groups": sorted(principal.groups),
+            "route": route,
+            "question": question,
+            "citations": list(answer.citations),
+            "dont_know": answer.dont_know,
+        }
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        with self._audit_lock:
+            self.settings.audit_log.parent.mkdir(parents=True, exist_ok=True)
+            with self.settings.audit_log.open("a", encoding="utf-8") as log:
+                log.write(line)
+
+
+def upload_folder(principal: Principal) -> str:
+    """The folder of ``principal``'s uploads: their name when it is a safe folder name."""
+    try:
+        return check_part(principal.name)
+    except InvalidNameError:
+        return "user-" + hashlib.sha256(principal.name.encode()).hexdigest()[:16]

@@ -79,7 +79,11 @@ CREATE TABLE chunk_terms (
 """
 
 #: Steps after the baseline: ``MIGRATIONS[i]`` takes a file from ``BASELINE + i`` onward.
-MIGRATIONS: tuple[Migration, ...] = ()
+MIGRATIONS: tuple[Migration, ...] = (
+    # 9: who may read each document (reader tokens); what was indexed before stays readable
+    # by every signed-in user, as it was.
+    """ALTER TABLE documents ADD COLUMN readers TEXT NOT NULL DEFAULT '["*"]'""",
+)
 
 
 def latest() -> int:

@@ -19,6 +19,7 @@ from yomitoki.backends.base import Vectors
 from yomitoki.index.engine import Filters, Scored
 from yomitoki.index.sqlite.columns import location_of, named, page_breaks_of
 from yomitoki.index.sqlite.keyword import KeywordIndex
+from yomitoki.index.sqlite.rows import rows_of
 from yomitoki.index.sqlite.vectors import VectorIndex
 from yomitoki.types import Hit
 
@@ -42,6 +43,8 @@ class Retrieval:
         self._version = self._data_version()
         # The last query's BM25 scores of every chunk: fusion asks for them twice.
         self._scored: tuple[str, npt.NDArray[np.float32] | None] | None = None
+        # Each loaded leg's chunk -> document array (keyed by the leg's id array).
+        self._chunk_documents: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
 
     def _data_version(self) -> int:
         (version,) = self._conn.execute("PRAGMA data_version").fetchone()
@@ -52,6 +55,7 @@ class Retrieval:
         self._vectors = None
         self._keywords = None
         self._scored = None
+        self._chunk_documents = {}
 
     def sync(self) -> None:
         """Reload the legs when another connection committed since; one statement otherwise."""
@@ -88,11 +92,9 @@ class Retrieval:
         if chunks >= self.ann_threshold:
             VectorIndex.load(self._conn, self._dim()).with_graph(VectorIndex.graph_path(self.path))
 
-    def _allowed(self, filters: Filters) -> set[int] | None:
-        """The chunk ids ``filters`` admits; None when it admits every chunk."""
-        if not filters.active():
-            return None
-        sql = "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE 1"
+    def _allowed_documents(self, filters: Filters) -> npt.NDArray[np.int64]:
+        """The ids of the documents ``filters`` admits (it is active)."""
+        sql = "SELECT d.id FROM documents d WHERE 1"
         args: list[str] = []
         if filters.categories:
             sql += f" AND d.category IN ({','.join('?' * len(filters.categories))})"
@@ -104,11 +106,32 @@ class Retrieval:
         if filters.path_prefix:
             sql += " AND substr(d.name, 1, ?) = ?"
             args += [str(len(filters.path_prefix)), filters.path_prefix]
-        return {row[0] for row in self._conn.execute(sql, args)}
+        if filters.readers is not None:
+            readers = sorted(filters.readers)
+            marks = ",".join("?" * len(readers)) or "NULL"
+            sql += f" AND EXISTS (SELECT 1 FROM json_each(d.readers) r WHERE r.value IN ({marks}))"
+            args += readers
+        rows = self._conn.execute(sql, args).fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def _documents_of(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The document of each chunk of a leg (``ids``: its sorted chunk ids), kept per leg."""
+        cached = self._chunk_documents.get(id(ids))
+        if cached is not None and cached[0] is ids:
+            return cached[1]
+        rows = self._conn.execute("SELECT id, document_id FROM chunks ORDER BY id").fetchall()
+        chunk_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        documents = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        found = rows_of(chunk_ids, ids)
+        aligned = np.where(found >= 0, documents[np.maximum(found, 0)], -1)
+        self._chunk_documents[id(ids)] = (ids, aligned)
+        return aligned
 
     def _mask(self, ids: npt.NDArray[np.int64], filters: Filters) -> npt.NDArray[np.bool_] | None:
-        allowed = self._allowed(filters)
-        return None if allowed is None else np.isin(ids, list(allowed))
+        """Which rows of a leg ``filters`` admits, decided per document; None: every row."""
+        if not filters.active():
+            return None
+        return np.isin(self._documents_of(ids), self._allowed_documents(filters))
 
     def _keyword_scores(self, query: str) -> npt.NDArray[np.float32] | None:
         if self._scored is None or self._scored[0] != query:

@@ -28,7 +28,7 @@ from yomitoki.types import Chunk, Document
 #: The columns of ``documents`` a Document is made of, by its field names.
 _DOCUMENT = (
     "id, path, name, root, format, content_hash, size, mtime_ns, chunk_count AS chunks, "
-    "title, pages, category, chunking"
+    "title, pages, category, chunking, readers"
 )
 _CHUNK = (
     "ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, section, "
@@ -59,7 +59,9 @@ def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _document(row: sqlite3.Row) -> Document:
-    return Document(**{key: row[key] for key in row.keys()})  # noqa: SIM118 - a Row's keys
+    fields = {key: row[key] for key in row.keys()}  # noqa: SIM118 - a Row's keys
+    fields["readers"] = tuple(json.loads(fields["readers"]))
+    return Document(**fields)
 
 
 class Store(Retrieval):
@@ -236,11 +238,11 @@ class Store(Retrieval):
             doc_id = _next_document_id(conn)
             conn.execute(
                 "INSERT INTO documents (id, path, root, name, format, content_hash, size, "
-                "mtime_ns, title, pages, category, chunk_count, ingested_at, chunking) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "mtime_ns, title, pages, category, chunk_count, ingested_at, chunking, readers) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, doc.path, doc.root, doc.name, doc.format, doc.content_hash, doc.size,
                  doc.mtime_ns, doc.title, doc.pages, doc.category, len(chunks), now,
-                 doc.chunking),
+                 doc.chunking, json.dumps(sorted(doc.readers))),
             )  # fmt: skip
             conn.executemany(
                 "INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)",
@@ -280,12 +282,15 @@ class Store(Retrieval):
                 (path, name, root, mtime_ns, doc_id),
             )
 
-    def touch_document(self, doc_id: int, mtime_ns: int, category: str | None) -> None:
-        """Record a new modification time (and category) for content that did not change."""
+    def touch_document(
+        self, doc_id: int, mtime_ns: int, category: str | None, readers: tuple[str, ...]
+    ) -> None:
+        """Record a new modification time, category and readers for content that did not
+        change: nothing is re-parsed or re-embedded."""
         with self.transaction() as conn:
             conn.execute(
-                "UPDATE documents SET mtime_ns = ?, category = ? WHERE id = ?",
-                (mtime_ns, category, doc_id),
+                "UPDATE documents SET mtime_ns = ?, category = ?, readers = ? WHERE id = ?",
+                (mtime_ns, category, json.dumps(sorted(readers)), doc_id),
             )
 
     def remove_document(self, doc_id: int) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import Request
 
-from yomitoki.server.security import Keys
+from yomitoki.errors import UnauthorizedError
+from yomitoki.rag.answer import AnswerOptions
+from yomitoki.server.identity import Identities
 from yomitoki.server.service import Service
+from yomitoki.types import Principal
 
 
 def service_of(request: Request) -> Service:
@@ -14,7 +19,20 @@ def service_of(request: Request) -> Service:
     return service
 
 
-def keys_of(request: Request) -> Keys:
-    """The API keys and sessions of the app handling ``request``."""
-    keys: Keys = request.app.state.keys
-    return keys
+def identities_of(request: Request) -> Identities:
+    """The identities and sessions of the app handling ``request``."""
+    identities: Identities = request.app.state.identities
+    return identities
+
+
+def principal_of(request: Request) -> Principal:
+    """Who sent ``request``; a route that needs someone refuses nobody with 401."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        raise UnauthorizedError("sign in first: an API key or a bearer token is required")
+    return principal
+
+
+def for_principal(options: AnswerOptions, principal: Principal) -> AnswerOptions:
+    """``options`` restricted to the documents ``principal`` may read, in every leg."""
+    return replace(options, filters=replace(options.filters, readers=principal.readers()))

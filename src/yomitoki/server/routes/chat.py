@@ -13,27 +13,30 @@ from fastapi.responses import StreamingResponse
 from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.server import protocol
-from yomitoki.server.routes import service_of
+from yomitoki.server.routes import for_principal, principal_of, service_of
 from yomitoki.server.service import Service
-from yomitoki.types import Answer, Context, Event, Followups, Message, TextDelta
+from yomitoki.types import Answer, Context, Event, Followups, Message, Principal, TextDelta
 
 log = logging.getLogger("yomitoki.server")
 router = APIRouter()
 Served = Annotated[Service, Depends(service_of)]
+Asking = Annotated[Principal, Depends(principal_of)]
 NDJSON = "application/json-lines"
 
 
 def prepare(
-    service: Service, body: protocol.ChatRequest
+    service: Service, body: protocol.ChatRequest, principal: Principal
 ) -> tuple[str, list[Message], AnswerOptions]:
-    """The question, the conversation before it, and the options with the overrides applied."""
+    """The question, the conversation before it, and the options with the overrides applied
+    and restricted to what ``principal`` may read."""
     try:
         question, history = body.turns()
     except ValueError as exc:
         raise YomitokiError(str(exc)) from None
     if not question.strip():
         raise YomitokiError("the question is empty")
-    return question, history, body.context.overrides.apply(service.answerer.options)
+    options = body.context.overrides.apply(service.answerer.options)
+    return question, history, for_principal(options, principal)
 
 
 def failure_message(exc: Exception) -> str:
@@ -50,10 +53,11 @@ def _ignored(service: Service, body: protocol.ChatRequest) -> list[str]:
 
 
 @router.post("/chat")
-def chat(body: protocol.ChatRequest, service: Served) -> dict[str, Any]:
+def chat(body: protocol.ChatRequest, service: Served, principal: Asking) -> dict[str, Any]:
     """Answer the last user message; the demo's non-streaming response."""
-    question, history, options = prepare(service, body)
+    question, history, options = prepare(service, body, principal)
     context, answer = service.answerer.ask(question, history, options)
+    service.audit(principal, "/chat", question, answer)
     ignored = _ignored(service, body)
     return {
         "output_text": answer.text,
@@ -64,9 +68,11 @@ def chat(body: protocol.ChatRequest, service: Served) -> dict[str, Any]:
 
 
 @router.post("/chat/stream")
-def chat_stream(body: protocol.ChatRequest, service: Served) -> StreamingResponse:
+def chat_stream(
+    body: protocol.ChatRequest, service: Served, principal: Asking
+) -> StreamingResponse:
     """The same as NDJSON: ``response.context`` first, text deltas, then the end."""
-    question, history, options = prepare(service, body)
+    question, history, options = prepare(service, body, principal)
     ignored = _ignored(service, body)
 
     def events() -> Iterator[bytes]:
@@ -77,6 +83,8 @@ def chat_stream(body: protocol.ChatRequest, service: Served) -> StreamingRespons
                     yield (json.dumps(line, ensure_ascii=False) + "\n").encode()
                 if isinstance(event, Context):
                     context = event
+                elif isinstance(event, Answer):
+                    service.audit(principal, "/chat/stream", question, event)
         except Exception as exc:  # noqa: BLE001 - reported as the stream's last line
             yield (json.dumps({"error": failure_message(exc)}, ensure_ascii=False) + "\n").encode()
 

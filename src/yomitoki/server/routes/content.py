@@ -8,17 +8,24 @@ from fastapi import APIRouter, Depends, Response
 
 from yomitoki.errors import NotFoundError
 from yomitoki.server.content import content_response
-from yomitoki.server.routes import service_of
+from yomitoki.server.routes import principal_of, service_of
 from yomitoki.server.service import Service
+from yomitoki.types import Principal
 
 router = APIRouter()
 
 
 @router.get("/content/{name:path}")
-def content(name: str, service: Annotated[Service, Depends(service_of)]) -> Response:
-    """The file of the document called ``name``, as ``server.content`` decides to send it."""
+def content(
+    name: str,
+    service: Annotated[Service, Depends(service_of)],
+    principal: Annotated[Principal, Depends(principal_of)],
+) -> Response:
+    """The file of the document called ``name``, as ``server.content`` decides to send it;
+    one the principal may not read is as absent as one that never existed."""
     doc = service.document(name)
-    path = service.document_path(doc) if doc is not None else None
+    readable = doc is not None and principal.can_read(doc)
+    path = service.document_path(doc) if doc is not None and readable else None
     if doc is None or path is None:
         raise NotFoundError("no such document")
     return content_response(path, doc.format, doc.name)

@@ -1,4 +1,10 @@
-"""``/documents``: list, upload (ingested like any other file, or nothing changes), delete."""
+"""``/documents``: list, upload (ingested like any other file, or nothing changes), delete.
+
+Each principal sees only the documents it may read; a document it may not read does not
+exist for it (404, as for an id that never existed). Uploads of a user who is not an admin
+go into their own folder (``alice/notes.pdf``) and are readable by the groups they choose
+among their own (default: all of them, or only themselves when they are in none).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +15,54 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from yomitoki import wire, wiring
-from yomitoki.errors import FileTooLargeError, NotFoundError, UnsupportedFormatError
+from yomitoki.errors import (
+    FileTooLargeError,
+    ForbiddenError,
+    NotFoundError,
+    UnsupportedFormatError,
+)
 from yomitoki.ingest.names import check_part
-from yomitoki.server.routes import service_of
-from yomitoki.server.service import Service
+from yomitoki.server.routes import principal_of, service_of
+from yomitoki.server.service import Service, upload_folder
+from yomitoki.types import EVERYONE, Principal, user_reader
 
 router = APIRouter()
 Served = Annotated[Service, Depends(service_of)]
+Asking = Annotated[Principal, Depends(principal_of)]
+
+
+def upload_readers(principal: Principal, groups: list[str], everyone: bool) -> tuple[str, ...]:
+    """Who may read an upload: groups among the uploader's own (an admin: any, or everyone)."""
+    if everyone and not principal.admin:
+        raise ForbiddenError("only an admin may make an upload readable by everyone")
+    if everyone or (principal.admin and not groups):
+        return (EVERYONE,)
+    foreign = sorted(set(groups) - principal.groups)
+    if foreign and not principal.admin:
+        raise ForbiddenError(f"you may share uploads only with your own groups, not {foreign}")
+    chosen = groups or sorted(principal.groups)
+    return wiring.readers(chosen) if chosen else (user_reader(principal.name),)
 
 
 @router.get("/documents")
-def documents(service: Served) -> dict[str, Any]:
-    """Every indexed document with its status."""
-    return {"documents": [wire.document(d) for d in service.documents()]}
+def documents(service: Served, principal: Asking) -> dict[str, Any]:
+    """The documents the principal may read; an admin also sees who may read each."""
+    shown = [d for d in service.documents() if principal.can_read(d)]
+    return {"documents": [wire.document(d, readers=principal.admin) for d in shown]}
 
 
 @router.post("/documents", status_code=201)
 async def upload(
     service: Served,
+    principal: Asking,
     file: UploadFile = File(...),  # noqa: B008 - FastAPI style
     replace: bool = Query(False, description="Replace a document of the same name."),
+    groups: Annotated[list[str], Query(description="Groups that may read it (your own).")] = [],  # noqa: B006
+    everyone: bool = Query(False, description="Readable by every signed-in user (admins)."),
 ) -> dict[str, Any]:
     """Upload a file; it is ingested like any other, or nothing changes."""
     name = check_part(file.filename or "")
+    readers = upload_readers(principal, groups, everyone)
     suffix = PurePath(name).suffix.lower()
     accepted = wiring.upload_types(service.settings)
     if suffix not in accepted:
@@ -42,13 +73,15 @@ async def upload(
     if len(data) > limit:
         reason = f"uploads are limited to {service.settings.upload_max_mb:g} MiB"
         raise FileTooLargeError(name, reason)
-    doc = await run_in_threadpool(service.add, name, data, replace)
-    return wire.document(doc)
+    if not principal.admin:
+        name = f"{upload_folder(principal)}/{name}"
+    doc = await run_in_threadpool(service.add, name, data, replace, readers)
+    return wire.document(doc, readers=principal.admin)
 
 
 @router.delete("/documents/{doc_id}", status_code=204)
-def delete(doc_id: int, service: Served) -> Response:
+def delete(doc_id: int, service: Served, principal: Asking) -> Response:
     """Remove a document (and its uploaded file) from the index."""
-    if service.remove(doc_id) is None:
+    if service.remove(doc_id, principal) is None:
         raise NotFoundError(f"no document {doc_id}")
     return Response(status_code=204)

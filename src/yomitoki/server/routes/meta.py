@@ -1,4 +1,4 @@
-"""The server itself: the UI page, ``/config`` for it, ``/healthz``, and key sign-in."""
+"""The server itself: the UI page, ``/config`` for it, ``/healthz``, and signing in."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from yomitoki import __version__, wiring
 from yomitoki.server import security
-from yomitoki.server.routes import keys_of, service_of
-from yomitoki.server.security import Keys
+from yomitoki.server.identity import SESSION_COOKIE, SESSION_SECONDS, Identities
+from yomitoki.server.routes import identities_of, principal_of, service_of
 from yomitoki.server.service import Service
+from yomitoki.types import Principal
 
 router = APIRouter()
 STATIC = resources.files("yomitoki.server").joinpath("static")
 Served = Annotated[Service, Depends(service_of)]
-KeysOf = Annotated[Keys, Depends(keys_of)]
+IdentitiesOf = Annotated[Identities, Depends(identities_of)]
+Asking = Annotated[Principal, Depends(principal_of)]
 
 
 class SignIn(BaseModel):
@@ -29,18 +31,30 @@ class SignIn(BaseModel):
     key: str = Field(min_length=1, max_length=1000)
 
 
+def _who(principal: Principal | None, required: bool) -> dict[str, Any]:
+    signed_in = principal is not None and required
+    return {
+        "signed_in": signed_in,
+        "auth": required,
+        "user": principal.name if signed_in and principal else None,
+        "groups": sorted(principal.groups) if signed_in and principal else [],
+        "admin": bool(principal and principal.admin),
+    }
+
+
 @router.post("/auth/session")
-def sign_in(body: SignIn, request: Request, keys: KeysOf) -> JSONResponse:
-    """Exchange an API key for an HttpOnly session cookie; the UI keeps no key."""
-    if not keys.required:
-        return JSONResponse({"signed_in": False, "auth": False})
-    if not keys.valid(body.key):
+def sign_in(body: SignIn, request: Request, identities: IdentitiesOf) -> JSONResponse:
+    """Exchange a key for an HttpOnly session cookie that carries who it belongs to."""
+    if not identities.required:
+        return JSONResponse(_who(None, False))
+    principal = identities.by_key(body.key)
+    if principal is None:
         return security.error(401, "unauthorized", "that key is not valid")
-    response = JSONResponse({"signed_in": True, "auth": True})
+    response = JSONResponse(_who(principal, True))
     response.set_cookie(
-        security.SESSION_COOKIE,
-        keys.start_session(),
-        max_age=security.SESSION_SECONDS,
+        SESSION_COOKIE,
+        identities.start_session(principal),
+        max_age=SESSION_SECONDS,
         httponly=True,
         samesite="strict",
         secure=request.url.scheme == "https",
@@ -48,19 +62,26 @@ def sign_in(body: SignIn, request: Request, keys: KeysOf) -> JSONResponse:
     return response
 
 
+@router.get("/auth/session")
+def who(request: Request, identities: IdentitiesOf) -> dict[str, Any]:
+    """Who this request is signed in as (the UI shows it)."""
+    return _who(getattr(request.state, "principal", None), identities.required)
+
+
 @router.delete("/auth/session", status_code=204)
-def sign_out(request: Request, keys: KeysOf) -> Response:
+def sign_out(request: Request, identities: IdentitiesOf) -> Response:
     """End the session of the cookie sent."""
-    keys.end_session(request.cookies.get(security.SESSION_COOKIE, ""))
+    identities.end_session(request.cookies.get(SESSION_COOKIE, ""))
     response = Response(status_code=204)
-    response.delete_cookie(security.SESSION_COOKIE, httponly=True, samesite="strict")
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
     return response
 
 
 @router.get("/config")
-def config(service: Served, keys: KeysOf) -> dict[str, Any]:
-    """What the UI needs to know about this server."""
+def config(service: Served, identities: IdentitiesOf, principal: Asking) -> dict[str, Any]:
+    """What the UI needs to know about this server, as the signed-in principal sees it."""
     options = service.answerer.options
+    readable = [d for d in service.documents() if principal.can_read(d)]
     return {
         "version": __version__,
         "answerer": service.answerer.name,
@@ -69,10 +90,11 @@ def config(service: Served, keys: KeysOf) -> dict[str, Any]:
         "top": options.answer_sources,
         "temperature": options.temperature,
         "followups": options.followups,
-        "categories": sorted({d.category for d in service.documents() if d.category}),
+        "categories": sorted({d.category for d in readable if d.category}),
         "upload_types": wiring.upload_types(service.settings),
         "upload_max_mb": service.settings.upload_max_mb,
-        "auth": keys.required,
+        "auth": identities.required,
+        "user": _who(principal, identities.required),
     }
 
 

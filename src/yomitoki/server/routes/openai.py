@@ -12,9 +12,9 @@ from fastapi.responses import StreamingResponse
 
 from yomitoki.server import protocol
 from yomitoki.server.routes import service_of
-from yomitoki.server.routes.chat import failure_message, prepare
+from yomitoki.server.routes.chat import Asking, failure_message, prepare
 from yomitoki.server.service import Service
-from yomitoki.types import TextDelta
+from yomitoki.types import Answer, TextDelta
 
 router = APIRouter()
 Served = Annotated[Service, Depends(service_of)]
@@ -26,14 +26,16 @@ def _sse(data: dict[str, Any]) -> bytes:
 
 @router.post("/v1/chat/completions", response_model=None)
 def completions(
-    body: protocol.CompletionRequest, service: Served
+    body: protocol.CompletionRequest, service: Served, principal: Asking
 ) -> dict[str, Any] | StreamingResponse:
     """A chat completion whose content is the cited answer; streamed as SSE on request."""
-    question, history, options = prepare(service, protocol.ChatRequest(messages=body.messages))
+    request = protocol.ChatRequest(messages=body.messages)
+    question, history, options = prepare(service, request, principal)
     if body.temperature is not None:
         options = protocol.Overrides(temperature=body.temperature).apply(options)
     if not body.stream:
         _, answer = service.answerer.ask(question, history, options)
+        service.audit(principal, "/v1/chat/completions", question, answer)
         return protocol.completion(answer, body.model)
     cid = protocol.completion_id()
 
@@ -47,6 +49,8 @@ def completions(
                     yield _sse(
                         protocol.completion_chunk(cid, body.model, {"content": event.text}, None)
                     )
+                elif isinstance(event, Answer):
+                    service.audit(principal, "/v1/chat/completions", question, event)
         except Exception as exc:  # noqa: BLE001 - reported in the stream
             yield _sse({"error": {"message": failure_message(exc), "type": "server_error"}})
         yield _sse(protocol.completion_chunk(cid, body.model, {}, "stop"))

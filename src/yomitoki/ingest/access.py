@@ -1,0 +1,62 @@
+"""Who may read a file, decided at ingest from rules on its path.
+
+A rule maps a glob over paths relative to the ingested folder (``hr/**``, ``**/*.xlsx``;
+``**`` crosses folders, ``*`` does not) to readers. A file's readers are those of every rule
+that matches it; a file no rule matches gets the run's readers (``ingest --group/--user``),
+or, without those, every signed-in user. Changing the rules and ingesting again changes the
+readers of unchanged files without parsing or embedding them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from wcmatch import glob
+
+from yomitoki.errors import ConfigError
+from yomitoki.types import EVERYONE
+
+_FLAGS = glob.GLOBSTAR | glob.DOTGLOB
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRule:
+    """Files whose path (relative to the ingested folder) matches ``pattern`` are readable by
+    ``readers`` (reader tokens: ``group:NAME``, ``user:NAME`` or ``*``)."""
+
+    pattern: str
+    readers: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        check_pattern(self.pattern)
+
+    def matches(self, name: str) -> bool:
+        """Whether the file called ``name`` (a path under the ingested folder) is covered."""
+        return bool(glob.globmatch(name, self.pattern, flags=_FLAGS))
+
+
+def check_pattern(pattern: str) -> str:
+    """``pattern`` when it stays inside the ingested folder; ConfigError otherwise."""
+    path = PurePosixPath(pattern)
+    if not pattern.strip() or "\\" in pattern or path.is_absolute() or ".." in path.parts:
+        raise ConfigError(
+            f"permission path {pattern!r} must be a glob relative to the ingested folder, "
+            "without '..' (e.g. 'hr/**')"
+        )
+    return pattern
+
+
+def readers_for(
+    name: str, rules: Sequence[AccessRule], default: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The readers of the file called ``name``: every matching rule's, else ``default``."""
+    matched = sorted({r for rule in rules if rule.matches(name) for r in rule.readers})
+    return tuple(matched) if matched else (default or (EVERYONE,))
+
+
+def unmatched(rules: Sequence[AccessRule], names: Iterable[str]) -> list[str]:
+    """The patterns of the rules that match none of ``names`` (most likely a typo)."""
+    seen = list(names)
+    return [rule.pattern for rule in rules if not any(rule.matches(n) for n in seen)]
