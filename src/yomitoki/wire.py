@@ -66,6 +66,7 @@ def ingest_report(report: IngestReport) -> JSON:
         "summary": {o.value: report.count(o) for o in Outcome},
         "chunks": sum(r.chunks for r in report.results if r.outcome is not Outcome.REMOVED),
         "files": [{k: v for k, v in asdict(r).items() if v is not None} for r in report.results],
+        "warnings": list(report.warnings),
     }
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from yomitoki.backends.base import Embedder, Reranker
 from yomitoki.backends.registry import embedder_for_model, get_embedder, get_llm, get_reranker
+from yomitoki.errors import ConfigError
 from yomitoki.index.engine import Engine, Filters
 from yomitoki.index.fusion import Fusion
 from yomitoki.index.search import Searcher, SearchOptions
@@ -24,7 +25,7 @@ from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
 from yomitoki.settings import LLMConfig, Settings
-from yomitoki.types import group_reader, user_reader
+from yomitoki.types import LOCAL_ADMIN, Principal, group_reader, user_reader
 
 
 def access_rules(settings: Settings) -> tuple[AccessRule, ...]:
@@ -76,6 +77,17 @@ def answer_options(settings: Settings, filters: Filters | None = None) -> Answer
         history_tokens=settings.history_tokens,
         filters=filters or Filters(),
     )
+
+
+def principal(settings: Settings, name: str | None) -> Principal:
+    """The configured user called ``name`` (``--as NAME``); the local admin without one."""
+    if name is None:
+        return LOCAL_ADMIN
+    for user in settings.users:
+        if user.name == name:
+            return Principal(user.name, frozenset(user.groups), user.admin)
+    known = ", ".join(u.name for u in settings.users) or "none configured"
+    raise ConfigError(f"no user called '{name}' in the users setting ({known})")
 
 
 def upload_types(settings: Settings) -> list[str]:

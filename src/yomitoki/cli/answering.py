@@ -12,6 +12,7 @@ import click
 from yomitoki import wire, wiring
 from yomitoki.cli.common import (
     MODES,
+    as_option,
     common_options,
     err,
     out,
@@ -54,7 +55,7 @@ def answer_options(func: F) -> F:
     ]  # fmt: skip
     for option in reversed(options):
         func = option(func)
-    return func
+    return as_option(func)
 
 
 def build_answerer(settings: Settings, flags: dict[str, Any], create: bool = False) -> Answerer:
@@ -66,7 +67,8 @@ def build_answerer(settings: Settings, flags: dict[str, Any], create: bool = Fal
             base_url=flags["llm_url"],
             api_key_env=flags["llm_key_env"],
         )
-    filters = Filters(flags["categories"], flags["excluded"])
+    readers = wiring.principal(settings, flags["as_user"]).readers()
+    filters = Filters(flags["categories"], flags["excluded"], readers=readers)
     offline = flags["offline"] and row is None
     return wiring.open_answerer(settings, row, offline=offline, create=create, filters=filters)
 

@@ -39,6 +39,14 @@ def common_options(func: F) -> F:
     return func
 
 
+def as_option(func: F) -> F:
+    """``--as NAME``: see what the configured user NAME may see (the CLI's user is admin)."""
+    return click.option(
+        "--as", "as_user", default=None, metavar="NAME",
+        help="Answer as the configured user NAME: only documents they may read.",
+    )(func)  # fmt: skip
+
+
 def settings_from(config: Path | None, **overrides: Any) -> Settings:
     """The settings in effect: a bad value is a usage error (exit 2), as a bad flag is."""
     try:

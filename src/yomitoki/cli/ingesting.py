@@ -72,6 +72,8 @@ def print_report(report: IngestReport) -> None:
             err.print(
                 f"[red]error[/red]: {result.name}: {result.error}", markup=True, soft_wrap=True
             )
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/yellow]: {warning}", markup=True, soft_wrap=True)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
     chunks = sum(r.chunks for r in report.results if r.outcome is not Outcome.REMOVED)
     files = sum(1 for r in report.results if r.outcome is not Outcome.REMOVED)
@@ -98,6 +100,20 @@ def print_report(report: IngestReport) -> None:
     default=True,
     help="When another ingest is writing to the index: wait for it (default) or exit.",
 )
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="GROUP",
+    help="Files no permission rule covers are readable by this group (repeatable).",
+)
+@click.option(
+    "--user",
+    "users",
+    multiple=True,
+    metavar="USER",
+    help="... and by this user (repeatable). Neither: by every signed-in user.",
+)
 def ingest(
     folder: Path,
     config: Path | None,
@@ -109,6 +125,8 @@ def ingest(
     as_json: bool,
     progress: bool | None,
     wait: bool,
+    groups: tuple[str, ...],
+    users: tuple[str, ...],
 ) -> None:
     """Index FOLDER (or one file): new and changed files are parsed, gone ones removed.
 
@@ -130,7 +148,8 @@ def ingest(
     def waiting(message: str) -> None:
         err.print(message, markup=False, soft_wrap=True)
 
-    with wiring.ingesting(settings, wait, waiting) as ingester:
+    readers = wiring.readers(groups, users)
+    with wiring.ingesting(settings, wait, waiting, readers) as ingester:
         if show_bar:
             with RichProgress(err) as bar:
                 ingester.progress = bar

@@ -9,6 +9,7 @@ import click
 from yomitoki import wire, wiring
 from yomitoki.cli.common import (
     MODES,
+    as_option,
     common_options,
     err,
     out,
@@ -34,6 +35,7 @@ from yomitoki.types import Mode
     "--reranker", default=None, help="Second stage, e.g. 'sentence' (setting 'reranker')."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print hits as JSON.")
+@as_option
 def search(
     query: str,
     config: Path | None,
@@ -45,10 +47,12 @@ def search(
     path_prefix: str | None,
     reranker: str | None,
     as_json: bool,
+    as_user: str | None,
 ) -> None:
     """Search the index for QUERY; prints hits with file#page=N locations."""
     settings = settings_from(config, index=index, search_mode=mode, top=top, reranker=reranker)
-    filters = Filters(categories, excluded, path_prefix)
+    readers = wiring.principal(settings, as_user).readers()
+    filters = Filters(categories, excluded, path_prefix, readers)
     retriever = wiring.open_retriever(settings)
     hits = retriever.search(query, settings.search_mode, settings.top, filters)
     if as_json:

@@ -30,7 +30,8 @@ def build_mcp(answerer: Answerer) -> MCPServer:
             Literal["keyword", "vector", "hybrid"], Field(description="Retrieval legs to use.")
         ] = "hybrid",
     ) -> dict[str, Any]:
-        hits = answerer.retriever.search(query, Mode(mode), top)
+        filters = answerer.options.filters  # the principal's readers, set by build_answerer
+        hits = answerer.retriever.search(query, Mode(mode), top, filters)
         return {"hits": [wire.hit(h) for h in hits]}
 
     @server.tool(description="Answer a question from the indexed documents, citing sources.")

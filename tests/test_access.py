@@ -1,0 +1,362 @@
+"""Who may read what: rules at ingest, principals from keys, and nothing leaking anywhere.
+
+alice is in hr, bob in no group, carol in legal and sales, admin is an admin; the plain API
+key is the anonymous principal. Each document holds a marker word no other one has, so a
+leak shows as a marker (or a file name) in a response it should not be in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from tests.options import ingest_options
+from yomitoki import wiring
+from yomitoki.cli import main
+from yomitoki.errors import ConfigError
+from yomitoki.index.sqlite import migrations
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.access import AccessRule
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.server.app import create_app
+from yomitoki.settings import Settings, load_settings
+
+KEYS = {"alice": "k-alice-1", "bob": "k-bob-22", "carol": "k-carol-333", "admin": "k-admin-4"}
+GROUPS = {"alice": ["hr"], "bob": [], "carol": ["legal", "sales"], "admin": []}
+ANONYMOUS_KEY = "k-plain-5555"
+#: Folder -> the groups that may read it (None: everyone).
+FOLDERS: dict[str, list[str] | None] = {
+    "hr": ["hr"], "legal": ["legal"], "sales": ["sales"], "public": None,
+}  # fmt: skip
+BASE: dict[str, Any] = {"min_similarity": -1.0, "min_similarity_ja": -1.0, "embedder": "hash"}
+
+
+def users() -> list[dict[str, Any]]:
+    return [
+        {"name": name, "key_sha256": hashlib.sha256(key.encode()).hexdigest(),
+         "groups": GROUPS[name], "admin": name == "admin"}
+        for name, key in KEYS.items()
+    ]  # fmt: skip
+
+
+def rules() -> list[dict[str, Any]]:
+    return [{"path": f"{f}/**", "groups": g} for f, g in FOLDERS.items() if g is not None]
+
+
+def settings_for(index: Path, **extra: Any) -> Settings:
+    given = {"users": users(), "permissions": rules(), "api_keys": [ANONYMOUS_KEY], **extra}
+    return load_settings(index=index, **BASE, **given)
+
+
+def marker(folder: str, n: int) -> str:
+    return f"zq{folder}{n}x"
+
+
+def may_read(user: str, folder: str) -> bool:
+    groups = FOLDERS[folder]
+    return user == "admin" or groups is None or bool(set(groups) & set(GROUPS.get(user, [])))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three documents a folder, each with its own marker word and a shared subject."""
+    root = tmp_path_factory.mktemp("org")
+    rng = random.Random(11)
+    for folder in FOLDERS:
+        (root / folder).mkdir()
+        for n in range(3):
+            words = " ".join(rng.choice(["budget", "policy", "leave", "travel"]) for _ in range(6))
+            builders.text(
+                root / folder / f"{folder}-{n}.md",
+                f"# {folder} memo {n}\n\nThe {marker(folder, n)} rule covers {words}. "
+                f"Salary review and holiday planning for {folder} staff {marker(folder, n)}.\n",
+            )
+    return root
+
+
+@pytest.fixture(scope="module")
+def index(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("idx") / "index.sqlite"
+    settings = settings_for(path)
+    with Store.open(path) as store:
+        Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(corpus)
+    return path
+
+
+@pytest.fixture(scope="module")
+def app_client(index: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as c:
+        yield c
+
+
+def headers(user: str) -> dict[str, str]:
+    key = ANONYMOUS_KEY if user == "anonymous" else KEYS[user]
+    return {"Authorization": f"Bearer {key}"}
+
+
+def every_route(client: TestClient, user: str, question: str) -> str:
+    """The text of every answer route's response to ``question`` as ``user``, joined, without
+    the question itself (the thought process repeats it: the asker's own words)."""
+    body = {"messages": [{"role": "user", "content": question}]}
+    out = []
+    for route in ("/chat", "/chat/stream"):
+        response = client.post(route, json=body, headers=headers(user))
+        assert response.status_code == 200, response.text
+        out.append(response.text)
+    for stream in (False, True):
+        response = client.post(
+            "/v1/chat/completions", json={**body, "stream": stream}, headers=headers(user)
+        )
+        assert response.status_code == 200, response.text
+        out.append(response.text)
+    return "\n".join(out).replace(question, "<question>")
+
+
+def test_rules_give_each_document_its_readers(index: Path) -> None:
+    with Store.open(index) as store:
+        readers = {d.name: d.readers for d in store.documents()}
+    assert readers["hr/hr-0.md"] == ("group:hr",)
+    assert readers["sales/sales-2.md"] == ("group:sales",)
+    assert readers["public/public-1.md"] == ("*",)
+
+
+def test_no_key_or_a_wrong_one_gets_401_and_nothing_else(app_client: TestClient) -> None:
+    body = {"messages": [{"role": "user", "content": "salary review"}]}
+    for extra in ({}, {"Authorization": "Bearer not-a-key"}, {"X-API-Key": "k-alice-2"}):
+        for method, route in (("post", "/chat"), ("get", "/documents"), ("get", "/config"),
+                              ("get", "/content/hr/hr-0.md")):  # fmt: skip
+            response = app_client.request(method, route, json=body, headers=extra)
+            assert response.status_code == 401, (route, extra)
+            assert "hr-0" not in response.text and "zqhr" not in response.text
+
+
+def test_bob_gets_no_hr_text_name_or_citation_and_alice_gets_hers(app_client: TestClient) -> None:
+    question = f"What does the {marker('hr', 0)} rule cover for salary review?"
+    bob = every_route(app_client, "bob", question)
+    assert "zqhr" not in bob and "hr-0.md" not in bob and "hr/" not in bob
+    alice = every_route(app_client, "alice", question)
+    assert marker("hr", 0) in alice and "hr/hr-0.md" in alice
+    listed = app_client.get("/documents", headers=headers("bob")).json()["documents"]
+    assert {d["name"].split("/")[0] for d in listed} == {"public"}
+    assert "readers" not in listed[0]  # only admins see who may read what
+    gone = app_client.get("/content/hr/hr-0.md", headers=headers("bob"))
+    never = app_client.get("/content/hr/no-such.md", headers=headers("bob"))
+    assert gone.status_code == never.status_code == 404 and gone.json() == never.json()
+    assert app_client.get("/content/hr/hr-0.md", headers=headers("alice")).status_code == 200
+
+
+def test_the_anonymous_key_reads_only_what_everyone_may(app_client: TestClient) -> None:
+    listed = app_client.get("/documents", headers=headers("anonymous")).json()["documents"]
+    assert {d["name"].split("/")[0] for d in listed} == {"public"}
+    admin = app_client.get("/documents", headers=headers("admin")).json()["documents"]
+    assert len(admin) == 12 and all("readers" in d for d in admin)
+
+
+def test_randomized_queries_through_every_route_leak_nothing(app_client: TestClient) -> None:
+    """Hundreds of answers across users: no marker or file name outside each user's rights,
+    and each user's own documents are found."""
+    rng = random.Random(5)
+    folders = list(FOLDERS)
+    found: dict[tuple[str, str], bool] = {}
+    for _ in range(40):
+        folder, n = rng.choice(folders), rng.randrange(3)
+        question = f"{marker(folder, n)} salary review holiday planning"
+        for user in ("alice", "bob", "carol", "anonymous"):
+            text = every_route(app_client, user, question)
+            for other in folders:
+                if not may_read(user, other):
+                    assert f"zq{other}" not in text and f"{other}/{other}-" not in text, (
+                        user, other, question,
+                    )  # fmt: skip
+            if may_read(user, folder):
+                found[(user, folder)] = found.get((user, folder), False) or (
+                    marker(folder, n) in text
+                )
+    assert found and all(found.values()), found
+
+
+def test_a_filter_is_applied_before_top_k_not_after(app_client: TestClient) -> None:
+    """With many better-matching documents out of reach, the reader still gets full results."""
+    body = {"messages": [{"role": "user", "content": "salary review holiday planning staff"}],
+            "context": {"overrides": {"top": 3}}}  # fmt: skip
+    response = app_client.post("/chat", json=body, headers=headers("bob")).json()
+    cited = response["context"]["data_points"]["citations"]
+    assert len(cited) == 3 and all(c.startswith("public/") for c in cited)
+
+
+def test_changing_rules_updates_readers_without_parsing_or_embedding(
+    corpus: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "i.sqlite"
+    embedder = CountingEmbedder()
+    with Store.open(path) as store:
+        Ingester(store, embedder, wiring.ingest_options(settings_for(path))).run(corpus)
+        embedded = len(embedder.calls)
+        wider = settings_for(path, permissions=[{"path": "hr/**", "groups": ["hr", "legal"]}])
+        report = Ingester(store, embedder, wiring.ingest_options(wider)).run(corpus)
+        assert {r.outcome.value for r in report.results} == {"unchanged"}
+        assert len(embedder.calls) == embedded
+        by_name = {d.name: d.readers for d in store.documents()}
+    assert by_name["hr/hr-1.md"] == ("group:hr", "group:legal")
+    assert by_name["legal/legal-0.md"] == ("*",)  # no rule now: everyone
+
+
+def test_a_rule_matching_nothing_warns_and_one_escaping_the_folder_is_refused(
+    corpus: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "i.sqlite"
+    typo = settings_for(path, permissions=[{"path": "hrr/**", "groups": ["hr"]}])
+    with Store.open(path) as store:
+        report = Ingester(store, CountingEmbedder(), wiring.ingest_options(typo)).run(corpus)
+    assert report.warnings == (f"permission rule 'hrr/**' matches no file under {corpus}",)
+    for bad in ("../secret/**", "/etc/**", "a\\b"):
+        with pytest.raises(ConfigError, match="relative to the ingested folder"):
+            AccessRule(bad, ("group:x",))
+
+
+def test_ingest_group_flag_covers_files_no_rule_covers(corpus: Path, tmp_path: Path) -> None:
+    index = tmp_path / "i.sqlite"
+    result = CliRunner().invoke(
+        main, ["ingest", str(corpus / "public"), "--index", str(index), "--embedder", "hash",
+               "--group", "sales", "--user", "dave", "--no-progress"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with Store.open(index) as store:
+        assert {d.readers for d in store.documents()} == {("group:sales", "user:dave")}
+
+
+def test_cli_as_shows_what_a_user_may_see(index: Path, tmp_path: Path) -> None:
+    config = tmp_path / "yomitoki.toml"
+    lines = [f'index = "{index}"', 'embedder = "hash"', "min_similarity = -1.0"]
+    for user in users():
+        lines += ["[[users]]", *(f"{k} = {json.dumps(v)}" for k, v in user.items())]
+    config.write_text("\n".join(lines) + "\n")
+    runner = CliRunner()
+    query = f"{marker('hr', 1)} salary review"
+    as_admin = runner.invoke(main, ["search", query, "--config", str(config), "--json"])
+    as_bob = runner.invoke(
+        main, ["search", query, "--config", str(config), "--json", "--as", "bob"]
+    )
+    assert "zqhr1x" in as_admin.output and as_bob.exit_code == 0
+    assert "zqhr" not in as_bob.output and "hr/" not in as_bob.output
+    asked = runner.invoke(main, ["ask", query, "--config", str(config), "--as", "bob"])
+    assert asked.exit_code == 0 and "zqhr" not in asked.output.replace(query, "")
+    unknown = runner.invoke(main, ["search", query, "--config", str(config), "--as", "mallory"])
+    assert unknown.exit_code == 1 and "no user called 'mallory'" in unknown.output
+
+
+def test_uploads_go_to_the_uploaders_folder_for_their_own_groups(index: Path) -> None:
+    with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as client:
+        note = ("note.md", b"# Note\n\nThe zqupload1x plan for hr.\n", "text/markdown")
+        refused = client.post("/documents", files={"file": note}, params={"groups": ["hr"]},
+                              headers=headers("bob"))  # fmt: skip
+        assert refused.status_code == 403
+        made = client.post("/documents", files={"file": note}, params={"groups": ["hr"]},
+                           headers=headers("alice"))  # fmt: skip
+        assert made.status_code == 201, made.text
+        doc = made.json()
+        assert doc["name"] == "alice/note.md"
+        bob_sees = client.get("/documents", headers=headers("bob")).json()["documents"]
+        assert all("alice/" not in d["name"] for d in bob_sees)
+        assert client.delete(f"/documents/{doc['id']}", headers=headers("bob")).status_code == 404
+        hr_doc = next(
+            d
+            for d in client.get("/documents", headers=headers("alice")).json()["documents"]
+            if d["name"] == "hr/hr-0.md"
+        )
+        forbidden = client.delete(f"/documents/{hr_doc['id']}", headers=headers("alice"))
+        assert forbidden.status_code == 403
+        assert client.delete(f"/documents/{doc['id']}", headers=headers("alice")).status_code == 204
+
+
+def test_signing_in_keeps_the_principal_in_the_session(index: Path) -> None:
+    with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as client:
+        signed = client.post("/auth/session", json={"key": KEYS["carol"]})
+        assert signed.json()["user"] == "carol" and signed.json()["groups"] == ["legal", "sales"]
+        listed = client.get("/documents").json()["documents"]  # the cookie, no key
+        assert {d["name"].split("/")[0] for d in listed} == {"legal", "sales", "public"}
+        assert client.get("/auth/session").json()["user"] == "carol"
+
+
+def test_the_audit_log_records_who_asked_what_and_what_was_cited(
+    index: Path, tmp_path: Path
+) -> None:
+    log = tmp_path / "audit" / "log.jsonl"
+    app = create_app(settings_for(index, audit_log=log))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        question = f"{marker('hr', 2)} salary review"
+        every_route(client, "alice", question)
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [r["route"] for r in records] == [
+        "/chat", "/chat/stream", "/v1/chat/completions", "/v1/chat/completions"
+    ]  # fmt: skip
+    assert all(r["user"] == "alice" and r["question"] == question for r in records)
+    assert all("hr/hr-2.md" in r["citations"] for r in records)
+
+
+def test_an_index_from_before_readers_stays_readable_by_everyone(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(migrations.SCHEMA)
+        conn.execute("PRAGMA user_version = 8")
+        conn.execute(
+            "INSERT INTO documents (id, path, root, name, format, content_hash, size, mtime_ns, "
+            "chunk_count, ingested_at) VALUES (1, '/d/a.md', '/d', 'a.md', 'markdown', 'h', 1, "
+            "1, 0, '')"
+        )
+    with Store.open(path) as store:
+        (doc,) = store.documents()
+    assert doc.readers == ("*",)
+
+
+def test_ingest_options_carry_the_rules(tmp_path: Path) -> None:
+    options = wiring.ingest_options(settings_for(tmp_path / "i.sqlite"))
+    assert [r.pattern for r in options.rules] == ["hr/**", "legal/**", "sales/**"]
+    assert ingest_options().rules == ()
+
+
+def test_mcp_as_a_user_searches_and_answers_within_their_rights(
+    index: Path, tmp_path: Path
+) -> None:
+    import os
+    import sys
+
+    import anyio
+    from mcp.client.client import Client
+    from mcp.client.stdio import StdioServerParameters
+
+    config = tmp_path / "yomitoki.toml"
+    lines = [f'index = "{index}"', 'embedder = "hash"', "min_similarity = -1.0"]
+    for user in users():
+        lines += ["[[users]]", *(f"{k} = {json.dumps(v)}" for k, v in user.items())]
+    config.write_text("\n".join(lines) + "\n")
+    query = f"{marker('hr', 0)} salary review"
+
+    def run_as(user: str) -> str:
+        server = StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "yomitoki", "mcp", "--config", str(config), "--as", user],
+            env=dict(os.environ),
+        )
+
+        async def session() -> str:
+            async with Client(server, read_timeout_seconds=120) as client:
+                found = await client.call_tool("search", {"query": query, "top": 5})
+                answered = await client.call_tool("ask", {"question": query})
+                return found.content[0].text + answered.content[0].text
+
+        return anyio.run(session).replace(query, "<question>")
+
+    assert "zqhr" not in run_as("bob") and "hr/" not in run_as("bob")
+    assert "hr/hr-0.md" in run_as("alice")

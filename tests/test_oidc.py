@@ -1,0 +1,206 @@
+"""OpenID Connect bearer tokens, checked against a local issuer that speaks the real protocol:
+a discovery document and a JWKS over HTTP, tokens minted with keys the test generates."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from fastapi.testclient import TestClient
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from yomitoki import wiring
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.server.app import create_app
+from yomitoki.settings import load_settings
+
+AUDIENCE = "yomitoki-test"
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+class Issuer:
+    """A minimal OpenID provider: discovery and JWKS, and tokens it signs."""
+
+    def __init__(self) -> None:
+        keys = [
+            {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(RSA_KEY.public_key())),
+             "kid": "rsa-1", "use": "sig", "alg": "RS256"},
+            {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(EC_KEY.public_key())),
+             "kid": "ec-1", "use": "sig", "alg": "ES256"},
+        ]  # fmt: skip
+        issuer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path == "/.well-known/openid-configuration":
+                    body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json"}
+                elif self.path == "/jwks.json":
+                    body = {"keys": keys}
+                else:
+                    self.send_error(404)
+                    return
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def token(self, key: Any = RSA_KEY, kid: str = "rsa-1", alg: str = "RS256",
+              **claims: Any) -> str:  # fmt: skip
+        now = int(time.time())
+        body = {"iss": self.url, "aud": AUDIENCE, "sub": "u-123", "iat": now, "nbf": now,
+                "exp": now + 600, "preferred_username": "alice", "groups": ["hr"],
+                **claims}  # fmt: skip
+        return jwt.encode(body, key, algorithm=alg, headers={"kid": kid})
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[Issuer]:
+    started = Issuer()
+    thread = threading.Thread(target=started.server.serve_forever, daemon=True)
+    thread.start()
+    yield started
+    started.server.shutdown()
+    started.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def client(issuer: Issuer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    root = tmp_path_factory.mktemp("docs")
+    (root / "hr").mkdir()
+    (root / "public").mkdir()
+    builders.text(root / "hr" / "pay.md", "# Pay\n\nThe zqpayx salary band is reviewed in May.\n")
+    builders.text(root / "public" / "menu.md", "# Menu\n\nThe canteen serves zqmenux soup.\n")
+    index = tmp_path_factory.mktemp("idx") / "index.sqlite"
+    settings = load_settings(
+        index=index, embedder="hash", min_similarity=-1.0, min_similarity_ja=-1.0,
+        permissions=[{"path": "hr/**", "groups": ["hr"]}],
+        oidc={"issuer": issuer.url, "audience": AUDIENCE, "admin_groups": ["it-admins"]},
+    )  # fmt: skip
+    with Store.open(index) as store:
+        Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(root)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+        yield c
+
+
+def documents(client: TestClient, token: str) -> Any:
+    return client.get("/documents", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_valid_token_names_the_user_and_their_groups(client: TestClient, issuer: Issuer) -> None:
+    for token in (issuer.token(), issuer.token(EC_KEY, "ec-1", "ES256")):
+        response = documents(client, token)
+        assert response.status_code == 200, response.text
+        assert {d["name"] for d in response.json()["documents"]} == {"hr/pay.md", "public/menu.md"}
+    who = client.get("/auth/session", headers={"Authorization": f"Bearer {issuer.token()}"})
+    assert who.json()["user"] == "alice" and who.json()["groups"] == ["hr"]
+    outsider = issuer.token(preferred_username="bob", groups=["sales"])
+    assert {d["name"] for d in documents(client, outsider).json()["documents"]} == {
+        "public/menu.md"
+    }
+    admin = issuer.token(preferred_username="root", groups="it-admins")
+    assert "readers" in documents(client, admin).json()["documents"][0]
+
+
+def test_entra_style_tokens_name_the_user_by_oid_without_a_username(
+    client: TestClient, issuer: Issuer
+) -> None:
+    token = issuer.token(preferred_username=None, oid="0b1c-oid", groups=["hr"])
+    who = client.get("/auth/session", headers={"Authorization": f"Bearer {token}"})
+    assert who.json()["user"] == "0b1c-oid"
+
+
+def _b64_bytes(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _b64(value: dict[str, Any]) -> str:
+    return _b64_bytes(json.dumps(value).encode())
+
+
+def forged(issuer: Issuer) -> dict[str, str]:
+    public_pem = RSA_KEY.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    now = int(time.time())
+    claims = {"iss": issuer.url, "aud": AUDIENCE, "sub": "x", "exp": now + 600,
+              "preferred_username": "alice", "groups": ["hr"]}  # fmt: skip
+    unsigned = jwt.encode(claims, None, algorithm="none", headers={"kid": "rsa-1"})
+    # The classic confusion attack, signed by hand (PyJWT itself refuses to make one).
+    head = _b64({"alg": "HS256", "typ": "JWT", "kid": "rsa-1"})
+    signing_input = f"{head}.{_b64(claims)}".encode()
+    mac = hmac.new(public_pem, signing_input, hashlib.sha256).digest()
+    hmac_with_public_key = f"{signing_input.decode()}.{_b64_bytes(mac)}"
+    return {
+        "wrong issuer": issuer.token(iss="https://evil.example"),
+        "wrong audience": issuer.token(aud="someone-else"),
+        "signed by another key": issuer.token(OTHER_KEY),
+        "alg none": unsigned,
+        "HS256 keyed with the public key": hmac_with_public_key,
+        "expired": issuer.token(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200),
+        "not yet valid": issuer.token(nbf=int(time.time()) + 3600),
+        "no user": issuer.token(preferred_username=None, sub=None),
+        "unknown key id": issuer.token(kid="nope"),
+        "garbage": "a.b.c",
+    }
+
+
+def test_bad_tokens_get_401_and_reveal_nothing(client: TestClient, issuer: Issuer) -> None:
+    for why, token in forged(issuer).items():
+        response = documents(client, token)
+        assert response.status_code == 401, why
+        assert "pay.md" not in response.text and "zqpay" not in response.text
+        chat = client.post(
+            "/chat",
+            json={"messages": [{"role": "user", "content": "salary band"}]},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert chat.status_code == 401, why
+
+
+def test_clock_skew_within_the_leeway_is_accepted(client: TestClient, issuer: Issuer) -> None:
+    just_expired = issuer.token(exp=int(time.time()) - 30)
+    assert documents(client, just_expired).status_code == 200
+
+
+def test_the_answer_follows_the_tokens_groups(client: TestClient, issuer: Issuer) -> None:
+    body = {"messages": [{"role": "user", "content": "When is the zqpayx salary band reviewed?"}]}
+    for user, groups, sees in (("alice", ["hr"], True), ("bob", [], False)):
+        token = issuer.token(preferred_username=user, groups=groups)
+        answer = client.post("/chat", json=body, headers={"Authorization": f"Bearer {token}"})
+        cited = answer.json()["context"]["data_points"]["citations"]
+        assert ("hr/pay.md" in cited) is sees, (user, cited)
+
+
+def test_a_missing_issuer_is_a_clear_configuration_error(tmp_path: Path) -> None:
+    from yomitoki.errors import ConfigError
+
+    settings = load_settings(
+        index=tmp_path / "i.sqlite", embedder="hash",
+        oidc={"issuer": "http://127.0.0.1:9/nowhere", "audience": AUDIENCE},
+    )  # fmt: skip
+    with pytest.raises(ConfigError, match="cannot read the OIDC discovery document"):
+        create_app(settings)
