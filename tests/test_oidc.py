@@ -9,6 +9,7 @@ import hmac
 import json
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,9 +36,11 @@ OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 class Issuer:
-    """A minimal OpenID provider: discovery and JWKS, and tokens it signs."""
+    """A minimal OpenID provider: discovery, JWKS, an authorization endpoint that signs alice
+    in at once, and a token endpoint that checks the PKCE verifier before it answers."""
 
     def __init__(self) -> None:
+        self.codes: dict[str, dict[str, str]] = {}
         keys = [
             {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(RSA_KEY.public_key())),
              "kid": "rsa-1", "use": "sig", "alg": "RS256"},
@@ -48,15 +51,47 @@ class Issuer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                if self.path == "/.well-known/openid-configuration":
-                    body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json"}
-                elif self.path == "/jwks.json":
+                url = urllib.parse.urlsplit(self.path)
+                if url.path == "/.well-known/openid-configuration":
+                    body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json",
+                            "authorization_endpoint": f"{issuer.url}/authorize",
+                            "token_endpoint": f"{issuer.url}/token"}  # fmt: skip
+                elif url.path == "/jwks.json":
                     body = {"keys": keys}
+                elif url.path == "/authorize":
+                    query = dict(urllib.parse.parse_qsl(url.query))
+                    assert query["code_challenge_method"] == "S256"
+                    code = f"code-{len(issuer.codes)}"
+                    issuer.codes[code] = query
+                    back = f"{query['redirect_uri']}?code={code}&state={query['state']}"
+                    self.send_response(302)
+                    self.send_header("Location", back)
+                    self.end_headers()
+                    return
                 else:
                     self.send_error(404)
                     return
+                self._json(200, body)
+
+            def do_POST(self) -> None:
+                size = int(self.headers.get("Content-Length", "0"))
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(size).decode()))
+                asked = issuer.codes.pop(form.get("code", ""), None)
+                verifier = form.get("code_verifier", "")
+                digest = hashlib.sha256(verifier.encode()).digest()
+                if (
+                    asked is None
+                    or _b64_bytes(digest) != asked["code_challenge"]
+                    or form.get("redirect_uri") != asked["redirect_uri"]
+                ):
+                    self._json(400, {"error": "invalid_grant"})
+                    return
+                id_token = issuer.token(nonce=asked["nonce"])
+                self._json(200, {"id_token": id_token, "token_type": "Bearer"})
+
+            def _json(self, status: int, body: object) -> None:
                 data = json.dumps(body).encode()
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -204,3 +239,52 @@ def test_a_missing_issuer_is_a_clear_configuration_error(tmp_path: Path) -> None
     )  # fmt: skip
     with pytest.raises(ConfigError, match="cannot read the OIDC discovery document"):
         create_app(settings)
+
+
+def test_the_ui_signs_in_with_authorization_code_and_pkce(
+    client: TestClient, issuer: Issuer
+) -> None:
+    import httpx
+
+    client.cookies.clear()
+    start = client.get("/auth/login", follow_redirects=False)
+    assert start.status_code == 303
+    authorize = start.headers["location"]
+    assert authorize.startswith(f"{issuer.url}/authorize?") and "code_challenge=" in authorize
+    assert "code_verifier" not in authorize  # the verifier never leaves the server
+    back = httpx.get(authorize, follow_redirects=False).headers["location"]
+    callback = urllib.parse.urlsplit(back)
+    assert callback.path == "/auth/callback"
+    done = client.get(f"{callback.path}?{callback.query}", follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    assert "HttpOnly" in done.headers["set-cookie"]
+    who = client.get("/auth/session").json()
+    assert who["user"] == "alice" and who["groups"] == ["hr"]
+    names = {d["name"] for d in client.get("/documents").json()["documents"]}
+    assert names == {"hr/pay.md", "public/menu.md"}
+    # A state is good once: replaying the callback signs no one in.
+    client.cookies.clear()
+    replay = client.get(f"{callback.path}?{callback.query}", follow_redirects=False)
+    assert replay.status_code == 401 and client.get("/documents").status_code == 401
+
+
+def test_a_callback_with_a_forged_state_or_code_signs_no_one_in(
+    client: TestClient, issuer: Issuer
+) -> None:
+    client.cookies.clear()
+    assert client.get("/auth/callback?code=x&state=made-up").status_code == 401
+    # A code issued to another sign-in (another PKCE challenge) does not redeem this one.
+    import httpx
+
+    first = client.get("/auth/login", follow_redirects=False).headers["location"]
+    second = client.get("/auth/login", follow_redirects=False).headers["location"]
+    code = dict(
+        urllib.parse.parse_qsl(
+            urllib.parse.urlsplit(
+                httpx.get(first, follow_redirects=False).headers["location"]
+            ).query
+        )
+    )["code"]
+    state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(second).query))["state"]
+    stolen = client.get(f"/auth/callback?code={code}&state={state}")
+    assert stolen.status_code == 401 and client.get("/documents").status_code == 401

@@ -124,6 +124,13 @@ class OIDCConfig(BaseModel):
     client_id: str | None = Field(
         default=None, description="Client id the UI signs in with (default: `audience`)."
     )
+    client_secret: SecretStr | None = Field(
+        default=None, description="Client secret, for an issuer that requires one with PKCE."
+    )
+    scopes: list[str] = Field(
+        default_factory=lambda: ["openid", "profile"],
+        description="Scopes the UI's sign-in asks for (add the one that brings `groups`).",
+    )
 
 
 class Settings(BaseSettings):

@@ -31,7 +31,7 @@ from yomitoki.server.service import Service
 from yomitoki.settings import Settings
 
 log = logging.getLogger("yomitoki.server")
-PUBLIC = ("/healthz", "/static/", "/favicon.ico", "/auth/session")
+PUBLIC = ("/healthz", "/static/", "/favicon.ico", "/auth/")
 _error = security.error
 
 

@@ -16,71 +16,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 import threading
 import time
-import urllib.request
-from collections.abc import Mapping
-from typing import Any
 
 import jwt
 from fastapi import Request
 
-from yomitoki.errors import ConfigError
-from yomitoki.settings import OIDCConfig, Settings
+from yomitoki.server.login import Login
+from yomitoki.server.oidc import TokenVerifier
+from yomitoki.settings import Settings
 from yomitoki.types import LOCAL_ADMIN, Principal
 
 SESSION_COOKIE = "yomitoki_session"
 SESSION_SECONDS = 12 * 3600
 #: Who holds one of the plain ``api_keys``: reads what every signed-in user may read.
 ANONYMOUS = Principal("anonymous")
-_JWKS_SECONDS = 3600
-
-
-class TokenVerifier:
-    """OIDC access or ID tokens of one issuer, verified against its published keys."""
-
-    def __init__(self, config: OIDCConfig) -> None:
-        self.config = config
-        url = config.jwks_url or _discover_jwks(config.issuer)
-        self._keys = jwt.PyJWKClient(url, cache_keys=True, lifespan=_JWKS_SECONDS, timeout=10)
-
-    def principal(self, token: str) -> Principal:
-        """The principal the token names; jwt.PyJWTError when it is not valid here."""
-        key = self._keys.get_signing_key_from_jwt(token)
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key.key,
-            algorithms=list(self.config.algorithms),
-            audience=self.config.audience,
-            issuer=self.config.issuer,
-            leeway=self.config.leeway_seconds,
-            options={"require": ["exp", "iss", "aud"]},
-        )
-        return principal_from_claims(claims, self.config)
-
-
-def principal_from_claims(claims: Mapping[str, Any], config: OIDCConfig) -> Principal:
-    """User name from the first of ``user_claims`` present, groups from ``groups_claim``."""
-    name = next((str(claims[c]) for c in config.user_claims if claims.get(c)), None)
-    if name is None:
-        raise jwt.InvalidTokenError("the token names no user")
-    raw = claims.get(config.groups_claim) or []
-    groups = frozenset(str(g) for g in (raw if isinstance(raw, list) else [raw]))
-    return Principal(name, groups, admin=not groups.isdisjoint(config.admin_groups))
-
-
-def _discover_jwks(issuer: str) -> str:
-    """The ``jwks_uri`` of the issuer's OpenID discovery document."""
-    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
-    if not url.startswith(("https://", "http://")):
-        raise ConfigError(f"oidc issuer {issuer!r} is not an http(s) URL")
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return str(json.load(response)["jwks_uri"])
-    except (OSError, ValueError, KeyError) as exc:
-        raise ConfigError(f"cannot read the OIDC discovery document {url}: {exc}") from None
 
 
 class Identities:
@@ -93,6 +44,7 @@ class Identities:
             for u in settings.users
         ]
         self.oidc = TokenVerifier(settings.oidc) if settings.oidc is not None else None
+        self.login = Login(self.oidc) if self.oidc is not None and self.oidc.discovery else None
         self._sessions: dict[str, tuple[Principal, float]] = {}
         self._lock = threading.Lock()
 

@@ -6,10 +6,11 @@ from importlib import resources
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from yomitoki import __version__, wiring
+from yomitoki.errors import NotFoundError, YomitokiError
 from yomitoki.server import security
 from yomitoki.server.identity import SESSION_COOKIE, SESSION_SECONDS, Identities
 from yomitoki.server.routes import identities_of, principal_of, service_of
@@ -51,15 +52,43 @@ def sign_in(body: SignIn, request: Request, identities: IdentitiesOf) -> JSONRes
     if principal is None:
         return security.error(401, "unauthorized", "that key is not valid")
     response = JSONResponse(_who(principal, True))
+    _set_session(response, request, identities.start_session(principal))
+    return response
+
+
+@router.get("/auth/login")
+def login(request: Request, identities: IdentitiesOf) -> RedirectResponse:
+    """Start signing in with the organisation's OpenID provider (authorization code + PKCE)."""
+    if identities.login is None:
+        raise NotFoundError("this server has no OpenID Connect sign-in (setting oidc)")
+    callback = str(request.url_for("callback"))
+    return RedirectResponse(identities.login.start(callback), status_code=303)
+
+
+@router.get("/auth/callback", name="callback")
+def callback(
+    request: Request, identities: IdentitiesOf, code: str = "", state: str = ""
+) -> RedirectResponse:
+    """The provider sends the browser back here with a code: redeem it, start a session."""
+    if identities.login is None:
+        raise NotFoundError("this server has no OpenID Connect sign-in (setting oidc)")
+    if not code or not state:
+        raise YomitokiError("the sign-in came back without a code; sign in again")
+    principal = identities.login.finish(code, state)
+    response = RedirectResponse("/", status_code=303)
+    _set_session(response, request, identities.start_session(principal))
+    return response
+
+
+def _set_session(response: Response, request: Request, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
-        identities.start_session(principal),
+        token,
         max_age=SESSION_SECONDS,
         httponly=True,
-        samesite="strict",
+        samesite="lax",
         secure=request.url.scheme == "https",
     )
-    return response
 
 
 @router.get("/auth/session")
@@ -94,6 +123,7 @@ def config(service: Served, identities: IdentitiesOf, principal: Asking) -> dict
         "upload_types": wiring.upload_types(service.settings),
         "upload_max_mb": service.settings.upload_max_mb,
         "auth": identities.required,
+        "oidc": identities.login is not None,
         "user": _who(principal, identities.required),
     }
 
