@@ -86,15 +86,16 @@ def _set_session(response: Response, request: Request, token: str) -> None:
         token,
         max_age=SESSION_SECONDS,
         httponly=True,
-        samesite="lax",
+        samesite="strict",
         secure=request.url.scheme == "https",
     )
 
 
 @router.get("/auth/session")
 def who(request: Request, identities: IdentitiesOf) -> dict[str, Any]:
-    """Who this request is signed in as (the UI shows it)."""
-    return _who(getattr(request.state, "principal", None), identities.required)
+    """Who this request is signed in as, and whether the organisation's sign-in is offered."""
+    principal = getattr(request.state, "principal", None)
+    return {**_who(principal, identities.required), "oidc": identities.login is not None}
 
 
 @router.delete("/auth/session", status_code=204)

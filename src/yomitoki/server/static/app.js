@@ -11,15 +11,27 @@ const TEXT = {
     stopped: "(stopped)", error: "Error", answeredBy: "Answered by",
     noPassage: "No passage for this citation.", followupTitle: "Follow-up questions",
     signedIn: "Signed in", badKey: "That key is not valid", signOut: "Sign out", signedOut: "Signed out",
+    notSignedIn: "Not signed in", needSignIn: "Sign in first (Settings, or your organisation's sign-in).",
+    signInOrg: "Sign in with your organisation", documents: "Documents", name: "Name", chunks: "Chunks",
+    readers: "Readers", upload: "Upload", uploadSend: "Upload", everyone: "Everyone may read it",
+    uploaded: "Uploaded", readableBy: "Readable by", admin: "admin", forbidden: "Not allowed",
+    "Search query": "Search query", "Search results": "Search results", Prompt: "Prompt",
+    "Options without effect": "Options without effect", "Answer checks": "Answer checks",
   },
   ja: {
     newChat: "新しい会話", settings: "設定", send: "質問", stop: "停止", placeholder: "質問を入力…",
     emptyHint: "文書について質問してください。", document: "文書", passages: "根拠の文章",
     thoughts: "思考過程", mode: "検索方式", top: "使う文章の数", category: "カテゴリ", all: "すべて",
     temperature: "温度", followups: "次の質問を提案する", apiKey: "API キー（必要な場合）", close: "閉じる",
-    sources: "出典", stopped: "（停止しました）", error: "エラー", answeredBy: "回答",
+    sources: "出典", stopped: "（停止しました）", error: "エラー", answeredBy: "回答エンジン",
     noPassage: "この出典の文章はありません。", followupTitle: "次の質問",
     signedIn: "サインインしました", badKey: "このキーは無効です", signOut: "サインアウト", signedOut: "サインアウトしました",
+    notSignedIn: "サインインしていません", needSignIn: "先にサインインしてください（設定、または組織のサインイン）。",
+    signInOrg: "組織のアカウントでサインイン", documents: "文書一覧", name: "名前", chunks: "チャンク数",
+    readers: "閲覧できる人", upload: "アップロード", uploadSend: "アップロード", everyone: "全員が閲覧できる",
+    uploaded: "アップロードしました", readableBy: "閲覧できる人", admin: "管理者", forbidden: "許可されていません",
+    "Search query": "検索クエリ", "Search results": "検索結果", Prompt: "プロンプト",
+    "Options without effect": "効果のない設定", "Answer checks": "回答の検証",
   },
 };
 const STORE = "yomitoki.chat.v1";
@@ -43,6 +55,7 @@ function applyLanguage() {
   for (const el of document.querySelectorAll("[data-i18n-placeholder]")) {
     el.placeholder = t(el.dataset.i18nPlaceholder);
   }
+  showWho();
   render();
 }
 
@@ -187,7 +200,7 @@ function showThoughts(msg) {
     const div = document.createElement("div");
     div.className = "thought";
     const h = document.createElement("h3");
-    h.textContent = step.title;
+    h.textContent = t(step.title);
     const pre = document.createElement("pre");
     const detail = { description: step.description, ...(step.props ? { props: step.props } : {}) };
     pre.textContent = typeof step.description === "string" && !step.props
@@ -246,6 +259,7 @@ async function ask(question) {
     });
     if (!reply.ok) {
       const data = await reply.json().catch(() => ({}));
+      if (reply.status === 401) throw new Error(t("needSignIn"));
       throw new Error((data.error && data.error.message) || reply.statusText);
     }
     const reader = reply.body.getReader();
@@ -293,12 +307,32 @@ function handle(msg, event) {
   }
 }
 
+let who = { signed_in: false, auth: false, groups: [], admin: false };
+
+function showWho() {
+  const label = who.signed_in
+    ? `${who.user}${who.groups.length ? " (" + who.groups.join(", ") + ")" : ""}${who.admin ? " · " + t("admin") : ""}`
+    : (who.auth ? t("notSignedIn") : "");
+  $("whoami").textContent = label;
+  $("sign-out").hidden = !who.signed_in;
+  $("sso").hidden = !who.oidc || who.signed_in;
+  for (const el of document.querySelectorAll(".admin-only")) el.hidden = !who.admin;
+}
+
+async function loadWho() {
+  const reply = await fetch("/auth/session");
+  if (reply.ok) who = await reply.json();
+  showWho();
+}
+
 async function loadConfig() {
+  await loadWho();
   try {
     const reply = await fetch("/config", { headers: headers() });
     if (!reply.ok) return;
     const config = await reply.json();
     const select = $("opt-category");
+    select.replaceChildren(new Option(t("all"), ""));
     for (const c of config.categories) select.append(new Option(c, c));
     $("opt-mode").value = prefs.mode || { keyword: "text", vector: "vectors" }[config.retrieval_mode]
       || config.retrieval_mode;
@@ -314,11 +348,58 @@ async function signIn(key) {
     method: "POST", headers: headers(), body: JSON.stringify({ key }),
   });
   $("auth-status").textContent = reply.ok ? t("signedIn") : t("badKey");
+  loadConfig();
 }
 
 async function signOut() {
   await fetch("/auth/session", { method: "DELETE" });
   $("auth-status").textContent = t("signedOut");
+  loadConfig();
+}
+
+async function loadDocuments() {
+  const body = $("doc-list").querySelector("tbody");
+  body.replaceChildren();
+  const reply = await fetch("/documents");
+  if (!reply.ok) { $("upload-status").textContent = t("needSignIn"); return; }
+  for (const doc of (await reply.json()).documents) {
+    const row = body.insertRow();
+    row.insertCell().textContent = doc.name;
+    row.insertCell().textContent = String(doc.chunks);
+    const readers = row.insertCell();
+    readers.className = "admin-only";
+    readers.hidden = !who.admin;
+    readers.textContent = (doc.readers || []).join(", ");
+  }
+  const groups = $("upload-groups");
+  groups.replaceChildren();
+  for (const g of who.groups) {
+    const label = document.createElement("label");
+    label.className = "check";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = g;
+    box.checked = true;
+    label.append(box, " " + g);
+    groups.append(label);
+  }
+}
+
+async function upload() {
+  const file = $("upload-file").files[0];
+  if (!file) return;
+  const params = new URLSearchParams();
+  for (const box of $("upload-groups").querySelectorAll("input:checked")) params.append("groups", box.value);
+  if ($("upload-everyone").checked) params.set("everyone", "true");
+  const form = new FormData();
+  form.append("file", file);
+  const reply = await fetch("/documents?" + params.toString(), { method: "POST", body: form });
+  const data = await reply.json().catch(() => ({}));
+  $("upload-status").textContent = reply.ok
+    ? `${t("uploaded")}: ${data.name}`
+    : (reply.status === 403 ? t("forbidden") : reply.status === 401 ? t("needSignIn")
+      : (data.error && data.error.message) || reply.statusText);
+  if (reply.ok) loadDocuments();
 }
 
 function savePrefs() {
@@ -354,5 +435,7 @@ $("language").onchange = () => {
 };
 for (const b of document.querySelectorAll("[role=tab]")) b.onclick = () => selectTab(b.dataset.tab);
 $("sign-out").onclick = signOut;
+$("open-documents").onclick = () => { loadDocuments(); $("documents").showModal(); };
+$("upload-send").onclick = upload;
 applyLanguage();
 loadConfig();

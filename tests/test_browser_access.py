@@ -1,0 +1,111 @@
+"""The web UI signed in as someone: who it shows, what they may see, and uploading for their
+groups; by key and through the organisation's OpenID provider (a local test issuer)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from tests.test_browser import CHROMIUM, _launch, playwright_api
+from tests.test_oidc import AUDIENCE, Issuer
+from tests.test_server import _serve
+from yomitoki import wiring
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.server.app import create_app
+from yomitoki.settings import load_settings
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine")
+expect = playwright_api.expect
+
+
+def _index(tmp_path: Path, **extra: Any) -> tuple[Path, Any]:
+    docs = tmp_path / "docs"
+    (docs / "hr").mkdir(parents=True)
+    (docs / "public").mkdir()
+    builders.text(docs / "hr" / "pay.md", "# Pay\n\nThe salary band review is in May.\n")
+    builders.text(docs / "public" / "menu.md", "# Menu\n\nThe canteen serves miso soup.\n")
+    index = tmp_path / "index.sqlite"
+    settings = load_settings(
+        index=index, embedder="hash", min_similarity=-1.0, min_similarity_ja=-1.0,
+        permissions=[{"path": "hr/**", "groups": ["hr"]}], **extra,
+    )  # fmt: skip
+    with Store.open(index) as store:
+        Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(docs)
+    return index, settings
+
+
+@pytest.fixture
+def issuer() -> Iterator[Issuer]:
+    started = Issuer()
+    thread = threading.Thread(target=started.server.serve_forever, daemon=True)
+    thread.start()
+    yield started
+    started.server.shutdown()
+    started.server.server_close()
+
+
+def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -> None:
+    users = [{"name": "alice", "key_sha256": hashlib.sha256(b"k-alice-1").hexdigest(),
+              "groups": ["hr"]}]  # fmt: skip
+    _, settings = _index(tmp_path, users=users)
+    upload = tmp_path / "note.md"
+    upload.write_text("# Note\n\nThe offsite is in June.\n")
+    for url, _ in _serve(create_app(settings)):
+        with playwright_api.sync_playwright() as p:
+            browser = _launch(p)
+            tab = browser.new_page(locale="ja-JP")  # type: ignore[attr-defined]
+            tab.goto(url)
+            expect(tab.locator("#whoami")).to_have_text("サインインしていません")
+            tab.fill("#question", "salary band review")
+            tab.click("#send")
+            expect(tab.locator(".message.assistant")).to_contain_text("先にサインインしてください")
+            tab.click("#open-settings")
+            tab.fill("#opt-key", "k-alice-1")
+            tab.click("#settings button[value=close]")
+            expect(tab.locator("#whoami")).to_have_text("alice (hr)")
+            tab.click("#new-chat")
+            tab.fill("#question", "When is the salary band review?")
+            tab.click("#send")
+            expect(tab.locator(".message.assistant .text")).to_contain_text("May", timeout=30_000)
+            tab.locator(".meta button").first.click()
+            expect(tab.locator("#tab-thoughts h3").first).to_have_text("検索クエリ")
+            tab.click("#open-documents")
+            rows = tab.locator("#doc-list tbody tr")
+            expect(rows).to_have_count(2)
+            expect(tab.locator("#doc-list th.admin-only")).to_be_hidden()
+            tab.set_input_files("#upload-file", str(upload))
+            tab.click("#upload-send")
+            expect(tab.locator("#upload-status")).to_have_text(
+                "アップロードしました: alice/note.md"
+            )
+            expect(rows).to_have_count(3)
+            tab.screenshot(path="test-artifacts/8-documents-signed-in.png")
+            tab.click("#documents button[value=close]")
+            tab.click("#open-settings")
+            tab.click("#sign-out")
+            expect(tab.locator("#whoami")).to_have_text("サインインしていません")
+            browser.close()  # type: ignore[attr-defined]
+
+
+def test_the_ui_signs_in_through_the_organisations_provider(tmp_path: Path, issuer: Issuer) -> None:
+    _, settings = _index(tmp_path, oidc={"issuer": issuer.url, "audience": AUDIENCE})
+    for url, _ in _serve(create_app(settings)):
+        with playwright_api.sync_playwright() as p:
+            browser = _launch(p)
+            tab = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
+            tab.goto(url)
+            expect(tab.locator("#whoami")).to_have_text("Not signed in")
+            tab.click("#sso")  # to the provider and back with a code, redeemed by the server
+            expect(tab.locator("#whoami")).to_have_text("alice (hr)")
+            assert tab.evaluate("document.cookie") == ""  # no token in the page
+            tab.click("#open-documents")
+            expect(tab.locator("#doc-list tbody tr")).to_have_count(2)
+            browser.close()  # type: ignore[attr-defined]
