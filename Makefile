@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python -m bench.analyzers
 	$(BIN)/python -m bench.eval_answers
 	$(BIN)/python -m bench.search_latency
+	$(BIN)/python -m bench.filtered_search
 	$(BIN)/python -m bench.load_chat
 	$(BIN)/python -m bench.fuzz_parsers
 

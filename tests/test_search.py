@@ -252,3 +252,49 @@ def test_a_search_sees_what_its_own_engine_wrote_since(store: Store, corpus: Pat
     for mode in Mode:
         (hit, *_) = searcher.search("zebrafish aquarium", mode, 5)
         assert hit.document == "fish.md", mode
+
+
+@pytest.mark.parametrize("share", [0.02, 0.3, 0.5, 0.9])
+@pytest.mark.parametrize("spread", [True, False])
+def test_a_filtered_vector_scan_is_exact_whatever_the_share(share: float, spread: bool) -> None:
+    """Small filters scan a copy of their rows; large ones the best rows of all, checked, and
+    fall back to their own rows when too few of those are admitted (a clustered filter)."""
+    import numpy as np
+
+    from yomitoki.index.sqlite.vectors import VectorIndex
+
+    rng = np.random.default_rng(3)
+    rows = rng.standard_normal((2000, 32)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    index = VectorIndex(np.arange(1, 2001, dtype=np.int64), rows)
+    query = rows[7] + 0.1 * rng.standard_normal(32).astype(np.float32)
+    query /= np.linalg.norm(query)
+    scores = index.matrix.astype(np.float32) @ query.astype(np.float16).astype(np.float32)
+    if spread:
+        mask = rng.random(2000) < share
+    else:  # the admitted rows are the ones least like the query: the best of all are refused
+        mask = np.zeros(2000, dtype=bool)
+        mask[np.argsort(scores)[: int(2000 * share)]] = True
+    found = [i for i, _ in index.search(query, 10, mask)]
+    allowed = np.flatnonzero(mask)
+    exact = (index.ids[allowed[np.argsort(-scores[allowed], kind="stable")[:10]]]).tolist()
+    assert len(found) == 10 and all(mask[i - 1] for i in found)
+    assert set(found) == set(exact)
+
+
+def test_a_large_filter_on_a_graph_index_takes_admitted_graph_candidates(tmp_path: Path) -> None:
+    import numpy as np
+
+    from yomitoki.index.sqlite.vectors import VectorIndex
+
+    rng = np.random.default_rng(4)
+    rows = rng.standard_normal((3000, 32)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    index = VectorIndex(np.arange(1, 3001, dtype=np.int64), rows).with_graph(tmp_path / "g")
+    scores = index.matrix.astype(np.float32) @ rows[5].astype(np.float16).astype(np.float32)
+    for mask in (rng.random(3000) < 0.5, np.argsort(np.argsort(scores)) < 1500):
+        found = [i for i, _ in index.search(rows[5], 10, mask)]
+        allowed = np.flatnonzero(mask)
+        exact = index.ids[allowed[np.argsort(-scores[allowed], kind="stable")[:10]]]
+        assert len(found) == 10 and all(mask[i - 1] for i in found)
+        assert len(set(found) & set(exact.tolist())) >= 9  # the graph is approximate

@@ -23,6 +23,8 @@ from yomitoki.index.sqlite.rows import rows_of
 from yomitoki.index.sqlite.vectors import VectorIndex
 from yomitoki.types import Hit
 
+#: Row masks kept (per leg and filter): one bool a chunk, 1 MB each at a million chunks.
+MASKS_KEPT = 32
 _PASSAGE = (
     "SELECT c.id, d.name, c.page, c.slide, c.sheet, c.row_first, c.row_last, c.heading, "
     "c.page_end, c.text, d.category, d.title, c.page_breaks "
@@ -45,6 +47,7 @@ class Retrieval:
         self._scored: tuple[str, npt.NDArray[np.float32] | None] | None = None
         # Each loaded leg's chunk -> document array (keyed by the leg's id array).
         self._chunk_documents: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
+        self._masks: dict[tuple[int, Filters], npt.NDArray[np.bool_]] = {}
 
     def _data_version(self) -> int:
         (version,) = self._conn.execute("PRAGMA data_version").fetchone()
@@ -56,6 +59,7 @@ class Retrieval:
         self._keywords = None
         self._scored = None
         self._chunk_documents = {}
+        self._masks = {}
 
     def sync(self) -> None:
         """Reload the legs when another connection committed since; one statement otherwise."""
@@ -128,10 +132,25 @@ class Retrieval:
         return aligned
 
     def _mask(self, ids: npt.NDArray[np.int64], filters: Filters) -> npt.NDArray[np.bool_] | None:
-        """Which rows of a leg ``filters`` admits, decided per document; None: every row."""
+        """Which rows of a leg ``filters`` admits, decided per document; None: every row.
+
+        Kept for the last few filters of each leg (a server answers the same reader again
+        and again); a write or another process's commit forgets them with the legs.
+        """
         if not filters.active():
             return None
-        return np.isin(self._documents_of(ids), self._allowed_documents(filters))
+        key = (id(ids), filters)
+        mask = self._masks.get(key)
+        if mask is None:
+            documents = self._documents_of(ids)
+            admitted = np.zeros(int(documents.max(initial=0)) + 2, dtype=bool)
+            allowed = self._allowed_documents(filters)
+            admitted[allowed[allowed < len(admitted) - 1]] = True
+            mask = admitted[documents]  # a chunk of no known document (-1): the last, False
+            if len(self._masks) >= MASKS_KEPT:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = mask
+        return mask
 
     def _keyword_scores(self, query: str) -> npt.NDArray[np.float32] | None:
         if self._scored is None or self._scored[0] != query:

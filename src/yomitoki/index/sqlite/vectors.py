@@ -24,6 +24,10 @@ from yomitoki.index.sqlite.rows import rows_of
 # beside the embedder's OpenMP threads doubles query-embedding time on 2 cores.
 SINGLE_THREAD_ROWS = 300_000
 CANDIDATES_FROM_GRAPH = 200
+#: A filter admitting less than 1/SMALL_SHARE of the rows scans a copy of just those rows.
+SMALL_SHARE = 4
+#: Above that, the best ``limit * OVERSAMPLE / share`` rows of all are scanned and checked.
+OVERSAMPLE = 2
 Half = npt.NDArray[np.float16]
 
 
@@ -66,11 +70,22 @@ class VectorIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def _search_graph(self, graph: AnnGraph, query: Vectors, limit: int) -> list[tuple[int, float]]:
-        # The graph proposes; exact float32 scores decide the order.
-        keys = graph.candidates(query, max(4 * limit, CANDIDATES_FROM_GRAPH))
+    def _search_graph(
+        self,
+        graph: AnnGraph,
+        query: Vectors,
+        limit: int,
+        mask: npt.NDArray[np.bool_] | None = None,
+        share: float = 1.0,
+    ) -> list[tuple[int, float]]:
+        # The graph proposes (more candidates the fewer rows a filter admits); exact float32
+        # scores decide the order among the admitted ones.
+        wanted = int(max(4 * limit, CANDIDATES_FROM_GRAPH) / share)
+        keys = graph.candidates(query, min(wanted, len(self.ids)))
         rows = rows_of(self.ids, keys)
         rows = rows[rows >= 0]
+        if mask is not None:
+            rows = rows[mask[rows]]
         scores = self._exact(rows, query)
         order = np.argsort(-scores, kind="stable")[:limit]
         return [(int(self.ids[rows[i]]), float(scores[i])) for i in order]
@@ -119,5 +134,26 @@ class VectorIndex:
         allowed = np.flatnonzero(mask)
         if len(allowed) == 0:
             return []
+        if len(allowed) * SMALL_SHARE < len(self.ids):
+            # Few admitted rows: copy them and scan only those.
+            found = self._scan(self.matrix[allowed], query, limit)
+            return [(int(self.ids[allowed[r]]), s) for r, s in found]
+        if self.graph is not None:
+            # A large index with a large filter: the graph's candidates, filtered, as without
+            # a filter (approximate; when too few are admitted, the admitted rows' scan).
+            share = len(allowed) / len(self.ids)
+            found = self._search_graph(self.graph, query, limit, mask, share)
+            if len(found) == min(limit, len(allowed)):
+                return found
+            scanned = self._scan(self.matrix[allowed], query, limit)
+            return [(int(self.ids[allowed[r]]), s) for r, s in scanned]
+        # Many: copying them costs more than scanning every row. Take the best rows of all,
+        # enough that at least ``limit`` are admitted when the filter is spread evenly; when
+        # that many are admitted they are exactly the best admitted rows (every admitted row
+        # outside the list scores below all inside it). Otherwise scan the admitted rows.
+        wanted = min(len(self.ids), int(limit * OVERSAMPLE * len(self.ids) / len(allowed)) + 1)
+        best = [(r, s) for r, s in self._scan(self.matrix, query, wanted) if mask[r]][:limit]
+        if len(best) == min(limit, len(allowed)):
+            return [(int(self.ids[r]), s) for r, s in best]
         found = self._scan(self.matrix[allowed], query, limit)
         return [(int(self.ids[allowed[r]]), s) for r, s in found]
