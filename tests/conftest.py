@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import builders
+from tests.oidc_issuer import Issuer
 from tests.options import ingest_options
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.index.sqlite.store import Store
@@ -92,3 +94,14 @@ def corpus(tmp_path: Path) -> Path:
     items = [{"Title": "Fix login", "State": "New"}, {"Title": "Add search", "State": "Done"}]
     builders.json_file(root / "sub" / "items.json", items)
     return root
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[Issuer]:
+    """A local OpenID provider, serving on loopback for the tests of one module."""
+    started = Issuer()
+    thread = threading.Thread(target=started.server.serve_forever, daemon=True)
+    thread.start()
+    yield started
+    started.server.shutdown()
+    started.server.server_close()

@@ -4,8 +4,6 @@ groups; by key and through the organisation's OpenID provider (a local test issu
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +11,8 @@ import pytest
 
 from tests import builders
 from tests.conftest import CountingEmbedder
+from tests.oidc_issuer import AUDIENCE, Issuer
 from tests.test_browser import CHROMIUM, _launch, playwright_api
-from tests.test_oidc import AUDIENCE, Issuer
 from tests.test_server import _serve
 from yomitoki import wiring
 from yomitoki.index.sqlite.store import Store
@@ -40,16 +38,6 @@ def _index(tmp_path: Path, **extra: Any) -> tuple[Path, Any]:
     with Store.open(index) as store:
         Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(docs)
     return index, settings
-
-
-@pytest.fixture
-def issuer() -> Iterator[Issuer]:
-    started = Issuer()
-    thread = threading.Thread(target=started.server.serve_forever, daemon=True)
-    thread.start()
-    yield started
-    started.server.shutdown()
-    started.server.server_close()
 
 
 def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -> None:

@@ -3,123 +3,27 @@ a discovery document and a JWKS over HTTP, tokens minted with keys the test gene
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 
 from tests import builders
 from tests.conftest import CountingEmbedder
+from tests.oidc_issuer import AUDIENCE, EC_KEY, OTHER_KEY, RSA_KEY, Issuer, b64url, b64url_json
 from yomitoki import wiring
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import load_settings
-
-AUDIENCE = "yomitoki-test"
-RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-EC_KEY = ec.generate_private_key(ec.SECP256R1())
-OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-class Issuer:
-    """A minimal OpenID provider: discovery, JWKS, an authorization endpoint that signs alice
-    in at once, and a token endpoint that checks the PKCE verifier before it answers."""
-
-    def __init__(self) -> None:
-        self.codes: dict[str, dict[str, str]] = {}
-        keys = [
-            {**json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(RSA_KEY.public_key())),
-             "kid": "rsa-1", "use": "sig", "alg": "RS256"},
-            {**json.loads(jwt.algorithms.ECAlgorithm.to_jwk(EC_KEY.public_key())),
-             "kid": "ec-1", "use": "sig", "alg": "ES256"},
-        ]  # fmt: skip
-        issuer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                url = urllib.parse.urlsplit(self.path)
-                if url.path == "/.well-known/openid-configuration":
-                    body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json",
-                            "authorization_endpoint": f"{issuer.url}/authorize",
-                            "token_endpoint": f"{issuer.url}/token"}  # fmt: skip
-                elif url.path == "/jwks.json":
-                    body = {"keys": keys}
-                elif url.path == "/authorize":
-                    query = dict(urllib.parse.parse_qsl(url.query))
-                    assert query["code_challenge_method"] == "S256"
-                    code = f"code-{len(issuer.codes)}"
-                    issuer.codes[code] = query
-                    back = f"{query['redirect_uri']}?code={code}&state={query['state']}"
-                    self.send_response(302)
-                    self.send_header("Location", back)
-                    self.end_headers()
-                    return
-                else:
-                    self.send_error(404)
-                    return
-                self._json(200, body)
-
-            def do_POST(self) -> None:
-                size = int(self.headers.get("Content-Length", "0"))
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(size).decode()))
-                asked = issuer.codes.pop(form.get("code", ""), None)
-                verifier = form.get("code_verifier", "")
-                digest = hashlib.sha256(verifier.encode()).digest()
-                if (
-                    asked is None
-                    or _b64_bytes(digest) != asked["code_challenge"]
-                    or form.get("redirect_uri") != asked["redirect_uri"]
-                ):
-                    self._json(400, {"error": "invalid_grant"})
-                    return
-                id_token = issuer.token(nonce=asked["nonce"])
-                self._json(200, {"id_token": id_token, "token_type": "Bearer"})
-
-            def _json(self, status: int, body: object) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def token(self, key: Any = RSA_KEY, kid: str = "rsa-1", alg: str = "RS256",
-              **claims: Any) -> str:  # fmt: skip
-        now = int(time.time())
-        body = {"iss": self.url, "aud": AUDIENCE, "sub": "u-123", "iat": now, "nbf": now,
-                "exp": now + 600, "preferred_username": "alice", "groups": ["hr"],
-                **claims}  # fmt: skip
-        return jwt.encode(body, key, algorithm=alg, headers={"kid": kid})
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[Issuer]:
-    started = Issuer()
-    thread = threading.Thread(target=started.server.serve_forever, daemon=True)
-    thread.start()
-    yield started
-    started.server.shutdown()
-    started.server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -168,14 +72,6 @@ def test_entra_style_tokens_name_the_user_by_oid_without_a_username(
     assert who.json()["user"] == "0b1c-oid"
 
 
-def _b64_bytes(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _b64(value: dict[str, Any]) -> str:
-    return _b64_bytes(json.dumps(value).encode())
-
-
 def forged(issuer: Issuer) -> dict[str, str]:
     public_pem = RSA_KEY.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -185,10 +81,10 @@ def forged(issuer: Issuer) -> dict[str, str]:
               "preferred_username": "alice", "groups": ["hr"]}  # fmt: skip
     unsigned = jwt.encode(claims, None, algorithm="none", headers={"kid": "rsa-1"})
     # The classic confusion attack, signed by hand (PyJWT itself refuses to make one).
-    head = _b64({"alg": "HS256", "typ": "JWT", "kid": "rsa-1"})
-    signing_input = f"{head}.{_b64(claims)}".encode()
+    head = b64url_json({"alg": "HS256", "typ": "JWT", "kid": "rsa-1"})
+    signing_input = f"{head}.{b64url_json(claims)}".encode()
     mac = hmac.new(public_pem, signing_input, hashlib.sha256).digest()
-    hmac_with_public_key = f"{signing_input.decode()}.{_b64_bytes(mac)}"
+    hmac_with_public_key = f"{signing_input.decode()}.{b64url(mac)}"
     return {
         "wrong issuer": issuer.token(iss="https://evil.example"),
         "wrong audience": issuer.token(aud="someone-else"),
