@@ -344,9 +344,10 @@ def test_mcp_as_a_user_searches_and_answers_within_their_rights(
     query = f"{marker('hr', 0)} salary review"
 
     def run_as(user: str) -> str:
+        as_user = ["--as", user] if user else []
         server = StdioServerParameters(
             command=sys.executable,
-            args=["-m", "yomitoki", "mcp", "--config", str(config), "--as", user],
+            args=["-m", "yomitoki", "mcp", "--config", str(config), *as_user],
             env=dict(os.environ),
         )
 
@@ -360,3 +361,5 @@ def test_mcp_as_a_user_searches_and_answers_within_their_rights(
 
     assert "zqhr" not in run_as("bob") and "hr/" not in run_as("bob")
     assert "hr/hr-0.md" in run_as("alice")
+    config.write_text('mcp_user = "bob"\n' + config.read_text())  # the configured principal
+    assert "hr/" not in run_as("")

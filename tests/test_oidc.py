@@ -184,3 +184,18 @@ def test_a_callback_with_a_forged_state_or_code_signs_no_one_in(
     state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(second).query))["state"]
     stolen = client.get(f"/auth/callback?code={code}&state={state}")
     assert stolen.status_code == 401 and client.get("/documents").status_code == 401
+
+
+def test_a_users_key_with_dots_still_signs_in_beside_oidc(issuer: Issuer, tmp_path: Path) -> None:
+    import hashlib
+
+    key = "key.with.dots"
+    settings = load_settings(
+        index=tmp_path / "i.sqlite", embedder="hash",
+        oidc={"issuer": issuer.url, "audience": AUDIENCE},
+        users=[{"name": "dora", "key_sha256": hashlib.sha256(key.encode()).hexdigest()}],
+    )  # fmt: skip
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        who = client.get("/auth/session", headers={"Authorization": f"Bearer {key}"})
+        assert who.json()["user"] == "dora"
+        assert documents(client, "not.a.key").status_code == 401

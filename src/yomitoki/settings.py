@@ -308,6 +308,11 @@ class Settings(BaseSettings):
     oidc: OIDCConfig | None = Field(
         default=None, description="Accept OpenID Connect bearer tokens from this issuer."
     )
+    mcp_user: str | None = Field(
+        default=None,
+        description="The configured user `yomitoki mcp` answers as (unless given `--as`); "
+        "unset: the local user, who reads everything.",
+    )
     audit_log: Path | None = Field(
         default=None,
         description="JSONL file where the server records who asked what and what it cited.",

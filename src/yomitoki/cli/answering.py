@@ -67,7 +67,7 @@ def build_answerer(settings: Settings, flags: dict[str, Any], create: bool = Fal
             base_url=flags["llm_url"],
             api_key_env=flags["llm_key_env"],
         )
-    readers = wiring.principal(settings, flags["as_user"]).readers()
+    readers = wiring.principal(settings, flags["as_user"] or flags.get("mcp_user")).readers()
     filters = Filters(flags["categories"], flags["excluded"], readers=readers)
     offline = flags["offline"] and row is None
     return wiring.open_answerer(settings, row, offline=offline, create=create, filters=filters)

@@ -58,5 +58,5 @@ def mcp_command(config: Path | None, index: Path | None, **flags: Any) -> None:
     from yomitoki.server.mcp_tools import build_mcp
 
     settings = settings_with(config, index, flags)
-    server = build_mcp(build_answerer(settings, flags))
+    server = build_mcp(build_answerer(settings, {**flags, "mcp_user": settings.mcp_user}))
     server.run("stdio")

@@ -72,7 +72,7 @@ class Identities:
             try:
                 return self.oidc.principal(token)
             except (jwt.PyJWTError, OSError, ValueError):
-                return None
+                pass  # not a token of this issuer: perhaps a key with two dots in it
         return self.by_key(token)
 
     def of(self, request: Request) -> Principal | None:
