@@ -208,8 +208,9 @@ class Settings(BaseSettings):
 
     reranker: str | None = Field(
         default=None,
-        description="Second-stage reranker over the fused hits: `sentence` (the local scorer) "
-        "or another registered backend; unset means none.",
+        description="Second-stage reranker over the fused hits: `sentence` (the local scorer), "
+        "`llm` (the `llm` setting's model rates them) or another registered backend; unset "
+        "means none.",
     )
     rerank_depth: int = Field(
         default=30, ge=1, le=500, description="Fused hits the reranker re-scores."

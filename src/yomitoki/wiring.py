@@ -22,6 +22,7 @@ from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.parsers import FORMATS
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
+from yomitoki.rag.llm_rerank import LLMReranker
 from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
 from yomitoki.settings import LLMConfig, Settings
@@ -138,11 +139,15 @@ def reranking(settings: Settings, searcher: Searcher) -> Reranking | None:
     """The second stage the ``reranker`` setting names; the local one reads the index's IDF."""
     if settings.reranker is None:
         return None
-    reranker: Reranker = (
-        SentenceCoverage(searcher.idf)
-        if settings.reranker == SentenceCoverage.name
-        else get_reranker(settings.reranker)
-    )
+    reranker: Reranker
+    if settings.reranker == SentenceCoverage.name:
+        reranker = SentenceCoverage(searcher.idf)
+    elif settings.reranker == LLMReranker.name:
+        if settings.llm is None:
+            raise ConfigError("reranker 'llm' rates passages with the llm setting's model; set llm")
+        reranker = LLMReranker(get_llm(settings.llms[settings.llm]), Prompts(settings.prompt_dir))
+    else:
+        reranker = get_reranker(settings.reranker)
     return Reranking(reranker, settings.rerank_depth, settings.rerank_weight)
 
 

@@ -21,7 +21,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
 from yomitoki.rag import chat, extractive
 from yomitoki.rag.citations import CitationStream, Sources, check
-from yomitoki.rag.prompts import Prompts
+from yomitoki.rag.prompts import Prompts, quoted
 from yomitoki.rag.rerank import Retriever
 from yomitoki.rag.support import check_support
 from yomitoki.text.language import Language, detect, has_japanese
@@ -90,20 +90,12 @@ def titled(given: dict[str, list[str]], hits: Sequence[Hit]) -> dict[str, list[s
     return out
 
 
-_TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
-
-
-def _quoted(text: str) -> str:
-    # A document cannot close its own quote and write outside it: its tags lose their shape.
-    return _TAG.sub(lambda m: f"<{m.group(1)} {m.group(2)}", text)
-
-
 def sources_block(given: dict[str, list[str]]) -> str:
     """The sources as the prompt quotes them: each between ``<source name="CITATION">`` and
     ``</source>``, so the model can tell the documents' words from its instructions."""
     return "\n\n".join(
-        f'<source name="{_quoted(citation)}">\n'
-        + "\n".join(_quoted(t) for t in texts)
+        f'<source name="{quoted(citation)}">\n'
+        + "\n".join(quoted(t) for t in texts)
         + "\n</source>"
         for citation, texts in given.items()
     )

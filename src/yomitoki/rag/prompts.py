@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -9,7 +10,14 @@ from string import Template
 from yomitoki.errors import ConfigError
 from yomitoki.text.language import Language
 
-NAMES = ("answer", "rewrite", "followups", "dont_know", "quoted")
+NAMES = ("answer", "rewrite", "followups", "dont_know", "quoted", "rerank")
+_TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
+
+
+def quoted(text: str) -> str:
+    """Document text as a prompt quotes it between ``<source>`` tags: a document cannot close
+    its own quote and write outside it, because its tags lose their shape."""
+    return _TAG.sub(lambda m: f"<{m.group(1)} {m.group(2)}", text)
 
 
 class Prompts:
