@@ -209,8 +209,14 @@ class Settings(BaseSettings):
     reranker: str | None = Field(
         default=None,
         description="Second-stage reranker over the fused hits: `sentence` (the local scorer), "
-        "`llm` (the `llm` setting's model rates them) or another registered backend; unset "
+        "`llm` (the `llm` setting's model rates them), `cross-encoder` (a model folder the user "
+        "has) or another registered backend; unset "
         "means none.",
+    )
+    cross_encoder: Path | None = Field(
+        default=None,
+        description='For `reranker = "cross-encoder"`: a folder with a cross-encoder\'s '
+        "`model.onnx` and `tokenizer.json` (nothing is downloaded).",
     )
     rerank_depth: int = Field(
         default=30, ge=1, le=500, description="Fused hits the reranker re-scores."

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from yomitoki.backends.base import Embedder, Reranker
+from yomitoki.backends.cross_encoder import CrossEncoder
 from yomitoki.backends.registry import embedder_for_model, get_embedder, get_llm, get_reranker
 from yomitoki.errors import ConfigError
 from yomitoki.index.engine import Engine, Filters
@@ -146,6 +147,10 @@ def reranking(settings: Settings, searcher: Searcher) -> Reranking | None:
         if settings.llm is None:
             raise ConfigError("reranker 'llm' rates passages with the llm setting's model; set llm")
         reranker = LLMReranker(get_llm(settings.llms[settings.llm]), Prompts(settings.prompt_dir))
+    elif settings.reranker == CrossEncoder.name:
+        if settings.cross_encoder is None:
+            raise ConfigError("reranker 'cross-encoder' needs the cross_encoder setting (a folder)")
+        reranker = CrossEncoder(settings.cross_encoder)
     else:
         reranker = get_reranker(settings.reranker)
     return Reranking(reranker, settings.rerank_depth, settings.rerank_weight)

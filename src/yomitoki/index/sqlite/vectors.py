@@ -13,8 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from usearch.compiled import MetricKind
-from usearch.index import search as exact_search
 
 from yomitoki.backends.base import Vectors
 from yomitoki.index.sqlite.ann import AnnGraph
@@ -109,6 +107,12 @@ class VectorIndex:
     def _scan(self, rows: Half, query: Vectors, limit: int) -> list[tuple[int, float]]:
         """``(row, cosine)`` of the ``limit`` best rows of ``rows``, by exact SIMD search."""
         threads = 1 if len(rows) < SINGLE_THREAD_ROWS else 0
+        # Imported on first use: onnxruntime (the cross-encoder reranker) crashes the process
+        # when it loads after usearch (onnxruntime 1.32, usearch 2.26), and a reranker is
+        # built before the first search.
+        from usearch.compiled import MetricKind
+        from usearch.index import search as exact_search
+
         found = exact_search(
             rows,
             query.astype(np.float16),
