@@ -19,12 +19,6 @@ import numpy as np
 from yomitoki.backends.base import Reranker
 from yomitoki.errors import ConfigError, MissingDependencyError
 
-try:  # loaded with this module, before anything loads usearch: in the other order it crashes
-    import onnxruntime
-    from tokenizers import Tokenizer
-except ImportError:  # the optional extra is not installed
-    onnxruntime = None
-
 #: Where a model folder may keep its ONNX graph.
 MODEL_FILES = ("model.onnx", "onnx/model.onnx")
 
@@ -35,8 +29,16 @@ class CrossEncoder(Reranker):
     name = "cross-encoder"
 
     def __init__(self, folder: Path, max_length: int = 512, batch_size: int = 16) -> None:
-        if onnxruntime is None:
-            raise MissingDependencyError("yomitoki[cross-encoder]", "the cross-encoder reranker")
+        # Imported here, not with the module: ~100 ms every command would pay for a reranker
+        # few use. It is built before the first search, so it loads before usearch (loaded on
+        # first use in index.sqlite.vectors): in the other order the process crashes.
+        try:
+            import onnxruntime
+            from tokenizers import Tokenizer
+        except ImportError:
+            raise MissingDependencyError(
+                "yomitoki[cross-encoder]", "the cross-encoder reranker"
+            ) from None
         model = next((folder / f for f in MODEL_FILES if (folder / f).is_file()), None)
         tokenizer = folder / "tokenizer.json"
         if model is None or not tokenizer.is_file():
