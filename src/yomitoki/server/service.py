@@ -84,7 +84,7 @@ class Service:
                 raise NameTakenError(
                     f"a document called '{name}' exists; send replace=true to replace it"
                 )
-            if taken is not None and Path(taken.root).resolve() != self.uploads:
+            if taken is not None and not self.uploaded(taken):
                 raise NameTakenError(
                     f"'{name}' was ingested from a folder, not uploaded; upload it under "
                     "another name or change it in its folder"

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -68,9 +69,14 @@ class Retrieval:
             self._version = version
             self.refresh()
 
-    def _dim(self) -> int:
+    def bound(self) -> dict[str, Any] | None:
+        """The embedder the index is bound to, ``{"model", "dim"}``; None before any ingest."""
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
-        return int(json.loads(row[0])["dim"]) if row else 0
+        return dict(json.loads(row[0])) if row else None
+
+    def _dim(self) -> int:
+        bound = self.bound()
+        return int(bound["dim"]) if bound else 0
 
     @property
     def vectors(self) -> VectorIndex:

@@ -128,13 +128,12 @@ class Store(Retrieval):
 
     def bind_model(self, model_id: str, dim: int) -> None:
         """Record the embedder on first use; refuse a different one afterwards."""
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
-        value = json.dumps({"model": model_id, "dim": dim})
-        if row is None:
+        bound = self.bound()
+        if bound is None:
+            value = json.dumps({"model": model_id, "dim": dim})
             with self.transaction() as conn:
                 conn.execute("INSERT INTO meta (key, value) VALUES ('embedder', ?)", (value,))
             return
-        bound = json.loads(row[0])
         if bound["model"] != model_id:
             raise ConfigError(
                 f"index {self.path} holds vectors of '{bound['model']}', not '{model_id}'; "
@@ -143,8 +142,8 @@ class Store(Retrieval):
 
     def model(self) -> str | None:
         """The embedder model the index is bound to, if any."""
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
-        return str(json.loads(row[0])["model"]) if row else None
+        bound = self.bound()
+        return str(bound["model"]) if bound else None
 
     # -- reading ---------------------------------------------------------------------------
 

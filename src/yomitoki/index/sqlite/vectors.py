@@ -125,6 +125,13 @@ class VectorIndex:
         scores = 1.0 - np.asarray(found.distances, dtype=np.float64)  # IP distance is 1 - dot
         return [(int(k), float(v)) for k, v in zip(keys, scores, strict=True)]
 
+    def _scan_rows(
+        self, rows: npt.NDArray[np.int64], query: Vectors, limit: int
+    ) -> list[tuple[int, float]]:
+        """``(chunk id, cosine)`` of the ``limit`` best of ``rows``, scanning a copy of them."""
+        found = self._scan(self.matrix[rows], query, limit)
+        return [(int(self.ids[rows[r]]), s) for r, s in found]
+
     def search(
         self, query: Vectors, limit: int, mask: npt.NDArray[np.bool_] | None = None
     ) -> list[tuple[int, float]]:
@@ -140,8 +147,7 @@ class VectorIndex:
             return []
         if len(allowed) * SMALL_SHARE < len(self.ids):
             # Few admitted rows: copy them and scan only those.
-            found = self._scan(self.matrix[allowed], query, limit)
-            return [(int(self.ids[allowed[r]]), s) for r, s in found]
+            return self._scan_rows(allowed, query, limit)
         if self.graph is not None:
             # A large index with a large filter: the graph's candidates, filtered, as without
             # a filter (approximate; when too few are admitted, the admitted rows' scan).
@@ -149,8 +155,7 @@ class VectorIndex:
             found = self._search_graph(self.graph, query, limit, mask, share)
             if len(found) == min(limit, len(allowed)):
                 return found
-            scanned = self._scan(self.matrix[allowed], query, limit)
-            return [(int(self.ids[allowed[r]]), s) for r, s in scanned]
+            return self._scan_rows(allowed, query, limit)
         # Many: copying them costs more than scanning every row. Take the best rows of all,
         # enough that at least ``limit`` are admitted when the filter is spread evenly; when
         # that many are admitted they are exactly the best admitted rows (every admitted row
@@ -159,5 +164,4 @@ class VectorIndex:
         best = [(r, s) for r, s in self._scan(self.matrix, query, wanted) if mask[r]][:limit]
         if len(best) == min(limit, len(allowed)):
             return [(int(self.ids[r]), s) for r, s in best]
-        found = self._scan(self.matrix[allowed], query, limit)
-        return [(int(self.ids[allowed[r]]), s) for r, s in found]
+        return self._scan_rows(allowed, query, limit)

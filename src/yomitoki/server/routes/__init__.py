@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from yomitoki.errors import UnauthorizedError
 from yomitoki.rag.answer import AnswerOptions
@@ -36,3 +37,9 @@ def principal_of(request: Request) -> Principal:
 def for_principal(options: AnswerOptions, principal: Principal) -> AnswerOptions:
     """``options`` restricted to the documents ``principal`` may read, in every leg."""
     return replace(options, filters=replace(options.filters, readers=principal.readers()))
+
+
+#: What a route declares to get the served index, and who is asking (401 if nobody).
+Served = Annotated[Service, Depends(service_of)]
+Asking = Annotated[Principal, Depends(principal_of)]
+IdentitiesOf = Annotated[Identities, Depends(identities_of)]

@@ -5,22 +5,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.server import protocol
-from yomitoki.server.routes import for_principal, principal_of, service_of
+from yomitoki.server.routes import Asking, Served, for_principal
 from yomitoki.server.service import Service
 from yomitoki.types import Answer, Context, Event, Followups, Message, Principal, TextDelta
 
 log = logging.getLogger("yomitoki.server")
 router = APIRouter()
-Served = Annotated[Service, Depends(service_of)]
-Asking = Annotated[Principal, Depends(principal_of)]
 NDJSON = "application/json-lines"
 
 

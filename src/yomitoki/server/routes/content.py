@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 
 from yomitoki.errors import NotFoundError
 from yomitoki.server.content import content_response
-from yomitoki.server.routes import principal_of, service_of
-from yomitoki.server.service import Service
-from yomitoki.types import Principal
+from yomitoki.server.routes import Asking, Served
 
 router = APIRouter()
 
@@ -18,14 +14,13 @@ router = APIRouter()
 @router.get("/content/{name:path}")
 def content(
     name: str,
-    service: Annotated[Service, Depends(service_of)],
-    principal: Annotated[Principal, Depends(principal_of)],
+    service: Served,
+    principal: Asking,
 ) -> Response:
     """The file of the document called ``name``, as ``server.content`` decides to send it;
     one the principal may not read is as absent as one that never existed."""
     doc = service.document(name)
-    readable = doc is not None and principal.can_read(doc)
-    path = service.document_path(doc) if doc is not None and readable else None
+    path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
     if doc is None or path is None:
         raise NotFoundError("no such document")
     return content_response(path, doc.format, doc.name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
+from fastapi import APIRouter, File, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from yomitoki import wire, wiring
@@ -22,13 +22,11 @@ from yomitoki.errors import (
     UnsupportedFormatError,
 )
 from yomitoki.ingest.names import check_part
-from yomitoki.server.routes import principal_of, service_of
-from yomitoki.server.service import Service, upload_folder
+from yomitoki.server.routes import Asking, Served
+from yomitoki.server.service import upload_folder
 from yomitoki.types import EVERYONE, Principal, user_reader
 
 router = APIRouter()
-Served = Annotated[Service, Depends(service_of)]
-Asking = Annotated[Principal, Depends(principal_of)]
 
 
 def upload_readers(principal: Principal, groups: list[str], everyone: bool) -> tuple[str, ...]:

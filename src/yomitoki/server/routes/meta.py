@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from yomitoki import __version__, wiring
 from yomitoki.errors import NotFoundError, YomitokiError
 from yomitoki.server import security
-from yomitoki.server.identity import SESSION_COOKIE, SESSION_SECONDS, Identities
-from yomitoki.server.routes import identities_of, principal_of, service_of
-from yomitoki.server.service import Service
+from yomitoki.server.identity import SESSION_COOKIE, SESSION_SECONDS
+from yomitoki.server.routes import Asking, IdentitiesOf, Served
 from yomitoki.types import Principal
 
 router = APIRouter()
 STATIC = resources.files("yomitoki.server").joinpath("static")
-Served = Annotated[Service, Depends(service_of)]
-IdentitiesOf = Annotated[Identities, Depends(identities_of)]
-Asking = Annotated[Principal, Depends(principal_of)]
 
 
 class SignIn(BaseModel):

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from yomitoki.server import protocol
-from yomitoki.server.routes import service_of
-from yomitoki.server.routes.chat import Asking, failure_message, prepare
-from yomitoki.server.service import Service
+from yomitoki.server.routes import Asking, Served
+from yomitoki.server.routes.chat import failure_message, prepare
 from yomitoki.types import Answer, TextDelta
 
 router = APIRouter()
-Served = Annotated[Service, Depends(service_of)]
 
 
 def _sse(data: dict[str, Any]) -> bytes:
