@@ -26,7 +26,7 @@ from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.llm_rerank import LLMReranker
 from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
-from yomitoki.settings import LLMConfig, Settings
+from yomitoki.settings import LLMConfig, Settings, UserConfig
 from yomitoki.types import LOCAL_ADMIN, Principal, group_reader, user_reader
 
 
@@ -87,9 +87,14 @@ def principal(settings: Settings, name: str | None) -> Principal:
         return LOCAL_ADMIN
     for user in settings.users:
         if user.name == name:
-            return Principal(user.name, frozenset(user.groups), user.admin)
+            return user_principal(user)
     known = ", ".join(u.name for u in settings.users) or "none configured"
     raise ConfigError(f"no user called '{name}' in the users setting ({known})")
+
+
+def user_principal(user: UserConfig) -> Principal:
+    """The principal a row of ``users`` describes."""
+    return Principal(user.name, frozenset(user.groups), user.admin)
 
 
 def upload_types(settings: Settings) -> list[str]:

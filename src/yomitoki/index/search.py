@@ -20,6 +20,11 @@ from yomitoki.types import FusionMethod, Hit, LegScore, Mode
 MAX_QUERY_CHARS = 1000
 
 
+def clean_query(query: str) -> str:
+    """A query as search reads it: white space folded, at most ``MAX_QUERY_CHARS``."""
+    return " ".join(query.split())[:MAX_QUERY_CHARS]
+
+
 @dataclass(frozen=True, slots=True)
 class SearchOptions:
     """How a search runs: candidates each leg hands to fusion, and the fusion."""
@@ -62,7 +67,7 @@ class Searcher:
             return self.engine.idf(terms)
 
     def _search(self, query: str, mode: Mode, top: int, filters: Filters) -> list[Hit]:
-        query = " ".join(query.split())[:MAX_QUERY_CHARS]
+        query = clean_query(query)
         if not query or top <= 0:
             return []
         legs: dict[str, Scored] = {}

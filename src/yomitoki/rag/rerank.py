@@ -17,7 +17,7 @@ import numpy as np
 
 from yomitoki.backends.base import Reranker
 from yomitoki.index.engine import Filters
-from yomitoki.index.search import MAX_QUERY_CHARS, Searcher
+from yomitoki.index.search import Searcher, clean_query
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.sentences import split_sentences
 from yomitoki.types import Hit, LegScore, Mode
@@ -108,5 +108,5 @@ class Retriever:
         if self.reranking is None or rerank is False:
             return self.searcher.search(query, mode, top, filters)
         head = self.searcher.search(query, mode, max(self.reranking.depth, top), filters)
-        query = " ".join(query.split())[:MAX_QUERY_CHARS]  # as the first stage read it
+        query = clean_query(query)  # as the first stage read it
         return self.reranking.apply(query, head)[:top]
