@@ -262,6 +262,9 @@ def test_uploads_go_to_the_uploaders_folder_for_their_own_groups(index: Path) ->
         refused = client.post("/documents", files={"file": note}, params={"groups": ["hr"]},
                               headers=headers("bob"))  # fmt: skip
         assert refused.status_code == 403
+        public = client.post("/documents", files={"file": note}, params={"everyone": "true"},
+                             headers=headers("alice"))  # fmt: skip
+        assert public.status_code == 403  # only an admin publishes to everyone
         made = client.post("/documents", files={"file": note}, params={"groups": ["hr"]},
                            headers=headers("alice"))  # fmt: skip
         assert made.status_code == 201, made.text
