@@ -23,7 +23,7 @@ from yomitoki.rag import answer as answer_module
 from yomitoki.rag import extractive
 from yomitoki.rag.answer import Answerer, parse_followups
 from yomitoki.rag.support import check_support
-from yomitoki.settings import LLMConfig
+from yomitoki.settings.tables import LLMConfig
 from yomitoki.text.analyzer import content_terms
 from yomitoki.types import Answer, Context, Followups, Hit, Location, Message, TextDelta
 

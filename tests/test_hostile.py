@@ -33,7 +33,7 @@ from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.server.security import is_loopback
-from yomitoki.settings import LLMConfig
+from yomitoki.settings.tables import LLMConfig
 
 EVIL_HTML = (
     "<html><body><h1>Parking</h1><p>Visitor parking is on level two.</p>"

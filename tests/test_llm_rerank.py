@@ -18,7 +18,8 @@ from yomitoki.errors import ConfigError
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag.llm_rerank import LLMReranker, ratings
-from yomitoki.settings import LLMConfig, load_settings
+from yomitoki.settings import load_settings
+from yomitoki.settings.tables import LLMConfig
 from yomitoki.types import Mode
 
 

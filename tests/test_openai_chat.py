@@ -12,7 +12,7 @@ from tests.llm_server import ChatServer, Reply, running
 from yomitoki.backends.openai_chat import OpenAIChat
 from yomitoki.backends.registry import get_llm
 from yomitoki.errors import ConfigError, LLMError, MissingDependencyError
-from yomitoki.settings import LLMConfig
+from yomitoki.settings.tables import LLMConfig
 from yomitoki.types import Message, Usage
 
 MESSAGES = [Message("system", "Answer briefly."), Message("user", "What is the limit?")]

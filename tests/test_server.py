@@ -23,7 +23,8 @@ from tests.options import ingest_options
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
-from yomitoki.settings import LLMConfig, Settings, load_settings
+from yomitoki.settings import Settings, load_settings
+from yomitoki.settings.tables import LLMConfig
 
 # The hash embedder's cosines mean nothing: switch the similarity floor off.
 BASE: dict[str, Any] = {"min_similarity": -1.0, "min_similarity_ja": -1.0, "embedder": "hash"}

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from yomitoki.errors import ConfigError
-from yomitoki.settings import LLMConfig, Settings, load_settings
+from yomitoki.settings import Settings, load_settings
+from yomitoki.settings.tables import LLMConfig
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
 

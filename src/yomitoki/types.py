@@ -22,6 +22,17 @@ class FusionMethod(StrEnum):
     RRF = "rrf"
 
 
+class OcrMode(StrEnum):
+    """When ingest reads pages by OCR."""
+
+    #: Pages without a usable text layer, and image files.
+    AUTO = "auto"
+    #: Never: scans are indexed as nothing, and a warning says so.
+    OFF = "off"
+    #: Every page of every PDF, ignoring its text layer; and image files.
+    FORCE = "force"
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where in a source file a piece of text lives: what a citation points to."""
@@ -74,6 +85,8 @@ class Section:
 
     text: str
     location: Location = field(default_factory=Location)
+    #: Read by OCR with this confidence (0 to 1); None for text the file itself holds.
+    ocr: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +96,8 @@ class ParsedDocument:
     sections: tuple[Section, ...]
     title: str | None = None
     pages: int | None = None
+    #: What went wrong with parts of the file that were skipped (a page OCR could not read).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +113,8 @@ class Chunk:
     end: int
     #: ``(offset into text, page)`` where each later page of a page-crossing chunk begins.
     page_breaks: tuple[tuple[int, int], ...] = ()
+    #: The lowest OCR confidence of the pages it was read from; None when none was OCR'd.
+    ocr: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +201,10 @@ class FileResult:
     chunks: int = 0
     error: str | None = None
     previous_name: str | None = None
+    #: Parts of the file that were skipped and why (a page OCR could not read).
+    warnings: tuple[str, ...] = ()
+    #: Pages read by OCR.
+    ocr_pages: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +250,8 @@ class Hit:
     title: str | None = None
     #: ``(offset into text, page)`` where each later page of a page-crossing chunk begins.
     page_breaks: tuple[tuple[int, int], ...] = ()
+    #: Read by OCR with this confidence (the lowest of its pages); None for a file's own text.
+    ocr: float | None = None
 
     def citation(self) -> str:
         """``file.pdf#page=3``, ``deck.pptx#slide=2``, or the bare name."""

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from yomitoki.types import Answer, Context, Document, Hit, IngestReport, Location, Outcome
+from yomitoki.types import (
+    Answer,
+    Context,
+    Document,
+    FileResult,
+    Hit,
+    IngestReport,
+    Location,
+    Outcome,
+)
 
 JSON = dict[str, Any]
 
@@ -31,6 +40,8 @@ def hit(h: Hit) -> JSON:
         "score": round(h.score, 4),
         "legs": {k: {"rank": v.rank, "score": round(v.score, 4)} for k, v in h.legs.items()},
         "text": h.text,
+        # Read from a scan: OCR's confidence (0 to 1); null for the file's own text.
+        "ocr": h.ocr,
     }
 
 
@@ -65,8 +76,18 @@ def ingest_report(report: IngestReport) -> JSON:
         "seconds": round(report.seconds, 3),
         "summary": {o.value: report.count(o) for o in Outcome},
         "chunks": sum(r.chunks for r in report.results if r.outcome is not Outcome.REMOVED),
-        "files": [{k: v for k, v in asdict(r).items() if v is not None} for r in report.results],
+        "files": [file_result(r) for r in report.results],
         "warnings": list(report.warnings),
+    }
+
+
+def file_result(r: FileResult) -> JSON:
+    """One file of an ingest run; warnings and OCR pages only where there are some."""
+    empty: tuple[object, ...] = (None, (), 0)
+    return {
+        k: v
+        for k, v in asdict(r).items()
+        if v is not None and not (k in ("warnings", "ocr_pages") and v in empty)
     }
 
 

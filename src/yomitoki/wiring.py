@@ -7,6 +7,7 @@ takes option objects that have no defaults of their own, so every default lives 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -20,14 +21,16 @@ from yomitoki.index.search import Searcher, SearchOptions
 from yomitoki.index.sqlite.lock import writer
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.access import AccessRule
+from yomitoki.ingest.ocr.reader import OcrOptions, PageReader
 from yomitoki.ingest.parsers import FORMATS
 from yomitoki.ingest.pipeline import Ingester, IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.llm_rerank import LLMReranker
 from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
-from yomitoki.settings import LLMConfig, Settings, UserConfig
-from yomitoki.types import LOCAL_ADMIN, Principal, group_reader, user_reader
+from yomitoki.settings import Settings
+from yomitoki.settings.tables import LLMConfig, UserConfig
+from yomitoki.types import LOCAL_ADMIN, OcrMode, Principal, group_reader, user_reader
 
 
 def access_rules(settings: Settings) -> tuple[AccessRule, ...]:
@@ -126,7 +129,27 @@ def ingesting(
     """An ingester over the settings' index, holding the writer lock while it is used."""
     options = ingest_options(settings, run_readers)
     with writing(settings, wait, on_wait) as engine:
-        yield Ingester(engine, get_embedder(settings.embedder), options)
+        yield Ingester(engine, get_embedder(settings.embedder), options, ocr=page_reader(settings))
+
+
+def ocr_options(settings: Settings) -> OcrOptions:
+    """How scans are read, from the settings."""
+    return OcrOptions(
+        mode=settings.ocr,
+        languages=tuple(settings.ocr_languages),
+        dpi=settings.ocr_dpi,
+        page_seconds=settings.ocr_page_seconds,
+        max_pixels=int(settings.ocr_max_megapixels * 1_000_000),
+        workers=settings.ocr_workers or len(os.sched_getaffinity(0)),
+        cache=settings.ocr_cache or settings.index.parent / "ocr-cache",
+    )
+
+
+def page_reader(settings: Settings) -> PageReader | None:
+    """The OCR reader ingest uses for scans; None when the ``ocr`` setting turns it off."""
+    if settings.ocr is OcrMode.OFF:
+        return None
+    return PageReader(ocr_options(settings))
 
 
 def embedder_for(engine: Engine, settings: Settings) -> Embedder:

@@ -11,7 +11,7 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from yomitoki.backends.base import LLM
 from yomitoki.errors import ConfigError, LLMError, MissingDependencyError
-from yomitoki.settings import LLMConfig
+from yomitoki.settings.tables import LLMConfig
 from yomitoki.types import Message, Usage
 
 _ENTRA_SCOPE = "https://cognitiveservices.azure.com/.default"

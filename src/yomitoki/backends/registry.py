@@ -7,7 +7,7 @@ from typing import Any
 
 from yomitoki.backends.base import LLM, Embedder, Reranker
 from yomitoki.errors import ConfigError
-from yomitoki.settings import LLMConfig
+from yomitoki.settings.tables import LLMConfig
 
 EMBEDDER_GROUP = "yomitoki.embedders"
 

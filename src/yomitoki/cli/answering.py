@@ -25,7 +25,8 @@ from yomitoki.evals import answers as answer_eval
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.index.engine import Filters
 from yomitoki.rag.answer import Answerer
-from yomitoki.settings import LLMConfig, Settings
+from yomitoki.settings import Settings
+from yomitoki.settings.tables import LLMConfig
 from yomitoki.types import Answer, Context, Event, Followups, Hit, Message, TextDelta
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -23,7 +23,7 @@ from yomitoki.types import FileResult, IngestReport, Outcome
 
 
 class RichProgress:
-    """Files and embedded chunks as two progress bars on stderr."""
+    """Files, pages read by OCR and embedded chunks as progress bars on stderr."""
 
     def __init__(self, console: Console) -> None:
         self._bar = Progress(
@@ -36,6 +36,7 @@ class RichProgress:
         )
         self._files: TaskID | None = None
         self._chunks: TaskID | None = None
+        self._pages: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         self._bar.start()
@@ -46,6 +47,7 @@ class RichProgress:
 
     def start(self, files: int) -> None:
         self._files = self._bar.add_task("files", total=files)
+        self._pages = self._bar.add_task("OCR pages", total=0, visible=False)
         self._chunks = self._bar.add_task("embedding", total=0, visible=False)
 
     def file(self, name: str) -> None:
@@ -60,6 +62,14 @@ class RichProgress:
         if self._chunks is not None:
             self._bar.advance(self._chunks, count)
 
+    def ocr(self, total: int) -> None:
+        if self._pages is not None:
+            self._bar.reset(self._pages, total=total, visible=total > 0)
+
+    def ocred(self, count: int) -> None:
+        if self._pages is not None:
+            self._bar.advance(self._pages, count)
+
     def done(self, result: FileResult) -> None:
         if self._files is not None:
             self._bar.advance(self._files)
@@ -72,9 +82,13 @@ def print_report(report: IngestReport) -> None:
             err.print(
                 f"[red]error[/red]: {result.name}: {result.error}", markup=True, soft_wrap=True
             )
+        for warning in result.warnings:
+            err.print(f"[yellow]warning[/yellow]: {result.name}: {warning}", soft_wrap=True)
     for warning in report.warnings:
         err.print(f"[yellow]warning[/yellow]: {warning}", markup=True, soft_wrap=True)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
+    if scanned := sum(r.ocr_pages for r in report.results):
+        summary += f"; {plural(scanned, 'page')} read by OCR"
     chunks = sum(r.chunks for r in report.results if r.outcome is not Outcome.REMOVED)
     files = sum(1 for r in report.results if r.outcome is not Outcome.REMOVED)
     out.print(

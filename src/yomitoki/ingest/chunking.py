@@ -103,6 +103,7 @@ def chunk_document(doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]:
                 for k in range(first + 1, last + 1)
                 if (page := doc.sections[flow[k]].location.page) is not None
             )
+            read = [doc.sections[flow[k]].ocr for k in range(first, last + 1)]
             if last > first:
                 end_page = doc.sections[flow[last]].location.page
                 location = dataclasses.replace(location, page_end=end_page)
@@ -116,6 +117,7 @@ def chunk_document(doc: ParsedDocument, size: int, overlap: int) -> list[Chunk]:
                     start=lead - starts[first],
                     end=trail - starts[last],
                     page_breaks=breaks,
+                    ocr=min((c for c in read if c is not None), default=None),
                 )
             )
     return chunks

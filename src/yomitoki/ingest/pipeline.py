@@ -14,6 +14,7 @@ from yomitoki.errors import ParseError, YomitokiError
 from yomitoki.index.engine import Engine, NewChunk, NewDocument
 from yomitoki.ingest.access import AccessRule, readers_for, unmatched
 from yomitoki.ingest.chunking import chunk_document
+from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
 from yomitoki.text.analyzer import chunk_terms
@@ -35,6 +36,12 @@ class Progress(Protocol):
     def embedded(self, count: int) -> None:
         """``count`` more chunks have vectors."""
 
+    def ocr(self, total: int) -> None:
+        """``total`` pages of the current file need OCR."""
+
+    def ocred(self, count: int) -> None:
+        """``count`` more pages are read by OCR."""
+
     def done(self, result: FileResult) -> None:
         """A file is finished."""
 
@@ -52,6 +59,12 @@ class _Silent:
     def embedded(self, count: int) -> None:
         pass
 
+    def ocr(self, total: int) -> None:
+        pass
+
+    def ocred(self, count: int) -> None:
+        pass
+
     def done(self, result: FileResult) -> None:
         pass
 
@@ -63,6 +76,10 @@ class Prepared:
     document: NewDocument
     chunks: Sequence[NewChunk]
     vectors: dict[str, Vectors]
+    #: Parts of the file that were skipped, and why.
+    warnings: tuple[str, ...] = ()
+    #: Pages read by OCR.
+    ocr_pages: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,11 +126,14 @@ class Ingester:
         embedder: Embedder,
         options: IngestOptions,
         progress: Progress | None = None,
+        ocr: PageReader | None = None,
     ) -> None:
         self.engine = engine
         self.embedder = embedder
         self.options = options
         self.progress: Progress = progress or _Silent()
+        #: Reads scans; None: pages without a text layer and images are not read.
+        self.ocr = ocr
 
     def run(self, root: Path) -> IngestReport:
         """Ingest every file under ``root`` and drop documents whose files are gone."""
@@ -149,16 +169,17 @@ class Ingester:
         if any(r.outcome is not Outcome.UNCHANGED for r in results):
             # A no-change run must not read a large index's every vector to check its graph.
             self.engine.ready_for_search()
-        warnings = tuple(
-            f"permission rule '{pattern}' matches no file under {folder}"
-            for pattern in unmatched(self.options.rules, [f.name for f in files])
+        rules = unmatched(self.options.rules, [f.name for f in files]) if root.is_dir() else []
+        warnings = (
+            *(self.ocr.problems if self.ocr is not None else ()),
+            *(f"permission rule '{pattern}' matches no file under {folder}" for pattern in rules),
         )
         return IngestReport(
             root=str(root),
             index=self.engine.location,
             results=tuple(results),
             seconds=time.perf_counter() - began,
-            warnings=warnings if root.is_dir() else (),
+            warnings=warnings,
         )
 
     def _one(
@@ -203,7 +224,7 @@ class Ingester:
                 return FileResult(
                     source.name, Outcome.RENAMED, moved.chunks, previous_name=moved.name
                 )
-            chunks = self._store_new(source, root, digest, existing)
+            prepared = self._store_new(source, root, digest, existing)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             if isinstance(exc, ParseError):
                 reason = exc.reason
@@ -217,7 +238,13 @@ class Ingester:
                 reason += " (its previous version was removed from the index)"
             return FileResult(source.name, Outcome.FAILED, error=reason)
         outcome = Outcome.ADDED if existing is None else Outcome.UPDATED
-        return FileResult(source.name, outcome, chunks)
+        return FileResult(
+            source.name,
+            outcome,
+            len(prepared.chunks),
+            warnings=prepared.warnings,
+            ocr_pages=prepared.ocr_pages,
+        )
 
     def readers_of(self, name: str) -> tuple[str, ...]:
         """Who may read the file called ``name``, by the rules and the run's readers."""
@@ -225,15 +252,17 @@ class Ingester:
 
     def _store_new(
         self, source: SourceFile, root: str, digest: str, existing: Document | None
-    ) -> int:
+    ) -> Prepared:
         prepared = self.prepare(source, root, digest)
         replaces = existing.id if existing is not None else None
         self.commit(prepared, replaces)
-        return len(prepared.chunks)
+        return prepared
 
     def prepare(self, source: SourceFile, root: str, digest: str) -> Prepared:
         """Parse, chunk and embed one file without touching the index's documents."""
-        parsed = parse_file(source.path, self.options.max_bytes)
+        if self.ocr is not None:
+            self.ocr.progress = self.progress
+        parsed = parse_file(source.path, self.options.max_bytes, self.ocr)
         chunks = chunk_document(parsed, self.options.chunk_size, self.options.chunk_overlap)
         model = self.embedder.model_id
         inputs = [embed_input(c) for c in chunks]
@@ -265,7 +294,13 @@ class Ingester:
             NewChunk(c, chunk_terms(c.location.heading, c.norm_text), key)
             for c, key in zip(chunks, keys, strict=True)
         ]
-        return Prepared(document, new, dict(zip(todo, matrix, strict=True)))
+        return Prepared(
+            document,
+            new,
+            dict(zip(todo, matrix, strict=True)),
+            warnings=parsed.warnings,
+            ocr_pages=len({s.location.page for s in parsed.sections if s.ocr is not None}),
+        )
 
     def commit(self, prepared: Prepared, replaces: int | None = None) -> int:
         """Write a prepared file in one transaction, replacing document ``replaces``."""

@@ -11,7 +11,7 @@ from typing import Any
 import jwt
 
 from yomitoki.errors import ConfigError
-from yomitoki.settings import OIDCConfig
+from yomitoki.settings.tables import OIDCConfig
 from yomitoki.types import Principal
 
 _JWKS_SECONDS = 3600

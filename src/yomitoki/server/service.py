@@ -111,7 +111,8 @@ class Service:
         staged.write_bytes(data)
         stat = staged.stat()
         embedder = self.answerer.retriever.embedder
-        ingester = Ingester(store, embedder, wiring.ingest_options(self.settings))
+        options = wiring.ingest_options(self.settings)
+        ingester = Ingester(store, embedder, options, ocr=wiring.page_reader(self.settings))
         source = SourceFile(staged, name, stat.st_size, stat.st_mtime_ns)
         try:
             prepared = ingester.prepare(source, str(self.uploads), file_hash(staged))

@@ -11,6 +11,9 @@ _JA = JAPANESE
 _SPACE_BETWEEN_JA = re.compile(
     f"(?<=[{_JA}])[ \\t\\u3000]+(?=[{_JA}0-9])|(?<=[{_JA}0-9])[ \\t\\u3000]+(?=[{_JA}])"
 )
+# OCR of Japanese text spaces out what it reads: "第3 2 条 (目的)". Around a Japanese
+# character or ASCII bracket, and between digits, a space is an artifact in a Japanese line.
+_OCR_GAP = re.compile(f"(?<=[{_JA}()])[ \\t]+|[ \\t]+(?=[{_JA}()])|(?<=[0-9])[ \\t]+(?=[0-9])")
 _RUNS_OF_SPACE = re.compile(r"[ \t\u3000\u00a0]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -37,6 +40,19 @@ def normalize(text: str) -> str:
     text = _SPACE_BETWEEN_JA.sub("", text)
     text = re.sub(r"\s*\n\s*", "\n", text)
     return text.strip()
+
+
+def close_japanese_gaps(line: str) -> str:
+    """An OCR'd line with the spaces a Japanese line does not have removed.
+
+    In a line that is mostly Japanese, spaces next to a Japanese character or a bracket and
+    between digits go ("第3 2 条 (目的)" -> "第32条(目的)"); other lines keep their spaces.
+    """
+    letters = [ch for ch in line if not ch.isspace()]
+    japanese = sum(1 for ch in letters if JAPANESE_CHAR.match(ch))
+    if not letters or japanese * 2 < len(letters):
+        return line
+    return _OCR_GAP.sub("", line)
 
 
 def _width(line: str) -> int:

@@ -83,6 +83,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 9: who may read each document (reader tokens); what was indexed before stays readable
     # by every signed-in user, as it was.
     """ALTER TABLE documents ADD COLUMN readers TEXT NOT NULL DEFAULT '["*"]'""",
+    # 10: the OCR confidence of a chunk read from a scan; NULL for a file's own text.
+    "ALTER TABLE chunks ADD COLUMN ocr REAL",
 )
 
 

@@ -28,7 +28,7 @@ from yomitoki.types import Hit
 MASKS_KEPT = 32
 _PASSAGE = (
     "SELECT c.id, d.name, c.page, c.slide, c.sheet, c.row_first, c.row_last, c.heading, "
-    "c.page_end, c.text, d.category, d.title, c.page_breaks "
+    "c.page_end, c.text, d.category, d.title, c.page_breaks, c.ocr "
     "FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id IN "
 )
 
@@ -205,5 +205,6 @@ class Retrieval:
                 category=row["category"],
                 title=row["title"],
                 page_breaks=page_breaks_of(row["page_breaks"]),
+                ocr=row["ocr"],
             )
         return out

@@ -32,7 +32,7 @@ _DOCUMENT = (
 )
 _CHUNK = (
     "ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, section, "
-    'start, "end", page_end, page_breaks'
+    'start, "end", page_end, page_breaks, ocr'
 )
 
 
@@ -190,6 +190,7 @@ class Store(Retrieval):
                 start=r["start"],
                 end=r["end"],
                 page_breaks=page_breaks_of(r["page_breaks"]),
+                ocr=r["ocr"],
             )
             for r in rows
         ]
@@ -253,7 +254,7 @@ class Store(Retrieval):
             conn.executemany(
                 'INSERT INTO chunks (document_id, ordinal, section, start, "end", page, slide, '
                 "sheet, row_first, row_last, heading, text, norm_text, vector_key, page_end, "
-                "page_breaks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "page_breaks, ocr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     (doc_id, c.ordinal, c.section, c.start, c.end, c.location.page,
                      c.location.slide, c.location.sheet,
@@ -261,7 +262,7 @@ class Store(Retrieval):
                      c.location.rows[1] if c.location.rows else None,
                      json.dumps(list(c.location.heading), ensure_ascii=False),
                      c.text, c.norm_text, new.vector_key, c.location.page_end,
-                     json.dumps(c.page_breaks))
+                     json.dumps(c.page_breaks), c.ocr)
                     for new in chunks
                     for c in (new.chunk,)
                 ),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yomitoki.errors import (
     CorruptFileError,
@@ -16,6 +18,9 @@ from yomitoki.errors import (
     UnsupportedFormatError,
 )
 from yomitoki.types import ParsedDocument
+
+if TYPE_CHECKING:
+    from yomitoki.ingest.ocr.reader import PageReader
 
 Parser = Callable[[Path], ParsedDocument]
 
@@ -35,7 +40,15 @@ FORMATS: dict[str, tuple[str, str]] = {
     ".csv": ("csv", "csvfile"),
     ".tsv": ("csv", "csvfile"),
     ".json": ("json", "jsonfile"),
+    ".png": ("image", "image"),
+    ".jpg": ("image", "image"),
+    ".jpeg": ("image", "image"),
+    ".tif": ("image", "image"),
+    ".tiff": ("image", "image"),
+    ".bmp": ("image", "image"),
 }
+#: Modules whose parse takes an OCR reader: they read pictures of text.
+_READS_SCANS = {"pdf", "image"}
 
 
 def format_of(path: Path) -> str | None:
@@ -44,8 +57,9 @@ def format_of(path: Path) -> str | None:
     return entry[0] if entry else None
 
 
-def parser_for(path: Path) -> Parser:
-    """The parse function for ``path``; raises UnsupportedFormatError for unknown extensions."""
+def parser_for(path: Path, ocr: PageReader | None = None) -> Parser:
+    """The parse function for ``path``, reading scans with ``ocr``; raises
+    UnsupportedFormatError for unknown extensions."""
     entry = FORMATS.get(path.suffix.lower())
     if entry is None:
         known = ", ".join(sorted({name for name, _ in FORMATS.values()}))
@@ -53,13 +67,18 @@ def parser_for(path: Path) -> Parser:
             path, f"unsupported file type '{path.suffix or '(none)'}' (supported: {known})"
         )
     module = importlib.import_module(f"{__name__}.{entry[1]}")
+    if entry[1] in _READS_SCANS:
+        return partial(module.parse, ocr=ocr)
     parse: Parser = module.parse
     return parse
 
 
-def parse_file(path: Path, max_bytes: int) -> ParsedDocument:
-    """Parse ``path`` into sections, raising a ParseError subclass that says what is wrong."""
-    parse = parser_for(path)
+def parse_file(path: Path, max_bytes: int, ocr: PageReader | None = None) -> ParsedDocument:
+    """Parse ``path`` into sections, raising a ParseError subclass that says what is wrong.
+
+    Pages without a usable text layer, and images, are read with ``ocr`` when it is given.
+    """
+    parse = parser_for(path, ocr)
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -1,21 +1,33 @@
-"""PDF via pypdfium2: one section per page, lines re-flowed, page-number lines dropped."""
+"""PDF via pypdfium2: one section per page, lines re-flowed, page-number lines dropped.
+
+A page without a usable text layer (a scan) is rendered and read by OCR when a reader is
+given; its section carries the OCR confidence.
+"""
 
 from __future__ import annotations
 
+import math
 import re
+from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import Image
 
-from yomitoki.errors import CorruptFileError, EncryptedFileError
+from yomitoki.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError
+from yomitoki.ingest.ocr.reader import PageFailure, PageReader
+from yomitoki.ingest.ocr.tesseract import PageText
+from yomitoki.ingest.ocr.textlayer import needs_ocr
 from yomitoki.text.normalize import reflow
-from yomitoki.types import Location, ParsedDocument, Section
+from yomitoki.types import Location, OcrMode, ParsedDocument, Section
 
 # A header or footer line holding only a page number: "12", "１２", "- 12 -", "Page 3 of 9".
 _PAGE_NUMBER_LINE = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page\s*)?[0-9０-９]{1,4}(?:\s*(?:/|of)\s*[0-9０-９]{1,4})?(?:\s*[-–—])?\s*$",
     re.IGNORECASE,
 )
+#: Resolution a page is rendered at to see whether it has ink on it.
+_INK_DPI = 36
 
 
 def _strip_page_numbers(text: str) -> str:
@@ -50,7 +62,32 @@ def _first_words(text: str) -> str:
     return " ".join(w for w in words if w)[:120]
 
 
-def parse(path: Path) -> ParsedDocument:
+def _render(page: pdfium.PdfPage, dpi: float, max_pixels: int) -> Image.Image:
+    """The page in grey at ``dpi``, scaled down to at most ``max_pixels``."""
+    width, height = page.get_size()
+    scale = min(dpi / 72, math.sqrt(max_pixels / max(width * height, 1.0)))
+    image: Image.Image = page.render(scale=scale, grayscale=True).to_pil()
+    return image.convert("L")
+
+
+def _ink(page: pdfium.PdfPage) -> float:
+    """How dark the page is on average (0 white, 1 black), from a coarse rendering: text at
+    this resolution is grey, so darkness, not a count of black pixels, measures it."""
+    image = _render(page, _INK_DPI, 1 << 20)
+    brightness = sum(level * count for level, count in enumerate(image.histogram()))
+    return 1 - brightness / 255 / max(image.width * image.height, 1)
+
+
+def _layer_text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        raw: str = textpage.get_text_range()
+    finally:
+        textpage.close()
+    return raw.replace("\r\n", "\n")
+
+
+def parse(path: Path, ocr: PageReader | None = None) -> ParsedDocument:
     """Extract each page's text; page numbers are 1-based physical pages (``#page=N``)."""
     try:
         pdf = pdfium.PdfDocument(path)
@@ -60,21 +97,76 @@ def parse(path: Path) -> ParsedDocument:
             raise EncryptedFileError(path, "PDF is password-protected") from None
         raise CorruptFileError(path, f"not a readable PDF ({message})") from None
     try:
-        sections = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            try:
-                raw = textpage.get_text_range()
-            finally:
-                textpage.close()
-                page.close()
-            text = reflow(_strip_page_numbers(raw.replace("\r\n", "\n")))
-            if text:
-                sections.append(Section(text, Location(page=index + 1)))
-        title = _meaningful_title(pdf.get_metadata_dict(skip_empty=True).get("Title"))
-        if not title and sections:
-            title = _first_words(sections[0].text)
-        return ParsedDocument(tuple(sections), title=title or None, pages=len(pdf))
+        return _parse(path, pdf, ocr if ocr is not None and ocr.enabled else None)
     finally:
         pdf.close()
+
+
+def _parse(path: Path, pdf: pdfium.PdfDocument, ocr: PageReader | None) -> ParsedDocument:
+    force = ocr is not None and ocr.options.mode is OcrMode.FORCE
+    layers: list[str] = []
+    scans: list[int] = []
+    for index in range(len(pdf)):
+        page = pdf[index]
+        try:
+            text = _layer_text(page)
+            if ocr is not None and (force or needs_ocr(text, partial(_ink, page))):
+                scans.append(index)
+        finally:
+            page.close()
+        layers.append(text)
+    readings: dict[int, PageText | PageFailure] = {}
+    warnings: list[str] = []
+    if ocr is not None and scans:
+        if reason := ocr.unavailable:
+            warnings.append(f"{len(scans)} page(s) without a usable text layer not read: {reason}")
+        else:
+            readings = _read_scans(pdf, scans, ocr)
+    sections: list[Section] = []
+    for index, layer in enumerate(layers):
+        location = Location(page=index + 1)
+        reading = readings.get(index)
+        if isinstance(reading, PageFailure):
+            warnings.append(f"page {index + 1}: {reading.reason}")
+        elif reading is not None and (force or _letters(reading.text) >= _letters(layer) // 2):
+            if text := reflow(_strip_page_numbers(reading.text)):
+                sections.append(Section(text, location, ocr=round(reading.confidence, 3)))
+            continue
+        if text := reflow(_strip_page_numbers(layer)):
+            sections.append(Section(text, location))
+    if ocr is None and not sections and len(pdf):
+        raise EmptyDocumentError(path, "no text layer (a scan?) and OCR is off (setting ocr)")
+    if not sections and warnings:
+        raise EmptyDocumentError(path, "no text layer, and OCR read nothing: " + warnings[0])
+    title = _meaningful_title(pdf.get_metadata_dict(skip_empty=True).get("Title"))
+    if not title and sections:
+        title = _first_words(sections[0].text)
+    return ParsedDocument(
+        tuple(sections), title=title or None, pages=len(pdf), warnings=_summary(warnings)
+    )
+
+
+def _read_scans(
+    pdf: pdfium.PdfDocument, scans: list[int], ocr: PageReader
+) -> dict[int, PageText | PageFailure]:
+    options = ocr.options
+
+    def render(index: int) -> Image.Image:
+        page = pdf[index]
+        try:
+            return _render(page, options.dpi, options.max_pixels)
+        finally:
+            page.close()
+
+    return ocr.read((index, partial(render, index)) for index in scans)
+
+
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _summary(warnings: list[str], shown: int = 5) -> tuple[str, ...]:
+    """Per-page warnings, the same reason told once for many pages."""
+    if len(warnings) <= shown:
+        return tuple(warnings)
+    return (*warnings[:shown], f"... and {len(warnings) - shown} more pages like these")
