@@ -6,7 +6,7 @@ SHARED ?= ../shared
 NORTHWIND := $(SHARED)/datasets/northwind/docs
 DEMO_INDEX ?= .yomitoki/demo.sqlite
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install system-packages demo test lint typecheck unit bench clean
 
 $(BIN)/yomitoki: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,14 @@ $(BIN)/yomitoki: pyproject.toml
 
 install: $(BIN)/yomitoki
 
+# Debian's Tesseract and its Japanese and English models, for scans (apt-get, where missing).
+# The demo goes on without them: only scans need them, and ingest says so when it meets one.
+system-packages:
+	@.ci/system-packages || echo "warning: scans will not be read until the packages above are installed" >&2
+
 # The main job on the embedded default: ingest Northwind when ../shared has it, else the
 # samples, then answer a question offline with cited sources.
-demo: install
+demo: system-packages install
 	@if [ -d "$(NORTHWIND)" ]; then src="$(NORTHWIND)"; \
 	  question="Does Northwind Health Plus cover hearing aids?"; \
 	else src="samples"; question="How many days a week can I work remotely?"; fi; \
@@ -53,6 +58,7 @@ bench: install
 	$(BIN)/python -m bench.filtered_search
 	$(BIN)/python -m bench.load_chat
 	$(BIN)/python -m bench.fuzz_parsers
+	$(BIN)/python -m bench.ocr
 
 clean:
 	rm -rf $(VENV) .yomitoki .pytest_cache .mypy_cache .ruff_cache .coverage

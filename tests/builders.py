@@ -8,6 +8,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+from PIL import Image, ImageDraw, ImageFont
 from pptx import Presentation
 from pptx.util import Inches
 from reportlab.lib.pagesizes import A4
@@ -90,4 +91,38 @@ def text(path: Path, content: str, encoding: str = "utf-8") -> Path:
 def json_file(path: Path, data: object) -> Path:
     """A JSON file."""
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# -- Scans: pictures of pages, with no text layer -------------------------------------------------
+
+#: Debian's fonts-noto-cjk (installed by .ci/run with Chromium): Japanese and Latin glyphs.
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+#: An A4 page at 200 dpi.
+A4_200DPI = (1654, 2339)
+
+
+def page_image(
+    lines: Sequence[str], *, vertical: bool = False, size: tuple[int, int] = A4_200DPI
+) -> Image.Image:
+    """A white page with ``lines`` printed in black: rows from the top, or columns from the
+    right when ``vertical`` (縦書き, one character under the next)."""
+    font = ImageFont.truetype(str(CJK_FONT), 44)
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    if vertical:
+        x = size[0] - 220
+        for line in lines:
+            for row, char in enumerate(line):
+                draw.text((x, 200 + row * 56), char, font=font, fill=0)
+            x -= 110
+    else:
+        for row, line in enumerate(lines):
+            draw.text((150, 200 + row * 90), line, font=font, fill=0)
+    return image
+
+
+def image_pdf(path: Path, images: Sequence[Image.Image], dpi: int = 200) -> Path:
+    """An image-only PDF, one picture per page: what a scanner without OCR writes."""
+    images[0].save(path, save_all=True, append_images=list(images[1:]), resolution=dpi)
     return path

@@ -14,6 +14,7 @@ from yomitoki.backends.base import Embedder, Reranker
 from yomitoki.index.engine import Engine
 from yomitoki.index.fusion import Fusion
 from yomitoki.index.search import Searcher
+from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.pipeline import IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.rerank import Reranking, Retriever
@@ -51,3 +52,8 @@ def reranked(searcher: Searcher, reranker: Reranker, **changes: Any) -> Retrieve
     """``searcher`` followed by ``reranker`` with the default depth and weight changed."""
     stage = Reranking(reranker, DEFAULTS.rerank_depth, DEFAULTS.rerank_weight)
     return Retriever(searcher, dataclasses.replace(stage, **changes))
+
+
+def ocr_reader(**changes: Any) -> PageReader:
+    """An OCR reader with the default options changed (``cache``, ``languages``, ...)."""
+    return PageReader(dataclasses.replace(wiring.ocr_options(DEFAULTS), **changes))

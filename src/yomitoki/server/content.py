@@ -3,17 +3,20 @@
 Anything a browser could run (HTML, XHTML, SVG, XML, unknown types) is sent as its source in
 ``text/plain; charset=utf-8``, decoded the way ingest decoded it (Shift_JIS and EUC-JP files
 arrive as UTF-8), under ``Content-Security-Policy: sandbox``. PDFs go to the browser's viewer;
-Office files are downloads. ``nosniff`` comes with every response of the app
+images (scans read by OCR) are sent as PNG of the page asked for, never as the bytes
+uploaded; Office files are downloads. ``nosniff`` comes with every response of the app
 (``security.headers_for``).
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from fastapi.responses import FileResponse, Response
+from PIL import Image
 
-from yomitoki.errors import ParseError
+from yomitoki.errors import NotFoundError, ParseError
 from yomitoki.ingest.parsers.textdecode import read_text
 from yomitoki.server.security import DOCUMENT_POLICY, PDF_POLICY
 
@@ -26,8 +29,32 @@ _DOWNLOADS = {
 }
 
 
-def content_response(path: Path, format: str, name: str) -> Response:
-    """The response for the indexed file at ``path`` of yomitoki format ``format``."""
+#: Images larger than this are not drawn for the panel (ingest refuses them too by default).
+MAX_SHOWN_PIXELS = 200_000_000
+
+
+def page_png(path: Path, page: int) -> bytes:
+    """Page ``page`` (1-based frame) of the image at ``path``, drawn as PNG."""
+    with Image.open(path) as image:
+        frames = getattr(image, "n_frames", 1)
+        if not 1 <= page <= frames:
+            raise NotFoundError(f"the image has no page {page}")
+        image.seek(page - 1)
+        if image.width * image.height > MAX_SHOWN_PIXELS:
+            raise NotFoundError("the image is too large to show")
+        out = io.BytesIO()
+        image.convert("RGB" if image.mode not in ("1", "L") else image.mode).save(out, "PNG")
+    return out.getvalue()
+
+
+def content_response(path: Path, format: str, name: str, page: int | None = None) -> Response:
+    """The response for the indexed file at ``path`` of yomitoki format ``format``;
+    ``page`` picks the frame of a multi-page image."""
+    if format == "image":
+        png = page_png(path, page or 1)
+        return Response(
+            png, media_type="image/png", headers={"Content-Security-Policy": DOCUMENT_POLICY}
+        )
     if format == "pdf":
         return FileResponse(
             path,

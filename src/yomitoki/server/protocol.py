@@ -241,6 +241,14 @@ def data_points(context: Context) -> dict[str, Any]:
     return {
         "text": [f"{citation}: {text}" for citation, texts in given.items() for text in texts],
         "citations": list(given),
+        # yomitoki's own: the citations read from scans, with OCR's confidence (0 to 1).
+        "ocr": {
+            citation: hit.ocr
+            for hit in context.hits
+            if hit.ocr is not None
+            for citation in hit.locations()
+            if citation in given
+        },
     }
 
 

@@ -16,7 +16,7 @@ RECIPE = "1"
 
 
 def image_key(image: Image.Image, reading: str) -> str:
-    """The cache key of ``image`` read as ``reading`` (engine version and languages)."""
+    """The cache key of ``image`` read as ``reading`` (the languages asked for)."""
     digest = hashlib.sha256(f"{RECIPE}\0{reading}\0{image.mode}\0{image.size}\0".encode())
     digest.update(image.tobytes())
     return digest.hexdigest()

@@ -105,19 +105,20 @@ class PageReader:
         return self._unavailable
 
     def read(self, pages: Iterable[PageImage]) -> dict[int, PageText | PageFailure]:
-        """Read ``pages``: at most ``workers`` at a time, rendering each only when a worker
-        is free, so a long scan never holds more than a few page images in memory."""
+        """Read ``pages``: from the cache where it has them, else with Tesseract, at most
+        ``workers`` at a time. A page is rendered only when a worker is free for it, so a
+        long scan never holds more than a few page images in memory."""
         todo = list(pages)
         results: dict[int, PageText | PageFailure] = {}
         if not todo:
             return results
-        if reason := self.unavailable:
-            return {number: PageFailure(number, reason) for number, _ in todo}
         self.progress.ocr(len(todo))
-        reading = f"{self.engine.version}\0{'+'.join(self.engine.languages)}"
+        # Keyed by the languages asked for, not the Tesseract version: an upgrade keeps what
+        # was read (delete the cache folder to read everything again).
+        reading = "+".join(self.options.languages)
         workers = max(1, self.options.workers)
         with ThreadPoolExecutor(workers, thread_name_prefix="ocr") as pool:
-            running: dict[Future[PageText], tuple[int, str | None]] = {}
+            running: dict[Future[PageText], tuple[int, str]] = {}
             for number, render in todo:
                 try:
                     image = render()
@@ -125,10 +126,14 @@ class PageReader:
                     results[number] = PageFailure(number, f"cannot render: {exc}")
                     self.progress.ocred(1)
                     continue
-                key = image_key(image, reading) if self.cache is not None else None
-                cached = self.cache.get(key) if self.cache is not None and key else None
-                if cached is not None:
-                    results[number] = cached
+                key = image_key(image, reading)
+                known: PageText | PageFailure | None = (
+                    self.cache.get(key) if self.cache is not None else None
+                )
+                if known is None and (reason := self.unavailable):
+                    known = PageFailure(number, reason)
+                if known is not None:
+                    results[number] = known
                     self.progress.ocred(1)
                     continue
                 while len(running) >= workers:
@@ -140,7 +145,7 @@ class PageReader:
 
     def _collect(
         self,
-        running: dict[Future[PageText], tuple[int, str | None]],
+        running: dict[Future[PageText], tuple[int, str]],
         results: dict[int, PageText | PageFailure],
     ) -> None:
         done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -155,6 +160,8 @@ class PageReader:
                 results[number] = PageFailure(number, f"OCR failed ({detail[0][:200]})")
             else:
                 results[number] = page
-                if self.cache is not None and key is not None:
+                # A reading made without a language pack asked for is not kept: once the
+                # pack is installed, the page is read again.
+                if self.cache is not None and self.engine.languages == self.options.languages:
                     self.cache.put(key, page)
             self.progress.ocred(1)

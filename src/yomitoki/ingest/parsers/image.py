@@ -43,8 +43,6 @@ def parse(path: Path, ocr: PageReader | None = None) -> ParsedDocument:
     """Read every frame of the image; a multi-frame image's frames are its pages."""
     if ocr is None or not ocr.enabled:
         raise EmptyDocumentError(path, "an image's text is read by OCR, which is off (setting ocr)")
-    if reason := ocr.unavailable:
-        raise EmptyDocumentError(path, f"an image's text is read by OCR: {reason}")
     limit = ocr.options.max_pixels
     try:
         with warnings.catch_warnings():
@@ -52,9 +50,10 @@ def parse(path: Path, ocr: PageReader | None = None) -> ParsedDocument:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path)
     except Image.DecompressionBombError as exc:
-        raise FileTooLargeError(path, f"image refused: {exc}") from None
-    except UnidentifiedImageError:
-        raise CorruptFileError(path, f"not a readable {path.suffix} image") from None
+        raise FileTooLargeError(path, f"image refused as a decompression bomb ({exc})") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        detail = f" ({exc})" if not isinstance(exc, UnidentifiedImageError) else ""
+        raise CorruptFileError(path, f"not a readable {path.suffix} image{detail}") from None
     with image:
         if image.width * image.height > limit:
             raise _too_large(path, image.size, limit)

@@ -115,19 +115,14 @@ def _parse(path: Path, pdf: pdfium.PdfDocument, ocr: PageReader | None) -> Parse
         finally:
             page.close()
         layers.append(text)
-    readings: dict[int, PageText | PageFailure] = {}
-    warnings: list[str] = []
-    if ocr is not None and scans:
-        if reason := ocr.unavailable:
-            warnings.append(f"{len(scans)} page(s) without a usable text layer not read: {reason}")
-        else:
-            readings = _read_scans(pdf, scans, ocr)
+    readings = _read_scans(pdf, scans, ocr) if ocr is not None and scans else {}
+    failures: dict[str, list[int]] = {}
     sections: list[Section] = []
     for index, layer in enumerate(layers):
         location = Location(page=index + 1)
         reading = readings.get(index)
         if isinstance(reading, PageFailure):
-            warnings.append(f"page {index + 1}: {reading.reason}")
+            failures.setdefault(reading.reason, []).append(index + 1)
         elif reading is not None and (force or _letters(reading.text) >= _letters(layer) // 2):
             if text := reflow(_strip_page_numbers(reading.text)):
                 sections.append(Section(text, location, ocr=round(reading.confidence, 3)))
@@ -136,13 +131,14 @@ def _parse(path: Path, pdf: pdfium.PdfDocument, ocr: PageReader | None) -> Parse
             sections.append(Section(text, location))
     if ocr is None and not sections and len(pdf):
         raise EmptyDocumentError(path, "no text layer (a scan?) and OCR is off (setting ocr)")
+    warnings = [f"{_pages(numbers)}: {reason}" for reason, numbers in failures.items()]
     if not sections and warnings:
         raise EmptyDocumentError(path, "no text layer, and OCR read nothing: " + warnings[0])
     title = _meaningful_title(pdf.get_metadata_dict(skip_empty=True).get("Title"))
     if not title and sections:
         title = _first_words(sections[0].text)
     return ParsedDocument(
-        tuple(sections), title=title or None, pages=len(pdf), warnings=_summary(warnings)
+        tuple(sections), title=title or None, pages=len(pdf), warnings=tuple(warnings)
     )
 
 
@@ -165,8 +161,9 @@ def _letters(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
-def _summary(warnings: list[str], shown: int = 5) -> tuple[str, ...]:
-    """Per-page warnings, the same reason told once for many pages."""
-    if len(warnings) <= shown:
-        return tuple(warnings)
-    return (*warnings[:shown], f"... and {len(warnings) - shown} more pages like these")
+def _pages(numbers: list[int], shown: int = 8) -> str:
+    """``page 3``, ``pages 1, 2, 5`` or ``pages 1, 2, ... (40 pages)``."""
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    listed = ", ".join(map(str, numbers[:shown]))
+    return f"pages {listed}" + (f", ... ({len(numbers)} pages)" if len(numbers) > shown else "")

@@ -17,6 +17,7 @@ const TEXT = {
     uploaded: "Uploaded", readableBy: "Readable by", admin: "admin", forbidden: "Not allowed",
     "Search query": "Search query", "Search results": "Search results", Prompt: "Prompt",
     "Options without effect": "Options without effect", "Answer checks": "Answer checks",
+    ocr: "OCR", ocrTitle: "Read from a scan by OCR; confidence",
   },
   ja: {
     newChat: "新しい会話", settings: "設定", send: "質問", stop: "停止", placeholder: "質問を入力…",
@@ -32,6 +33,7 @@ const TEXT = {
     uploaded: "アップロードしました", readableBy: "閲覧できる人", admin: "管理者", forbidden: "許可されていません",
     "Search query": "検索クエリ", "Search results": "検索結果", Prompt: "プロンプト",
     "Options without effect": "効果のない設定", "Answer checks": "回答の検証",
+    ocr: "OCR", ocrTitle: "スキャン画像から OCR で読み取った文章です。信頼度",
   },
 };
 const STORE = "yomitoki.chat.v1";
@@ -103,6 +105,8 @@ function renderAnswer(msg, el) {
       a.dataset.citation = citation;
       a.onclick = () => openCitation(msg, citation);
       list.append(a);
+      const confidence = ((msg.dataPoints || {}).ocr || {})[citation];
+      if (typeof confidence === "number") a.append(" ", ocrBadge(confidence));
     }
     el.append(list);
   }
@@ -131,6 +135,15 @@ function renderAnswer(msg, el) {
     }
     el.append(meta);
   }
+}
+
+// Text read from a scan is marked, with OCR's confidence in its tooltip.
+function ocrBadge(confidence) {
+  const badge = document.createElement("span");
+  badge.className = "ocr-badge";
+  badge.textContent = t("ocr");
+  badge.title = `${t("ocrTitle")} ${Math.round(confidence * 100)}%`;
+  return badge;
 }
 
 function citationLink(msg, citation, n) {
@@ -170,8 +183,11 @@ async function showDocument(citation) {
   const frame = document.createElement("iframe");
   frame.id = "doc-frame";
   frame.title = "document";
-  if (!/\.pdf$/i.test(name)) frame.setAttribute("sandbox", "");
-  frame.src = url + (anchor ? "#" + anchor : "");
+  const pdf = /\.pdf$/i.test(name);
+  if (!pdf) frame.setAttribute("sandbox", "");
+  // A PDF opens at its page in the browser's viewer; a scanned image's page is drawn for it.
+  const page = /^page=(\d+)$/.exec(anchor || "");
+  frame.src = pdf || !page ? url + (anchor ? "#" + anchor : "") : `${url}?page=${page[1]}`;
   frame.dataset.citation = citation;
   old.replaceWith(frame);
 }
