@@ -2,16 +2,23 @@
 
 import re
 import time
+from contextlib import closing
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
+from tests import builders
 from tests.conftest import SHARED, CountingEmbedder
 from tests.options import ingest_options
+from yomitoki import wiring
 from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.parsers import parse_file
 from yomitoki.ingest.pipeline import Ingester
+from yomitoki.settings import load_settings
 from yomitoki.text.language import has_japanese
-from yomitoki.types import Outcome
+from yomitoki.text.sentences import split_sentences
+from yomitoki.types import Mode, Outcome, ParsedDocument
 
 JAPANESE_PDF = SHARED / "japanese-docs" / "001018385.pdf"
 NORTHWIND = SHARED / "northwind" / "docs"
@@ -93,3 +100,42 @@ def test_northwind_indexes_all_twelve_files_with_pages(tmp_path: Path) -> None:
     assert again.count(Outcome.UNCHANGED) == 12 and len(embedder.calls) == calls
     # Recorded for the benchmark's sake; the benchmark, not this test, holds the target.
     print(f"no-change re-run: {took:.3f} s")
+
+
+def test_scans_of_the_model_rules_and_northwind_find_each_page_first(tmp_path: Path) -> None:
+    """The scanned-paper acceptance: five model-rules pages rendered at 200 dpi into a PDF
+    with no text layer, and one Northwind page saved as PNG, ingested with the defaults;
+    the longest sentence of each page's born-digital text finds that page first."""
+    need(JAPANESE_PDF)
+    need(NORTHWIND)
+    docs = tmp_path / "scans"
+    docs.mkdir()
+    rules_pages = [22, 23, 38, 39, 70]
+    northwind = NORTHWIND / "Northwind_Health_Plus_Benefits_Details.pdf"
+    with closing(pdfium.PdfDocument(JAPANESE_PDF)) as pdf:
+        images = [pdf[p - 1].render(scale=200 / 72, grayscale=True).to_pil() for p in rules_pages]
+    builders.image_pdf(docs / "rules-scan.pdf", [i.convert("L") for i in images], 200)
+    with closing(pdfium.PdfDocument(northwind)) as pdf:
+        pdf[29].render(scale=200 / 72).to_pil().save(docs / "northwind-p30.png")
+    born_rules = parse_file(JAPANESE_PDF, 1 << 30)
+    born_northwind = parse_file(northwind, 1 << 30)
+
+    def longest_sentence(doc: ParsedDocument, page: int) -> str:
+        text = "\n".join(s.text for s in doc.sections if s.location.page == page)
+        return max((text[a:b].strip() for a, b in split_sentences(text)), key=len)
+
+    wanted = [(longest_sentence(born_rules, p), "rules-scan.pdf", n + 1)
+              for n, p in enumerate(rules_pages)]  # fmt: skip
+    wanted.append((longest_sentence(born_northwind, 30), "northwind-p30.png", None))
+    settings = load_settings(index=tmp_path / "scans.sqlite", ocr_cache=tmp_path / "cache")
+    with wiring.ingesting(settings) as ingester:
+        report = ingester.run(docs)
+    assert not report.failed and sum(r.ocr_pages for r in report.results) == 6
+    searcher = wiring.open_searcher(settings)
+    found = 0
+    for sentence, name, page in wanted:
+        top = searcher.search(sentence, Mode.HYBRID, top=1)[0]
+        hit = top.document == name and (page is None or page in top.location.pages())
+        found += hit
+        print(f"{'ok  ' if hit else 'MISS'} {name}#{page}: {sentence[:40]} -> {top.citation()}")
+    assert found == 6
