@@ -197,8 +197,10 @@ def main() -> int:
     result: dict[str, Any] = {
         "machine": machine(),
         "command": ".venv/bin/python -m bench.ocr",
-        "reader": f"Debian tesseract {tesseract_version()}, pytesseract, --psm 1, jpn+eng "
-        "(jpn_vert added on retry), 300 dpi, one process a core",
+        "reader": f"Debian tesseract {tesseract_version()} through pytesseract, one process a "
+        "core, pages rendered at 300 dpi; per page: orientation and script detection, rules "
+        "removed, --psm 6 with the script's model (jpn or eng), or --psm 5 jpn_vert when the "
+        "text runs in columns",
         "cer": {},
         "speed": {},
         "retrieval": {},
@@ -212,7 +214,9 @@ def main() -> int:
         for dpi in DPIS:
             folder = WORK / f"{name}-{dpi}dpi"
             shutil.rmtree(folder, ignore_errors=True)
-            shutil.copytree(docs, folder)
+            # Files copied, not their modes: the shared folder may be read-only.
+            shutil.copytree(docs, folder, copy_function=shutil.copyfile)
+            folder.chmod(0o755)
             cache = caches[dpi]
             cold = WORK / "cold"
             for pdf_name in scanned:

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 
 from tests import builders
 from tests.conftest import CountingEmbedder
-from tests.options import ingest_options
+from tests.options import ingest_options, ocr_reader
 from tests.test_server import _serve, settings_for
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
@@ -266,3 +266,35 @@ def test_signing_in_keeps_no_key_in_the_page(tmp_path: Path) -> None:
             assert "k-123456" not in stored and "k-123456" not in cookies
             assert cookies == ""  # the session cookie is HttpOnly
             browser.close()  # type: ignore[attr-defined]
+
+
+def test_a_scanned_citation_is_marked_ocr_and_opens_its_page(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    frames = [
+        builders.page_image(["Overview. Zava offers two health plans."], size=(1400, 500)),
+        builders.page_image(["Dental. The plan covers two cleanings a year."], size=(1400, 500)),
+    ]
+    frames[0].save(docs / "fax.tiff", save_all=True, append_images=frames[1:])
+    index = tmp_path / "index.sqlite"
+    with Store.open(index) as store:
+        reader = ocr_reader(cache=None, dpi=200)
+        options = ingest_options(chunk_size=100, chunk_overlap=0)
+        Ingester(store, CountingEmbedder(), options, ocr=reader).run(docs)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for url, _ in _serve(create_app(settings_for(index))):
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            tab = browser.new_page(locale="ja-JP")
+            tab.goto(url)
+            tab.select_option("#language", "ja")
+            tab.fill("#question", "How many dental cleanings a year?")
+            tab.click("#send")
+            badge = tab.locator(".sources .ocr-badge").first
+            playwright_api.expect(badge).to_have_text("OCR", timeout=30_000)
+            assert (badge.get_attribute("title") or "").startswith("スキャン画像から OCR")
+            tab.locator(".message.assistant a.citation").first.click()
+            frame = tab.locator("#doc-frame")
+            playwright_api.expect(frame).to_have_attribute("src", "/content/fax.tiff?page=2")
+            tab.screenshot(path=str(ARTIFACTS / "9-scan-ocr.png"))
+            browser.close()

@@ -14,15 +14,18 @@ import sys
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.options import ingest_options, ocr_reader, searcher
 from yomitoki.errors import CorruptFileError, EmptyDocumentError, FileTooLargeError
 from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.ocr.layout import looks_vertical
+from yomitoki.ingest.ocr.rules import without_rules
 from yomitoki.ingest.ocr.tesseract import _page_text, debian_package
 from yomitoki.ingest.ocr.textlayer import garbled_share, needs_ocr
 from yomitoki.ingest.parsers import parse_file
@@ -385,3 +388,26 @@ def test_the_app_marks_scanned_citations_and_draws_the_cited_page(tmp_path: Path
         with Image.open(io.BytesIO(drawn.content)) as shown:
             assert shown.size == SMALL_PAGE
         assert client.get("/content/fax.tiff", params={"page": 3}).status_code == 404
+
+
+def test_columns_of_characters_are_told_from_lines() -> None:
+    lines = ["第一条　休憩時間は六十分とする。", "第二条　賞与は年二回支給する。"]
+    assert looks_vertical(builders.page_image(lines, vertical=True, size=(1000, 1300)))
+    assert looks_vertical(builders.page_image(lines[:1], vertical=True, size=(1000, 1300)))
+    assert not looks_vertical(builders.page_image(lines, size=(1400, 600)))
+    assert not looks_vertical(page(PAGES[0]))
+    assert not looks_vertical(Image.new("L", (100, 100), 255))
+
+
+def test_table_rules_are_taken_off_but_text_and_shaded_boxes_stay() -> None:
+    image = page(PAGES[0])
+    drawn = ImageDraw.Draw(image)
+    drawn.line([(20, 40), (1380, 40)], fill=0, width=3)  # a rule across the page
+    drawn.line([(60, 60), (60, 500)], fill=0, width=3)  # a rule down it
+    drawn.rectangle([(900, 380), (1300, 480)], fill=120)  # a shaded box
+    cleaned = np.asarray(without_rules(image))
+    assert (cleaned[38:43, 100:1300] == 255).all()
+    assert (cleaned[100:450, 58:63] == 255).all()
+    assert (cleaned[400:460, 950:1250] == 120).all()
+    text_area = np.asarray(image)[190:260, 150:1300]
+    assert (cleaned[190:260, 150:1300] == text_area).all()

@@ -20,6 +20,7 @@ the price of the block reading.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -108,30 +109,33 @@ class Tesseract:
         ]
 
     def read(self, image: Image.Image) -> PageText:
-        """Read one page image; TesseractError or RuntimeError (timeout) when it fails."""
-        rotate, script = self._orientation(image)
+        """Read one page image; TesseractError or RuntimeError (timeout) when it fails.
+
+        The page's Tesseract runs share one time limit, ``seconds``."""
+        deadline = time.monotonic() + self.seconds
+        rotate, script = self._orientation(image, deadline)
         upright = image.rotate(-rotate, expand=True, fillcolor=255) if rotate else image
         page_image = without_rules(upright)
         languages = self._languages_for(script)
         vertical = bool(self.vertical) and set(languages) & set(VERTICAL)
         if vertical and looks_vertical(page_image):
-            columns = self._read(page_image, self.vertical, block="5")
+            columns = self._read(page_image, self.vertical, "5", deadline)
             return PageText(columns.text, columns.confidence, vertical=True)
-        page = self._read(page_image, languages, block="6")
+        page = self._read(page_image, languages, "6", deadline)
         if vertical and page.confidence < RETRY_VERTICAL_BELOW:
-            columns = self._read(page_image, self.vertical, block="5")
+            columns = self._read(page_image, self.vertical, "5", deadline)
             if columns.confidence > page.confidence:
                 return PageText(columns.text, columns.confidence, vertical=True)
         return page
 
-    def _orientation(self, image: Image.Image) -> tuple[int, str | None]:
+    def _orientation(self, image: Image.Image, deadline: float) -> tuple[int, str | None]:
         """Degrees to turn the page clockwise, and its script; (0, None) when too little
         text to tell."""
         try:
             found = pytesseract.image_to_osd(
                 image.reduce(2) if min(image.size) > 1200 else image,
                 config="--psm 0",
-                timeout=self.seconds,
+                timeout=_left(deadline),
                 output_type=pytesseract.Output.DICT,
             )
         except pytesseract.TesseractError:
@@ -144,15 +148,25 @@ class Tesseract:
         language = SCRIPTS.get(script or "")
         return (language,) if language in self.languages else self.languages
 
-    def _read(self, image: Image.Image, languages: Sequence[str], block: str) -> PageText:
+    def _read(
+        self, image: Image.Image, languages: Sequence[str], block: str, deadline: float
+    ) -> PageText:
         data = pytesseract.image_to_data(
             image,
             lang="+".join(languages),
             config=f"--psm {block}",
-            timeout=self.seconds,
+            timeout=_left(deadline),
             output_type=pytesseract.Output.DICT,
         )
         return _page_text(data)
+
+
+def _left(deadline: float) -> float:
+    """Seconds left before ``deadline``; a RuntimeError, as pytesseract's own, when none."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise RuntimeError("Tesseract process timeout")
+    return left
 
 
 def _page_text(data: dict[str, list[Any]]) -> PageText:

@@ -39,6 +39,8 @@ const TEXT = {
 const STORE = "yomitoki.chat.v1";
 const PREFS = "yomitoki.prefs.v1";
 const $ = (id) => document.getElementById(id);
+// Scans, read by OCR: the server sends them as PNG pages.
+const IMAGE = /\.(png|jpe?g|tiff?|bmp)$/i;
 
 let lang = localStorage.getItem("yomitoki.lang")
   || ((navigator.language || "en").toLowerCase().startsWith("ja") ? "ja" : "en");
@@ -177,17 +179,25 @@ async function showDocument(citation) {
   const [name, anchor] = citation.split("#");
   $("doc-title").textContent = citation;
   const url = "/content/" + name.split("/").map(encodeURIComponent).join("/");
+  const old = $("doc-frame");
+  const page = /^page=(\d+)$/.exec(anchor || "");
+  if (IMAGE.test(name)) {
+    // A scan: the server draws the cited page as PNG; shown whole, scaled to the panel.
+    const img = document.createElement("img");
+    img.id = "doc-frame";
+    img.className = "scan";
+    img.alt = citation;
+    img.src = page ? `${url}?page=${page[1]}` : url;
+    old.replaceWith(img);
+    return;
+  }
   // A document is shown in a sandboxed frame: no script of it runs, and it has no origin.
   // The browser's PDF viewer refuses sandboxed frames; it runs apart from this page anyway.
-  const old = $("doc-frame");
   const frame = document.createElement("iframe");
   frame.id = "doc-frame";
   frame.title = "document";
-  const pdf = /\.pdf$/i.test(name);
-  if (!pdf) frame.setAttribute("sandbox", "");
-  // A PDF opens at its page in the browser's viewer; a scanned image's page is drawn for it.
-  const page = /^page=(\d+)$/.exec(anchor || "");
-  frame.src = pdf || !page ? url + (anchor ? "#" + anchor : "") : `${url}?page=${page[1]}`;
+  if (!/\.pdf$/i.test(name)) frame.setAttribute("sandbox", "");
+  frame.src = url + (anchor ? "#" + anchor : "");
   frame.dataset.citation = citation;
   old.replaceWith(frame);
 }
