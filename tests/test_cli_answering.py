@@ -170,3 +170,46 @@ def test_eval_answers_with_an_llm_judge(indexed: Path, tmp_path: Path, server: C
     assert code == 0, err
     summary = json.loads(results.read_text())["summary"]
     assert summary["judge_groundedness_mean"] == 5 and summary["judge_relevance_mean"] == 4
+
+
+def test_eval_answers_compare_sets_prompting_alone_beside_grounding(
+    indexed: Path, tmp_path: Path, server: ChatServer
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        '{"question": "What is the nightly hotel limit?", "relevant": ["policy.docx"], '
+        '"answers": ["150 dollars"]}\n'
+        '{"question": "Which airline flies the company jet to Mars?", "relevant": []}\n',
+        encoding="utf-8",
+    )
+    # The LLM alone guesses; with retrieval it reads the limit from the policy it is given.
+    server.enqueue(
+        Reply(["Usually about 200 dollars a night."]),
+        Reply(["I don't know."]),
+        Reply(["The limit is 150 dollars a night [policy.docx]."]),
+        Reply(["I don't know."]),
+    )
+    results = tmp_path / "compare.json"
+    code, out, err = invoke("eval", "answers", questions, "--index", indexed, "--llm-url",
+                            f"{server.url}/v1", "--compare", "--json", results)  # fmt: skip
+    assert code == 0, err
+    header = out.splitlines()[1].split()
+    assert header == ["llm_alone", "retrieval_llm", "offline"]
+    report = json.loads(results.read_text())
+    alone, grounded, offline = (report[k] for k in ("llm_alone", "retrieval_llm", "offline"))
+    assert alone["summary"]["answer_found"] == 0.0 and alone["summary"]["citations_matched"] == 0
+    assert grounded["summary"]["answer_found"] == 1.0
+    assert grounded["summary"]["citations_matched"] == 1.0
+    assert offline["answerer"] == "offline" and offline["summary"]["citations_matched"] == 1.0
+    assert all(r["summary"]["dont_know_rate"] == 1.0 for r in report.values())
+    # The LLM alone is asked with no source at all.
+    first = server.requests[0].body["messages"]
+    assert [m["role"] for m in first] == ["system", "user"]
+    assert "<source" not in first[0]["content"] and "no documents" in first[0]["content"]
+
+
+def test_eval_answers_compare_needs_an_llm(indexed: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Hotel limit?", "truth": "[policy.docx]"}\n')
+    code, _, err = invoke("eval", "answers", questions, "--index", indexed, "--compare")
+    assert code == 1 and "--compare needs an LLM" in err

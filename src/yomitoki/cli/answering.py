@@ -25,6 +25,7 @@ from yomitoki.evals import answers as answer_eval
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.index.engine import Filters
 from yomitoki.rag.answer import Answerer
+from yomitoki.rag.closed_book import ClosedBook
 from yomitoki.settings import Settings
 from yomitoki.settings.tables import LLMConfig
 from yomitoki.types import Answer, Context, Event, Followups, Hit, Message, TextDelta
@@ -208,6 +209,12 @@ def chat(config: Path | None, index: Path | None, thoughts: bool, **flags: Any) 
     help="Write the summary and per-question answers to this file.",
 )
 @click.option("--judge", is_flag=True, help="Also have the configured LLM rate each answer.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Answer with the LLM alone (no retrieval), with retrieval + LLM, and offline, "
+    "side by side (needs an LLM).",
+)
 @click.option("--verbose", is_flag=True, help="Print every answer.")
 def eval_answers(
     questions: tuple[Path, ...],
@@ -215,6 +222,7 @@ def eval_answers(
     index: Path | None,
     json_path: Path | None,
     judge: bool,
+    compare: bool,
     verbose: bool,
     **flags: Any,
 ) -> None:
@@ -222,13 +230,50 @@ def eval_answers(
 
     Reports citations_matched (share of the truth's citations the answer cites), any_citation,
     answered vs "don't know", answer length, latency, and the "don't know" rate on
-    unanswerable questions.
+    unanswerable questions. --compare answers each question three ways, the LLM alone
+    (prompt only), retrieval + LLM and offline, and reports them side by side: whether
+    grounding in the documents beats prompting alone, measured on your own questions.
     """
     settings = settings_with(config, index, flags)
     answerer = build_answerer(settings, flags)
     if judge and answerer.llm is None:
         raise YomitokiError("--judge needs an LLM (--llm, --llm-url or setting 'llm')")
+    if compare and answerer.llm is None:
+        raise YomitokiError("--compare needs an LLM (--llm, --llm-url or setting 'llm')")
     items = [q for path in questions for q in load_questions(path, unanswerable=True)]
+    if compare:
+        assert answerer.llm is not None
+        options = answerer.options
+        askers: dict[str, answer_eval.Asker] = {
+            "llm_alone": ClosedBook(
+                answerer.llm, options.temperature, options.max_tokens, answerer.prompts
+            ),
+            "retrieval_llm": answerer,
+            "offline": Answerer(answerer.retriever, None, options, answerer.prompts),
+        }
+        compared = {
+            name: answer_eval.grade(asker, items, answerer.llm if judge else None)
+            for name, asker in askers.items()
+        }
+        summaries = {name: answer_eval.summary(results) for name, results in compared.items()}
+        out.print(f"{len(items)} questions, index {settings.index}", markup=False)
+        out.print(f"  {'':<30}" + "".join(f"{name:>16}" for name in summaries), markup=False)
+        for key in summaries["retrieval_llm"]:
+            cells = "".join(f"{summaries[name].get(key, '-')!s:>16}" for name in summaries)
+            out.print(f"  {key:<30}{cells}", markup=False)
+        if json_path is not None:
+            write_json(
+                json_path,
+                {
+                    name: {
+                        "answerer": askers[name].name,
+                        "summary": summaries[name],
+                        "per_question": answer_eval.per_question(results),
+                    }
+                    for name, results in compared.items()
+                },
+            )
+        return
 
     def progress(graded: answer_eval.Graded) -> None:
         if verbose:

@@ -7,11 +7,12 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from string import Template
+from typing import Protocol
 
 from yomitoki.backends.base import LLM
 from yomitoki.evals.metrics import citations_matched, contains_answer, percentile
 from yomitoki.evals.retrieval import Question
-from yomitoki.rag.answer import Answerer, passages, sources_block
+from yomitoki.rag.answer import passages, sources_block
 from yomitoki.text import citations
 from yomitoki.types import Answer, Context, Message
 
@@ -59,8 +60,23 @@ def judge(llm: LLM, context: Context, answer: Answer) -> dict[str, int] | None:
         return None
 
 
+class Asker(Protocol):
+    """Anything that answers a question: an ``Answerer``, or the LLM alone (``ClosedBook``)."""
+
+    @property
+    def name(self) -> str:
+        """What answered, for the report."""
+
+    def ask(self, question: str) -> tuple[Context, Answer]:
+        """The context the answer was written from, and the answer."""
+
+
+#: The three ways ``--compare`` answers, in the order of its table.
+COMPARED = ("llm_alone", "retrieval_llm", "offline")
+
+
 def grade(
-    answerer: Answerer,
+    answerer: Asker,
     questions: Sequence[Question],
     judge_llm: LLM | None = None,
     on_done: Callable[[Graded], None] | None = None,

@@ -42,6 +42,11 @@ MAX_FOLLOWUPS = 3
 _DONT_KNOW = re.compile(r"^\W*(?:i\s+don['’]t\s+know|わかりません|分かりません)", re.IGNORECASE)
 
 
+def says_dont_know(text: str) -> bool:
+    """Whether an LLM's reply opens with "I don't know" (or わかりません)."""
+    return bool(_DONT_KNOW.match(text))
+
+
 @dataclass(frozen=True, slots=True)
 class AnswerOptions:
     """How answers are written; ``yomitoki.wiring`` builds it from the settings, and the HTTP
@@ -208,7 +213,7 @@ class Answerer:
 
         text = "".join(parts).strip()
         checked = check(text, sources)
-        dont_know = not checked.kept and (not hits or bool(_DONT_KNOW.match(text)))
+        dont_know = not checked.kept and (not hits or says_dont_know(text))
         support = check_support(text, titled(given, hits), opts.min_support)
 
         followups: tuple[str, ...] = ()

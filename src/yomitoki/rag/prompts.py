@@ -10,7 +10,7 @@ from string import Template
 from yomitoki.errors import ConfigError
 from yomitoki.text.language import Language
 
-NAMES = ("answer", "rewrite", "followups", "dont_know", "quoted", "rerank")
+NAMES = ("answer", "rewrite", "followups", "dont_know", "quoted", "rerank", "closed_book")
 _TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
 
 
