@@ -185,10 +185,13 @@ def test_lines_and_paragraphs_come_back_from_tesseracts_word_table() -> None:
 
 def test_mojibake_and_empty_text_layers_need_ocr_but_real_text_does_not() -> None:
     inked, blank = (lambda: 0.03), (lambda: 0.0)
-    assert needs_ocr("", inked)
-    assert not needs_ocr("", blank)
-    assert needs_ocr("\ue001\ue002\ue003 (cid:12)(cid:13) abc", inked)
-    assert not needs_ocr("The warranty covers parts for two years, and labour for one." * 2, inked)
+    assert needs_ocr("", inked, blank)
+    assert needs_ocr("Title", lambda: 0.002, lambda: 0.4)  # a picture of text under a title
+    assert not needs_ocr("", blank, lambda: 1.0)  # a blank scanned page
+    assert not needs_ocr("", blank, blank)
+    assert needs_ocr("\ue001\ue002\ue003 (cid:12)(cid:13) abc", inked, blank)
+    text = "The warranty covers parts for two years, and labour for one." * 2
+    assert not needs_ocr(text, inked, inked)
     assert garbled_share("plain text") == 0.0
 
 
@@ -411,3 +414,25 @@ def test_table_rules_are_taken_off_but_text_and_shaded_boxes_stay() -> None:
     assert (cleaned[400:460, 950:1250] == 120).all()
     text_area = np.asarray(image)[190:260, 150:1300]
     assert (cleaned[190:260, 150:1300] == text_area).all()
+
+
+def test_the_little_a_text_layer_holds_on_a_scanned_page_is_kept_before_the_ocr(
+    tmp_path: Path,
+    reader,  # type: ignore[no-untyped-def]
+) -> None:
+    # A cover: a picture of text, and one short line of real text (its title) in the layer.
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "cover.pdf"
+    cover = canvas.Canvas(str(path), pagesize=A4)
+    cover.setFont("HeiseiMin-W3", 14)
+    cover.drawString(50, 800, "就業規則")
+    cover.drawImage(ImageReader(page(PAGES[1])), 30, 400, width=540, height=200)
+    cover.showPage()
+    cover.save()
+    (section,) = parse_file(path, BIG, reader).sections
+    assert section.text.startswith("就業規則\n")
+    assert "有給休暇は十日とする" in flat(section.text)
+    assert section.ocr is not None

@@ -10,8 +10,15 @@ MIN_CHARS = 40
 #: Mean darkness of a page that holds anything worth reading: a page of text is ~0.03, one
 #: short line ~0.002, a blank page 0.
 MIN_INK = 0.005
+#: Share of the page covered by pictures for a page with little text to be a scan (a cover
+#: whose title is a picture of text, a page with one scanned form on it), if it has at least
+#: a little ink (a blank scanned page has none).
+MIN_PICTURED = 0.2
+MIN_PICTURED_INK = 0.001
 #: Share of characters that are garbage for a text layer to be mojibake.
 MAX_GARBLED = 0.3
+#: Below this confidence, what OCR read on a page is not added to a text layer it has.
+MIN_CONFIDENCE_BESIDE_TEXT = 0.5
 
 # Replacement characters, private-use code points (fonts without a Unicode map), control
 # characters, and "(cid:12)" glyph ids that some extractors print for unmapped glyphs.
@@ -27,11 +34,15 @@ def garbled_share(text: str) -> float:
     return min(1.0, garbage / letters)
 
 
-def needs_ocr(text: str, ink: Callable[[], float]) -> bool:
+def needs_ocr(text: str, ink: Callable[[], float], pictured: Callable[[], float]) -> bool:
     """A page needs OCR when its text layer is mojibake, or holds almost nothing while the
-    page has ink on it. ``ink`` (the dark share of the rendered page) is only measured for
-    pages with little text."""
+    page has ink or pictures on it. ``ink`` (the darkness of the rendered page) and
+    ``pictured`` (the share of it under images) are only measured for pages with little
+    text."""
     if garbled_share(text) > MAX_GARBLED:
         return True
     letters = sum(1 for ch in text if not ch.isspace())
-    return letters < MIN_CHARS and ink() >= MIN_INK
+    if letters >= MIN_CHARS:
+        return False
+    darkness = ink()
+    return darkness >= MIN_INK or (darkness >= MIN_PICTURED_INK and pictured() >= MIN_PICTURED)

@@ -12,12 +12,18 @@ from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from yomitoki.errors import CorruptFileError, EmptyDocumentError, EncryptedFileError
 from yomitoki.ingest.ocr.reader import PageFailure, PageReader
 from yomitoki.ingest.ocr.tesseract import PageText
-from yomitoki.ingest.ocr.textlayer import needs_ocr
+from yomitoki.ingest.ocr.textlayer import (
+    MAX_GARBLED,
+    MIN_CONFIDENCE_BESIDE_TEXT,
+    garbled_share,
+    needs_ocr,
+)
 from yomitoki.text.normalize import reflow
 from yomitoki.types import Location, OcrMode, ParsedDocument, Section
 
@@ -78,6 +84,16 @@ def _ink(page: pdfium.PdfPage) -> float:
     return 1 - brightness / 255 / max(image.width * image.height, 1)
 
 
+def _pictured(page: pdfium.PdfPage) -> float:
+    """The share of the page that images cover (overlaps counted twice, at most 1)."""
+    width, height = map(float, page.get_size())
+    covered = 0.0
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        left, bottom, right, top = map(float, image.get_bounds())
+        covered += max(0.0, right - left) * max(0.0, top - bottom)
+    return min(1.0, covered / max(width * height, 1.0))
+
+
 def _layer_text(page: pdfium.PdfPage) -> str:
     textpage = page.get_textpage()
     try:
@@ -110,7 +126,9 @@ def _parse(path: Path, pdf: pdfium.PdfDocument, ocr: PageReader | None) -> Parse
         page = pdf[index]
         try:
             text = _layer_text(page)
-            if ocr is not None and (force or needs_ocr(text, partial(_ink, page))):
+            if ocr is not None and (
+                force or needs_ocr(text, partial(_ink, page), partial(_pictured, page))
+            ):
                 scans.append(index)
         finally:
             page.close()
@@ -123,8 +141,16 @@ def _parse(path: Path, pdf: pdfium.PdfDocument, ocr: PageReader | None) -> Parse
         reading = readings.get(index)
         if isinstance(reading, PageFailure):
             failures.setdefault(reading.reason, []).append(index + 1)
-        elif reading is not None and (force or _letters(reading.text) >= _letters(layer) // 2):
-            if text := reflow(_strip_page_numbers(reading.text)):
+        elif reading is not None:
+            # The little a text layer holds on a page of ink (a cover's title, a stamp) is
+            # exact: kept, before what OCR read, unless it is mojibake or OCR is forced.
+            kept = "" if force or garbled_share(layer) > MAX_GARBLED else layer.strip()
+            unsure = reading.confidence < MIN_CONFIDENCE_BESIDE_TEXT
+            if kept and unsure:  # a photo beside a caption: its "text" is noise
+                sections.append(Section(reflow(_strip_page_numbers(kept)), location))
+                continue
+            read = "\n".join(part for part in (kept, reading.text) if part)
+            if text := reflow(_strip_page_numbers(read)):
                 sections.append(Section(text, location, ocr=round(reading.confidence, 3)))
             continue
         if text := reflow(_strip_page_numbers(layer)):
@@ -155,10 +181,6 @@ def _read_scans(
             page.close()
 
     return ocr.read((index, partial(render, index)) for index in scans)
-
-
-def _letters(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
 
 
 def _pages(numbers: list[int], shown: int = 8) -> str:
