@@ -22,6 +22,7 @@ from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag import answer as answer_module
 from yomitoki.rag import extractive
 from yomitoki.rag.answer import Answerer, parse_followups
+from yomitoki.rag.asked import quantity_asked
 from yomitoki.rag.support import check_support
 from yomitoki.settings.tables import LLMConfig
 from yomitoki.text.analyzer import content_terms
@@ -89,7 +90,8 @@ def test_events_come_context_first_then_text_then_answer(searcher: Searcher) -> 
 def test_offline_answers_japanese_in_japanese(searcher: Searcher) -> None:
     _, answer = make_answerer(searcher, **OFFLINE).ask("有給休暇は何日付与されますか？")
     assert answer.language == "ja"
-    assert answer.text.startswith("就業規則：年次有給休暇は入社半年後に10日付与されます[規程.md]。")
+    # The sentence says what it is about (年次有給休暇は…): no title in front of it.
+    assert answer.text.startswith("年次有給休暇は入社半年後に10日付与されます[規程.md]。")
 
 
 def test_japanese_question_over_english_text_says_it_quotes(searcher: Searcher) -> None:
@@ -368,3 +370,65 @@ def test_across_languages_no_sentence_close_enough_means_dont_know() -> None:
     assert 0.7 < answered.evidence < 1.0  # the best sentence's own cosine, not a scaled one
     refused = extractive.compose_across_languages("補聴器は対象ですか？", [hit], embedder, 0.99)
     assert refused.dont_know and refused.evidence == pytest.approx(answered.evidence)
+
+
+def test_a_japanese_sentence_with_its_own_topic_needs_no_title() -> None:
+    rules = "モデル就業規則（R4.11版）"
+    topical = _evidence("年次有給休暇は、労働者の請求する時季に与えなければなりません。", rules)
+    pointing = _evidence("本条第４項に定める制度とは、計画的に取得させるものです。", rules)
+    assert extractive.render(extractive.Composed((topical,), 1.0), "ja", "") == [
+        "年次有給休暇は、労働者の請求する時季に与えなければなりません[a.txt]。"
+    ]
+    assert extractive.render(extractive.Composed((pointing,), 1.0), "ja", "")[0].startswith(
+        "モデル就業規則（R4.11版）：本条第４項"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "debris"),
+    [
+        ("第５章 休暇等……………………………………………38", True),  # a table of contents
+        ("第１２条（職場のパワーハラスメントの禁止）", True),
+        ("第２３条（年次有給休暇）第２４条（年次有給休暇の時間単位での付与）", True),
+        ("以下「労（職場のパワーハラスメントの禁止）", True),  # cut inside its brackets
+        ("労基法第３９条第７項）により、時季を指定しなければなりません。", True),
+        ("第２４条 年次有給休暇は、１年について５日の範囲で付与する。", False),
+    ],
+)
+def test_contents_lines_and_sentences_cut_inside_brackets_are_debris(
+    sentence: str, debris: bool
+) -> None:
+    assert extractive.is_debris(sentence) is debris
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "states"),
+    [
+        ("年次有給休暇は何日付与される？", "最低１０日の年次有給休暇を与える。", True),
+        ("休憩時間は何分ですか", "少なくとも４５分の休憩時間を与える。", True),
+        ("賞与は年何回？", "賞与は年２回支給する。", True),
+        ("How many cleanings a year?", "The plan covers two cleanings a year.", True),
+        ("How long is the waiting period?", "There is a 90-day waiting period.", True),
+        ("会社の株価はいくらですか？", "手当の金額をいくらにするかは各社で決める。", False),
+        ("休憩時間は？", "少なくとも４５分の休憩時間を与える。", False),  # asks no quantity
+    ],
+)
+def test_a_sentence_stating_the_quantity_asked_for_is_preferred(
+    question: str, sentence: str, states: bool
+) -> None:
+    wanted = quantity_asked(question)
+    assert (wanted is not None and wanted.search(sentence) is not None) is states
+
+
+def test_the_sentence_with_the_number_asked_for_answers(store: Store, tmp_path: Path) -> None:
+    root = tmp_path / "rules"
+    root.mkdir()
+    builders.text(
+        root / "就業規則.txt",
+        "休憩時間は、労働者に自由に利用させなければならない。休憩時間の取り方は職場で決める。\n\n"
+        "休憩は、６時間を超える労働に少なくとも４５分とする。\n",
+    )
+    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
+    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
+    _, answer = answerer.ask("休憩時間は何分ですか")
+    assert answer.text.startswith("休憩は、６時間を超える労働に少なくとも４５分とする")

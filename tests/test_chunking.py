@@ -20,6 +20,12 @@ def sentences(text: str) -> list[str]:
         ),
         ("「はい。」と答えた。次の文。", ["「はい。」と答えた。", "次の文。"]),
         ("保証は二年（部品のみ）。修理は無料。", ["保証は二年（部品のみ）。", "修理は無料。"]),
+        # A 。 inside brackets does not end the sentence around them.
+        (
+            "時季を指定する（労基法第３９条第７項。以下同じ。）。次の文。",
+            ["時季を指定する（労基法第３９条第７項。以下同じ。）。", "次の文。"],
+        ),
+        ("「年休」（有給。）とする。終わり。", ["「年休」（有給。）とする。", "終わり。"]),
         ("One sentence. Two sentence! Three?", ["One sentence. ", "Two sentence! ", "Three?"]),
         (
             "Dr. Smith works at U.S. Steel. He is here.",

@@ -7,6 +7,7 @@ from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.options import ingest_options
 from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.chunking import CUTTER
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.types import IngestReport, Outcome
 
@@ -146,13 +147,13 @@ def test_bad_files_fail_alone_and_leave_nothing(
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     builders.pdf(corpus / "locked.pdf", [["secret"]], password="pw")
     (corpus / "empty.md").write_bytes(b"")
-    (corpus / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (corpus / "photo.gif").write_bytes(b"\xff\xd8\xff")
     (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     report = ingester.run(corpus)
     failed = {r.name: r.error for r in report.results if r.outcome is Outcome.FAILED}
-    assert set(failed) == {"broken.pdf", "locked.pdf", "empty.md", "photo.jpg", "dangling.txt"}
+    assert set(failed) == {"broken.pdf", "locked.pdf", "empty.md", "photo.gif", "dangling.txt"}
     assert "password-protected" in (failed["locked.pdf"] or "")
-    assert "unsupported file type '.jpg'" in (failed["photo.jpg"] or "")
+    assert "unsupported file type '.gif'" in (failed["photo.gif"] or "")
     assert "cannot read file" in (failed["dangling.txt"] or "")
     assert report.failed
     assert report.count(Outcome.ADDED) == 9
@@ -247,7 +248,19 @@ def test_changed_chunk_settings_rechunk_without_re_embedding_unchanged_text(
     bigger = Ingester(store, embedder, ingest_options(chunk_size=2000, chunk_overlap=50))
     report = bigger.run(corpus)
     assert set(outcomes(report).values()) == {Outcome.UPDATED}
-    assert {d.chunking for d in store.documents()} == {"2000/50"}
+    assert {d.chunking for d in store.documents()} == {f"2000/50/{CUTTER}"}
     # Short files are one chunk either way: their text was not embedded again.
     assert len(embedder.calls) - embedded < sum(r.chunks for r in report.results)
     assert set(outcomes(bigger.run(corpus)).values()) == {Outcome.UNCHANGED}
+
+
+def test_documents_cut_by_an_older_cutter_are_cut_again(
+    store: Store, corpus: Path, embedder: CountingEmbedder
+) -> None:
+    Ingester(store, embedder, ingest_options()).run(corpus)
+    # As an index written before the cutter's version was recorded ("size/overlap") has it.
+    with sqlite3.connect(store.location) as conn:
+        conn.execute("UPDATE documents SET chunking = '1000/150'")
+    report = Ingester(store, embedder, ingest_options()).run(corpus)
+    assert set(outcomes(report).values()) == {Outcome.UPDATED}
+    assert {d.chunking for d in store.documents()} == {f"1000/150/{CUTTER}"}

@@ -59,7 +59,7 @@ class NewDocument:
     title: str | None
     pages: int | None
     category: str | None
-    #: The chunking its chunks were made with, e.g. ``"1000/150"`` (size/overlap).
+    #: The chunking its chunks were made with, e.g. ``"1000/150/2"`` (size/overlap/cutter).
     chunking: str | None = None
     #: Who may read it (reader tokens, see ``yomitoki.types.Principal``).
     readers: tuple[str, ...] = ("*",)

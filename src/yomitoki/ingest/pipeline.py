@@ -13,7 +13,7 @@ from yomitoki.backends.base import Embedder, Vectors
 from yomitoki.errors import ParseError, YomitokiError
 from yomitoki.index.engine import Engine, NewChunk, NewDocument
 from yomitoki.ingest.access import AccessRule, readers_for, unmatched
-from yomitoki.ingest.chunking import chunk_document
+from yomitoki.ingest.chunking import CUTTER, chunk_document
 from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
@@ -101,8 +101,9 @@ class IngestOptions:
 
     @property
     def chunking(self) -> str:
-        """The chunk settings as recorded with each document."""
-        return f"{self.chunk_size}/{self.chunk_overlap}"
+        """The chunk settings as recorded with each document, and the way sentences are cut
+        (``CUTTER``): a document cut another way is cut again by the next ingest."""
+        return f"{self.chunk_size}/{self.chunk_overlap}/{CUTTER}"
 
 
 def embed_input(chunk: Chunk) -> str:

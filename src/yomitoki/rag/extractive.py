@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from yomitoki.backends.base import Embedder
+from yomitoki.rag.asked import quantity_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import Language, has_japanese
 from yomitoki.text.sentences import split_sentences
@@ -46,6 +47,22 @@ _LABEL = re.compile(r"[（(【〔［\[][^\n]{1,58}[）)】〕］\]]")
 _PARAGRAPH_NUMBER = re.compile(r"^(?:[0-9０-９]{1,3}|[①-⑳])\s+(?=[^\x00-\x7f])")
 #: Blank forms and tables flatten into runs of one- or two-character cells ("午前 時 分").
 DEBRIS_CELLS = 4
+#: A table-of-contents line: a title, dot leaders, a page number ("第5章 休暇等……38").
+_CONTENTS_LINE = re.compile(r"[.．…‥・･]{4,}\s*[0-9０-９]{1,4}")
+#: Article headings run together, as a table of contents lists them: "第23条（年次有給休暇）".
+_ARTICLE_HEADING = re.compile(r"第[0-9０-９一二三四五六七八九十百]+条\s*[（(][^）)]{1,30}[）)]")
+_OPENS, _CLOSES = "（(「『【〔", "）)」』】〕"
+#: Added to the score of a sentence stating the quantity a question asks for (何日, how long)
+#: of what the question asks about ("10日の年次有給休暇", "two cleanings"), or of anything.
+QUANTITY_BONUS = 0.3
+QUANTITY_ELSEWHERE_BONUS = 0.1
+#: Characters between a quantity and a word of the question for the one to be the other's.
+QUANTITY_REACH = 6
+#: A Japanese sentence with one of these points back at something it does not name
+#: (この国, 同社, 本条, 当該): its document's title says what.
+_POINTS_BACK = re.compile(r"この|その(?!他|ほか)|あの|これ|それ|同[国社法氏市町村]|本[条件]|当該")
+#: ... otherwise one whose topic is in its first words ("年次有給休暇は、…") says it itself.
+_TOPIC = re.compile(r"^[^、。]{1,25}?(?:とは|は|が)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +101,14 @@ def tidy(sentence: str) -> str:
 
 
 def is_debris(sentence: str) -> bool:
-    """A label, or the cells of a blank form or table rather than a sentence."""
-    if _LABEL.fullmatch(sentence):
+    """A label, the cells of a blank form or table, a line of a table of contents, or a
+    piece of a sentence that a chunk edge cut inside its brackets, rather than a sentence."""
+    if _LABEL.fullmatch(sentence) or _CONTENTS_LINE.search(sentence):
+        return True
+    headings = _ARTICLE_HEADING.findall(sentence)
+    if headings and "。" not in sentence and len("".join(headings)) * 2 > len(sentence):
+        return True
+    if sum(map(sentence.count, _OPENS)) != sum(map(sentence.count, _CLOSES)):
         return True
     cells = [w for w in sentence.split() if len(w) <= 2]
     return has_japanese(sentence) and len(cells) >= DEBRIS_CELLS
@@ -180,9 +203,31 @@ def compose(
     idf: Callable[[list[str]], dict[str, float]],
     min_evidence: float,
 ) -> Composed:
-    """Score the sentences of ``hits`` for ``question`` and choose the answer's sentences."""
+    """Score the sentences of ``hits`` for ``question`` and choose the answer's sentences.
+
+    A sentence that states the quantity the question asks for (何日, how long) scores more,
+    but its coverage of the question, which decides "I don't know", stays what it is."""
     terms = sorted(content_terms(question))
-    return choose(candidates(idf(terms), hits), min_evidence)
+    pool = candidates(idf(terms), hits)
+    if (wanted := quantity_asked(question)) is not None:
+        pool = [
+            dataclasses.replace(e, score=e.score + _quantity_bonus(e.text, wanted, terms))
+            for e in pool
+        ]
+    return choose(pool, min_evidence)
+
+
+def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]) -> float:
+    """How much stating the asked-for quantity adds: most when a word of the question is
+    right beside it ("最低10日の年次有給休暇", "休憩時間は60分")."""
+    found = list(wanted.finditer(sentence))
+    if not found:
+        return 0.0
+    for match in found:
+        near = sentence[max(0, match.start() - QUANTITY_REACH) : match.end() + QUANTITY_REACH]
+        if any(term in near for term in terms if len(term) > 1):
+            return QUANTITY_BONUS
+    return QUANTITY_ELSEWHERE_BONUS
 
 
 def compose_across_languages(
@@ -235,6 +280,9 @@ def names_its_source(evidence: Evidence) -> bool:
     title = evidence.title or ""
     if not title or len(title) > TITLE_CHARS or _END.search(title):
         return True
+    if has_japanese(evidence.text):
+        # 「年次有給休暇は、…」 says what it is about; 「この国だけ…」 does not.
+        return not _POINTS_BACK.search(evidence.text) and bool(_TOPIC.match(evidence.text))
     words = content_terms(title)
     if not words:
         return True

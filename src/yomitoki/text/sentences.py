@@ -8,7 +8,7 @@ import re
 # after them; English sentences end on . ! ? followed by white space. Blank lines and the
 # start of a list item end a sentence too.
 _BOUNDARY = re.compile(
-    r"[。！？‼⁇⁈⁉｡]+[」』）】〕〉》\"')\]]*\s*"
+    r"[。！？‼⁇⁈⁉｡]+(?:[」』）】〕〉》\"')\]]+[。！？｡]*)*\s*"
     r"|(?P<en>[.!?]+[\"')\]]*)(?=\s)\s*"
     r"|\n\s*\n\s*"
     r"|\n(?=\s*(?:[-•・●■◆*]\s|[①-⑳]|第[0-9０-９一二三四五六七八九十]+条|【|#))"
@@ -21,14 +21,31 @@ _ABBREVIATIONS = frozenset(
 )  # fmt: skip
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _LONGEST_WORD = 40
+# Japanese brackets and quotes: a 。 inside them does not end the sentence around them
+# (「…（労基法第３９条第７項。以下同じ。）…」). Past this many characters an unclosed
+# bracket is taken for a typo, so one stray （ cannot swallow a page.
+_OPENS = "（「『【〔〈《"
+_CLOSES = "）」』】〕〉》"
+_LONGEST_BRACKETED = 300
 
 
-def _ends_sentence(text: str, match: re.Match[str]) -> bool:
-    """Reject breaks inside quotes (``「はい。」と``) and after abbreviations (``Dr.``)."""
+def _inside_brackets(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` leaves a Japanese bracket or quote open."""
+    if end - start > _LONGEST_BRACKETED:
+        return False
+    piece = text[start:end]
+    return sum(map(piece.count, _OPENS)) > sum(map(piece.count, _CLOSES))
+
+
+def _ends_sentence(text: str, start: int, match: re.Match[str]) -> bool:
+    """Reject breaks inside brackets and quotes (``「はい。」と``, ``（…。以下同じ。）``) and
+    after abbreviations (``Dr.``)."""
     if match.group("en") is None:
+        mark = match.group().rstrip()
+        if mark and _inside_brackets(text, start, match.end()):
+            return False
         # A closing quote followed by a particle continues the sentence: 「はい。」と答えた。
         following = text[match.end() : match.end() + 1]
-        mark = match.group().rstrip()
         return not (mark and mark[-1] in "」』）)\"'" and "\u3041" <= following <= "\u309f")
     if not match.group("en").startswith("."):
         return True
@@ -54,7 +71,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        if end > start and text[start:end].strip() and _ends_sentence(text, match):
+        if end > start and text[start:end].strip() and _ends_sentence(text, start, match):
             spans.append((start, end))
             start = end
     if start < len(text):
