@@ -29,7 +29,7 @@ SETS = {
     "northwind_ja": (SHARED / "northwind" / "docs", HERE / "data" / "northwind_ja.jsonl"),
 }
 #: The index a set shares with another set of the same documents.
-INDEXES = {"northwind_ja": "northwind", "model_rules_ja": "ja"}
+INDEXES = {"northwind_ja": "northwind", "model_rules_ja": "ja", "hr_ja": "ja"}
 
 
 def index_of(name: str) -> Path:

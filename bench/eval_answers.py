@@ -17,6 +17,10 @@ of questions its documents cannot answer, written for this benchmark:
 - Model rules (Japanese): bench/data/model_rules_ja.jsonl, 18 questions written for this
   benchmark on the 93-page government PDF, each with the page that states the answer and the
   answer's words (found in the PDF's text before the question was written; in-sample).
+- HR questions (Japanese): bench/data/hr_ja.jsonl, 10 short questions as a new employee
+  would type them on the same PDF (the issue's 「年次有給休暇は何日付与される？」, 「休憩時間は？」
+  among them), each with its page and answer words, and 3 it cannot answer (「会社の株価は
+  いくらですか？」). Written after seeing the answers' failures: in-sample too.
 
 Results, every answer included: bench/results/answers_<set>_offline.json.
 """
@@ -36,6 +40,7 @@ UNANSWERABLE = {
 ANSWER_SETS = {
     **SETS,
     "model_rules_ja": (SHARED / "japanese-docs", HERE / "data" / "model_rules_ja.jsonl"),
+    "hr_ja": (SHARED / "japanese-docs", HERE / "data" / "hr_ja.jsonl"),
 }
 
 

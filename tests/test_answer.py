@@ -410,7 +410,9 @@ def test_contents_lines_and_sentences_cut_inside_brackets_are_debris(
         ("How many cleanings a year?", "The plan covers two cleanings a year.", True),
         ("How long is the waiting period?", "There is a 90-day waiting period.", True),
         ("会社の株価はいくらですか？", "手当の金額をいくらにするかは各社で決める。", False),
-        ("休憩時間は？", "少なくとも４５分の休憩時間を与える。", False),  # asks no quantity
+        ("休憩時間は？", "少なくとも４５分の休憩時間を与える。", True),  # an amount of time
+        ("試用期間はどのくらいですか", "試用期間は３か月とする。", True),
+        ("就業規則の目的は？", "この規則は１０日に施行する。", False),  # asks no quantity
     ],
 )
 def test_a_sentence_stating_the_quantity_asked_for_is_preferred(
@@ -418,6 +420,22 @@ def test_a_sentence_stating_the_quantity_asked_for_is_preferred(
 ) -> None:
     wanted = quantity_asked(question)
     assert (wanted is not None and wanted.search(sentence) is not None) is states
+
+
+def test_the_words_that_ask_count_for_no_sentence(store: Store, tmp_path: Path) -> None:
+    # 何 and 歳 are in no sentence that answers 「定年は何歳？」: only 定年 may decide.
+    root = tmp_path / "rules"
+    root.mkdir()
+    builders.text(
+        root / "就業規則.txt",
+        "労働者の定年は、満６５歳とし、定年に達した日の属する月の末日をもって退職とする。\n\n"
+        "賃金は、毎月末日に締め切って、翌月１０日に支払う。\n",
+    )
+    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
+    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
+    _, answer = answerer.ask("定年は何歳？")
+    assert not answer.dont_know
+    assert answer.text.startswith("労働者の定年は、満６５歳とし")
 
 
 def test_the_sentence_with_the_number_asked_for_answers(store: Store, tmp_path: Path) -> None:

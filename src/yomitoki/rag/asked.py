@@ -24,6 +24,19 @@ _JAPANESE = (
     (r"いくら|何円", r"円"),
     (r"何割|何パーセント|何[%％]", r"割|パーセント|[%％]"),
 )
+#: 「休憩時間は？」 asks for an amount without saying 何分: a topic ending in one of these
+#: nouns, asked about bare or with どのくらい, wants a quantity in its units.
+_TOPIC_UNITS = (
+    (r"時間", r"分|時間"),
+    (r"期間", r"日|週間?|[かヶカケ箇]月|年"),
+    (r"日数", r"日"),
+    (r"料金|金額|費用|手当|賃金|給与", r"円"),
+    (r"年齢", r"歳"),
+    (r"回数", r"回"),
+)
+_BARE_TOPIC = re.compile(
+    r"(?:は|って)\s*(?:どのくらい|どれくらい|どれほど)?(?:ですか)?\s*[?？]?\s*$"
+)
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
     "|forty|fifty|sixty|ninety|hundred"
@@ -41,12 +54,33 @@ _ENGLISH = (
 )
 
 
+#: The words that ask (何, 幾ら, how many): a question's, not its answer's. Sudachi's
+#: normalized forms, and the Snowball stem of "many".
+INTERROGATIVES = frozenset(
+    {"何", "何分", "何時", "何処", "幾ら", "幾つ", "誰", "如何", "何故", "何れ", "mani", "much"}
+)
+#: The counter after 何 (何歳, 何日, 何回) asks too: "６５歳" is analyzed as 65 + 年, "何歳" as
+#: 何 + 歳, so the counter would count against the very sentence that answers.
+_COUNTER = re.compile(r"何\s*([かヶカケ箇]月|週間|時間|[^\s\d、。？?！!])")
+
+
+def answer_terms(question: str, terms: list[str]) -> list[str]:
+    """``terms`` of ``question`` without the words that ask (何, 幾ら, the counter of 何歳)."""
+    counters = {m.group(1) for m in _COUNTER.finditer(question)}
+    return [t for t in terms if t not in INTERROGATIVES and t not in counters]
+
+
 def quantity_asked(question: str) -> re.Pattern[str] | None:
     """A pattern that matches a stated answer to ``question``'s quantity, or None when the
     question asks for none."""
     for asked, unit in _JAPANESE:
         if re.search(asked, question):
             return re.compile(f"{_NUMBER}\\s*(?:{unit})")
+    if bare := _BARE_TOPIC.search(question):
+        topic = question[: bare.start()]
+        for noun, unit in _TOPIC_UNITS:
+            if re.search(f"(?:{noun})$", topic):
+                return re.compile(f"{_NUMBER}\\s*(?:{unit})")
     if many := _HOW_MANY.search(question):
         noun = many.group(1).lower().rstrip("s")
         return re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+)?{noun}",

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from yomitoki.backends.base import Embedder
-from yomitoki.rag.asked import quantity_asked
+from yomitoki.rag.asked import answer_terms, quantity_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import Language, has_japanese
 from yomitoki.text.sentences import split_sentences
@@ -207,7 +207,8 @@ def compose(
 
     A sentence that states the quantity the question asks for (何日, how long) scores more,
     but its coverage of the question, which decides "I don't know", stays what it is."""
-    terms = sorted(content_terms(question))
+    # The words that ask (何, 幾ら, 何歳's 歳) are in no answer: they count for no sentence.
+    terms = sorted(answer_terms(question, content_terms(question)))
     pool = candidates(idf(terms), hits)
     if (wanted := quantity_asked(question)) is not None:
         pool = [
