@@ -187,6 +187,7 @@ def test_mojibake_and_empty_text_layers_need_ocr_but_real_text_does_not() -> Non
     inked, blank = (lambda: 0.03), (lambda: 0.0)
     assert needs_ocr("", inked, blank)
     assert needs_ocr("Title", lambda: 0.002, lambda: 0.4)  # a picture of text under a title
+    assert not needs_ocr("Zava Employee Handbook", inked, lambda: 0.04)  # a cover in big type
     assert not needs_ocr("", blank, lambda: 1.0)  # a blank scanned page
     assert not needs_ocr("", blank, blank)
     assert needs_ocr("\ue001\ue002\ue003 (cid:12)(cid:13) abc", inked, blank)

@@ -35,14 +35,16 @@ def garbled_share(text: str) -> float:
 
 
 def needs_ocr(text: str, ink: Callable[[], float], pictured: Callable[[], float]) -> bool:
-    """A page needs OCR when its text layer is mojibake, or holds almost nothing while the
-    page has ink or pictures on it. ``ink`` (the darkness of the rendered page) and
-    ``pictured`` (the share of it under images) are only measured for pages with little
-    text."""
+    """A page needs OCR when its text layer is mojibake, when it has no text but ink (a scan,
+    or text drawn as outlines), or when its little text sits beside pictures (a cover whose
+    title is a picture of text). A short text layer alone, a title in large type, is not a
+    scan. ``ink`` (the darkness of the rendered page) and ``pictured`` (the share of it under
+    images) are only measured for pages with little text."""
     if garbled_share(text) > MAX_GARBLED:
         return True
     letters = sum(1 for ch in text if not ch.isspace())
     if letters >= MIN_CHARS:
         return False
-    darkness = ink()
-    return darkness >= MIN_INK or (darkness >= MIN_PICTURED_INK and pictured() >= MIN_PICTURED)
+    if letters == 0 and ink() >= MIN_INK:
+        return True
+    return pictured() >= MIN_PICTURED and ink() >= MIN_PICTURED_INK
