@@ -20,6 +20,7 @@ from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
 from yomitoki.rag import chat, extractive
+from yomitoki.rag.asked import quantity_asked
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.prompts import Prompts, quoted
 from yomitoki.rag.rerank import Retriever
@@ -279,7 +280,9 @@ class Answerer:
         similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
         if composed.dont_know or (similarity and max(similarity) < floor):
             return [self.prompts.text("dont_know", language)]
-        return extractive.render(composed, language, self.prompts.text("quoted", language))
+        lead_in = self.prompts.text("quoted", language)
+        topical = quantity_asked(query) is not None
+        return extractive.render(composed, language, lead_in, topical)
 
     def _followups(
         self, question: str, answer: str, language: Language

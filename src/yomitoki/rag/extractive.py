@@ -272,7 +272,7 @@ def cite(evidence: Evidence) -> str:
 TITLE_CHARS = 80
 
 
-def names_its_source(evidence: Evidence) -> bool:
+def names_its_source(evidence: Evidence, topical: bool = False) -> bool:
     """Does the sentence say what it is about: the longest word of its document's title?
 
     ("The Northwind Standard plan covers…" names "Zava Northwind Health Standard Plan"; "この国
@@ -281,7 +281,7 @@ def names_its_source(evidence: Evidence) -> bool:
     title = evidence.title or ""
     if not title or len(title) > TITLE_CHARS or _END.search(title):
         return True
-    if has_japanese(evidence.text):
+    if topical and has_japanese(evidence.text):
         # 「年次有給休暇は、…」 says what it is about; 「この国だけ…」 does not.
         return not _POINTS_BACK.search(evidence.text) and bool(_TOPIC.match(evidence.text))
     words = content_terms(title)
@@ -301,13 +301,18 @@ def attributed(evidence: Evidence) -> str:
     return f"{evidence.title}{colon}{cite(evidence)}"
 
 
-def render(composed: Composed, language: Language, lead_in: str) -> list[str]:
+def render(
+    composed: Composed, language: Language, lead_in: str, topical: bool = False
+) -> list[str]:
     """The answer as pieces of text to stream: an optional lead-in, then one per sentence.
 
     ``lead_in`` is said first when the sentences are not in the question's language, so a
     Japanese question answered from English documents says that it quotes them. A sentence
     that does not name its document's subject is given the document's title, unless the
-    sentence before it came from a document of the same title.
+    sentence before it came from a document of the same title. ``topical``: the question
+    asks for a quantity of something (何日, 何分), so a Japanese sentence that names its own
+    topic needs no title; a question asking for a thing may be answered by the title itself
+    (「…唯一の内陸国はどこか」: ラオス), so there the title stays.
     """
     pieces = []
     quoted_ja = all(has_japanese(e.text) for e in composed.sentences)
@@ -318,7 +323,7 @@ def render(composed: Composed, language: Language, lead_in: str) -> list[str]:
         joiner = "" if number == 0 or (quoted_ja and language == "ja") else " "
         if number == 0 and pieces:
             joiner = "\n"
-        new_subject = evidence.title != previous and not names_its_source(evidence)
+        new_subject = evidence.title != previous and not names_its_source(evidence, topical)
         pieces.append(joiner + (attributed(evidence) if new_subject else cite(evidence)))
         previous = evidence.title
     return pieces
