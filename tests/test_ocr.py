@@ -437,3 +437,15 @@ def test_the_little_a_text_layer_holds_on_a_scanned_page_is_kept_before_the_ocr(
     assert section.text.startswith("就業規則\n")
     assert "有給休暇は十日とする" in flat(section.text)
     assert section.ocr is not None
+
+
+def test_file_names_that_look_like_markup_are_reported_as_text(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a[bold]b.png").write_bytes(b"")  # fails: empty
+    (folder / "[red]x.md").write_text("# Notes\n\nThe budget review is in March.\n")
+    env = {**os.environ, "YOMITOKI_EMBEDDER": "hash"}
+    done = cli(["ingest", str(folder), "--index", str(tmp_path / "i.sqlite")], env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error: a[bold]b.png: file is empty" in done.stderr
+    assert "1 added" in done.stdout

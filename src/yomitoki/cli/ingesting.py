@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -76,16 +77,16 @@ class RichProgress:
 
 
 def print_report(report: IngestReport) -> None:
-    """Errors one per line on stderr, then a one-line summary on stdout."""
+    """Errors one per line on stderr, then a one-line summary on stdout. File names and
+    reasons are escaped: a file called ``a[bold].pdf`` is text, not rich markup."""
     for result in report.results:
+        name = escape(result.name)
         if result.outcome is Outcome.FAILED:
-            err.print(
-                f"[red]error[/red]: {result.name}: {result.error}", markup=True, soft_wrap=True
-            )
+            err.print(f"[red]error[/red]: {name}: {escape(result.error or '')}", markup=True)
         for warning in result.warnings:
-            err.print(f"[yellow]warning[/yellow]: {result.name}: {warning}", soft_wrap=True)
+            err.print(f"[yellow]warning[/yellow]: {name}: {escape(warning)}", markup=True)
     for warning in report.warnings:
-        err.print(f"[yellow]warning[/yellow]: {warning}", markup=True, soft_wrap=True)
+        err.print(f"[yellow]warning[/yellow]: {escape(warning)}", markup=True)
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
     if scanned := sum(r.ocr_pages for r in report.results):
         summary += f"; {plural(scanned, 'page')} read by OCR"
