@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
+from PIL import Image
 from rapidfuzz.distance import Levenshtein
 from tests.builders import image_pdf, page_image
 
@@ -122,17 +123,23 @@ def read_scan(path: Path, cache: Path) -> tuple[ParsedDocument, float]:
     return doc, time.perf_counter() - began
 
 
+def rules_page() -> Image.Image:
+    """Page ``ROTATED_PAGE`` of the model rules at 300 dpi, in grey."""
+    pdf = pdfium.PdfDocument(SHARED / "japanese-docs" / "001018385.pdf")
+    try:
+        image: Image.Image = pdf[ROTATED_PAGE - 1].render(scale=300 / 72, grayscale=True).to_pil()
+    finally:
+        pdf.close()
+    return image.convert("L")
+
+
 def special_pages(folder: Path, cache: Path) -> dict[str, Any]:
     """The sideways page and the vertical page, each as a one-page 300-dpi scan."""
     out: dict[str, Any] = {}
     rules = SHARED / "japanese-docs" / "001018385.pdf"
-    pdf = pdfium.PdfDocument(rules)
-    try:
-        upright = pdf[ROTATED_PAGE - 1].render(scale=300 / 72, grayscale=True).to_pil()
-    finally:
-        pdf.close()
+    upright = rules_page()
     truth = page_texts(parse_file(rules, MAX_BYTES))[ROTATED_PAGE]
-    turned = image_pdf(folder / "rotated.pdf", [upright.convert("L").rotate(90, expand=True)], 300)
+    turned = image_pdf(folder / "rotated.pdf", [upright.rotate(90, expand=True)], 300)
     doc, seconds = read_scan(turned, cache)
     out["rotated_90"] = {
         "source": f"{shown(rules)}#page={ROTATED_PAGE}",
@@ -164,14 +171,8 @@ def tesseract_version() -> str:
 def tesseract_memory(folder: Path) -> dict[str, float]:
     """Peak memory (MiB) of the Tesseract processes reading one A4 page at 300 dpi as the
     reader does: orientation detection, then the page's model."""
-    rules = SHARED / "japanese-docs" / "001018385.pdf"
-    pdf = pdfium.PdfDocument(rules)
-    try:
-        page = pdf[ROTATED_PAGE - 1].render(scale=300 / 72, grayscale=True).to_pil()
-    finally:
-        pdf.close()
     png = folder / "page.png"
-    page.save(png)
+    rules_page().save(png)
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     peaks = {}
     for step, args in (("orientation", ["--psm", "0"]), ("read", ["-l", "jpn", "--psm", "6"])):
