@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,10 @@ from tests import builders
 from tests.oidc_issuer import Issuer
 from tests.options import ingest_options
 from yomitoki.backends.fake import HashEmbedder
+from yomitoki.index.engine import Engine
+from yomitoki.index.milvus.client import MilvusOptions
+from yomitoki.index.milvus.lite import serve
+from yomitoki.index.milvus.store import MilvusStore
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 
@@ -41,14 +47,53 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield opened
 
 
+#: The engines every behavioural test of the index runs against.
+ENGINES = ["sqlite", "milvus"]
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Milvus Lite 2.5 (the C++ engine) on a free loopback port, for the whole session."""
+    with serve(tmp_path_factory.mktemp("milvus") / "milvus.db") as uri:
+        yield uri
+
+
+def engine_settings(kind: str, folder: Path, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Settings that put an index of engine ``kind`` in ``folder`` or, for Milvus, in
+    collections of its own on the session's server."""
+    index = {"index": folder / "index.sqlite"}
+    if kind == "sqlite":
+        return index
+    uri = request.getfixturevalue("milvus_uri")
+    collection = f"t{uuid.uuid4().hex[:16]}"
+    return {**index, "store": "milvus", "milvus_uri": uri, "milvus_collection": collection}
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty index in each engine."""
+    opened: Engine
+    if request.param == "sqlite":
+        opened = Store.open(tmp_path / "index" / "test.sqlite")
+    else:
+        where = engine_settings("milvus", tmp_path, request)
+        options = MilvusOptions(where["milvus_uri"], where["milvus_collection"], "FLAT")
+        opened = MilvusStore.open(options)
+    with opened:
+        yield opened
+    if isinstance(opened, MilvusStore):
+        with MilvusStore.open(opened.options) as again:
+            again.drop()
+
+
 @pytest.fixture
 def embedder() -> CountingEmbedder:
     return CountingEmbedder()
 
 
 @pytest.fixture
-def ingester(store: Store, embedder: CountingEmbedder) -> Ingester:
-    return Ingester(store, embedder, ingest_options(chunk_size=300, chunk_overlap=50))
+def ingester(engine: Engine, embedder: CountingEmbedder) -> Ingester:
+    return Ingester(engine, embedder, ingest_options(chunk_size=300, chunk_overlap=50))
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from yomitoki.index.sqlite.keyword import K1, B, bm25_matrix
+from yomitoki.index.bm25 import K1, B
+from yomitoki.index.sqlite.keyword import bm25_matrix
 from yomitoki.index.sqlite.rows import rows_of
 
 

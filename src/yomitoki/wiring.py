@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from pydantic import SecretStr
 
 from yomitoki.backends.base import Embedder, Reranker
 from yomitoki.backends.cross_encoder import CrossEncoder
@@ -31,6 +34,9 @@ from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
 from yomitoki.settings import Settings
 from yomitoki.settings.tables import LLMConfig, UserConfig
 from yomitoki.types import LOCAL_ADMIN, OcrMode, Principal, group_reader, user_reader
+
+if TYPE_CHECKING:
+    from yomitoki.index.milvus.client import MilvusOptions
 
 
 def access_rules(settings: Settings) -> tuple[AccessRule, ...]:
@@ -105,16 +111,57 @@ def upload_types(settings: Settings) -> list[str]:
     return list(settings.upload_types) if settings.upload_types is not None else list(FORMATS)
 
 
-def open_engine(settings: Settings, create: bool = True) -> Store:
-    """The index engine the settings name (the embedded SQLite file), open."""
+def milvus_options(settings: Settings) -> MilvusOptions:
+    """Where the Milvus index is, from the settings."""
+    from yomitoki.index.milvus.client import MilvusOptions
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    return MilvusOptions(
+        uri=settings.milvus_uri,
+        collection=settings.milvus_collection,
+        index_type=settings.milvus_index,
+        token=secret(settings.milvus_token),
+        user=settings.milvus_user,
+        password=secret(settings.milvus_password),
+        database=settings.milvus_database,
+    )
+
+
+def open_engine(settings: Settings, create: bool = True) -> Engine:
+    """The index engine the settings name (``store``), open."""
+    if settings.store == "milvus":
+        try:
+            from yomitoki.index.milvus.store import MilvusStore
+        except ImportError:
+            raise ConfigError(
+                "store 'milvus' needs the Milvus client: pip install 'yomitoki[milvus]'"
+            ) from None
+        return MilvusStore.open(milvus_options(settings), create=create)
     return Store.open(settings.index, create=create, ann_threshold=settings.ann_threshold)
+
+
+def index_location(settings: Settings) -> str:
+    """The index the settings name, for messages: a file, or a Milvus server and collection."""
+    if settings.store == "milvus":
+        return f"{settings.milvus_uri} (collections {settings.milvus_collection}_*)"
+    return str(settings.index)
 
 
 @contextmanager
 def writing(
     settings: Settings, wait: bool = True, on_wait: Callable[[str], None] | None = None
 ) -> Iterator[Engine]:
-    """The engine, held as this process's to write (another writer: wait, or IndexBusyError)."""
+    """The engine, held as this process's to write (another writer: wait, or IndexBusyError).
+
+    A SQLite index has one writer at a time (a lock file beside it); a Milvus index takes
+    several ingest processes at once, so nothing is held for it.
+    """
+    if settings.store == "milvus":
+        with open_engine(settings) as engine:
+            yield engine
+        return
     with writer(settings.index, wait, on_wait), open_engine(settings) as engine:
         yield engine
 

@@ -256,7 +256,7 @@ def eval_answers(
             for name, asker in askers.items()
         }
         summaries = {name: answer_eval.summary(results) for name, results in compared.items()}
-        out.print(f"{len(items)} questions, index {settings.index}", markup=False)
+        out.print(f"{len(items)} questions, index {wiring.index_location(settings)}", markup=False)
         out.print(f"  {'':<30}" + "".join(f"{name:>16}" for name in summaries), markup=False)
         for key in summaries["retrieval_llm"]:
             cells = "".join(f"{summaries[name].get(key, '-')!s:>16}" for name in summaries)
@@ -284,9 +284,8 @@ def eval_answers(
 
     results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
     summary = answer_eval.summary(results)
-    out.print(
-        f"{len(items)} questions, answerer {answerer.name}, index {settings.index}", markup=False
-    )
+    where = wiring.index_location(settings)
+    out.print(f"{len(items)} questions, answerer {answerer.name}, index {where}", markup=False)
     for key, value in summary.items():
         out.print(f"  {key:<30} {value}", markup=False)
     if json_path is not None:

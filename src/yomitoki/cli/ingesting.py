@@ -195,9 +195,10 @@ def documents(config: Path | None, index: Path | None, as_json: bool) -> None:
         unit = units.get(doc.format)
         pages = f"{plural(doc.pages, unit)}, " if doc.pages and unit else ""
         out.print(f"{doc.name}  ({doc.format}, {pages}{plural(doc.chunks, 'chunk')})", markup=False)
+    size = f", {stats.bytes / 2**20:.1f} MiB" if stats.bytes is not None else ""
     out.print(
         f"{stats.documents} documents, {stats.chunks} chunks, {stats.vectors} vectors "
-        f"({stats.model}), {stats.bytes / 2**20:.1f} MiB",
+        f"({stats.model}){size}",
         markup=False,
     )
 

@@ -114,7 +114,7 @@ def eval_retrieval(
             ranks = "  ".join(f"{r.mode}={r.ranks[i] or '-'}" for r in results)
             out.print(f"{ranks}  {item.question}", markup=False)
     header = f"{'mode':<13} " + " ".join(f"{'hit@' + str(k):>7}" for k in (1, 3, 5, 10))
-    out.print(f"{len(items)} questions, index {settings.index}", markup=False)
+    out.print(f"{len(items)} questions, index {wiring.index_location(settings)}", markup=False)
     out.print(header + f" {'MRR':>7} {'ms/q':>7}", markup=False)
     for r in results:
         cells = " ".join(f"{r.summary.hit_at[k]:>7.3f}" for k in (1, 3, 5, 10))

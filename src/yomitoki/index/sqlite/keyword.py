@@ -15,19 +15,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from yomitoki.index.bm25 import K1, B, idf, visible_share
 from yomitoki.index.sqlite.rows import rows_of
 from yomitoki.text.analyzer import content_terms, query_terms
-
-K1 = 1.2
-B = 0.75
-
-
-def idf(document_frequency: npt.NDArray[np.float64], documents: int) -> npt.NDArray[np.float64]:
-    """Non-negative BM25 IDF (as Lucene computes it): ln(1 + (N - n + 0.5) / (n + 0.5))."""
-    result: npt.NDArray[np.float64] = np.log1p(
-        (documents - document_frequency + 0.5) / (document_frequency + 0.5)
-    )
-    return result
 
 
 def bm25_matrix(
@@ -157,12 +147,7 @@ class KeywordIndex:
         documents, whose only visible words are names such as "Northwind" (an unseen term
         weighs as the rarest term there is).
         """
-        frequency = self._frequency(content_terms(text))
-        weights = idf(frequency, len(self.ids))
-        total = float(weights.sum())
-        if total <= 0:
-            return 1.0
-        return float(weights[frequency > 0].sum()) / total
+        return visible_share(self._frequency(content_terms(text)), len(self.ids))
 
     def _frequency(self, terms: list[str]) -> npt.NDArray[np.float64]:
         """How many chunks hold each term (0 for a term the vocabulary lacks)."""
