@@ -20,17 +20,20 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from tests import builders
-from tests.conftest import CountingEmbedder
+from tests.conftest import ENGINES, CountingEmbedder, engine_settings
 from tests.options import ingest_options
+from tests.options import searcher as searcher_over
 from yomitoki import wiring
 from yomitoki.cli import main
 from yomitoki.errors import ConfigError
+from yomitoki.index.engine import Engine, Filters
 from yomitoki.index.sqlite import migrations
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import Settings, load_settings
+from yomitoki.types import Mode
 
 KEYS = {"alice": "k-alice-1", "bob": "k-bob-22", "carol": "k-carol-333", "admin": "k-admin-4"}
 GROUPS = {"alice": ["hr"], "bob": [], "carol": ["legal", "sales"], "admin": []}
@@ -54,9 +57,25 @@ def rules() -> list[dict[str, Any]]:
     return [{"path": f"{f}/**", "groups": g} for f, g in FOLDERS.items() if g is not None]
 
 
-def settings_for(index: Path, **extra: Any) -> Settings:
+def settings_for(where: dict[str, Any], **extra: Any) -> Settings:
+    """Settings over the index ``where`` names (``engine_settings``), with the users and rules."""
     given = {"users": users(), "permissions": rules(), "api_keys": [ANONYMOUS_KEY], **extra}
-    return load_settings(index=index, **BASE, **given)
+    return load_settings(**where, **BASE, **given)
+
+
+def config_for(where: dict[str, Any], folder: Path) -> Path:
+    """A yomitoki.toml over the index ``where`` names, with the users (for the CLI)."""
+    config = folder / "yomitoki.toml"
+    lines = [f"{key} = {json.dumps(str(value))}" for key, value in where.items()]
+    lines += ['embedder = "hash"', "min_similarity = -1.0"]
+    for user in users():
+        lines += ["[[users]]", *(f"{k} = {json.dumps(v)}" for k, v in user.items())]
+    config.write_text("\n".join(lines) + "\n")
+    return config
+
+
+def sqlite_at(path: Path) -> dict[str, Any]:
+    return {"index": path}
 
 
 def marker(folder: str, n: int) -> str:
@@ -85,17 +104,20 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def index(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("idx") / "index.sqlite"
-    settings = settings_for(path)
-    with Store.open(path) as store:
-        Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(corpus)
-    return path
+@pytest.fixture(scope="module", params=ENGINES)
+def index(
+    request: pytest.FixtureRequest, corpus: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """The corpus ingested into each engine: the settings that name the index."""
+    where = engine_settings(request.param, tmp_path_factory.mktemp("idx"), request)
+    settings = settings_for(where)
+    with wiring.open_engine(settings) as engine:
+        Ingester(engine, CountingEmbedder(), wiring.ingest_options(settings)).run(corpus)
+    return where
 
 
 @pytest.fixture(scope="module")
-def app_client(index: Path) -> Iterator[TestClient]:
+def app_client(index: dict[str, Any]) -> Iterator[TestClient]:
     with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as c:
         yield c
 
@@ -123,8 +145,8 @@ def every_route(client: TestClient, user: str, question: str) -> str:
     return "\n".join(out).replace(question, "<question>")
 
 
-def test_rules_give_each_document_its_readers(index: Path) -> None:
-    with Store.open(index) as store:
+def test_rules_give_each_document_its_readers(index: dict[str, Any]) -> None:
+    with wiring.open_engine(settings_for(index)) as store:
         readers = {d.name: d.readers for d in store.documents()}
     assert readers["hr/hr-0.md"] == ("group:hr",)
     assert readers["sales/sales-2.md"] == ("group:sales",)
@@ -196,27 +218,32 @@ def test_a_filter_is_applied_before_top_k_not_after(app_client: TestClient) -> N
 
 
 def test_changing_rules_updates_readers_without_parsing_or_embedding(
-    corpus: Path, tmp_path: Path
+    corpus: Path, tmp_path: Path, engine: Engine
 ) -> None:
-    path = tmp_path / "i.sqlite"
+    here = sqlite_at(tmp_path / "i.sqlite")
     embedder = CountingEmbedder()
-    with Store.open(path) as store:
-        Ingester(store, embedder, wiring.ingest_options(settings_for(path))).run(corpus)
-        embedded = len(embedder.calls)
-        wider = settings_for(path, permissions=[{"path": "hr/**", "groups": ["hr", "legal"]}])
-        report = Ingester(store, embedder, wiring.ingest_options(wider)).run(corpus)
-        assert {r.outcome.value for r in report.results} == {"unchanged"}
-        assert len(embedder.calls) == embedded
-        by_name = {d.name: d.readers for d in store.documents()}
+    Ingester(engine, embedder, wiring.ingest_options(settings_for(here))).run(corpus)
+    embedded = len(embedder.calls)
+    wider = settings_for(here, permissions=[{"path": "hr/**", "groups": ["hr", "legal"]}])
+    report = Ingester(engine, embedder, wiring.ingest_options(wider)).run(corpus)
+    assert {r.outcome.value for r in report.results} == {"unchanged"}
+    assert len(embedder.calls) == embedded
+    by_name = {d.name: d.readers for d in engine.documents()}
     assert by_name["hr/hr-1.md"] == ("group:hr", "group:legal")
     assert by_name["legal/legal-0.md"] == ("*",)  # no rule now: everyone
+    # The engine filters by the new readers: legal reads hr now, sales still does not.
+    searcher = searcher_over(engine, embedder)
+    for group, sees in (("legal", True), ("sales", False)):
+        readers = frozenset({"*", f"group:{group}"})
+        hits = searcher.search(marker("hr", 1), Mode.KEYWORD, 5, Filters(readers=readers))
+        assert any(h.document == "hr/hr-1.md" for h in hits) is sees, group
 
 
 def test_a_rule_matching_nothing_warns_and_one_escaping_the_folder_is_refused(
     corpus: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "i.sqlite"
-    typo = settings_for(path, permissions=[{"path": "hrr/**", "groups": ["hr"]}])
+    typo = settings_for(sqlite_at(path), permissions=[{"path": "hrr/**", "groups": ["hr"]}])
     with Store.open(path) as store:
         report = Ingester(store, CountingEmbedder(), wiring.ingest_options(typo)).run(corpus)
     assert report.warnings == (f"permission rule 'hrr/**' matches no file under {corpus}",)
@@ -236,12 +263,8 @@ def test_ingest_group_flag_covers_files_no_rule_covers(corpus: Path, tmp_path: P
         assert {d.readers for d in store.documents()} == {("group:sales", "user:dave")}
 
 
-def test_cli_as_shows_what_a_user_may_see(index: Path, tmp_path: Path) -> None:
-    config = tmp_path / "yomitoki.toml"
-    lines = [f'index = "{index}"', 'embedder = "hash"', "min_similarity = -1.0"]
-    for user in users():
-        lines += ["[[users]]", *(f"{k} = {json.dumps(v)}" for k, v in user.items())]
-    config.write_text("\n".join(lines) + "\n")
+def test_cli_as_shows_what_a_user_may_see(index: dict[str, Any], tmp_path: Path) -> None:
+    config = config_for(index, tmp_path)
     runner = CliRunner()
     query = f"{marker('hr', 1)} salary review"
     as_admin = runner.invoke(main, ["search", query, "--config", str(config), "--json"])
@@ -256,7 +279,7 @@ def test_cli_as_shows_what_a_user_may_see(index: Path, tmp_path: Path) -> None:
     assert unknown.exit_code == 1 and "no user called 'mallory'" in unknown.output
 
 
-def test_uploads_go_to_the_uploaders_folder_for_their_own_groups(index: Path) -> None:
+def test_uploads_go_to_the_uploaders_folder_for_their_own_groups(index: dict[str, Any]) -> None:
     with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as client:
         note = ("note.md", b"# Note\n\nThe zqupload1x plan for hr.\n", "text/markdown")
         refused = client.post("/documents", files={"file": note}, params={"groups": ["hr"]},
@@ -283,7 +306,7 @@ def test_uploads_go_to_the_uploaders_folder_for_their_own_groups(index: Path) ->
         assert client.delete(f"/documents/{doc['id']}", headers=headers("alice")).status_code == 204
 
 
-def test_signing_in_keeps_the_principal_in_the_session(index: Path) -> None:
+def test_signing_in_keeps_the_principal_in_the_session(index: dict[str, Any]) -> None:
     with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as client:
         signed = client.post("/auth/session", json={"key": KEYS["carol"]})
         assert signed.json()["user"] == "carol" and signed.json()["groups"] == ["legal", "sales"]
@@ -293,7 +316,7 @@ def test_signing_in_keeps_the_principal_in_the_session(index: Path) -> None:
 
 
 def test_the_audit_log_records_who_asked_what_and_what_was_cited(
-    index: Path, tmp_path: Path
+    index: dict[str, Any], tmp_path: Path
 ) -> None:
     log = tmp_path / "audit" / "log.jsonl"
     app = create_app(settings_for(index, audit_log=log))
@@ -324,13 +347,13 @@ def test_an_index_from_before_readers_stays_readable_by_everyone(tmp_path: Path)
 
 
 def test_ingest_options_carry_the_rules(tmp_path: Path) -> None:
-    options = wiring.ingest_options(settings_for(tmp_path / "i.sqlite"))
+    options = wiring.ingest_options(settings_for(sqlite_at(tmp_path / "i.sqlite")))
     assert [r.pattern for r in options.rules] == ["hr/**", "legal/**", "sales/**"]
     assert ingest_options().rules == ()
 
 
 def test_mcp_as_a_user_searches_and_answers_within_their_rights(
-    index: Path, tmp_path: Path
+    index: dict[str, Any], tmp_path: Path
 ) -> None:
     import os
     import sys
@@ -339,11 +362,7 @@ def test_mcp_as_a_user_searches_and_answers_within_their_rights(
     from mcp.client.client import Client
     from mcp.client.stdio import StdioServerParameters
 
-    config = tmp_path / "yomitoki.toml"
-    lines = [f'index = "{index}"', 'embedder = "hash"', "min_similarity = -1.0"]
-    for user in users():
-        lines += ["[[users]]", *(f"{k} = {json.dumps(v)}" for k, v in user.items())]
-    config.write_text("\n".join(lines) + "\n")
+    config = config_for(index, tmp_path)
     query = f"{marker('hr', 0)} salary review"
 
     def run_as(user: str) -> str:

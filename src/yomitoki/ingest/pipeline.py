@@ -305,6 +305,8 @@ class Ingester:
 
     def commit(self, prepared: Prepared, replaces: int | None = None) -> int:
         """Write a prepared file in one transaction, replacing document ``replaces``."""
+        # An upload is written without a run, so the index may not know its model yet.
+        self.engine.bind_model(self.embedder.model_id, self.embedder.dim)
         return self.engine.put_document(
             prepared.document, prepared.chunks, prepared.vectors, replaces
         )
