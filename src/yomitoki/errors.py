@@ -84,6 +84,10 @@ class ParseError(YomitokiError):
         self.path = str(path)
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[ParseError], tuple[str, str]]:
+        """Pickled by its fields (a failure travels back from a Ray worker)."""
+        return (type(self), (self.path, self.reason))
+
 
 class UnsupportedFormatError(ParseError):
     """The file's extension is not one yomitoki reads."""

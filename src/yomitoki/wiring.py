@@ -7,6 +7,8 @@ takes option objects that have no defaults of their own, so every default lives 
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.ocr.reader import OcrOptions, PageReader
 from yomitoki.ingest.parsers import FORMATS
-from yomitoki.ingest.pipeline import Ingester, IngestOptions
+from yomitoki.ingest.pipeline import Ingester, IngestOptions, Preparer
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.llm_rerank import LLMReranker
 from yomitoki.rag.prompts import Prompts
@@ -176,7 +178,36 @@ def ingesting(
     """An ingester over the settings' index, holding the writer lock while it is used."""
     options = ingest_options(settings, run_readers)
     with writing(settings, wait, on_wait) as engine:
-        yield Ingester(engine, get_embedder(settings.embedder), options, ocr=page_reader(settings))
+        yield Ingester(
+            engine,
+            get_embedder(settings.embedder),
+            options,
+            ocr=page_reader(settings),
+            preparer=ray_preparer(settings, run_readers),
+        )
+
+
+def worker_ingester(settings: Settings, run_readers: tuple[str, ...] = ()) -> Ingester:
+    """The ingester a Ray worker prepares files with: it reads the index, writes nothing."""
+    return Ingester(
+        open_engine(settings, create=False),
+        get_embedder(settings.embedder),
+        ingest_options(settings, run_readers),
+        ocr=page_reader(settings),
+    )
+
+
+def ray_preparer(settings: Settings, run_readers: tuple[str, ...] = ()) -> Preparer | None:
+    """Ray, where the ``ray`` setting asks for it; None: files are prepared in-process."""
+    if settings.ray is None:
+        return None
+    from yomitoki.ingest.distributed import RayPreparer
+
+    if importlib.util.find_spec("ray") is None:
+        raise ConfigError("the ray setting needs Ray: pip install 'yomitoki[ray]'")
+    address = None if settings.ray == "local" else settings.ray
+    make = functools.partial(worker_ingester, settings, run_readers)
+    return RayPreparer(make, address=address)
 
 
 def ocr_options(settings: Settings) -> OcrOptions:

@@ -129,6 +129,16 @@ def print_report(report: IngestReport) -> None:
     metavar="USER",
     help="... and by this user (repeatable). Neither: by every signed-in user.",
 )
+@click.option(
+    "--ray",
+    "ray",
+    is_flag=False,
+    flag_value="local",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Parse, chunk and embed on Ray: alone, on this machine; with an address, on that "
+    "cluster (setting ray).",
+)
 def ingest(
     folder: Path,
     config: Path | None,
@@ -142,6 +152,7 @@ def ingest(
     wait: bool,
     groups: tuple[str, ...],
     users: tuple[str, ...],
+    ray: str | None,
 ) -> None:
     """Index FOLDER (or one file): new and changed files are parsed, gone ones removed.
 
@@ -155,6 +166,7 @@ def ingest(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
         progress=progress,
+        ray=ray,
     )
     if not folder.exists():
         raise click.BadParameter(f"{folder}: no such file or folder", param_hint="FOLDER")

