@@ -26,7 +26,7 @@ from yomitoki.errors import CorruptFileError, EmptyDocumentError, FileTooLargeEr
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.ocr.layout import looks_vertical
 from yomitoki.ingest.ocr.rules import without_rules
-from yomitoki.ingest.ocr.tesseract import _page_text, debian_package
+from yomitoki.ingest.ocr.tesseract import Tesseract, _page_text, debian_package
 from yomitoki.ingest.ocr.textlayer import garbled_share, needs_ocr
 from yomitoki.ingest.parsers import parse_file
 from yomitoki.ingest.pipeline import Ingester
@@ -449,3 +449,26 @@ def test_file_names_that_look_like_markup_are_reported_as_text(tmp_path: Path) -
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error: a[bold]b.png: file is empty" in done.stderr
     assert "1 added" in done.stdout
+
+
+def test_tesseract_runs_with_one_openmp_thread_and_this_process_keeps_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The limit is for Tesseract's processes only: set here, it would pin the embedding
+    engine (OpenMP too, loaded later) to one thread."""
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "environ", os.environ)
+    Tesseract(["eng"], 30.0).check()
+    assert "OMP_THREAD_LIMIT" not in os.environ
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.environ['OMP_THREAD_LIMIT'])"],
+        env=dict(pytesseract.pytesseract.environ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert child.stdout.strip() == "1"
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "4")  # the user's own choice wins
+    assert pytesseract.pytesseract.environ["OMP_THREAD_LIMIT"] == "4"
