@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import functools
+import json
 import pickle
-import shutil
-import tempfile
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from tests import builders
-from tests.conftest import CountingEmbedder
 from tests.options import ingest_options
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import ParseError
 from yomitoki.index.sqlite.store import Store
-from yomitoki.ingest.distributed import RayPreparer, cut_batch, embed_batch
+from yomitoki.ingest.distributed import cut_batch, embed_batch
 from yomitoki.ingest.pipeline import Ingester, Job, Prepared
 from yomitoki.ingest.scan import file_hash, scan
-from yomitoki.types import Outcome
 
 
 def jobs_of(folder: Path) -> list[Job]:
@@ -69,42 +66,28 @@ def vectors_by_text(store: Store) -> dict[str, np.ndarray]:
 def test_ingest_on_a_local_ray_builds_the_same_index_as_a_plain_ingest(
     corpus: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip("ray", reason="Ray is in the dev extra; this is its one end-to-end test")
-    import ray
-
+    """``yomitoki ingest --ray`` as a user runs it: Ray started on this machine, the settings
+    carried to its workers, the failures reported, and the index the plain run builds."""
     builders.text(corpus / "broken.pdf", "not a pdf")
-    with Store.open(tmp_path / "plain.sqlite") as plain:
-        expected = Ingester(plain, CountingEmbedder(), ingest_options()).run(corpus)
-        plain_chunks = every_chunk(plain)
-        plain_vectors = vectors_by_text(plain)
-    path = tmp_path / "ray.sqlite"
-    with Store.open(path) as store:
-        store.bind_model(HashEmbedder().model_id, HashEmbedder().dim)
-    # Ray's socket paths must fit in 107 bytes: a short folder, not pytest's.
-    temp = tempfile.mkdtemp(prefix="ray", dir="/tmp")
-    preparer = RayPreparer(functools.partial(_worker, path), cpus=2, temp_dir=temp)
-    try:
-        with Store.open(path) as store:
-            report = Ingester(store, HashEmbedder(), ingest_options(), preparer=preparer).run(
-                corpus
-            )
-            assert {r.name: r.outcome for r in report.results} == {
-                r.name: r.outcome for r in expected.results
-            }
-            assert report.count(Outcome.FAILED) == 1
-            assert every_chunk(store) == plain_chunks
-            ours = vectors_by_text(store)
-            assert ours.keys() == plain_vectors.keys()
-            for text, vector in ours.items():
-                np.testing.assert_array_equal(vector, plain_vectors[text])
-            again = Ingester(store, HashEmbedder(), ingest_options(), preparer=preparer)
-            assert {r.outcome for r in again.run(corpus).results} == {
-                Outcome.UNCHANGED, Outcome.FAILED,
-            }  # fmt: skip
-    finally:
-        ray.shutdown()
-        shutil.rmtree(temp, ignore_errors=True)
-
-
-def _worker(path: Path) -> Ingester:
-    return Ingester(Store.open(path), HashEmbedder(), ingest_options())
+    reports = {}
+    for name, extra in (("plain", []), ("ray", ["--ray"])):
+        index = tmp_path / f"{name}.sqlite"
+        done = subprocess.run(
+            [sys.executable, "-m", "yomitoki", "ingest", str(corpus), "--index", str(index),
+             "--embedder", "hash", "--json", *extra],
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr  # the broken PDF fails; the others do not
+        reports[name] = json.loads(done.stdout)
+    outcomes = {
+        name: sorted((f["name"], f["outcome"]) for f in report["files"])
+        for name, report in reports.items()
+    }
+    assert outcomes["ray"] == outcomes["plain"]
+    assert ("broken.pdf", "failed") in outcomes["ray"]
+    with Store.open(tmp_path / "plain.sqlite") as plain, Store.open(tmp_path / "ray.sqlite") as ray:
+        assert every_chunk(ray) == every_chunk(plain)
+        ours, theirs = vectors_by_text(ray), vectors_by_text(plain)
+        assert ours.keys() == theirs.keys() and len(ours) > 9
+        for text, vector in ours.items():
+            np.testing.assert_array_equal(vector, theirs[text])

@@ -109,10 +109,12 @@ class RayPreparer:
         rows = [{"job": pickle.dumps(job)} for job in jobs]
         data = ray.data.from_items(rows, override_num_blocks=min(len(rows), int(cpus) * 4))
         cut = data.map_batches(_cut_task, fn_args=(self.make,), batch_size=1, num_cpus=CUT_CPUS)
+        # One file per call: Northwind's two long PDFs hold most of its chunks, and four files
+        # a call put both on one actor while the other idled (bench/results/ray_ingest.json).
         embedded = cut.map_batches(
             _Embedding,
             fn_constructor_args=(self.make,),
-            batch_size=4,
+            batch_size=1,
             concurrency=pool,
             num_cpus=max(0.5, (cpus - CUT_CPUS) / pool),
         )
