@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python -m bench.filtered_search
 	$(BIN)/python -m bench.load_chat
 	$(BIN)/python -m bench.engines
+	$(BIN)/python -m bench.milvus_latency
 	$(BIN)/python -m bench.embed_throughput
 	$(BIN)/python -m bench.ray_ingest
 	$(BIN)/python -m bench.fuzz_parsers

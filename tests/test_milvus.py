@@ -29,6 +29,7 @@ from yomitoki import wiring
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import StoreError
 from yomitoki.index.engine import Filters, NewChunk, NewDocument
+from yomitoki.index.milvus import retrieval as milvus_retrieval
 from yomitoki.index.milvus import store as milvus_store
 from yomitoki.index.milvus.client import MilvusOptions
 from yomitoki.index.milvus.literals import encode, literal, successor
@@ -232,3 +233,19 @@ def test_ingest_reports_an_index_in_milvus_without_a_size(
         Ingester(engine, CountingEmbedder(), ingest_options()).run(corpus)
         stats = engine.stats()
     assert stats.documents == 9 and stats.chunks >= 9 and stats.bytes is None
+
+
+def test_document_frequencies_are_reused_briefly_and_forgotten_on_a_write(
+    milvus: MilvusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counts only weigh the legs, so another process's write may show a few seconds late;
+    this engine's own writes show at once."""
+    put(milvus, "one.txt")
+    with MilvusStore.open(milvus.options) as other:
+        assert other.idf(["memo"]) == milvus.idf(["memo"])
+        before = other.idf(["memo"])["memo"]
+        put(milvus, "two.txt")  # written elsewhere: `other` reuses its count for a while
+        assert other.idf(["memo"])["memo"] == before
+        assert milvus.idf(["memo"])["memo"] < before  # the writer forgot its own at once
+        monkeypatch.setattr(milvus_retrieval, "FREQUENCY_SECONDS", 0.0)
+        assert other.idf(["memo"]) == milvus.idf(["memo"])

@@ -8,6 +8,7 @@ an inverted index of each chunk's distinct tokens.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,10 @@ from yomitoki.types import Document, Hit
 
 #: Ids per ``id in [...]`` filter.
 BATCH = 500
+#: Seconds a chunk count (a document frequency) read from Milvus is reused.
+FREQUENCY_SECONDS = 10.0
+#: Counts kept at most (then all are forgotten).
+FREQUENCIES_KEPT = 100_000
 
 
 def ids_in(field: str, ids: Sequence[int]) -> str:
@@ -66,6 +71,8 @@ class Retrieval:
         self.documents_name = f"{collection}_documents"
         self.chunks_name = f"{collection}_chunks"
         self._has_chunks = False
+        #: Chunk counts by token (None: all chunks), with when each was read.
+        self._frequency: dict[str | None, tuple[float, int]] = {}
 
     def has_chunks(self) -> bool:
         """Whether the chunk collection exists (it is made when a model is first bound)."""
@@ -133,16 +140,38 @@ class Retrieval:
             return []
         return self.calls.query(self.chunks_name, expression, fields, limit=MOST)
 
+    def forget_frequencies(self) -> None:
+        """Drop the document frequencies read so far (this engine just wrote)."""
+        self._frequency.clear()
+
+    def _counted(self, key: str | None, expression: str) -> int:
+        """A count of chunks, reused for ``FREQUENCY_SECONDS`` (None: all chunks)."""
+        now = time.monotonic()
+        known = self._frequency.get(key)
+        if known is not None and now - known[0] < FREQUENCY_SECONDS:
+            return known[1]
+        if len(self._frequency) >= FREQUENCIES_KEPT:
+            self._frequency.clear()
+        count = self.calls.count(self.chunks_name, expression)
+        self._frequency[key] = (now, count)
+        return count
+
     def _frequencies(self, terms: list[str]) -> tuple[npt.NDArray[np.float64], int]:
-        """How many chunks hold each term, and how many chunks there are."""
-        chunks = self._chunk_count()
+        """How many chunks hold each term, and how many chunks there are.
+
+        Counts are reused for a few seconds: they only weigh the keyword leg and the
+        answerer's words, never decide what a search can find, and each is a call to Milvus
+        (five or more per question). This engine's own writes forget them at once; another
+        process's show within ``FREQUENCY_SECONDS``.
+        """
+        if not self.has_chunks():
+            return np.zeros(len(terms), dtype=np.float64), 0
+        chunks = self._counted(None, "")
         counts: dict[str, int] = {}
         for term in dict.fromkeys(terms):
-            if chunks == 0:
-                counts[term] = 0
-                continue
-            expression = f"array_contains(vocabulary, {literal(token(term))})"
-            counts[term] = self.calls.count(self.chunks_name, expression)
+            tok = token(term)
+            expression = f"array_contains(vocabulary, {literal(tok)})"
+            counts[term] = self._counted(tok, expression) if chunks else 0
         return np.array([counts[t] for t in terms], dtype=np.float64), chunks
 
     def idf(self, terms: list[str]) -> dict[str, float]:

@@ -246,6 +246,7 @@ class MilvusStore(Retrieval):
         for start in range(0, len(rows), ROWS_PER_CALL):
             self.calls.insert(self.chunks_name, rows[start : start + ROWS_PER_CALL])
         self.calls.insert(self.documents_name, [document_row(doc, doc_id, len(chunks), added)])
+        self.forget_frequencies()
         self.calls.delete(self.meta_name, f"key == {literal(pending)}")
         older = [replaces] if replaces is not None else []
         older += self._older_of_path(doc.path, doc_id, added)
@@ -334,6 +335,7 @@ class MilvusStore(Retrieval):
         self.calls.delete(self.documents_name, ids_in("id", [doc_id]))
         if self.has_chunks():
             self.calls.delete(self.chunks_name, f"document_id == {int(doc_id)}")
+        self.forget_frequencies()
 
     def collect_vectors(self) -> int:
         """Delete the chunks of writes that crashed before their document row (an hour
@@ -353,4 +355,5 @@ class MilvusStore(Retrieval):
                 removed += self.calls.count(self.chunks_name, expression)
                 self.calls.delete(self.chunks_name, expression)
             self.calls.delete(self.meta_name, f"key == {literal(str(row['key']))}")
+        self.forget_frequencies()
         return removed
