@@ -88,16 +88,18 @@ class RayPreparer:
         import ray
 
         # Ray Data reports every stage at INFO and draws progress bars; ingest has its own.
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        # (Its logging is configured when ray.data is first used, so quieten it after.)
         ray.data.DataContext.get_current().enable_progress_bars = False
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
         if not ray.is_initialized():
             if self.address:
-                ray.init(address=self.address, log_to_driver=False)
+                ray.init(address=self.address, log_to_driver=False, logging_level=logging.WARNING)
             else:
                 ray.init(
                     num_cpus=self.cpus,
                     include_dashboard=False,
                     log_to_driver=False,
+                    logging_level=logging.WARNING,
                     _temp_dir=self.temp_dir,
                 )
         return ray
@@ -115,7 +117,7 @@ class RayPreparer:
             _Embedding,
             fn_constructor_args=(self.make,),
             batch_size=1,
-            concurrency=pool,
+            compute=ray.data.ActorPoolStrategy(size=pool),
             num_cpus=max(0.5, (cpus - CUT_CPUS) / pool),
         )
         for row in embedded.iter_rows():
