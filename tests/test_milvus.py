@@ -249,3 +249,23 @@ def test_document_frequencies_are_reused_briefly_and_forgotten_on_a_write(
         assert milvus.idf(["memo"])["memo"] < before  # the writer forgot its own at once
         monkeypatch.setattr(milvus_retrieval, "FREQUENCY_SECONDS", 0.0)
         assert other.idf(["memo"]) == milvus.idf(["memo"])
+
+
+def test_a_vector_held_by_many_chunks_does_not_hide_the_others(
+    milvus: MilvusStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call returns at most MOST rows; keys past a crowded one are still found, and an
+    absent key is reported missing (once, not asked for forever)."""
+    body = "memo"
+    chunk = Chunk(0, body, body, Location(), 0, 0, len(body))
+    vector = HashEmbedder().embed_passages([body], 1)[0]
+    for n in range(3):  # three chunks share the key "crowd"
+        doc = NewDocument(
+            path=f"/root/c{n}", name=f"c{n}", root="/root", format="text",
+            content_hash=f"c{n}", size=1, mtime_ns=1, title=None, pages=None, category=None,
+        )  # fmt: skip
+        milvus.put_document(doc, [NewChunk(chunk, ["memo"], "crowd")], {"crowd": vector})
+    put(milvus, "zzz-late")  # a key sorted after the crowded one
+    monkeypatch.setattr(milvus_store, "MOST", 2)
+    late = hashlib.sha256(b"zzz-late").hexdigest()
+    assert milvus.missing_vectors(["crowd", late, "absent"]) == {"absent"}

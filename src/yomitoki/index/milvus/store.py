@@ -185,15 +185,24 @@ class MilvusStore(Retrieval):
         found: dict[str, Any] = {}
         if not self.has_chunks():
             return found
-        todo = sorted(keys)
+        wanted = sorted(keys)
         fields = ["vector_key", "vector"] if with_vectors else ["vector_key"]
-        while todo:
-            part, todo = todo[:BATCH], todo[BATCH:]
-            expression = f"vector_key in {literals(part)}"
-            for row in self.calls.query(self.chunks_name, expression, fields, limit=MOST):
+        for start in range(0, len(wanted), BATCH):
+            part = wanted[start : start + BATCH]
+            rows = self.calls.query(
+                self.chunks_name, f"vector_key in {literals(part)}", fields, limit=MOST
+            )
+            for row in rows:
                 found[str(row["vector_key"])] = row.get("vector")
-            # A key held by many chunks can crowd others out of one call: ask again for those.
-            todo = [key for key in part if key not in found] if len(found) >= MOST else todo
+            if len(rows) < MOST:
+                continue
+            # A key held by many chunks can crowd others out of a full call: ask for each
+            # key still unseen alone (one row is enough).
+            for key in part:
+                if key not in found:
+                    one = f"vector_key == {literal(key)}"
+                    for row in self.calls.query(self.chunks_name, one, fields, limit=1):
+                        found[str(row["vector_key"])] = row.get("vector")
         return found
 
     # -- writing ---------------------------------------------------------------------------
