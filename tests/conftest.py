@@ -81,9 +81,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         opened = MilvusStore.open(options)
     with opened:
         yield opened
-    if isinstance(opened, MilvusStore):
-        with MilvusStore.open(opened.options) as again:
-            again.drop()
+        if isinstance(opened, MilvusStore):
+            opened.drop()
 
 
 @pytest.fixture

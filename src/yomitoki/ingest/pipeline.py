@@ -283,9 +283,9 @@ class Ingester:
     def _finish(self, job: Job, prepared: Prepared | Exception) -> FileResult:
         """Write a prepared job, or report why it could not be prepared or written."""
         existing = job.existing
+        if isinstance(prepared, Exception):
+            return self._failed(job.source.name, existing, prepared)
         try:
-            if isinstance(prepared, Exception):
-                raise prepared
             self.commit(prepared, existing.id if existing is not None else None)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             return self._failed(job.source.name, existing, exc)
