@@ -4,19 +4,23 @@ Run: ``.venv/bin/python -m bench.eval_answers``. For each shared set, builds (or
 index under .yomitoki/ and runs ``yomitoki eval answers --offline`` on its questions plus a set
 of questions its documents cannot answer, written for this benchmark:
 
-- Northwind: the 50 ground-truth questions and bench/data/northwind_unanswerable.jsonl (20);
-  citations_matched is azure-search-openai-demo's metric.
+- Northwind: the 50 ground-truth questions, bench/data/northwind_more.jsonl (30 more
+  answerable ones, each citing the page that answers it, and 25 unanswerable) and
+  bench/data/northwind_unanswerable.jsonl (20); citations_matched is
+  azure-search-openai-demo's metric.
 - JSQuAD: the 500 questions and bench/data/jsquad_unanswerable.jsonl (20 Japanese questions on
   subjects none of the 1,145 paragraphs mention, each checked by searching the paragraphs for
   its key words); the reference answer spans also give answer_found (an answer states one)
   and answer_in_passages (the passages the answerer was given held one).
 - Northwind in Japanese: bench/data/northwind_ja.jsonl, the 50 ground-truth questions
   translated into Japanese for this benchmark (same citations), plus
-  bench/data/northwind_unanswerable_ja.jsonl, the 18 English unanswerable ones translated:
-  Japanese questions over English documents.
+  bench/data/northwind_unanswerable_ja.jsonl, 18 English unanswerable ones translated and 12
+  of northwind_more's: Japanese questions over English documents.
 - Model rules (Japanese): bench/data/model_rules_ja.jsonl, 18 questions written for this
   benchmark on the 93-page government PDF, each with the page that states the answer and the
-  answer's words (found in the PDF's text before the question was written; in-sample).
+  answer's words (found in the PDF's text before the question was written; in-sample), and
+  bench/data/model_rules_unanswerable_ja.jsonl: 20 HR questions the rules do not answer
+  (社員旅行, 初任給, 在宅勤務の日数...), each checked by searching the PDF's text.
 - HR questions (Japanese): bench/data/hr_ja.jsonl, 10 short questions as a new employee
   would type them on the same PDF (the issue's 「年次有給休暇は何日付与される？」, 「休憩時間は？」
   among them), each with its page and answer words, and 3 it cannot answer (「会社の株価は
@@ -33,9 +37,13 @@ from bench.common import HERE, RESULTS, SETS, SHARED, index_of, shown, write_res
 
 #: The questions the documents of each set cannot answer, asked along with its own.
 UNANSWERABLE = {
-    "northwind": HERE / "data" / "northwind_unanswerable.jsonl",
-    "jsquad": HERE / "data" / "jsquad_unanswerable.jsonl",
-    "northwind_ja": HERE / "data" / "northwind_unanswerable_ja.jsonl",
+    "northwind": [
+        HERE / "data" / "northwind_more.jsonl",
+        HERE / "data" / "northwind_unanswerable.jsonl",
+    ],
+    "jsquad": [HERE / "data" / "jsquad_unanswerable.jsonl"],
+    "northwind_ja": [HERE / "data" / "northwind_unanswerable_ja.jsonl"],
+    "model_rules_ja": [HERE / "data" / "model_rules_unanswerable_ja.jsonl"],
 }
 ANSWER_SETS = {
     **SETS,
@@ -52,7 +60,7 @@ def main() -> int:
         index = index_of(name)
         out = RESULTS / f"answers_{name}_offline.json"
         yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
-        sets = [questions, *([UNANSWERABLE[name]] if name in UNANSWERABLE else [])]
+        sets = [questions, *UNANSWERABLE.get(name, [])]
         table = yomitoki("eval", "answers", *map(str, sets), "--index", str(index),
                          "--offline", "--json", str(out))  # fmt: skip
         print(f"== {name}\n{table}", flush=True)

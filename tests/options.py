@@ -17,6 +17,7 @@ from yomitoki.index.search import Searcher
 from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.pipeline import IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
+from yomitoki.rag.answerability import FEATURES, Answerability
 from yomitoki.rag.rerank import Reranking, Retriever
 from yomitoki.settings import Settings
 from yomitoki.types import FusionMethod
@@ -30,6 +31,16 @@ def ingest_options(**changes: Any) -> IngestOptions:
 
 def answer_options(**changes: Any) -> AnswerOptions:
     return dataclasses.replace(wiring.answer_options(DEFAULTS), **changes)
+
+
+def calibration(bias: float = 0.0, threshold: float = 0.5, **weights: float) -> Answerability:
+    """An answerability model that weighs only the named features."""
+    return Answerability(tuple(weights.get(n, 0.0) for n in FEATURES), bias, threshold)
+
+
+#: Refuses when the question's rarest word is in no passage, whatever the cosines say (those
+#: of the hash embedder mean nothing).
+WORDS = calibration(bias=2.0, missing=-6.0)
 
 
 def fusion(method: str = "weighted", vector_weight: float | None = None) -> Fusion:

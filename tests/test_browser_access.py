@@ -32,7 +32,7 @@ def _index(tmp_path: Path, **extra: Any) -> tuple[Path, Any]:
     builders.text(docs / "public" / "menu.md", "# Menu\n\nThe canteen serves miso soup.\n")
     index = tmp_path / "index.sqlite"
     settings = load_settings(
-        index=index, embedder="hash", min_similarity=-1.0, min_similarity_ja=-1.0,
+        index=index, embedder="hash", min_answerability=0.0,
         permissions=[{"path": "hr/**", "groups": ["hr"]}], **extra,
     )  # fmt: skip
     with Store.open(index) as store:

@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from tests.llm_server import ChatServer, Reply, running
+from tests.options import WORDS
 from yomitoki.cli import main
 
-# The hash embedder's cosines mean nothing: switch the similarity floor off.
-ENV = {"YOMITOKI_MIN_SIMILARITY": "-1", "YOMITOKI_MIN_SIMILARITY_JA": "-1"}
+# The hash embedder's cosines mean nothing: answer whenever a sentence is found.
+ENV = {"YOMITOKI_MIN_ANSWERABILITY": "0"}
 
 
 @pytest.fixture
@@ -36,8 +37,17 @@ def server() -> Iterator[ChatServer]:
         yield started
 
 
-def invoke(*args: str | Path, input: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args], env=ENV, input=input)
+def words(folder: Path) -> dict[str, str]:
+    """The environment that decides answerability by words alone (a calibration file)."""
+    calibrated = folder / "words.json"
+    calibrated.write_text(WORDS.to_json())
+    return {"YOMITOKI_ANSWERABILITY": str(calibrated)}
+
+
+def invoke(
+    *args: str | Path, input: str | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args], env=env or ENV, input=input)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -121,7 +131,9 @@ def test_eval_answers_scores_citations_and_refusals(indexed: Path, tmp_path: Pat
         encoding="utf-8",
     )
     results = tmp_path / "out" / "answers.json"
-    code, out, err = invoke("eval", "answers", questions, "--index", indexed, "--json", results)
+    code, out, err = invoke(
+        "eval", "answers", questions, "--index", indexed, "--json", results, env=words(tmp_path)
+    )
     assert code == 0, err
     assert out.startswith("3 questions, answerer offline")
     report = json.loads(results.read_text())
@@ -191,7 +203,8 @@ def test_eval_answers_compare_sets_prompting_alone_beside_grounding(
     )
     results = tmp_path / "compare.json"
     code, out, err = invoke("eval", "answers", questions, "--index", indexed, "--llm-url",
-                            f"{server.url}/v1", "--compare", "--json", results)  # fmt: skip
+                            f"{server.url}/v1", "--compare", "--json", results,
+                            env=words(tmp_path))  # fmt: skip
     assert code == 0, err
     header = out.splitlines()[1].split()
     assert header == ["llm_alone", "retrieval_llm", "offline"]

@@ -485,7 +485,7 @@ def test_mcp_tools_declare_their_bounds_and_say_why_they_fail(index: Path) -> No
 
     server = StdioServerParameters(
         command=sys.executable, args=["-m", "yomitoki", "mcp", "--index", str(index)],
-        env={**os.environ, "YOMITOKI_MIN_SIMILARITY": "-1"},
+        env={**os.environ, "YOMITOKI_MIN_ANSWERABILITY": "0"},
     )  # fmt: skip
 
     async def session() -> tuple[dict[str, Any], Any, Any]:

@@ -25,7 +25,7 @@ def test_search_and_ask_tools_return_cited_results(corpus: Path, tmp_path: Path)
     server = StdioServerParameters(
         command=sys.executable,
         args=["-m", "yomitoki", "mcp", "--index", str(index)],
-        env={**os.environ, "YOMITOKI_MIN_SIMILARITY": "-1"},
+        env={**os.environ, "YOMITOKI_MIN_ANSWERABILITY": "0"},
     )
 
     async def session() -> tuple[set[str], Any, Any]:

@@ -206,7 +206,7 @@ def test_two_servers_over_one_milvus_see_each_others_uploads(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     where = engine_settings("milvus", tmp_path, request)
-    base = {**where, "embedder": "hash", "min_similarity": -1.0, "api_keys": ["k-123456"]}
+    base = {**where, "embedder": "hash", "min_answerability": 0.0, "api_keys": ["k-123456"]}
     one = load_settings(**base, upload_dir=tmp_path / "shared-uploads")
     two = load_settings(**base, upload_dir=tmp_path / "shared-uploads")
     headers = {"Authorization": "Bearer k-123456"}

@@ -35,7 +35,7 @@ def client(issuer: Issuer, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     builders.text(root / "public" / "menu.md", "# Menu\n\nThe canteen serves zqmenux soup.\n")
     index = tmp_path_factory.mktemp("idx") / "index.sqlite"
     settings = load_settings(
-        index=index, embedder="hash", min_similarity=-1.0, min_similarity_ja=-1.0,
+        index=index, embedder="hash", min_answerability=0.0,
         permissions=[{"path": "hr/**", "groups": ["hr"]}],
         oidc={"issuer": issuer.url, "audience": AUDIENCE, "admin_groups": ["it-admins"]},
     )  # fmt: skip

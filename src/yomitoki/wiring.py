@@ -29,6 +29,7 @@ from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.ocr.reader import OcrOptions, PageReader
 from yomitoki.ingest.parsers import FORMATS
 from yomitoki.ingest.pipeline import Ingester, IngestOptions, Preparer
+from yomitoki.rag import answerability
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.llm_rerank import LLMReranker
 from yomitoki.rag.prompts import Prompts
@@ -84,10 +85,9 @@ def answer_options(settings: Settings, filters: Filters | None = None) -> Answer
         max_tokens=settings.max_answer_tokens,
         followups=settings.followups,
         min_support=settings.min_support,
-        min_evidence=settings.min_evidence,
-        min_similarity=settings.min_similarity,
-        min_similarity_ja=settings.min_similarity_ja,
         history_tokens=settings.history_tokens,
+        answerability=answerability.load(settings.answerability),
+        min_answerability=settings.min_answerability,
         filters=filters or Filters(),
     )
 

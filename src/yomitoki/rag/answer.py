@@ -19,7 +19,8 @@ from string import Template
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
-from yomitoki.rag import chat, extractive
+from yomitoki.rag import answerability, chat, extractive
+from yomitoki.rag.answerability import Answerability, Signals
 from yomitoki.rag.asked import quantity_asked
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.prompts import Prompts, quoted
@@ -60,10 +61,11 @@ class AnswerOptions:
     max_tokens: int
     followups: bool
     min_support: float
-    min_evidence: float
-    min_similarity: float
-    min_similarity_ja: float
     history_tokens: int
+    #: Offline answerer: when the passages answer, as the calibrated model judges it.
+    answerability: Answerability = field(default_factory=answerability.load)
+    #: A probability to answer from instead of the calibration's own threshold.
+    min_answerability: float | None = None
     filters: Filters = field(default_factory=Filters)
     #: azure-search-openai-demo's rule: ``>>>text`` inserts text into the shipped answer
     #: prompt; any other template replaces it (the sources fill ``$sources`` or follow it).
@@ -118,6 +120,17 @@ def parse_followups(text: str) -> tuple[str, ...]:
         return ()
     questions = [" ".join(str(q).split()) for q in items if isinstance(q, str | int | float)]
     return tuple(q for q in questions if q)[:MAX_FOLLOWUPS]
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """The offline answerer's reading of the passages: its sentences and whether to say them."""
+
+    composed: extractive.Composed
+    signals: Signals
+    #: The calibrated probability that the passages answer the question.
+    probability: float
+    answers: bool
 
 
 class Answerer:
@@ -267,22 +280,36 @@ class Answerer:
         lines = [line.strip().strip("\"'「」") for line in text.splitlines() if line.strip()]
         return (lines[0] if lines else question), usage
 
+    def judge(
+        self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
+    ) -> Judged:
+        """What the offline answerer would quote from ``hits``, and whether they answer."""
+        # Every passage in the other language: words cannot meet, meanings can.
+        across = bool(hits) and all(has_japanese(h.text) != (language == "ja") for h in hits)
+        if across:
+            embedder = self.retriever.embedder
+            composed = extractive.compose_across_languages(query, hits, embedder)
+        else:
+            composed = extractive.compose(query, hits, self.retriever.idf)
+        found = answerability.signals(
+            query, hits, composed.evidence, self.retriever.idf, language, across
+        )
+        probability = opts.answerability.probability(found)
+        floor = opts.answerability.threshold
+        if opts.min_answerability is not None:
+            floor = opts.min_answerability
+        answers = not composed.dont_know and probability >= floor
+        return Judged(composed, found, probability, answers)
+
     def _offline(
         self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
     ) -> list[str]:
-        floor = opts.min_similarity_ja if language == "ja" else opts.min_similarity
-        # Every passage in the other language: words cannot meet, meanings can.
-        if hits and all(has_japanese(h.text) != (language == "ja") for h in hits):
-            embedder = self.retriever.embedder
-            composed = extractive.compose_across_languages(query, hits, embedder, floor)
-        else:
-            composed = extractive.compose(query, hits, self.retriever.idf, opts.min_evidence)
-        similarity = [h.legs["vector"].score for h in hits if "vector" in h.legs]
-        if composed.dont_know or (similarity and max(similarity) < floor):
+        judged = self.judge(query, hits, language, opts)
+        if not judged.answers:
             return [self.prompts.text("dont_know", language)]
         lead_in = self.prompts.text("quoted", language)
         topical = quantity_asked(query) is not None
-        return extractive.render(composed, language, lead_in, topical)
+        return extractive.render(judged.composed, language, lead_in, topical)
 
     def _followups(
         self, question: str, answer: str, language: Language

@@ -42,15 +42,24 @@ _NUMBER_WORDS = (
     "|forty|fifty|sixty|ninety|hundred"
 )
 _HOW_MANY = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
+_MONEY = r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:%|percent|dollars?|yen)"
 #: English questions and the shapes of their answers.
 _ENGLISH = (
-    (r"\bhow\s+much\b", r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:%|percent|dollars?|yen)"),
+    (r"\bhow\s+much\b", _MONEY),
     (
         r"\bhow\s+long\b",
         r"\d[\d,.]*\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|minutes?)\b",
     ),
     (r"\bhow\s+old\b", r"\d+\s*(?:-\s*)?years?\b"),
     (r"\bhow\s+often\b", r"\b(?:once|twice|\d+\s*times|every|per|annually|monthly|weekly)\b"),
+)
+
+#: "What is the deductible?" asks for an amount as "how much" does: a question about one of
+#: these nouns wants money or a percentage.
+_ENGLISH_AMOUNTS = re.compile(
+    r"^\s*what(?:\s+is|\s+are|'s)\b.{0,40}?\b(?:deductibles?|co-?pay(?:ment)?s?|coinsurance"
+    r"|premiums?|costs?|fees?|prices?|out-of-pocket\s+maximums?|allowances?)\b",
+    re.IGNORECASE,
 )
 
 
@@ -88,4 +97,6 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
     for asked, answer in _ENGLISH:
         if re.search(asked, question, re.IGNORECASE):
             return re.compile(answer, re.IGNORECASE)
+    if _ENGLISH_AMOUNTS.search(question):
+        return re.compile(_MONEY, re.IGNORECASE)
     return None

@@ -4,9 +4,8 @@ No model writes anything. Every sentence of the retrieved passages is scored by 
 the question it covers — the question's content terms weighted by their IDF in the index, so
 that "deductible" counts for more than "plan" — plus a little for the rank of its passage.
 The best few sentences, duplicates dropped, become the answer, each cited to the page it is
-on. When even the best sentence covers too little of the question, the answer is
-"I don't know": a question about something the documents never mention has rare terms that
-no sentence contains.
+on. How much of the question the best sentence covers is one of the signals from which
+``answerability`` decides whether to say them at all, or "I don't know".
 """
 
 from __future__ import annotations
@@ -173,16 +172,16 @@ def _duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) / max(1, len(a | b)) >= DUPLICATE_JACCARD
 
 
-def choose(pool: list[Evidence], min_evidence: float) -> Composed:
-    """The best sentences, or none when the best covers less than ``min_evidence``.
+def choose(pool: list[Evidence]) -> Composed:
+    """The best sentences, none when there are none.
 
     After the best sentence, each next one is the best of the rest, with a sentence from a
     page already cited counting for less: an answer drawn from two pages is more likely to
     cite the one that holds the answer than three sentences from one page.
     """
     ranked = sorted(pool, key=lambda e: e.score, reverse=True)
-    if not ranked or ranked[0].coverage < min_evidence:
-        return Composed((), ranked[0].coverage if ranked else 0.0)
+    if not ranked:
+        return Composed((), 0.0)
     best = ranked[0]
     chosen = [best]
     rest = [e for e in ranked[1:] if e.score >= RELATIVE_FLOOR * best.score]
@@ -201,12 +200,11 @@ def compose(
     question: str,
     hits: Sequence[Hit],
     idf: Callable[[list[str]], dict[str, float]],
-    min_evidence: float,
 ) -> Composed:
     """Score the sentences of ``hits`` for ``question`` and choose the answer's sentences.
 
     A sentence that states the quantity the question asks for (何日, how long) scores more,
-    but its coverage of the question, which decides "I don't know", stays what it is."""
+    but its coverage of the question, a signal of whether to answer at all, stays what it is."""
     # The words that ask (何, 幾ら, 何歳's 歳) are in no answer: they count for no sentence.
     terms = sorted(answer_terms(question, content_terms(question)))
     pool = candidates(idf(terms), hits)
@@ -215,7 +213,7 @@ def compose(
             dataclasses.replace(e, score=e.score + _quantity_bonus(e.text, wanted, terms))
             for e in pool
         ]
-    return choose(pool, min_evidence)
+    return choose(pool)
 
 
 def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]) -> float:
@@ -235,15 +233,14 @@ def compose_across_languages(
     question: str,
     hits: Sequence[Hit],
     embedder: Embedder,
-    min_cosine: float,
     max_sentences: int = 40,
 ) -> Composed:
     """Choose the answer's sentences by meaning, for a question in another language.
 
     A Japanese question shares no words with English passages, so word coverage says nothing;
     the embedding model is multilingual. Each sentence's cosine with the question, scaled so
-    the best is 1 and the worst 0, stands in for coverage. No sentence reaching
-    ``min_cosine`` means "I don't know", as too little coverage does for words.
+    the best is 1 and the worst 0, stands in for coverage when choosing; the best cosine is
+    the evidence that ``answerability`` weighs.
     """
     pool = sentences(hits)[:max_sentences]
     if not pool:
@@ -251,11 +248,9 @@ def compose_across_languages(
     vectors = embedder.embed_passages([e.text for e in pool])
     cosines = vectors @ embedder.embed_query(question)
     low, high = float(cosines.min()), float(cosines.max())
-    if high < min_cosine:
-        return Composed((), high)
     spread = high - low or 1.0
     scored = [_scored(e, (float(s) - low) / spread) for e, s in zip(pool, cosines, strict=True)]
-    return Composed(choose(scored, 0.0).sentences, high)
+    return Composed(choose(scored).sentences, high)
 
 
 def cite(evidence: Evidence) -> str:

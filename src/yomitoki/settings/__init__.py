@@ -212,26 +212,19 @@ class Settings(BaseSettings):
         description="Share of a cited sentence's content words that its sources must contain "
         "for it to count as supported.",
     )
-    min_evidence: float = Field(
-        default=0.2,
+    answerability: Path | None = Field(
+        default=None,
+        description="Offline answerer: a calibration file (written by `python -m "
+        "bench.calibrate`) that decides from the retrieval's signals whether the passages "
+        "answer; unset means the one shipped, fitted on bench/data and the shared sets.",
+    )
+    min_answerability: float | None = Field(
+        default=None,
         ge=0.0,
         le=1.0,
-        description="Offline answerer: when no retrieved sentence covers this share of the "
-        "question's IDF-weighted words, it answers \"I don't know\".",
-    )
-    min_similarity: float = Field(
-        default=0.875,
-        ge=-1.0,
-        le=1.0,
-        description="Offline answerer: when no passage's cosine similarity to the question "
-        'reaches this, it answers "I don\'t know" (tuned for multilingual-e5-small).',
-    )
-    min_similarity_ja: float = Field(
-        default=0.84,
-        ge=-1.0,
-        le=1.0,
-        description="The same floor for a question in Japanese: multilingual-e5-small gives "
-        "Japanese pairs lower similarities than English ones.",
+        description="Offline answerer: the calibrated probability from which it answers "
+        "rather than saying \"I don't know\"; unset means the calibration's own threshold. "
+        "0 answers whenever a sentence was found.",
     )
     prompt_dir: Path | None = Field(
         default=None,

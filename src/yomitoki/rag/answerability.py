@@ -1,0 +1,158 @@
+"""Do the retrieved passages answer the question? One decision from every signal there is.
+
+The offline answerer says "I don't know" when they do not. No single signal decides it well:
+a passage close in meaning may be about something else, and a sentence holding most of the
+question's words may lack the one word that matters ("the company's *share price*"). So the
+signals below are combined by a logistic model, fitted with k-fold cross-validation on the
+labelled questions of bench/data and the shared sets (``python -m bench.calibrate``), which
+writes the weights and the threshold to ``answerability.json`` beside this module. The
+figures it reports are out of fold only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+from yomitoki.errors import ConfigError
+from yomitoki.rag.asked import answer_terms
+from yomitoki.text.analyzer import content_terms
+from yomitoki.text.language import Language
+from yomitoki.types import Hit
+
+Idf = Callable[[list[str]], dict[str, float]]
+SHIPPED = "answerability.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the retrieved passages say about whether they answer, each about 0..1."""
+
+    #: The best sentence's IDF-weighted coverage of the question's words (across languages:
+    #: the best sentence's cosine similarity to the question).
+    coverage: float
+    #: The best passage's cosine similarity to the question (0 without a vector leg).
+    similarity: float
+    #: The IDF-weighted share of the question's words found anywhere in the passages.
+    found: float
+    #: The rarest question word no passage holds, as a share of the rarest word's IDF:
+    #: 1.0 when the question's most specific word is nowhere ("share price"), 0 when none.
+    missing: float
+    #: The share of the passages that both the keyword and the vector leg found.
+    agreement: float
+    #: The question is Japanese.
+    japanese: float
+    #: Every passage is in the other language than the question.
+    across: float
+
+    def features(self) -> list[float]:
+        """The model's inputs: the signals, and the similarities per language (its scale
+        differs between languages for the same model)."""
+        values = [getattr(self, f.name) for f in fields(self)]
+        return [
+            *values,
+            self.similarity * self.japanese,
+            self.similarity * self.across,
+            self.coverage * self.across,
+        ]
+
+
+#: The names of ``Signals.features``, in order, as the calibration file lists them.
+FEATURES = (
+    *(f.name for f in fields(Signals)),
+    "similarity_japanese",
+    "similarity_across",
+    "coverage_across",
+)
+
+
+def signals(
+    question: str,
+    hits: Sequence[Hit],
+    coverage: float,
+    idf: Idf,
+    language: Language,
+    across: bool,
+) -> Signals:
+    """The signals for ``question`` answered from ``hits``, whose best sentence had
+    ``coverage`` (the answerer's own measure)."""
+    terms = sorted(set(answer_terms(question, content_terms(question))))
+    weights = idf(terms) if terms else {}
+    held: set[str] = set()
+    for hit in hits:
+        held |= set(content_terms(hit.text)).intersection(terms)
+    total = sum(weights.values())
+    rarest = max(weights.values(), default=0.0)
+    absent = [w for t, w in weights.items() if t not in held]
+    similarity = max((h.legs["vector"].score for h in hits if "vector" in h.legs), default=0.0)
+    both = sum(1 for h in hits if "vector" in h.legs and "keyword" in h.legs)
+    return Signals(
+        coverage=coverage,
+        similarity=similarity,
+        found=(total - sum(absent)) / total if total > 0 else 0.0,
+        missing=max(absent, default=0.0) / rarest if rarest > 0 else 0.0,
+        agreement=both / len(hits) if hits else 0.0,
+        japanese=float(language == "ja"),
+        across=float(across),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Answerability:
+    """A fitted logistic model over ``Signals`` and the probability from which it answers."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, signals: Signals) -> float:
+        """How likely the passages answer the question, 0..1."""
+        z = self.bias + sum(w * x for w, x in zip(self.weights, signals.features(), strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def answers(self, signals: Signals, threshold: float | None = None) -> bool:
+        """Whether to answer; ``threshold`` overrides the fitted one."""
+        floor = self.threshold if threshold is None else threshold
+        return self.probability(signals) >= floor
+
+    def to_json(self, **extra: object) -> str:
+        """The file ``load`` reads: weights by feature name, bias, threshold, and ``extra``
+        (how it was fitted)."""
+        data = {
+            "features": dict(zip(FEATURES, self.weights, strict=True)),
+            "bias": self.bias,
+            "threshold": self.threshold,
+            **extra,
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+@functools.lru_cache(maxsize=8)
+def load(path: Path | None = None) -> Answerability:
+    """The calibration in ``path``, or the one shipped with yomitoki."""
+    try:
+        if path is None:
+            text = resources.files(__package__).joinpath(SHIPPED).read_text("utf-8")
+        else:
+            text = path.read_text("utf-8")
+        data = json.loads(text)
+        named = data["features"]
+        if set(named) != set(FEATURES):
+            raise ValueError(f"it must weigh exactly {', '.join(FEATURES)}")
+        return Answerability(
+            weights=tuple(float(named[name]) for name in FEATURES),
+            bias=float(data["bias"]),
+            threshold=float(data["threshold"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"cannot read the answerability calibration {path}: {error}") from None
+
+
+def as_dict(signals: Signals) -> dict[str, float]:
+    """The signals by name, rounded, as evaluation reports show them."""
+    return {name: round(value, 4) for name, value in asdict(signals).items()}

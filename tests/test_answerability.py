@@ -1,0 +1,109 @@
+"""The answerability decision: its signals, its model, and the calibration files it reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.options import calibration
+from yomitoki.errors import ConfigError
+from yomitoki.rag import answerability
+from yomitoki.rag.answerability import FEATURES, Signals, signals
+from yomitoki.types import Hit, LegScore, Location
+
+
+def hit(text: str, legs: dict[str, LegScore]) -> Hit:
+    return Hit(1, "a.md", Location(), text, 1.0, legs, None, None)
+
+
+def flat_idf(terms: list[str]) -> dict[str, float]:
+    """Every word as rare as every other, except "plan", which is common."""
+    return {t: (0.5 if t == "plan" else 2.0) for t in terms}
+
+
+BOTH = {"keyword": LegScore(1, 3.0), "vector": LegScore(1, 0.91)}
+VECTOR = {"vector": LegScore(2, 0.87)}
+
+
+def test_signals_of_passages_that_hold_every_word() -> None:
+    hits = [hit("The plan covers hearing aids every three years.", BOTH)]
+    found = signals("Does the plan cover hearing aids?", hits, 0.8, flat_idf, "en", False)
+    assert found.found == pytest.approx(1.0) and found.missing == 0.0
+    assert found.similarity == pytest.approx(0.91) and found.agreement == 1.0
+    assert found.coverage == 0.8 and found.japanese == 0.0 and found.across == 0.0
+
+
+def test_the_rarest_missing_word_and_the_share_found() -> None:
+    hits = [hit("The plan covers hearing aids.", BOTH), hit("Parking costs ten dollars.", VECTOR)]
+    found = signals("Does the plan cover hearing dogs?", hits, 0.5, flat_idf, "en", False)
+    # plan 0.5, cover 2, hear 2, dog 2: the dog is missing, as rare as the rarest word.
+    assert found.missing == pytest.approx(1.0)
+    assert found.found == pytest.approx(4.5 / 6.5)
+    assert found.agreement == pytest.approx(0.5) and found.similarity == pytest.approx(0.91)
+    common_missing = signals("Which plan covers hearing?", [hits[1]], 0.1, flat_idf, "en", False)
+    assert common_missing.missing == pytest.approx(1.0)  # cover and hear are missing too
+    only_plan = signals("Is there a plan for parking?", hits[1:], 0.1, flat_idf, "en", False)
+    assert only_plan.missing == pytest.approx(0.5 / 2.0)  # only the common word is missing
+
+
+def test_the_words_that_ask_are_not_looked_for() -> None:
+    hits = [hit("年次有給休暇は10日付与する。", VECTOR)]
+    found = signals("年次有給休暇は何日付与される？", hits, 0.9, flat_idf, "ja", False)
+    assert found.missing == 0.0 and found.found == pytest.approx(1.0)
+    assert found.japanese == 1.0 and found.agreement == 0.0
+
+
+def test_no_passages_no_signals() -> None:
+    found = signals("What is the refund policy?", [], 0.0, flat_idf, "en", False)
+    assert (found.similarity, found.agreement, found.found) == (0.0, 0.0, 0.0)
+    assert found.missing == pytest.approx(1.0)
+
+
+def test_the_model_is_a_logistic_over_the_named_features() -> None:
+    model = calibration(bias=-1.0, threshold=0.5, coverage=2.0, similarity_japanese=4.0)
+    english = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 0.0, 0.0)
+    japanese = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 1.0, 0.0)
+    assert model.probability(english) == pytest.approx(0.5)
+    assert model.probability(japanese) == pytest.approx(1 / (1 + 2.718281828 ** -3.6))
+    assert model.answers(english) and not model.answers(english, threshold=0.6)
+
+
+def test_a_calibration_file_round_trips_and_the_shipped_one_loads(tmp_path: Path) -> None:
+    model = calibration(bias=-3.0, threshold=0.4, coverage=6.0, missing=-2.0)
+    path = tmp_path / "mine.json"
+    path.write_text(model.to_json(fitted="by hand"))
+    assert answerability.load(path) == model
+    shipped = answerability.load()
+    assert len(shipped.weights) == len(FEATURES) and 0.0 < shipped.threshold < 1.0
+    data = json.loads((Path(answerability.__file__).parent / answerability.SHIPPED).read_text())
+    assert "out_of_fold" in data  # the figures it was judged by travel with it
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        '{"features": {"coverage": 1}, "bias": 0, "threshold": 0.5}',
+        json.dumps({"features": dict.fromkeys(FEATURES, 1.0), "bias": "x", "threshold": 0.5}),
+        json.dumps({"features": dict.fromkeys(FEATURES, 1.0), "threshold": 0.5}),
+    ],
+)
+def test_a_bad_calibration_file_is_a_clear_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match="answerability calibration"):
+        answerability.load(path)
+    with pytest.raises(ConfigError, match="answerability calibration"):
+        answerability.load(tmp_path / "absent.json")
+
+
+def test_the_shipped_calibration_refuses_and_answers_on_real_signals() -> None:
+    """Signals as the bundled model gives them on Northwind: a passage that answers, and one
+    close in meaning that lacks the question's key word (the shipped weights are fitted on
+    such questions; their out-of-fold figures are in bench/results/answerability.json)."""
+    shipped = answerability.load()
+    answers = Signals(0.75, 0.9, 0.95, 0.0, 0.6, 0.0, 0.0)
+    beside = Signals(0.3, 0.83, 0.4, 1.0, 0.2, 0.0, 0.0)
+    assert shipped.answers(answers) and not shipped.answers(beside)
