@@ -42,7 +42,7 @@ ANONYMOUS_KEY = "k-plain-5555"
 FOLDERS: dict[str, list[str] | None] = {
     "hr": ["hr"], "legal": ["legal"], "sales": ["sales"], "public": None,
 }  # fmt: skip
-BASE: dict[str, Any] = {"min_similarity": -1.0, "min_similarity_ja": -1.0, "embedder": "hash"}
+BASE: dict[str, Any] = {"min_answerability": 0.0, "embedder": "hash"}
 
 
 def users() -> list[dict[str, Any]]:
@@ -67,7 +67,7 @@ def config_for(where: dict[str, Any], folder: Path) -> Path:
     """A yomitoki.toml over the index ``where`` names, with the users (for the CLI)."""
     config = folder / "yomitoki.toml"
     lines = [f"{key} = {json.dumps(str(value))}" for key, value in where.items()]
-    lines += ['embedder = "hash"', "min_similarity = -1.0"]
+    lines += ['embedder = "hash"', "min_answerability = 0.0"]
     for user in users():
         lines += ["[[users]]", *(f"{k} = {json.dumps(v)}" for k, v in user.items())]
     config.write_text("\n".join(lines) + "\n")
@@ -157,7 +157,7 @@ def test_no_key_or_a_wrong_one_gets_401_and_nothing_else(app_client: TestClient)
     body = {"messages": [{"role": "user", "content": "salary review"}]}
     for extra in ({}, {"Authorization": "Bearer not-a-key"}, {"X-API-Key": "k-alice-2"}):
         for method, route in (("post", "/chat"), ("get", "/documents"), ("get", "/config"),
-                              ("get", "/content/hr/hr-0.md")):  # fmt: skip
+                              ("get", "/content/hr/hr-0.md"), ("get", "/page/hr/hr-0.md")):  # fmt: skip
             response = app_client.request(method, route, json=body, headers=extra)
             assert response.status_code == 401, (route, extra)
             assert "hr-0" not in response.text and "zqhr" not in response.text
@@ -172,9 +172,10 @@ def test_bob_gets_no_hr_text_name_or_citation_and_alice_gets_hers(app_client: Te
     listed = app_client.get("/documents", headers=headers("bob")).json()["documents"]
     assert {d["name"].split("/")[0] for d in listed} == {"public"}
     assert "readers" not in listed[0]  # only admins see who may read what
-    gone = app_client.get("/content/hr/hr-0.md", headers=headers("bob"))
-    never = app_client.get("/content/hr/no-such.md", headers=headers("bob"))
-    assert gone.status_code == never.status_code == 404 and gone.json() == never.json()
+    for route in ("/content", "/page"):
+        gone = app_client.get(f"{route}/hr/hr-0.md", headers=headers("bob"))
+        never = app_client.get(f"{route}/hr/no-such.md", headers=headers("bob"))
+        assert gone.status_code == never.status_code == 404 and gone.json() == never.json()
     assert app_client.get("/content/hr/hr-0.md", headers=headers("alice")).status_code == 200
 
 

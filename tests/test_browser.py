@@ -80,8 +80,15 @@ def test_ask_see_the_answer_and_open_the_cited_page(page: object) -> None:
     link.click()
     panel = tab.locator("#panel")  # type: ignore[attr-defined]
     playwright_api.expect(panel).to_be_visible()
-    frame = tab.locator("#doc-frame")  # type: ignore[attr-defined]
-    playwright_api.expect(frame).to_have_attribute("src", "/content/benefits.pdf#page=2")
+    # The cited page, drawn by the server with the answer's sentence highlighted on it.
+    shown = tab.locator("img#doc-frame")  # type: ignore[attr-defined]
+    playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
+    wanted = "covers+two+cleanings+a+year"
+    assert wanted in (shown.get_attribute("data-src") or "")
+    assert (shown.get_attribute("data-src") or "").startswith("/page/benefits.pdf?page=2&")
+    assert shown.evaluate("img => img.complete && img.naturalWidth > 500")
+    opened = tab.locator("#doc-open")  # type: ignore[attr-defined]
+    playwright_api.expect(opened).to_have_attribute("href", "/content/benefits.pdf#page=2")
     tab.screenshot(path=str(ARTIFACTS / "3-document.png"))  # type: ignore[attr-defined]
     tab.click("[data-tab=passages]")  # type: ignore[attr-defined]
     playwright_api.expect(tab.locator("#tab-passages")).to_contain_text(  # type: ignore[attr-defined]
@@ -137,7 +144,9 @@ def test_northwind_answer_links_to_the_cited_pdf_page(tmp_path: Path) -> None:
             assert citation.startswith("Northwind_Health_Plus_Benefits_Details.pdf#page=")
             link.click()
             src = f"/content/{citation}"
-            playwright_api.expect(tab.locator("#doc-frame")).to_have_attribute("src", src)
+            playwright_api.expect(tab.locator("#doc-open")).to_have_attribute("href", src)
+            shown = tab.locator("img#doc-frame")
+            playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
             pdf = tab.request.get(url + src.split("#")[0])
             assert pdf.ok and pdf.body().startswith(b"%PDF")
             tab.screenshot(path=str(ARTIFACTS / "6-northwind.png"))

@@ -27,7 +27,7 @@ from yomitoki.settings import Settings, load_settings
 from yomitoki.settings.tables import LLMConfig
 
 # The hash embedder's cosines mean nothing: switch the similarity floor off.
-BASE: dict[str, Any] = {"min_similarity": -1.0, "min_similarity_ja": -1.0, "embedder": "hash"}
+BASE: dict[str, Any] = {"min_answerability": 0.0, "embedder": "hash"}
 EVALUATOR_OVERRIDES = {  # ai-rag-chat-evaluator's default request overrides
     "top": 3, "temperature": 0.3, "minimum_reranker_score": 0, "minimum_search_score": 0,
     "retrieval_mode": "hybrid", "semantic_ranker": True, "semantic_captions": False,
@@ -145,6 +145,23 @@ def test_content_serves_indexed_files_only(client: TestClient, corpus: Path) -> 
         assert b"top secret" not in response.content
 
 
+def test_a_cited_page_is_drawn_with_its_sentence_highlighted(client: TestClient) -> None:
+    found = client.get(
+        "/page/manual.pdf", params={"page": 3, "highlight": "保証期間は二年間です [manual.pdf#page=3]。"}
+    )
+    assert found.status_code == 200 and found.content.startswith(b"\x89PNG")
+    assert found.headers["content-type"] == "image/png" and found.headers["x-highlight"] == "found"
+    assert "sandbox" in found.headers["content-security-policy"]
+    absent = client.get("/page/manual.pdf", params={"page": 3, "highlight": "A jet to Mars."})
+    assert absent.status_code == 200 and absent.headers["x-highlight"] == "none"
+    assert client.get("/page/manual.pdf", params={"page": 9}).status_code == 404
+    assert client.get("/page/notes.md").status_code == 404  # no pages to draw
+    too_long = client.get("/page/manual.pdf", params={"page": 1, "highlight": "x" * 2001})
+    assert too_long.status_code == 400  # a request the API refuses as invalid
+    for path in ["../secret.txt", "%2e%2e/manual.pdf", "not-indexed.pdf", "/etc/passwd"]:
+        assert client.get(f"/page/{path}").status_code == 404, path
+
+
 def test_upload_search_and_delete(client: TestClient) -> None:
     text = "The cafeteria serves ramen every Friday at noon."
     response = client.post("/documents", files={"file": ("menu.txt", text.encode(), "text/plain")})
@@ -181,7 +198,8 @@ def test_api_keys_guard_every_endpoint_but_health(index: Path) -> None:
         assert client.get("/healthz").status_code == 200
         assert client.get("/").status_code == 200  # the UI's page holds no data
         for method, path in [("get", "/documents"), ("get", "/config"), ("get", "/v1/models"),
-                             ("get", "/content/manual.pdf"), ("post", "/chat")]:  # fmt: skip
+                             ("get", "/content/manual.pdf"), ("get", "/page/manual.pdf"),
+                             ("post", "/chat")]:  # fmt: skip
             response = getattr(client, method)(path)
             assert response.status_code == 401, path
             assert response.json()["error"]["code"] == "unauthorized"
@@ -300,7 +318,7 @@ def test_serve_command_runs_the_app(index: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "YOMITOKI_MIN_SIMILARITY": "-1"}
+    env = {**os.environ, "YOMITOKI_MIN_ANSWERABILITY": "0"}
     process = subprocess.Popen(
         [sys.executable, "-m", "yomitoki", "serve", "--index", str(index), "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

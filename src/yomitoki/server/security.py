@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: The UI: its own scripts and styles only, nothing inline, framed by no one.
 UI_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )

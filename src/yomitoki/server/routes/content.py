@@ -1,4 +1,5 @@
-"""``/content/NAME``: an indexed source file, never run as a page of this app."""
+"""``/content/NAME``: an indexed source file, never run as a page of this app; ``/page/NAME``:
+one page of it drawn as an image, a cited sentence highlighted."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from yomitoki.errors import NotFoundError
-from yomitoki.server.content import content_response
+from yomitoki.server import highlight
+from yomitoki.server.content import content_response, page_png
 from yomitoki.server.routes import Asking, Served
+from yomitoki.server.security import DOCUMENT_POLICY
 
 router = APIRouter()
 
@@ -28,3 +31,33 @@ def content(
     if doc is None or path is None:
         raise NotFoundError("no such document")
     return content_response(path, doc.format, doc.name, page)
+
+
+@router.get("/page/{name:path}")
+def page(
+    name: str,
+    service: Served,
+    principal: Asking,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    highlight_: Annotated[str | None, Query(alias="highlight", max_length=2000)] = None,
+) -> Response:
+    """Page ``page`` of the PDF or scan called ``name`` as PNG, with the sentence
+    ``highlight`` marked where the page says it (header ``X-Highlight``: ``found`` or
+    ``none``). Unreadable documents are as absent as on ``/content``."""
+    doc = service.document(name)
+    path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
+    if doc is None or path is None:
+        raise NotFoundError("no such document")
+    found = False
+    if doc.format == "pdf":
+        drawn = highlight.draw(path, page, highlight_)
+        png, found = drawn.png, drawn.found
+    elif doc.format == "image":
+        png = page_png(path, page)
+    else:
+        raise NotFoundError("the document has no pages to draw")
+    headers = {
+        "Content-Security-Policy": DOCUMENT_POLICY,
+        "X-Highlight": "found" if found else "none",
+    }
+    return Response(png, media_type="image/png", headers=headers)

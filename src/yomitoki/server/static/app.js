@@ -18,6 +18,8 @@ const TEXT = {
     "Search query": "Search query", "Search results": "Search results", Prompt: "Prompt",
     "Options without effect": "Options without effect", "Answer checks": "Answer checks",
     ocr: "OCR", ocrTitle: "Read from a scan by OCR; confidence",
+    openPdf: "Open the PDF", highlighted: "The cited sentence is highlighted",
+    notHighlighted: "The cited sentence was not found on this page",
   },
   ja: {
     newChat: "新しい会話", settings: "設定", send: "質問", stop: "停止", placeholder: "質問を入力…",
@@ -34,6 +36,8 @@ const TEXT = {
     "Search query": "検索クエリ", "Search results": "検索結果", Prompt: "プロンプト",
     "Options without effect": "効果のない設定", "Answer checks": "回答の検証",
     ocr: "OCR", ocrTitle: "スキャン画像から OCR で読み取った文章です。信頼度",
+    openPdf: "PDF を開く", highlighted: "引用された文に色を付けています",
+    notHighlighted: "引用された文はこのページに見つかりませんでした",
   },
 };
 const STORE = "yomitoki.chat.v1";
@@ -71,6 +75,18 @@ function save() { localStorage.setItem(STORE, JSON.stringify(messages)); }
 // Citations as the answer writes them: [file.pdf#page=3], several per bracket allowed.
 const BRACKET = /\[([^\[\]\n]+)\]/g;
 
+// The sentence a citation at ``index`` stands after: back to the previous sentence's end,
+// citations left out. A period ends a sentence only before white space ("$1.50" does not).
+function sentenceBefore(content, index) {
+  const text = content.slice(0, index).replace(/\[[^\[\]\n]*\]/g, "").trimEnd();
+  let cut = -1;
+  for (let i = text.length - 2; i >= 0; i--) {
+    const ch = text[i];
+    if ("。！？!?\n".includes(ch) || (ch === "." && /\s/.test(text[i + 1]))) { cut = i; break; }
+  }
+  return text.slice(cut + 1).trim().slice(0, 1000);
+}
+
 function citationParts(inside) { return inside.split(/\s*[,;、]\s*/).filter(Boolean); }
 
 // The citations a message may link: only those the server returned with the answer.
@@ -81,6 +97,7 @@ function allowed(msg) {
 function renderAnswer(msg, el) {
   const known = allowed(msg);
   const numbers = new Map();
+  const sentences = new Map(); // each citation's first sentence, for the sources list
   const body = document.createElement("div");
   body.className = "text";
   let last = 0;
@@ -88,9 +105,11 @@ function renderAnswer(msg, el) {
     const parts = citationParts(match[1]);
     if (!parts.length || !parts.every((p) => known.has(p))) continue; // not a returned citation
     body.append(match.index > last ? msg.content.slice(last, match.index) : "");
+    const sentence = sentenceBefore(msg.content, match.index);
     for (const part of parts) {
       if (!numbers.has(part)) numbers.set(part, numbers.size + 1);
-      body.append(citationLink(msg, part, numbers.get(part)));
+      if (!sentences.has(part)) sentences.set(part, sentence);
+      body.append(citationLink(msg, part, numbers.get(part), sentence));
     }
     last = match.index + match[0].length;
   }
@@ -105,7 +124,7 @@ function renderAnswer(msg, el) {
       const a = document.createElement("a");
       a.textContent = `${n}. ${citation}`;
       a.dataset.citation = citation;
-      a.onclick = () => openCitation(msg, citation);
+      a.onclick = () => openCitation(msg, citation, sentences.get(citation));
       list.append(a);
       const confidence = ((msg.dataPoints || {}).ocr || {})[citation];
       if (typeof confidence === "number") a.append(" ", ocrBadge(confidence));
@@ -148,14 +167,14 @@ function ocrBadge(confidence) {
   return badge;
 }
 
-function citationLink(msg, citation, n) {
+function citationLink(msg, citation, n, sentence) {
   const a = document.createElement("a");
   a.className = "citation";
   a.textContent = String(n);
   a.title = citation;
   a.href = "#";
   a.dataset.citation = citation;
-  a.onclick = (event) => { event.preventDefault(); openCitation(msg, citation); };
+  a.onclick = (event) => { event.preventDefault(); openCitation(msg, citation, sentence); };
   return a;
 }
 
@@ -175,12 +194,42 @@ function render() {
   box.scrollTop = box.scrollHeight;
 }
 
-async function showDocument(citation) {
+async function showDocument(citation, sentence) {
   const [name, anchor] = citation.split("#");
-  $("doc-title").textContent = citation;
-  const url = "/content/" + name.split("/").map(encodeURIComponent).join("/");
+  const title = $("doc-title");
+  title.replaceChildren(citation);
+  const path = name.split("/").map(encodeURIComponent).join("/");
+  const url = "/content/" + path;
   const old = $("doc-frame");
   const page = /^page=(\d+)$/.exec(anchor || "");
+  if (/\.pdf$/i.test(name) && page) {
+    // The cited page drawn by the server, the answer's sentence highlighted on it; the PDF
+    // itself opens in the browser's viewer at that page.
+    const open = document.createElement("a");
+    open.id = "doc-open";
+    open.href = `${url}#page=${page[1]}`;
+    open.target = "_blank";
+    open.rel = "noopener";
+    open.textContent = t("openPdf");
+    title.append(" ", open);
+    const img = document.createElement("img");
+    img.id = "doc-frame";
+    img.className = "scan";
+    img.alt = citation;
+    const query = new URLSearchParams({ page: page[1] });
+    if (sentence) query.set("highlight", sentence);
+    img.dataset.src = `/page/${path}?${query}`;
+    old.replaceWith(img);
+    // Fetched once, to read whether the sentence was found as well as the picture.
+    const response = await fetch(img.dataset.src, { headers: headers() });
+    if (!response.ok) { img.alt = `${citation}: ${response.status}`; return; }
+    const found = response.headers.get("X-Highlight") === "found";
+    img.src = URL.createObjectURL(await response.blob());
+    img.onload = () => URL.revokeObjectURL(img.src);
+    img.title = sentence ? t(found ? "highlighted" : "notHighlighted") : citation;
+    img.dataset.highlight = found ? "found" : "none";
+    return;
+  }
   if (IMAGE.test(name)) {
     // A scan: the server draws the cited page as PNG; shown whole, scaled to the panel.
     const img = document.createElement("img");
@@ -250,9 +299,9 @@ function openPanel(msg, tab, citation) {
   selectTab(tab);
 }
 
-function openCitation(msg, citation) {
+function openCitation(msg, citation, sentence) {
   openPanel(msg, "document", citation);
-  showDocument(citation);
+  showDocument(citation, sentence);
 }
 
 function overrides() {

@@ -1,0 +1,97 @@
+"""A cited page drawn with the answer's sentence highlighted: found, drawn where it is, served."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests import builders
+from yomitoki.errors import NotFoundError
+from yomitoki.server.highlight import SCALE, draw, locate
+
+A4_HEIGHT = 841.89
+#: builders.pdf writes the first line's baseline at y = 800 and each next one 16 points lower.
+FIRST, STEP = 800, 16
+
+
+def test_locate_matches_across_width_spaces_and_line_breaks() -> None:
+    chars = list("第３条　年次有給休暇は\r\n１０日付与する。次の条。")
+    span = locate(chars, "年次有給休暇は10日付与する [rules.pdf#page=3]。")
+    assert span is not None
+    first, last = span
+    assert "".join(chars[first : last + 1]) == "年次有給休暇は\r\n１０日付与する"
+
+
+def test_locate_skips_a_title_the_answer_put_in_front() -> None:
+    chars = list("Overview. The plan covers hearing aids every three years. Other text.")
+    span = locate(chars, "Zava Northwind Plus: The plan covers hearing aids every three years.")
+    assert span is not None
+    assert "".join(chars[span[0] : span[1] + 1]) == "The plan covers hearing aids every three years"
+
+
+def test_locate_takes_the_page_sentence_an_llm_paraphrased() -> None:
+    chars = list("Parking is free. Dental cleanings are covered twice a year. Vision is extra.")
+    span = locate(chars, "The plan covers two dental cleanings each year.")
+    assert span is not None
+    assert "".join(chars[span[0] : span[1] + 1]).strip() == "Dental cleanings are covered twice a year."
+
+
+@pytest.mark.parametrize("sentence", ["The company jet flies to Mars weekly.", "", "[a.pdf]"])
+def test_locate_finds_nothing_for_a_sentence_the_page_does_not_hold(sentence: str) -> None:
+    assert locate(list("Parking is free. Dental cleanings are covered."), sentence) is None
+
+
+def changed_rows(plain: bytes, marked: bytes) -> np.ndarray:
+    a = np.asarray(Image.open(io.BytesIO(plain)).convert("RGB"), dtype=int)
+    b = np.asarray(Image.open(io.BytesIO(marked)).convert("RGB"), dtype=int)
+    assert a.shape == b.shape
+    return np.flatnonzero(np.abs(a - b).sum(axis=(1, 2)))
+
+
+def line_rows(line: int) -> tuple[float, float]:
+    """The pixel rows a line of builders.pdf can occupy (11-point text around its baseline)."""
+    baseline = (A4_HEIGHT - (FIRST - STEP * line)) * SCALE
+    return baseline - 16 * SCALE, baseline + 6 * SCALE
+
+
+@pytest.mark.parametrize(
+    ("page", "line", "sentence"),
+    [
+        (1, 1, "Returns are accepted within thirty days of purchase."),
+        (2, 0, "保証期間は2年間です。"),  # the PDF says ２ (full width), the index 2
+        (2, 1, "修理の申込みはサポート窓口で受け付けます [manual.pdf#page=2]。"),
+    ],
+)
+def test_the_highlight_is_drawn_over_the_sentences_line_only(
+    tmp_path: Path, page: int, line: int, sentence: str
+) -> None:
+    pdf = builders.pdf(
+        tmp_path / "manual.pdf",
+        [
+            ["The warranty covers parts for two years.",
+             "Returns are accepted within thirty days of purchase."],
+            ["保証期間は２年間です。", "修理の申込みはサポート窓口で受け付けます。"],
+        ],
+    )  # fmt: skip
+    plain = draw(pdf, page, None)
+    marked = draw(pdf, page, sentence)
+    assert not plain.found and marked.found
+    rows = changed_rows(plain.png, marked.png)
+    top, bottom = line_rows(line)
+    assert rows.size > 5 and top <= rows.min() and rows.max() <= bottom
+    missing = draw(pdf, page, "The company jet flies to Mars weekly.")
+    assert not missing.found and missing.png == plain.png
+
+
+def test_a_page_that_does_not_exist_or_a_file_that_is_no_pdf(tmp_path: Path) -> None:
+    pdf = builders.pdf(tmp_path / "one.pdf", [["Only page."]])
+    with pytest.raises(NotFoundError, match="no page 2"):
+        draw(pdf, 2, None)
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.4 junk")
+    with pytest.raises(NotFoundError, match="cannot be drawn"):
+        draw(junk, 1, "anything")
