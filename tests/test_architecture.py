@@ -37,7 +37,9 @@ def test_the_public_api_ingests_searches_and_answers(tmp_path: Path) -> None:
         docs / "policy.pdf",
         [["Remote work. Staff may work remotely three days a week."], ["Parking is free."]],
     )
-    with yomitoki.open_index(tmp_path / "i.sqlite", embedder="hash", min_answerability=0.0) as index:
+    with yomitoki.open_index(
+        tmp_path / "i.sqlite", embedder="hash", min_answerability=0.0
+    ) as index:
         report = index.ingest(docs)
         assert not report.failed and [d.name for d in index.documents()] == ["policy.pdf"]
         (hit, *_) = index.search("remote work days", mode="keyword")

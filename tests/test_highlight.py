@@ -37,7 +37,10 @@ def test_locate_takes_the_page_sentence_an_llm_paraphrased() -> None:
     chars = list("Parking is free. Dental cleanings are covered twice a year. Vision is extra.")
     span = locate(chars, "The plan covers two dental cleanings each year.")
     assert span is not None
-    assert "".join(chars[span[0] : span[1] + 1]).strip() == "Dental cleanings are covered twice a year."
+    assert (
+        "".join(chars[span[0] : span[1] + 1]).strip()
+        == "Dental cleanings are covered twice a year."
+    )
 
 
 @pytest.mark.parametrize("sentence", ["The company jet flies to Mars weekly.", "", "[a.pdf]"])

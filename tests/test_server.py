@@ -147,7 +147,8 @@ def test_content_serves_indexed_files_only(client: TestClient, corpus: Path) -> 
 
 def test_a_cited_page_is_drawn_with_its_sentence_highlighted(client: TestClient) -> None:
     found = client.get(
-        "/page/manual.pdf", params={"page": 3, "highlight": "保証期間は二年間です [manual.pdf#page=3]。"}
+        "/page/manual.pdf",
+        params={"page": 3, "highlight": "保証期間は二年間です [manual.pdf#page=3]。"},
     )
     assert found.status_code == 200 and found.content.startswith(b"\x89PNG")
     assert found.headers["content-type"] == "image/png" and found.headers["x-highlight"] == "found"

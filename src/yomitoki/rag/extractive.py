@@ -20,6 +20,7 @@ from yomitoki.rag.asked import answer_terms, quantity_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import Language, has_japanese
 from yomitoki.text.sentences import split_sentences
+from yomitoki.text.spelling import corrected
 from yomitoki.types import Hit
 
 MAX_SENTENCES = 4
@@ -205,8 +206,9 @@ def compose(
 
     A sentence that states the quantity the question asks for (何日, how long) scores more,
     but its coverage of the question, a signal of whether to answer at all, stays what it is."""
-    # The words that ask (何, 幾ら, 何歳's 歳) are in no answer: they count for no sentence.
-    terms = sorted(answer_terms(question, content_terms(question)))
+    # The words that ask (何, 幾ら, 何歳's 歳) are in no answer: they count for no sentence;
+    # a misspelled word counts as the passages' word it misspells.
+    terms = sorted(corrected(answer_terms(question, content_terms(question)), passage_terms(hits)))
     pool = candidates(idf(terms), hits)
     if (wanted := quantity_asked(question)) is not None:
         pool = [
@@ -214,6 +216,11 @@ def compose(
             for e in pool
         ]
     return choose(pool)
+
+
+def passage_terms(hits: Sequence[Hit]) -> set[str]:
+    """Every content term of the passages."""
+    return {term for hit in hits for term in content_terms(hit.text)}
 
 
 def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]) -> float:
