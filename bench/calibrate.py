@@ -8,8 +8,9 @@ Run: ``.venv/bin/python -m bench.calibrate`` (``--refit`` reuses the signals of 
 2. A logistic regression over the signals is judged by stratified 5-fold cross-validation:
    each fold's model and threshold are fitted on the other four folds, and the fold's
    questions are decided by them. The refusal rates reported are these out-of-fold decisions,
-   per set and language. Then each set is held out whole (trained on the others), the closer
-   picture of a corpus the calibration never saw.
+   per set and language, averaged over five different splits into folds. Then each set is
+   held out whole (trained on the others), the closer picture of a corpus the calibration
+   never saw.
 3. The model fitted on every question is written to src/yomitoki/rag/answerability.json, with
    the out-of-fold figures beside it; bench/results/answerability.json has the whole report.
 
@@ -71,6 +72,8 @@ SETS: dict[str, tuple[Path, tuple[Path, ...]]] = {
 SIGNALS = RESULTS / "answerability_signals.json"
 SHIPPED = ROOT / "src" / "yomitoki" / "rag" / answerability.SHIPPED
 FOLDS = 5
+#: Cross-validations run, each on another split into folds.
+REPEATS = 5
 SEED = 20261130
 #: Regularisation of the logistic regression (scikit-learn's C), on standardised features.
 C = 1.0
@@ -170,17 +173,36 @@ def rates(rows: list[dict[str, Any]], answered: list[bool]) -> dict[str, dict[st
     }
 
 
-def cross_validated(rows: list[dict[str, Any]]) -> list[bool]:
+def cross_validated(rows: list[dict[str, Any]], seed: int) -> list[bool]:
     """Each question decided by the model of the folds it was not in."""
     x, y, w = matrix(rows)
     strata = [f"{r['set']}:{r['answerable']}" for r in rows]
     answered = [False] * len(rows)
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
     for train, test in folds.split(x, strata):
         model = fit(x[train], y[train], w[train])
         for i, said in zip(test, decided(model, [rows[i] for i in test]), strict=True):
             answered[i] = said
     return answered
+
+
+def repeated(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``rates`` of ``REPEATS`` cross-validations on different fold splits: each rate is their
+    mean, with the lowest and highest beside it (a fold split alone moves a rate by a few
+    questions)."""
+    runs = [rates(rows, cross_validated(rows, SEED + n)) for n in range(REPEATS)]
+    out: dict[str, dict[str, Any]] = {}
+    for key, kinds in runs[0].items():
+        out[key] = {}
+        for kind, first in kinds.items():
+            values = [run[key][kind]["rate"] for run in runs]
+            out[key][kind] = {
+                "rate": round(float(np.mean(values)), 3),
+                "lowest": min(values),
+                "highest": max(values),
+                "of": first["of"],
+            }
+    return out
 
 
 def held_out_sets(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -220,17 +242,13 @@ def main() -> int:
     if not rows:
         print("no question set found: nothing to fit")
         return 0
-    out_of_fold = rates(rows, cross_validated(rows))
+    out_of_fold = repeated(rows)
     held_out = held_out_sets(rows)
     final = fit(*matrix(rows))
     report = {
         "machine": machine(),
         "command": "python -m bench.calibrate",
-        "questions": dict(
-            Counter(
-                f"{r['set']}:{'answerable' if r['answerable'] else 'unanswerable'}" for r in rows
-            )
-        ),
+        "questions": dict(Counter(f"{r['set']}:{_kind(r)}" for r in rows)),
         "out_of_fold": out_of_fold,
         "held_out_set": held_out,
         "old_floors_in_sample": rates(rows, old_floors(rows)),
@@ -245,7 +263,8 @@ def main() -> int:
     )
     for key, figures in out_of_fold.items():
         line = ", ".join(
-            f"{k} {v['rate']:.3f} ({v['refused']}/{v['of']})" for k, v in figures.items()
+            f"{k} {v['rate']:.3f} [{v['lowest']:.3f}-{v['highest']:.3f}] of {v['of']}"
+            for k, v in figures.items()
         )
         print(f"out of fold  {key:15} {line}")
     for key, figures in held_out.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag import answer as answer_module
 from yomitoki.rag import extractive
 from yomitoki.rag.answer import Answerer, parse_followups
-from yomitoki.rag.asked import quantity_asked
+from yomitoki.rag.asked import answer_terms, asks_whether, quantity_asked, topic_of
 from yomitoki.rag.support import check_support
 from yomitoki.settings.tables import LLMConfig
 from yomitoki.text.analyzer import content_terms
@@ -434,6 +435,58 @@ def test_a_sentence_stating_the_quantity_asked_for_is_preferred(
 ) -> None:
     wanted = quantity_asked(question)
     assert (wanted is not None and wanted.search(sentence) is not None) is states
+
+
+@pytest.mark.parametrize(
+    ("question", "whether"),
+    [
+        ("賞与は必ず支給されますか？", True),
+        ("試用期間は勤続年数に入る？", True),
+        ("Does the plan cover hearing aids?", True),
+        ("定年は何歳？", False),  # how much
+        ("ASEAN加盟10カ国中唯一の内陸国なのは何処か？", False),  # which: the title may answer
+        ("休憩時間は？", False),
+        ("What does the plan cover?", False),
+    ],
+)
+def test_yes_or_no_questions(question: str, whether: bool) -> None:
+    assert asks_whether(question) is whether
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("年次有給休暇は何日付与される？", "年次有給休暇"),
+        ("定年って何歳？", "定年"),
+        ("何日ですか", ""),
+    ],
+)
+def test_the_topic_of_a_japanese_question(question: str, topic: str) -> None:
+    assert topic_of(question) == topic
+
+
+@pytest.mark.parametrize(
+    ("question", "grammar"),
+    [
+        ("休憩は最低何分とらなければいけませんか", "行く"),  # いけ
+        ("副業をしてもいいですか", "良い"),
+        ("有給休暇を取ることができますか", "出来る"),
+    ],
+)
+def test_grammar_that_asks_is_no_word_of_the_answer(question: str, grammar: str) -> None:
+    terms = content_terms(question)
+    assert grammar in terms and grammar not in answer_terms(question, terms)
+
+
+def test_a_sentence_holding_the_questions_topic_needs_no_title() -> None:
+    evidence = extractive.Evidence(
+        "第２３条 採用日から６か月間継続勤務した労働者に対しては、１０日の年次有給休暇を与える。",
+        "rules.pdf#page=38", 0.5, 0.5, frozenset({"年次", "有給", "休暇"}), 1, "モデル就業規則",
+    )  # fmt: skip
+    assert extractive.names_its_source(evidence, topical=True, topic="年次有給休暇")
+    assert not extractive.names_its_source(evidence, topical=True, topic="定年")
+    pointing = dataclasses.replace(evidence, text="当該労働者には年次有給休暇を与える。")
+    assert not extractive.names_its_source(pointing, topical=True, topic="年次有給休暇")
 
 
 def test_the_words_that_ask_count_for_no_sentence(store: Store, tmp_path: Path) -> None:

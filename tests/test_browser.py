@@ -81,7 +81,7 @@ def test_ask_see_the_answer_and_open_the_cited_page(page: object) -> None:
     panel = tab.locator("#panel")  # type: ignore[attr-defined]
     playwright_api.expect(panel).to_be_visible()
     # The cited page, drawn by the server with the answer's sentence highlighted on it.
-    shown = tab.locator("img#doc-frame")  # type: ignore[attr-defined]
+    shown = tab.locator("#doc-page")  # type: ignore[attr-defined]
     playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
     wanted = "covers+two+cleanings+a+year"
     assert wanted in (shown.get_attribute("data-src") or "")
@@ -145,8 +145,17 @@ def test_northwind_answer_links_to_the_cited_pdf_page(tmp_path: Path) -> None:
             link.click()
             src = f"/content/{citation}"
             playwright_api.expect(tab.locator("#doc-open")).to_have_attribute("href", src)
-            shown = tab.locator("img#doc-frame")
+            shown = tab.locator("#doc-page")
             playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
+            # The page view is scrolled so that the highlighted sentence is in sight.
+            drawn = tab.request.get(url + (shown.get_attribute("data-src") or ""))
+            top = float(drawn.headers["x-highlight-box"].split(",")[1])
+            seen = shown.evaluate(
+                "(img, top) => { const v = img.parentElement; const y = top * img.clientHeight;"
+                " return [v.scrollTop <= y, y <= v.scrollTop + v.clientHeight]; }",
+                top,
+            )
+            assert seen == [True, True]
             pdf = tab.request.get(url + src.split("#")[0])
             assert pdf.ok and pdf.body().startswith(b"%PDF")
             tab.screenshot(path=str(ARTIFACTS / "6-northwind.png"))
@@ -303,7 +312,11 @@ def test_a_scanned_citation_is_marked_ocr_and_opens_its_page(tmp_path: Path) -> 
             playwright_api.expect(badge).to_have_text("OCR", timeout=30_000)
             assert (badge.get_attribute("title") or "").startswith("スキャン画像から OCR")
             tab.locator(".message.assistant a.citation").first.click()
-            frame = tab.locator("#doc-frame")
-            playwright_api.expect(frame).to_have_attribute("src", "/content/fax.tiff?page=2")
+            # The scanned page, read again by OCR to find the cited sentence's words on it.
+            shown = tab.locator("#doc-page")
+            playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
+            assert (shown.get_attribute("data-src") or "").startswith("/page/fax.tiff?page=2&")
+            opened = tab.locator("#doc-open")
+            playwright_api.expect(opened).to_have_attribute("href", "/content/fax.tiff?page=2")
             tab.screenshot(path=str(ARTIFACTS / "9-scan-ocr.png"))
             browser.close()

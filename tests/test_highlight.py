@@ -11,7 +11,8 @@ from PIL import Image
 
 from tests import builders
 from yomitoki.errors import NotFoundError
-from yomitoki.server.highlight import SCALE, draw, locate
+from yomitoki.ingest.ocr.tesseract import Tesseract
+from yomitoki.server.highlight import SCALE, draw, locate, mark_scan
 
 A4_HEIGHT = 841.89
 #: builders.pdf writes the first line's baseline at y = 800 and each next one 16 points lower.
@@ -98,3 +99,55 @@ def test_a_page_that_does_not_exist_or_a_file_that_is_no_pdf(tmp_path: Path) -> 
     junk.write_bytes(b"%PDF-1.4 junk")
     with pytest.raises(NotFoundError, match="cannot be drawn"):
         draw(junk, 1, "anything")
+
+
+# -- scans: Tesseract reads the words' boxes -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reader() -> Tesseract:
+    tesseract = Tesseract(("jpn", "eng"), 60)
+    tesseract.check()
+    return tesseract
+
+
+SCAN_LINES = [
+    "Overview. Zava offers two health plans.",
+    "Dental. The plan covers two cleanings a year.",
+    "年次有給休暇は１０日付与する。",
+]
+
+
+def scan_rows(line: int) -> tuple[int, int]:
+    """The pixel rows builders.page_image prints line ``line`` on (44-pixel font)."""
+    top = 200 + 90 * line
+    return top - 10, top + 70
+
+
+@pytest.mark.parametrize(
+    ("line", "sentence"),
+    [
+        (1, "The plan covers two cleanings a year [fax.tiff#page=1]."),
+        (2, "年次有給休暇は10日付与する。"),
+    ],
+)
+def test_a_scanned_sentence_is_found_by_ocr_and_marked_on_its_line(
+    reader: Tesseract, line: int, sentence: str
+) -> None:
+    image = builders.page_image(SCAN_LINES, size=(1654, 600)).convert("RGB")
+    plain = mark_scan(image, None, reader)
+    marked = mark_scan(image, sentence, reader)
+    assert marked.found and not plain.found
+    rows = changed_rows(plain.png, marked.png)
+    top, bottom = scan_rows(line)
+    assert rows.size > 20 and top <= rows.min() and rows.max() <= bottom
+    assert not mark_scan(image, "The company jet flies to Mars weekly.", reader).found
+
+
+def test_a_pdf_page_without_a_text_layer_is_read_to_find_the_sentence(
+    tmp_path: Path, reader: Tesseract
+) -> None:
+    scan = builders.image_pdf(tmp_path / "scan.pdf", [builders.page_image(SCAN_LINES)])
+    found = draw(scan, 1, "Zava offers two health plans.", reader)
+    assert found.found
+    assert not draw(scan, 1, "Zava offers two health plans.", None).found  # no OCR: no boxes

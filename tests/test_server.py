@@ -153,8 +153,11 @@ def test_a_cited_page_is_drawn_with_its_sentence_highlighted(client: TestClient)
     assert found.status_code == 200 and found.content.startswith(b"\x89PNG")
     assert found.headers["content-type"] == "image/png" and found.headers["x-highlight"] == "found"
     assert "sandbox" in found.headers["content-security-policy"]
+    left, top, right, bottom = map(float, found.headers["x-highlight-box"].split(","))
+    assert 0 < left < right < 1 and 0 < top < bottom < 0.15  # the page's first line
     absent = client.get("/page/manual.pdf", params={"page": 3, "highlight": "A jet to Mars."})
     assert absent.status_code == 200 and absent.headers["x-highlight"] == "none"
+    assert "x-highlight-box" not in absent.headers
     assert client.get("/page/manual.pdf", params={"page": 9}).status_code == 404
     assert client.get("/page/notes.md").status_code == 404  # no pages to draw
     too_long = client.get("/page/manual.pdf", params={"page": 1, "highlight": "x" * 2001})

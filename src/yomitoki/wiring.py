@@ -27,6 +27,7 @@ from yomitoki.index.sqlite.lock import writer
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.ocr.reader import OcrOptions, PageReader
+from yomitoki.ingest.ocr.tesseract import OcrUnavailableError, Tesseract
 from yomitoki.ingest.parsers import FORMATS
 from yomitoki.ingest.pipeline import Ingester, IngestOptions, Preparer
 from yomitoki.rag import answerability
@@ -228,6 +229,19 @@ def page_reader(settings: Settings) -> PageReader | None:
     if settings.ocr is OcrMode.OFF:
         return None
     return PageReader(ocr_options(settings))
+
+
+def word_reader(settings: Settings) -> Tesseract | None:
+    """Tesseract in the configured languages, to find a cited sentence on a scan; None when
+    the ``ocr`` setting turns OCR off or Tesseract cannot run here."""
+    if settings.ocr is OcrMode.OFF:
+        return None
+    reader = Tesseract(settings.ocr_languages, settings.ocr_page_seconds)
+    try:
+        reader.check()
+    except OcrUnavailableError:
+        return None
+    return reader
 
 
 def embedder_for(engine: Engine, settings: Settings) -> Embedder:

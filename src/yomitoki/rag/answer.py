@@ -21,7 +21,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
 from yomitoki.rag import answerability, chat, extractive
 from yomitoki.rag.answerability import Answerability, Signals
-from yomitoki.rag.asked import quantity_asked
+from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.prompts import Prompts, quoted
 from yomitoki.rag.rerank import Retriever
@@ -308,8 +308,9 @@ class Answerer:
         if not judged.answers:
             return [self.prompts.text("dont_know", language)]
         lead_in = self.prompts.text("quoted", language)
-        topical = quantity_asked(query) is not None
-        return extractive.render(judged.composed, language, lead_in, topical)
+        # A question asking how much, or whether, is not answered by a document's title.
+        topical = quantity_asked(query) is not None or asks_whether(query)
+        return extractive.render(judged.composed, language, lead_in, topical, topic_of(query))
 
     def _followups(
         self, question: str, answer: str, language: Language

@@ -8,6 +8,7 @@ that only mentions 年次有給休暇 more often.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _NUMBER = r"(?:[0-9０-９][0-9０-９,，.．]*|[一二三四五六七八九十百千万〇]+)"
 #: Japanese interrogatives and the units of their answers.
@@ -73,10 +74,30 @@ INTERROGATIVES = frozenset(
 _COUNTER = re.compile(r"何\s*([かヶカケ箇]月|週間|時間|[^\s\d、。？?！!])")
 
 
+#: Japanese grammar that asks, in words that are no content: 「とらなければいけませんか」's
+#: いけ is analyzed as 行く, 「してもいいですか」's いい as 良い. (Sudachi's normalized forms.)
+_ASKING_GRAMMAR = (
+    (
+        re.compile(r"(?:なければ|なくては|ないと|なきゃ)\s*(?:いけ|いけな|なら|だめ|ダメ)"),
+        {"行く", "成る"},
+    ),
+    (
+        re.compile(r"て?も\s*(?:いい|よい|良い|よろしい|かまわ|構わ|大丈夫)"),
+        {"良い", "構う", "宜しい"},
+    ),
+    (re.compile(r"ことが\s*(?:でき|出来)"), {"出来る", "こと"}),
+    (re.compile(r"ことは\s*(?:あり|ある)|ことが\s*(?:あり|ある)"), {"有る", "こと"}),
+)
+
+
 def answer_terms(question: str, terms: list[str]) -> list[str]:
-    """``terms`` of ``question`` without the words that ask (何, 幾ら, the counter of 何歳)."""
+    """``terms`` of ``question`` without the words that ask (何, 幾ら, the counter of 何歳,
+    the いけ of 〜なければいけませんか)."""
     counters = {m.group(1) for m in _COUNTER.finditer(question)}
-    return [t for t in terms if t not in INTERROGATIVES and t not in counters]
+    grammar = set().union(
+        *(words for pattern, words in _ASKING_GRAMMAR if pattern.search(question))
+    )
+    return [t for t in terms if t not in INTERROGATIVES and t not in counters and t not in grammar]
 
 
 def quantity_asked(question: str) -> re.Pattern[str] | None:
@@ -100,3 +121,37 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
     if _ENGLISH_AMOUNTS.search(question):
         return re.compile(_MONEY, re.IGNORECASE)
     return None
+
+
+#: A yes-or-no question: it ends in 〜ますか / 〜ですか (or opens with "Does", "Is", "Can"...)
+#: and has no word asking what, which, who, where or when.
+_WHETHER_JA = re.compile(
+    r"(?:(?:ます|です|ません|でしょう|れる|できる|ある|いい)か\s*[？?]?|[るうくすつぬぶむいた]\s*[？?])\s*$"
+)
+_WHETHER_EN = re.compile(
+    r"^\s*(?:does|do|did|is|are|was|were|can|could|will|would|may|might|should|has|have|must)\b",
+    re.IGNORECASE,
+)
+_ASKS_WHAT = re.compile(
+    r"どこ|何処|どれ|どの|どちら|どんな|だれ|誰|いつ|なぜ|何故|何|なに|いくつ|いくら"
+    r"|\b(?:what|which|who|whom|whose|where|when|why|how)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_whether(question: str) -> bool:
+    """Whether ``question`` asks yes or no (「賞与は必ず支給されますか？」, "Does it cover…?")."""
+    if _ASKS_WHAT.search(question):
+        return False
+    return bool(_WHETHER_JA.search(question) or _WHETHER_EN.match(question))
+
+
+#: The topic of a Japanese question: what comes before its first は or って (「年次有給休暇は
+#: 何日？」), without a leading 「会社の」-like qualifier's particle.
+_QUESTION_TOPIC = re.compile(r"^\s*([^、。？?\s]{2,20}?)(?:は|って)")
+
+
+def topic_of(question: str) -> str:
+    """The topic a Japanese question is asked about, NFKC-normalized; "" when none."""
+    match = _QUESTION_TOPIC.match(unicodedata.normalize("NFKC", question))
+    return match.group(1) if match else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -274,18 +275,23 @@ def cite(evidence: Evidence) -> str:
 TITLE_CHARS = 80
 
 
-def names_its_source(evidence: Evidence, topical: bool = False) -> bool:
+def names_its_source(evidence: Evidence, topical: bool = False, topic: str = "") -> bool:
     """Does the sentence say what it is about: the longest word of its document's title?
 
     ("The Northwind Standard plan covers…" names "Zava Northwind Health Standard Plan"; "この国
-    だけ" does not name "ドミニカ国".) A missing or sentence-like title counts as named.
+    だけ" does not name "ドミニカ国".) A missing or sentence-like title counts as named. For a
+    ``topical`` question, a Japanese sentence names what it is about when it opens with its
+    own topic or holds the question's ``topic`` (「年次有給休暇」 of 「年次有給休暇は何日？」).
     """
     title = evidence.title or ""
     if not title or len(title) > TITLE_CHARS or _END.search(title):
         return True
     if topical and has_japanese(evidence.text):
         # 「年次有給休暇は、…」 says what it is about; 「この国だけ…」 does not.
-        return not _POINTS_BACK.search(evidence.text) and bool(_TOPIC.match(evidence.text))
+        if _POINTS_BACK.search(evidence.text):
+            return False
+        text = unicodedata.normalize("NFKC", evidence.text)
+        return bool(_TOPIC.match(text)) or bool(topic and topic in text)
     words = content_terms(title)
     if not words:
         return True
@@ -304,7 +310,7 @@ def attributed(evidence: Evidence) -> str:
 
 
 def render(
-    composed: Composed, language: Language, lead_in: str, topical: bool = False
+    composed: Composed, language: Language, lead_in: str, topical: bool = False, topic: str = ""
 ) -> list[str]:
     """The answer as pieces of text to stream: an optional lead-in, then one per sentence.
 
@@ -312,9 +318,10 @@ def render(
     Japanese question answered from English documents says that it quotes them. A sentence
     that does not name its document's subject is given the document's title, unless the
     sentence before it came from a document of the same title. ``topical``: the question
-    asks for a quantity of something (何日, 何分), so a Japanese sentence that names its own
-    topic needs no title; a question asking for a thing may be answered by the title itself
-    (「…唯一の内陸国はどこか」: ラオス), so there the title stays.
+    asks for a quantity of something (何日, 何分) or whether (〜されますか), so a Japanese
+    sentence that names its own topic or the question's ``topic`` needs no title; a question
+    asking for a thing may be answered by the title itself (「…唯一の内陸国はどこか」: ラオス),
+    so there the title stays.
     """
     pieces = []
     quoted_ja = all(has_japanese(e.text) for e in composed.sentences)
@@ -325,7 +332,8 @@ def render(
         joiner = "" if number == 0 or (quoted_ja and language == "ja") else " "
         if number == 0 and pieces:
             joiner = "\n"
-        new_subject = evidence.title != previous and not names_its_source(evidence, topical)
+        named = names_its_source(evidence, topical, topic)
+        new_subject = evidence.title != previous and not named
         pieces.append(joiner + (attributed(evidence) if new_subject else cite(evidence)))
         previous = evidence.title
     return pieces

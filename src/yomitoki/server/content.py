@@ -33,8 +33,8 @@ _DOWNLOADS = {
 MAX_SHOWN_PIXELS = 200_000_000
 
 
-def page_png(path: Path, page: int) -> bytes:
-    """Page ``page`` (1-based frame) of the image at ``path``, drawn as PNG."""
+def page_image(path: Path, page: int) -> Image.Image:
+    """Page ``page`` (1-based frame) of the image at ``path``, loaded."""
     with Image.open(path) as image:
         frames = getattr(image, "n_frames", 1)
         if not 1 <= page <= frames:
@@ -42,8 +42,13 @@ def page_png(path: Path, page: int) -> bytes:
         image.seek(page - 1)
         if image.width * image.height > MAX_SHOWN_PIXELS:
             raise NotFoundError("the image is too large to show")
-        out = io.BytesIO()
-        image.convert("RGB" if image.mode not in ("1", "L") else image.mode).save(out, "PNG")
+        return image.convert("RGB" if image.mode not in ("1", "L") else image.mode)
+
+
+def page_png(path: Path, page: int) -> bytes:
+    """Page ``page`` (1-based frame) of the image at ``path``, drawn as PNG."""
+    out = io.BytesIO()
+    page_image(path, page).save(out, "PNG")
     return out.getvalue()
 
 

@@ -4,7 +4,9 @@ The answer's sentence is found among the page's characters as PDFium reads them,
 after NFKC and without white space: full-width ``１０日`` matches ``10日``, and a line break in
 the PDF matches none in the answer. A sentence an LLM wrote in its own words is matched to
 the page's sentence that shares most of its content words. PDFium gives the found
-characters' boxes, line by line; they are drawn over the rendered page.
+characters' boxes, line by line; they are drawn over the rendered page. A scan (an image,
+or a PDF page without a text layer) is read by Tesseract for its words' boxes, and the words
+that make up the sentence are drawn over.
 """
 
 from __future__ import annotations
@@ -19,14 +21,18 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
+from pytesseract import TesseractError
 
 from yomitoki.errors import NotFoundError
+from yomitoki.ingest.ocr.tesseract import Tesseract
 from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.sentences import split_sentences
 
-#: Rendering scale (72 dpi times this) and the most pixels a drawn page may have.
+#: Rendering scale (72 dpi times this) and the most pixels a drawn page may have; a page
+#: without a text layer is drawn at 200 dpi, for OCR to read it.
 SCALE = 1.5
+SCAN_SCALE = 200 / 72
 MAX_PIXELS = 12_000_000
 #: A page sentence must hold this share of the cited sentence's words to stand for it.
 MIN_SHARED = 0.5
@@ -37,10 +43,16 @@ OUTLINE = (214, 140, 0, 255)
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A drawn page, and whether the sentence was found on it."""
+    """A drawn page, and where on it the sentence is: left, top, right, bottom as shares of
+    the page's width and height (None when it was not found)."""
 
     png: bytes
-    found: bool
+    where: tuple[float, float, float, float] | None
+
+    @property
+    def found(self) -> bool:
+        """Whether the sentence was found on the page."""
+        return self.where is not None
 
 
 def _flat(text: str) -> str:
@@ -107,8 +119,10 @@ def locate(chars: Sequence[str], sentence: str) -> tuple[int, int] | None:
     return origin[start], origin[end - 1]
 
 
-def draw(path: Path, number: int, sentence: str | None) -> Page:
-    """Page ``number`` (1-based) of the PDF at ``path`` as PNG, ``sentence`` highlighted."""
+def draw(path: Path, number: int, sentence: str | None, reader: Tesseract | None = None) -> Page:
+    """Page ``number`` (1-based) of the PDF at ``path`` as PNG, ``sentence`` highlighted.
+
+    A page without a text layer (a scan) is read by ``reader`` to find the sentence."""
     try:
         pdf = pdfium.PdfDocument(path)
     except pdfium.PdfiumError:
@@ -118,38 +132,79 @@ def draw(path: Path, number: int, sentence: str | None) -> Page:
             raise NotFoundError(f"the document has no page {number}")
         page = pdf[number - 1]
         width, height = page.get_size()
-        scale = min(SCALE, math.sqrt(MAX_PIXELS / max(1.0, width * height)))
-        image = page.render(scale=scale).to_pil().convert("RGBA")
-        boxes = _boxes(page, sentence) if sentence else []
-        if boxes:
-            overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
-            pen = ImageDraw.Draw(overlay)
-            for left, bottom, right, top in boxes:
-                corners = (
-                    left * scale,
-                    (height - top) * scale,
-                    right * scale,
-                    (height - bottom) * scale,
-                )
-                pen.rectangle(corners, fill=FILL, outline=OUTLINE, width=2)
-            image = Image.alpha_composite(image, overlay)
-        out = io.BytesIO()
-        image.convert("RGB").save(out, "PNG")
-        return Page(out.getvalue(), bool(boxes))
+        text = page.get_textpage()
+        try:
+            chars = [
+                chr(pdfium_c.FPDFText_GetUnicode(text.raw, i) or 32)
+                for i in range(text.count_chars())
+            ]
+            if not chars and sentence and reader is not None:
+                # A scanned page: drawn at the resolution OCR reads, and read for the sentence.
+                scale = min(SCAN_SCALE, math.sqrt(MAX_PIXELS / max(1.0, width * height)))
+                return mark_scan(page.render(scale=scale).to_pil(), sentence, reader)
+            scale = min(SCALE, math.sqrt(MAX_PIXELS / max(1.0, width * height)))
+            image = page.render(scale=scale).to_pil()
+            span = locate(chars, sentence) if sentence else None
+            boxes = []
+            if span is not None:
+                first, last = span
+                for i in range(text.count_rects(first, last - first + 1)):
+                    left, bottom, right, top = text.get_rect(i)
+                    boxes.append(
+                        (
+                            left * scale,
+                            (height - top) * scale,
+                            right * scale,
+                            (height - bottom) * scale,
+                        )
+                    )
+        finally:
+            text.close()
+        return _page(image, boxes)
     finally:
         pdf.close()
 
 
-def _boxes(page: pdfium.PdfPage, sentence: str) -> list[tuple[float, float, float, float]]:
-    """The line boxes (PDF points: left, bottom, right, top) of ``sentence`` on ``page``."""
-    text = page.get_textpage()
-    try:
-        count = text.count_chars()
-        chars = [chr(pdfium_c.FPDFText_GetUnicode(text.raw, i) or 32) for i in range(count)]
+def mark_scan(image: Image.Image, sentence: str | None, reader: Tesseract | None) -> Page:
+    """A scanned page as PNG, the words OCR reads as ``sentence`` highlighted."""
+    boxes: list[tuple[float, float, float, float]] = []
+    if sentence and reader is not None:
+        try:
+            words = reader.words(image.convert("L"))
+        except (TesseractError, RuntimeError, OSError):
+            words = []
+        chars: list[str] = []
+        owner: list[int] = []
+        for number, word in enumerate(words):
+            if chars:
+                chars.append(" ")
+                owner.append(number)
+            chars.extend(word.text)
+            owner.extend([number] * len(word.text))
         span = locate(chars, sentence)
-        if span is None:
-            return []
-        first, last = span
-        return [text.get_rect(i) for i in range(text.count_rects(first, last - first + 1))]
-    finally:
-        text.close()
+        if span is not None:
+            first, last = owner[span[0]], owner[span[1]]
+            boxes = [words[i].box for i in range(first, last + 1)]
+    return _page(image, boxes)
+
+
+def _page(image: Image.Image, boxes: Sequence[tuple[float, float, float, float]]) -> Page:
+    """``image`` as PNG with ``boxes`` (left, top, right, bottom in pixels) drawn over it."""
+    image = image.convert("RGBA")
+    where = None
+    if boxes:
+        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        pen = ImageDraw.Draw(overlay)
+        for box in boxes:
+            pen.rectangle(box, fill=FILL, outline=OUTLINE, width=2)
+        image = Image.alpha_composite(image, overlay)
+        width, height = image.size
+        where = (
+            min(b[0] for b in boxes) / width,
+            min(b[1] for b in boxes) / height,
+            max(b[2] for b in boxes) / width,
+            max(b[3] for b in boxes) / height,
+        )
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "PNG")
+    return Page(out.getvalue(), where)

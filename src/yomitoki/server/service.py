@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -17,6 +18,7 @@ from yomitoki import wiring
 from yomitoki.errors import ForbiddenError, InvalidNameError, NameTakenError, ParseError
 from yomitoki.index.engine import Engine
 from yomitoki.ingest.names import check_part
+from yomitoki.ingest.ocr.tesseract import Tesseract
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.scan import SourceFile, file_hash
 from yomitoki.rag.answer import Answerer
@@ -35,6 +37,11 @@ class Service:
         self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
         self._lock = threading.Lock()
         self._audit_lock = threading.Lock()
+
+    @functools.cached_property
+    def word_reader(self) -> Tesseract | None:
+        """Tesseract, to find a cited sentence on a scan (None: OCR off or not installed)."""
+        return wiring.word_reader(self.settings)
 
     @contextmanager
     def _writing(self) -> Iterator[Engine]:

@@ -79,6 +79,14 @@ class _ChildEnvironment(Mapping[str, str]):
         return len(self._now())
 
 
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word Tesseract read, and its box in the image: left, top, right, bottom."""
+
+    text: str
+    box: tuple[int, int, int, int]
+
+
 class Tesseract:
     """Reads page images in the configured languages with the ``tesseract`` command."""
 
@@ -147,6 +155,25 @@ class Tesseract:
             if columns.confidence > page.confidence:
                 return PageText(columns.text, columns.confidence, vertical=True)
         return page
+
+    def words(self, image: Image.Image) -> list[Word]:
+        """The words of an upright page image in reading order, each with its box (to show
+        where a sentence is on a scan); TesseractError or RuntimeError when it fails."""
+        data = pytesseract.image_to_data(
+            image,
+            lang="+".join(self.languages),
+            config="--psm 6",
+            timeout=self.seconds,
+            output_type=pytesseract.Output.DICT,
+        )
+        boxes = zip(
+            data["text"], data["left"], data["top"], data["width"], data["height"], strict=True
+        )
+        return [
+            Word(str(text).strip(), (int(x), int(y), int(x) + int(w), int(y) + int(h)))
+            for text, x, y, w, h in boxes
+            if str(text).strip()
+        ]
 
     def _orientation(self, image: Image.Image, deadline: float) -> tuple[int, str | None]:
         """Degrees to turn the page clockwise, and its script; (0, None) when too little

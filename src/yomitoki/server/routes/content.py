@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from yomitoki.errors import NotFoundError
 from yomitoki.server import highlight
-from yomitoki.server.content import content_response, page_png
+from yomitoki.server.content import content_response, page_image
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.security import DOCUMENT_POLICY
 
@@ -43,21 +43,22 @@ def page(
 ) -> Response:
     """Page ``page`` of the PDF or scan called ``name`` as PNG, with the sentence
     ``highlight`` marked where the page says it (header ``X-Highlight``: ``found`` or
-    ``none``). Unreadable documents are as absent as on ``/content``."""
+    ``none``; ``X-Highlight-Box``: its left, top, right and bottom as shares of the page's
+    width and height); a scan is read by OCR to find it. Unreadable documents are as absent as on
+    ``/content``."""
     doc = service.document(name)
     path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
     if doc is None or path is None:
         raise NotFoundError("no such document")
-    found = False
     if doc.format == "pdf":
-        drawn = highlight.draw(path, page, highlight_)
-        png, found = drawn.png, drawn.found
+        drawn = highlight.draw(path, page, highlight_, service.word_reader)
     elif doc.format == "image":
-        png = page_png(path, page)
+        scan = page_image(path, page)
+        drawn = highlight.mark_scan(scan, highlight_, service.word_reader if highlight_ else None)
     else:
         raise NotFoundError("the document has no pages to draw")
-    headers = {
-        "Content-Security-Policy": DOCUMENT_POLICY,
-        "X-Highlight": "found" if found else "none",
-    }
-    return Response(png, media_type="image/png", headers=headers)
+    headers = {"Content-Security-Policy": DOCUMENT_POLICY, "X-Highlight": "none"}
+    if drawn.where is not None:
+        headers["X-Highlight"] = "found"
+        headers["X-Highlight-Box"] = ",".join(f"{share:.4f}" for share in drawn.where)
+    return Response(drawn.png, media_type="image/png", headers=headers)

@@ -18,7 +18,7 @@ const TEXT = {
     "Search query": "Search query", "Search results": "Search results", Prompt: "Prompt",
     "Options without effect": "Options without effect", "Answer checks": "Answer checks",
     ocr: "OCR", ocrTitle: "Read from a scan by OCR; confidence",
-    openPdf: "Open the PDF", highlighted: "The cited sentence is highlighted",
+    openPdf: "Open the PDF", openScan: "Open the scan", highlighted: "The cited sentence is highlighted",
     notHighlighted: "The cited sentence was not found on this page",
   },
   ja: {
@@ -36,7 +36,7 @@ const TEXT = {
     "Search query": "検索クエリ", "Search results": "検索結果", Prompt: "プロンプト",
     "Options without effect": "効果のない設定", "Answer checks": "回答の検証",
     ocr: "OCR", ocrTitle: "スキャン画像から OCR で読み取った文章です。信頼度",
-    openPdf: "PDF を開く", highlighted: "引用された文に色を付けています",
+    openPdf: "PDF を開く", openScan: "スキャン画像を開く", highlighted: "引用された文に色を付けています",
     notHighlighted: "引用された文はこのページに見つかりませんでした",
   },
 };
@@ -202,42 +202,45 @@ async function showDocument(citation, sentence) {
   const url = "/content/" + path;
   const old = $("doc-frame");
   const page = /^page=(\d+)$/.exec(anchor || "");
-  if (/\.pdf$/i.test(name) && page) {
-    // The cited page drawn by the server, the answer's sentence highlighted on it; the PDF
-    // itself opens in the browser's viewer at that page.
+  const scan = IMAGE.test(name);
+  if ((/\.pdf$/i.test(name) && page) || scan) {
+    // The cited page drawn by the server, the answer's sentence highlighted on it (a scan is
+    // read by OCR to find it); the PDF opens in the browser's viewer at that page.
+    const number = page ? page[1] : "1";
     const open = document.createElement("a");
     open.id = "doc-open";
-    open.href = `${url}#page=${page[1]}`;
+    open.href = scan ? `${url}?page=${number}` : `${url}#page=${number}`;
     open.target = "_blank";
     open.rel = "noopener";
-    open.textContent = t("openPdf");
+    open.textContent = t(scan ? "openScan" : "openPdf");
     title.append(" ", open);
+    // The page in a scrolling view, large enough to read, scrolled to the highlight.
+    const view = document.createElement("div");
+    view.id = "doc-frame";
+    view.className = "page-view";
     const img = document.createElement("img");
-    img.id = "doc-frame";
-    img.className = "scan";
+    img.id = "doc-page";
     img.alt = citation;
-    const query = new URLSearchParams({ page: page[1] });
+    view.append(img);
+    const query = new URLSearchParams({ page: number });
     if (sentence) query.set("highlight", sentence);
     img.dataset.src = `/page/${path}?${query}`;
-    old.replaceWith(img);
-    // Fetched once, to read whether the sentence was found as well as the picture.
+    old.replaceWith(view);
+    // Fetched once, to read whether and where the sentence was found as well as the picture.
     const response = await fetch(img.dataset.src, { headers: headers() });
     if (!response.ok) { img.alt = `${citation}: ${response.status}`; return; }
     const found = response.headers.get("X-Highlight") === "found";
-    img.src = URL.createObjectURL(await response.blob());
-    img.onload = () => URL.revokeObjectURL(img.src);
+    const box = (response.headers.get("X-Highlight-Box") || "").split(",").map(Number);
+    img.onload = () => {
+      URL.revokeObjectURL(img.src);
+      if (found && box.length === 4) {
+        view.scrollTop = Math.max(0, box[1] * img.clientHeight - view.clientHeight / 3);
+        view.scrollLeft = Math.max(0, box[0] * img.clientWidth - 24);
+      }
+      img.dataset.highlight = found ? "found" : "none";
+    };
     img.title = sentence ? t(found ? "highlighted" : "notHighlighted") : citation;
-    img.dataset.highlight = found ? "found" : "none";
-    return;
-  }
-  if (IMAGE.test(name)) {
-    // A scan: the server draws the cited page as PNG; shown whole, scaled to the panel.
-    const img = document.createElement("img");
-    img.id = "doc-frame";
-    img.className = "scan";
-    img.alt = citation;
-    img.src = page ? `${url}?page=${page[1]}` : url;
-    old.replaceWith(img);
+    img.src = URL.createObjectURL(await response.blob());
     return;
   }
   // A document is shown in a sandboxed frame: no script of it runs, and it has no origin.
