@@ -489,6 +489,25 @@ def test_a_sentence_holding_the_questions_topic_needs_no_title() -> None:
     assert not extractive.names_its_source(pointing, topical=True, topic="年次有給休暇")
 
 
+def test_a_documents_title_says_what_each_of_its_sentences_is_about() -> None:
+    """「What is the deductible for Plus?」: the sentence with the amount does not say "Plus",
+    its document's title does; it is not outscored by one that names the plan and no amount."""
+    text = (
+        "The Plus plan has a calendar year deductible that applies to some services. "
+        "For in-network services the deductible is $1,500 for individuals."
+    )
+    hit = Hit(1, "plus.pdf", Location(page=13), text, 1.0, {}, None, "Zava Northwind Plus Plan")
+    composed = extractive.compose(
+        "What is the deductible for Plus?", [hit], lambda terms: dict.fromkeys(terms, 1.0)
+    )
+    assert composed.sentences[0].text.startswith("For in-network services the deductible")
+    untitled = dataclasses.replace(hit, title=None)
+    alone = extractive.compose(
+        "What is the deductible for Plus?", [untitled], lambda terms: dict.fromkeys(terms, 1.0)
+    )
+    assert alone.sentences[0].text.startswith("The Plus plan")  # the title made the difference
+
+
 def test_the_words_that_ask_count_for_no_sentence(store: Store, tmp_path: Path) -> None:
     # 何 and 歳 are in no sentence that answers 「定年は何歳？」: only 定年 may decide.
     root = tmp_path / "rules"

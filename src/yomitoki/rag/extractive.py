@@ -130,10 +130,23 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
     total = sum(question_weights.values())
     if total <= 0:
         return []
-    return [
-        _scored(e, sum(w for t, w in question_weights.items() if t in e.terms) / total)
-        for e in sentences(hits)
-    ]
+    subjects: dict[str | None, frozenset[str]] = {}
+    out = []
+    for e in sentences(hits):
+        if e.title not in subjects:
+            subjects[e.title] = subject_terms(e.title)
+        said = e.terms | subjects[e.title]
+        out.append(_scored(e, sum(w for t, w in question_weights.items() if t in said) / total))
+    return out
+
+
+def subject_terms(title: str | None) -> frozenset[str]:
+    """The words of a document's title, which every sentence of it is about ("Zava Northwind
+    Health Plus Plan": a sentence on its deductible is the Plus plan's); none for a title that
+    is a first line or sentence standing in for one."""
+    if not title or len(title) > TITLE_CHARS or _END.search(title):
+        return frozenset()
+    return frozenset(content_terms(title))
 
 
 def _scored(evidence: Evidence, coverage: float) -> Evidence:
