@@ -11,7 +11,7 @@ from PIL import Image
 
 from tests import builders
 from yomitoki.errors import NotFoundError
-from yomitoki.ingest.ocr.tesseract import Tesseract
+from yomitoki.ingest.ocr.tesseract import Tesseract, Word
 from yomitoki.server.highlight import SCALE, draw, locate, mark_scan
 
 A4_HEIGHT = 841.89
@@ -151,3 +151,25 @@ def test_a_pdf_page_without_a_text_layer_is_read_to_find_the_sentence(
     found = draw(scan, 1, "Zava offers two health plans.", reader)
     assert found.found
     assert not draw(scan, 1, "Zava offers two health plans.", None).found  # no OCR: no boxes
+
+
+class CountingTesseract(Tesseract):
+    """Tesseract, counting the pages it is asked to read."""
+
+    calls = 0
+
+    def words(self, image: Image.Image) -> list[Word]:
+        self.calls += 1
+        return super().words(image)
+
+
+def test_a_scanned_page_is_read_once_for_several_citations() -> None:
+    reader = CountingTesseract(("eng",), 60)
+    reader.check()
+    image = builders.page_image(["Lunch is served at noon.", "Parking is on level two."],
+                                size=(1654, 500)).convert("RGB")  # fmt: skip
+    assert mark_scan(image, "Lunch is served at noon.", reader).found
+    assert mark_scan(image, "Parking is on level two.", reader).found
+    assert reader.calls == 1
+    other = builders.page_image(["Dinner is served at six."], size=(1654, 500)).convert("RGB")
+    assert mark_scan(other, "Dinner is served at six.", reader).found and reader.calls == 2

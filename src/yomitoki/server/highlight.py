@@ -11,9 +11,12 @@ that make up the sentence are drawn over.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +27,7 @@ from PIL import Image, ImageDraw
 from pytesseract import TesseractError
 
 from yomitoki.errors import NotFoundError
-from yomitoki.ingest.ocr.tesseract import Tesseract
+from yomitoki.ingest.ocr.tesseract import Tesseract, Word
 from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.sentences import split_sentences
@@ -170,7 +173,7 @@ def mark_scan(image: Image.Image, sentence: str | None, reader: Tesseract | None
     boxes: list[tuple[float, float, float, float]] = []
     if sentence and reader is not None:
         try:
-            words = reader.words(image.convert("L"))
+            words = _words(image.convert("L"), reader)
         except (TesseractError, RuntimeError, OSError):
             words = []
         chars: list[str] = []
@@ -186,6 +189,29 @@ def mark_scan(image: Image.Image, sentence: str | None, reader: Tesseract | None
             first, last = owner[span[0]], owner[span[1]]
             boxes = [words[i].box for i in range(first, last + 1)]
     return _page(image, boxes)
+
+
+#: Scanned pages whose words were read lately: a reader opening one citation after another
+#: on the same page waits for Tesseract once.
+_READ: OrderedDict[str, list[Word]] = OrderedDict()
+_READ_LOCK = threading.Lock()
+KEEP_READ = 32
+
+
+def _words(image: Image.Image, reader: Tesseract) -> list[Word]:
+    """The words ``reader`` reads on ``image``, remembered for the last ``KEEP_READ`` pages."""
+    key = hashlib.blake2b(image.tobytes(), digest_size=16).hexdigest()
+    key += "|" + "+".join(reader.languages)
+    with _READ_LOCK:
+        if key in _READ:
+            _READ.move_to_end(key)
+            return _READ[key]
+    words = reader.words(image)
+    with _READ_LOCK:
+        _READ[key] = words
+        while len(_READ) > KEEP_READ:
+            _READ.popitem(last=False)
+    return words
 
 
 def _page(image: Image.Image, boxes: Sequence[tuple[float, float, float, float]]) -> Page:
