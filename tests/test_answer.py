@@ -123,6 +123,17 @@ def test_the_same_calibration_answers_what_the_documents_say(
     assert not answer.dont_know and answer.citations
 
 
+def test_an_offline_answer_reports_its_decision(searcher: Searcher) -> None:
+    question = "How many days do I have for returns?"
+    _, answered = make_answerer(searcher, answerability=WORDS).ask(question)
+    decision = answered.answerability
+    assert decision is not None and decision["threshold"] == WORDS.threshold
+    assert decision["probability"] >= decision["threshold"] and decision["missing"] == 0.0
+    _, refused = make_answerer(searcher, answerability=WORDS).ask("Which jet flies to Mars?")
+    assert refused.answerability is not None and refused.dont_know
+    assert refused.answerability["probability"] < refused.answerability["threshold"]
+
+
 def test_min_answerability_overrides_the_calibrations_threshold(searcher: Searcher) -> None:
     question = "How many days do I have for returns?"
     assert not make_answerer(searcher, answerability=WORDS).ask(question)[1].dont_know
@@ -172,6 +183,7 @@ def test_llm_answer_streams_with_hallucinated_citations_removed(
     assert answer.citations == ("guide.pdf#page=2", "guide.pdf#page=3")
     assert answer.removed_citations == ("guide.pdf#page=7",)
     assert answer.usage is not None and answer.usage.completion_tokens > 0
+    assert answer.answerability is None  # the LLM decides whether it knows
     # The prompt listed each page of the hit as its own source, and was what the server got.
     system = context.prompt[0].content
     assert '<source name="guide.pdf#page=2">\nReturns. Returns are accepted' in system

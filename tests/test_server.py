@@ -74,6 +74,8 @@ def test_chat_answers_in_the_demo_protocol(client: TestClient) -> None:
     assert any(t.startswith("policy.docx: ") and "150 dollars" in t for t in points["text"])
     titles = [step["title"] for step in data["context"]["thoughts"]]
     assert titles == ["Search query", "Search results", "Options without effect", "Answer checks"]
+    checks = data["context"]["thoughts"][-1]["description"]
+    assert {"probability", "threshold", "coverage", "missing"} <= set(checks["answerability"])
     # The evaluator's Azure-only overrides, and temperature and seed the offline answerer
     # cannot use, are named rather than silently dropped.
     (ignored,) = [s for s in data["context"]["thoughts"] if s["title"] == "Options without effect"]

@@ -353,6 +353,9 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     usage: Usage | None = None
     answerer: str = "offline"
+    #: The offline answerer's decision to answer: its signals, the calibrated ``probability``
+    #: and the ``threshold`` it answers from; None for an LLM's answer.
+    answerability: dict[str, float] | None = None
 
     @property
     def unsupported(self) -> tuple[Support, ...]:

@@ -133,6 +133,8 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
                     json.dumps(wire.context(context), ensure_ascii=False, indent=2), markup=False
                 )
                 err.print(f"timings {event.timings}  usage {event.usage}", markup=False)
+                if event.answerability is not None:
+                    err.print(f"answerability {event.answerability}", markup=False)
             return event
     raise YomitokiError("the answer stream ended without an answer")
 

@@ -13,7 +13,7 @@ import json
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from string import Template
 
 from yomitoki.backends.base import LLM
@@ -128,9 +128,20 @@ class Judged:
 
     composed: extractive.Composed
     signals: Signals
-    #: The calibrated probability that the passages answer the question.
+    #: The calibrated probability that the passages answer the question, and the one from
+    #: which it answers.
     probability: float
+    threshold: float
     answers: bool
+
+    def decision(self) -> dict[str, float]:
+        """The signals, the probability and the threshold, as the answer reports them."""
+        signals = {name: round(value, 4) for name, value in asdict(self.signals).items()}
+        return {
+            **signals,
+            "probability": round(self.probability, 4),
+            "threshold": round(self.threshold, 4),
+        }
 
 
 class Answerer:
@@ -205,6 +216,7 @@ class Answerer:
 
         parts: list[str] = []
         removed: tuple[str, ...] = ()
+        decision: dict[str, float] | None = None
         if prompt:
             assert self.llm is not None
             stream = CitationStream(sources)
@@ -220,7 +232,9 @@ class Answerer:
                 yield TextDelta(text)
             removed = tuple(stream.removed)
         else:
-            for text in self._offline(query, hits, language, opts):
+            judged = self.judge(query, hits, language, opts)
+            decision = judged.decision()
+            for text in self._offline(query, judged, language):
                 parts.append(text)
                 yield TextDelta(text)
         timings["answer_ms"] = _ms(writing)
@@ -247,6 +261,7 @@ class Answerer:
             timings=timings,
             usage=usage if self.llm is not None else None,
             answerer=self.name,
+            answerability=decision,
         )
 
     def _system_prompt(self, language: Language, sources: str, custom: str | None) -> str:
@@ -299,12 +314,9 @@ class Answerer:
         if opts.min_answerability is not None:
             floor = opts.min_answerability
         answers = not composed.dont_know and probability >= floor
-        return Judged(composed, found, probability, answers)
+        return Judged(composed, found, probability, floor, answers)
 
-    def _offline(
-        self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
-    ) -> list[str]:
-        judged = self.judge(query, hits, language, opts)
+    def _offline(self, query: str, judged: Judged, language: Language) -> list[str]:
         if not judged.answers:
             return [self.prompts.text("dont_know", language)]
         lead_in = self.prompts.text("quoted", language)

@@ -15,7 +15,7 @@ import functools
 import json
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
@@ -165,8 +165,3 @@ def load(path: Path | None = None) -> Answerability:
         )
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise ConfigError(f"cannot read the answerability calibration {path}: {error}") from None
-
-
-def as_dict(signals: Signals) -> dict[str, float]:
-    """The signals by name, rounded, as evaluation reports show them."""
-    return {name: round(value, 4) for name, value in asdict(signals).items()}

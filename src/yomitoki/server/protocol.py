@@ -219,6 +219,7 @@ def thoughts(
                     "removed_citations": list(answer.removed_citations),
                     "unsupported": [s.sentence for s in answer.unsupported],
                     "dont_know": answer.dont_know,
+                    "answerability": answer.answerability,
                 },
                 "props": {
                     "timings_ms": answer.timings,
