@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from tests.options import calibration
+from tests.options import calibration as weighing
 from yomitoki.errors import ConfigError
+from yomitoki.evals import calibration
+from yomitoki.evals.calibration import Labelled
 from yomitoki.rag import answerability
 from yomitoki.rag.answerability import FEATURES, Signals, signals
 from yomitoki.types import Hit, LegScore, Location
@@ -69,7 +73,7 @@ def test_no_passages_no_signals() -> None:
 
 
 def test_the_model_is_a_logistic_over_the_named_features() -> None:
-    model = calibration(bias=-1.0, threshold=0.5, coverage=2.0, similarity_japanese=4.0)
+    model = weighing(bias=-1.0, threshold=0.5, coverage=2.0, similarity_japanese=4.0)
     english = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 0.0, 0.0)
     japanese = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 1.0, 0.0)
     assert model.probability(english) == pytest.approx(0.5)
@@ -78,7 +82,7 @@ def test_the_model_is_a_logistic_over_the_named_features() -> None:
 
 
 def test_a_calibration_file_round_trips_and_the_shipped_one_loads(tmp_path: Path) -> None:
-    model = calibration(bias=-3.0, threshold=0.4, coverage=6.0, missing=-2.0)
+    model = weighing(bias=-3.0, threshold=0.4, coverage=6.0, missing=-2.0)
     path = tmp_path / "mine.json"
     path.write_text(model.to_json(fitted="by hand"))
     assert answerability.load(path) == model
@@ -114,3 +118,55 @@ def test_the_shipped_calibration_refuses_and_answers_on_real_signals() -> None:
     answers = Signals(0.75, 0.9, 0.95, 0.0, 0.6, 0.0, 0.0)
     beside = Signals(0.3, 0.83, 0.4, 1.0, 0.2, 0.0, 0.0)
     assert shipped.answers(answers) and not shipped.answers(beside)
+
+
+# -- fitting: yomitoki.evals.calibration ------------------------------------------------------
+
+
+def labelled(n: int, seed: int = 3) -> list[Labelled]:
+    """Questions whose best passage is close (answerable) or far (not), with noise."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        answerable = i % 3 != 0
+        group = "a" if i % 2 else "b"
+        similarity = rng.normal(0.89 if answerable else 0.83, 0.01)
+        coverage = rng.normal(0.7 if answerable else 0.3, 0.1)
+        signals = Signals(coverage, similarity, coverage, 1 - coverage, 0.5, float(i % 4 == 0), 0.0)
+        rows.append(Labelled(group, f"q{i}", answerable, signals, 3))
+    return rows
+
+
+def test_the_fitted_model_separates_what_the_signals_separate() -> None:
+    rows = labelled(240)
+    model = calibration.fit(rows)
+    assert calibration.decided(model, rows) == [r.answerable for r in rows]
+    # Its weights are the raw signals' (the cosine's hundredths matter), not the scaled ones.
+    assert model.weights[FEATURES.index("similarity")] > 10
+    report = calibration.out_of_fold(rows, k=4, repeats=2)
+    assert report["all"]["answerable_refused"]["rate"] < 0.05
+    assert report["all"]["unanswerable_refused"]["rate"] > 0.95
+    assert report["all"]["answerable_refused"]["of"] == 160
+
+
+def test_a_question_with_nothing_to_quote_is_always_refused() -> None:
+    rows = labelled(60)
+    model = calibration.fit(rows)
+    empty = dataclasses.replace(rows[1], sentences=0)
+    assert rows[1].answerable and calibration.decided(model, [rows[1], empty]) == [True, False]
+
+
+def test_folds_partition_the_questions_and_keep_each_stratum_even() -> None:
+    rows = labelled(103)
+    split = calibration.folds(rows, 5, seed=1)
+    assert sorted(i for fold in split for i in fold) == list(range(103))
+    for key in {(r.group, r.answerable) for r in rows}:
+        counts = [sum((rows[i].group, rows[i].answerable) == key for i in fold) for fold in split]
+        assert max(counts) - min(counts) <= 1
+    assert calibration.folds(rows, 5, seed=1) == split != calibration.folds(rows, 5, seed=2)
+
+
+def test_fitting_needs_both_kinds_of_question() -> None:
+    rows = [r for r in labelled(30) if r.answerable]
+    with pytest.raises(ValueError, match="answerable and unanswerable"):
+        calibration.fit(rows)

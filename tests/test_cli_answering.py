@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from tests.llm_server import ChatServer, Reply, running
 from tests.options import WORDS
 from yomitoki.cli import main
+from yomitoki.rag import answerability
 
 # The hash embedder's cosines mean nothing: answer whenever a sentence is found.
 ENV = {"YOMITOKI_MIN_ANSWERABILITY": "0"}
@@ -226,3 +227,59 @@ def test_eval_answers_compare_needs_an_llm(indexed: Path, tmp_path: Path) -> Non
     questions.write_text('{"question": "Hotel limit?", "truth": "[policy.docx]"}\n')
     code, _, err = invoke("eval", "answers", questions, "--index", indexed, "--compare")
     assert code == 1 and "--compare needs an LLM" in err
+
+
+ANSWERABLE = [
+    ("What does the warranty cover?", "manual.pdf#page=1"),
+    ("When are returns accepted?", "manual.pdf#page=2"),
+    ("What is the nightly hotel limit?", "policy.docx"),
+    ("How much is the budget?", "deck.pptx"),
+    ("When is support open?", "page.html"),
+    ("保証期間は何年ですか", "manual.pdf#page=3"),
+    ("年次有給休暇は何日ですか", "notes.md"),
+]
+UNANSWERABLE = [
+    "Which airline flies the company jet to Mars?",
+    "What colour is the CEO's bicycle?",
+    "How many penguins live in the office fridge?",
+    "社員食堂の金曜日のメニューは？",
+    "駐車場の料金はいくらですか？",
+    "Who won the chess tournament in 1972?",
+]
+
+
+def test_eval_calibrate_fits_on_your_questions_and_the_answers_use_it(
+    indexed: Path, tmp_path: Path
+) -> None:
+    questions = tmp_path / "mine.jsonl"
+    lines = [{"question": q, "relevant": [c]} for q, c in ANSWERABLE]
+    lines += [{"question": q, "relevant": []} for q in UNANSWERABLE]
+    questions.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
+    fitted = tmp_path / "calibrated" / "mine.json"
+    code, out, err = invoke(
+        "eval", "calibrate", questions, "--index", indexed, "--out", fitted,
+        "--folds", "3", "--repeats", "2",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "13 questions" in out and "refusals out of fold" in out
+    mine = next(line for line in out.splitlines() if line.strip().startswith("mine "))
+    assert "answerable_refused" in mine and "of 7" in mine and "of 6" in mine
+    model = answerability.load(fitted)
+    data = json.loads(fitted.read_text())
+    assert data["out_of_fold"]["mine"]["answerable_refused"]["of"] == 7
+    assert f'answerability = "{fitted}"' in out
+    # The answerer reads the file it was pointed at.
+    code, out, err = invoke("ask", "What is the nightly hotel limit?", "--index", indexed,
+                            "--json", env={"YOMITOKI_ANSWERABILITY": str(fitted)})  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["answer"]["answerability"]["threshold"] == round(model.threshold, 4)
+
+
+def test_eval_calibrate_needs_questions_of_both_kinds(indexed: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "only.jsonl"
+    questions.write_text(
+        "\n".join(json.dumps({"question": q, "relevant": [c]}) for q, c in ANSWERABLE) + "\n"
+    )
+    code, _, err = invoke("eval", "calibrate", questions, "--index", indexed, "--out",
+                          tmp_path / "x.json")  # fmt: skip
+    assert code != 0 and "unanswerable" in err and not (tmp_path / "x.json").exists()

@@ -61,3 +61,4 @@ for command in (
     main.add_command(command)
 eval_group.add_command(searching.eval_retrieval)
 eval_group.add_command(answering.eval_answers)
+eval_group.add_command(answering.eval_calibrate)

@@ -1,4 +1,5 @@
-"""``yomitoki ask``, ``chat`` and ``eval answers``: consumers of the answer event stream."""
+"""``yomitoki ask``, ``chat``, ``eval answers`` and ``eval calibrate``: consumers of the answer
+event stream."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from yomitoki.cli.common import (
 )
 from yomitoki.errors import YomitokiError
 from yomitoki.evals import answers as answer_eval
+from yomitoki.evals import calibration
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.index.engine import Filters
 from yomitoki.rag.answer import Answerer
@@ -299,3 +301,74 @@ def eval_answers(
                 "per_question": answer_eval.per_question(results),
             },
         )
+
+
+@click.command("calibrate")
+@click.argument(
+    "questions",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+)
+@common_options
+@answer_options
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Write the fitted calibration here; point the setting 'answerability' at it.",
+)
+@click.option("--folds", type=click.IntRange(2, 20), default=calibration.FOLDS, show_default=True)
+@click.option(
+    "--repeats",
+    type=click.IntRange(1, 20),
+    default=calibration.REPEATS,
+    show_default=True,
+    help="Cross-validations on different splits into folds; rates are their mean.",
+)
+def eval_calibrate(
+    questions: tuple[Path, ...],
+    config: Path | None,
+    index: Path | None,
+    out_path: Path,
+    folds: int,
+    repeats: int,
+    **flags: Any,
+) -> None:
+    """Fit the offline answerer's "I don't know" on your own QUESTIONS (JSONL, as for 'eval
+    answers': those citing nothing are the ones it must refuse), and report it out of fold.
+
+    Every question is answered offline and the retrieval's signals recorded; a logistic model
+    over them is judged by stratified k-fold cross-validation (each question decided by a
+    model fitted without it), then fitted on all of them and written to --out. Each file is
+    a set: the refusal rates are printed per file, per language and overall.
+    """
+    settings = settings_with(config, index, flags)
+    answerer = build_answerer(settings, {**flags, "offline": True})
+    rows = []
+    for path in questions:
+        items = load_questions(path, unanswerable=True)
+        rows += calibration.collect(answerer, items, path.stem)
+    answerable = sum(r.answerable for r in rows)
+    if min(answerable, len(rows) - answerable) < folds:
+        raise YomitokiError(
+            f"calibration needs at least {folds} answerable and {folds} unanswerable questions "
+            f"(questions citing nothing); got {answerable} and {len(rows) - answerable}"
+        )
+    report = calibration.out_of_fold(rows, folds, repeats)
+    model = calibration.fit(rows)
+    written = model.to_json(
+        fitted=f"yomitoki eval calibrate on {len(rows)} questions", out_of_fold=report
+    )
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(written, encoding="utf-8")
+    where = wiring.index_location(settings)
+    out.print(f"{len(rows)} questions, index {where}: refusals out of fold", markup=False)
+    for line in calibration.describe(report):
+        out.print(f"  {line}", markup=False)
+    out.print(
+        f"wrote {out_path} (threshold {model.threshold:.4f}); to use it, set "
+        f'answerability = "{out_path}"',
+        markup=False,
+    )

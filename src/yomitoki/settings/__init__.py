@@ -214,8 +214,8 @@ class Settings(BaseSettings):
     )
     answerability: Path | None = Field(
         default=None,
-        description="Offline answerer: a calibration file (written by `python -m "
-        "bench.calibrate`) that decides from the retrieval's signals whether the passages "
+        description="Offline answerer: a calibration file (written by `yomitoki eval "
+        "calibrate`) that decides from the retrieval's signals whether the passages "
         "answer; unset means the one shipped, fitted on bench/data and the shared sets.",
     )
     min_answerability: float | None = Field(

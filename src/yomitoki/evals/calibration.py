@@ -1,0 +1,221 @@
+"""Fit the offline answerer's answerability model on labelled questions, judged out of fold.
+
+``yomitoki eval calibrate`` and ``bench/calibrate.py`` both come here. Every question, answerable
+(it cites something) or not, is answered by the offline answerer and its ``Signals`` recorded.
+A logistic model over them is fitted (scipy's L-BFGS on the L2-regularised, weighted log
+loss, the features standardised), with the threshold that minimises the weighted errors,
+refusing an answerable question costing ``REFUSAL_COST`` answered unanswerable ones. It is
+judged by stratified k-fold cross-validation repeated on several splits: every figure reported
+is a decision by a model that never saw the question.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import minimize
+
+from yomitoki.evals.retrieval import Question
+from yomitoki.rag.answer import Answerer
+from yomitoki.rag.answerability import Answerability, Signals
+from yomitoki.text.language import detect
+
+#: Regularisation (as scikit-learn's C: the loss weighs C times the squared weights' half).
+C = 1.0
+#: Refusing an answerable question costs this many answered unanswerable ones when the
+#: threshold is chosen: "I don't know" to a question the documents answer sends the asker
+#: away, where a quoted passage beside the point is seen for what it is, cited.
+REFUSAL_COST = 2.0
+FOLDS = 5
+#: Cross-validations, each on another split into folds; each rate is their mean.
+REPEATS = 5
+SEED = 20261130
+
+Matrix = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One question as the answerer saw it: its set, whether it is answerable, its signals,
+    and whether the answerer found any sentence to quote at all."""
+
+    group: str
+    question: str
+    answerable: bool
+    signals: Signals
+    sentences: int
+
+
+def collect(
+    answerer: Answerer,
+    questions: Sequence[Question],
+    group: str,
+    progress: Callable[[int], None] | None = None,
+) -> list[Labelled]:
+    """Each question retrieved and read by the offline answerer, with its signals."""
+    opts = answerer.options
+    out = []
+    for number, item in enumerate(questions, start=1):
+        question = " ".join(item.question.split())
+        hits = answerer.retriever.search(question, opts.mode, opts.answer_sources, opts.filters)
+        judged = answerer.judge(question, hits, detect(question), opts)
+        out.append(
+            Labelled(
+                group,
+                question,
+                bool(item.relevant),
+                judged.signals,
+                len(judged.composed.sentences),
+            )
+        )
+        if progress is not None:
+            progress(number)
+    return out
+
+
+def _matrix(rows: Sequence[Labelled]) -> tuple[Matrix, Matrix, Matrix]:
+    """Features, labels (1 = answerable) and weights: each (group, answerable) weighs the same."""
+    x = np.array([r.signals.features() for r in rows], dtype=np.float64)
+    y = np.array([float(r.answerable) for r in rows])
+    groups = Counter((r.group, r.answerable) for r in rows)
+    w = np.array([1.0 / groups[(r.group, r.answerable)] for r in rows])
+    return x, y, w * len(rows) / w.sum()
+
+
+def fit(rows: Sequence[Labelled]) -> Answerability:
+    """The model fitted on ``rows``, as weights of the raw signals, and its threshold."""
+    x, y, w = _matrix(rows)
+    if len(set(y)) < 2:
+        raise ValueError("calibration needs answerable and unanswerable questions")
+    mean = np.average(x, axis=0, weights=w)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
+    scale[scale < 1e-12] = 1.0  # a feature constant here (no cross-language question)
+    z = (x - mean) / scale
+
+    def loss(theta: Matrix) -> tuple[float, Matrix]:
+        beta, bias = theta[:-1], theta[-1]
+        margin = z @ beta + bias
+        p = 1.0 / (1.0 + np.exp(-margin))
+        value = C * float(np.sum(w * (np.logaddexp(0.0, margin) - y * margin)))
+        value += 0.5 * float(beta @ beta)
+        residual = C * w * (p - y)
+        gradient = np.append(z.T @ residual + beta, residual.sum())
+        return value, gradient
+
+    start = np.zeros(z.shape[1] + 1)
+    theta = minimize(loss, start, jac=True, method="L-BFGS-B").x
+    beta, bias = theta[:-1], float(theta[-1])
+    probabilities = 1.0 / (1.0 + np.exp(-(z @ beta + bias)))
+    cost = w * np.where(y == 1, REFUSAL_COST, 1.0)
+    candidates = np.unique(np.round(probabilities, 4))
+    errors = [float(np.sum(cost * ((probabilities >= t) != (y == 1)))) for t in candidates]
+    threshold = float(candidates[int(np.argmin(errors))])
+    weights = beta / scale
+    return Answerability(
+        tuple(map(float, weights)), bias - float(np.sum(weights * mean)), threshold
+    )
+
+
+def decided(model: Answerability, rows: Sequence[Labelled]) -> list[bool]:
+    """Whether ``model`` answers each row (no sentence found is always a refusal)."""
+    return [r.sentences > 0 and model.answers(r.signals) for r in rows]
+
+
+def folds(rows: Sequence[Labelled], k: int, seed: int) -> list[list[int]]:
+    """``k`` folds of row indices, each (group, answerable) stratum dealt out evenly."""
+    strata: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        strata[(r.group, r.answerable)].append(i)
+    shuffle = random.Random(seed)
+    out: list[list[int]] = [[] for _ in range(k)]
+    turn = 0
+    for key in sorted(strata):
+        members = strata[key]
+        shuffle.shuffle(members)
+        for i in members:
+            out[turn % k].append(i)
+            turn += 1
+    return out
+
+
+def _kind(row: Labelled) -> str:
+    return "answerable" if row.answerable else "unanswerable"
+
+
+def rates(rows: Sequence[Labelled], answered: Sequence[bool]) -> dict[str, dict[str, Any]]:
+    """Refusal rates of answerable and unanswerable questions per group, language and all."""
+    tally: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for row, said in zip(rows, answered, strict=True):
+        language = "ja" if row.signals.japanese else "en"
+        for key in (row.group, language, "all"):
+            tally[key][_kind(row)][0] += not said
+            tally[key][_kind(row)][1] += 1
+    return {
+        key: {
+            f"{kind}_refused": {"rate": round(refused / n, 3), "refused": refused, "of": n}
+            for kind, (refused, n) in sorted(kinds.items())
+        }
+        for key, kinds in tally.items()
+    }
+
+
+def cross_validated(rows: Sequence[Labelled], k: int, seed: int) -> list[bool]:
+    """Each question decided by the model fitted on the other folds."""
+    answered = [False] * len(rows)
+    split = folds(rows, k, seed)
+    for held in split:
+        inside = set(held)
+        model = fit([r for i, r in enumerate(rows) if i not in inside])
+        for i, said in zip(held, decided(model, [rows[i] for i in held]), strict=True):
+            answered[i] = said
+    return answered
+
+
+def out_of_fold(
+    rows: Sequence[Labelled], k: int = FOLDS, repeats: int = REPEATS
+) -> dict[str, dict[str, Any]]:
+    """``rates`` of ``repeats`` cross-validations: each rate their mean, with the lowest and
+    highest beside it (one split alone moves a rate by a few questions)."""
+    runs = [rates(rows, cross_validated(rows, k, SEED + n)) for n in range(repeats)]
+    report: dict[str, dict[str, Any]] = {}
+    for key, kinds in runs[0].items():
+        report[key] = {}
+        for kind, first in kinds.items():
+            values = [run[key][kind]["rate"] for run in runs]
+            report[key][kind] = {
+                "rate": round(float(np.mean(values)), 3),
+                "lowest": min(values),
+                "highest": max(values),
+                "of": first["of"],
+            }
+    return report
+
+
+def held_out_groups(rows: Sequence[Labelled]) -> dict[str, Any]:
+    """Each group decided by a model fitted on the other groups only."""
+    out = {}
+    for name in sorted({r.group for r in rows}):
+        train = [r for r in rows if r.group != name]
+        test = [r for r in rows if r.group == name]
+        if len({r.answerable for r in train}) < 2:
+            continue
+        out[name] = rates(test, decided(fit(train), test))[name]
+    return out
+
+
+def describe(report: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per group, language and all: the refusal rates, as the commands print them."""
+    lines = []
+    for key, kinds in report.items():
+        cells = []
+        for kind, v in kinds.items():
+            spread = f" [{v['lowest']:.3f}-{v['highest']:.3f}]" if "lowest" in v else ""
+            cells.append(f"{kind} {v['rate']:.3f}{spread} of {v['of']}")
+        lines.append(f"{key:<16} " + ", ".join(cells))
+    return lines
