@@ -12,7 +12,7 @@ from PIL import Image
 from tests import builders
 from yomitoki.errors import NotFoundError
 from yomitoki.ingest.ocr.tesseract import Tesseract, Word
-from yomitoki.server.highlight import SCALE, draw, locate, mark_scan
+from yomitoki.server.highlight import SCALE, draw, lines, locate, mark_scan
 
 A4_HEIGHT = 841.89
 #: builders.pdf writes the first line's baseline at y = 800 and each next one 16 points lower.
@@ -173,3 +173,11 @@ def test_a_scanned_page_is_read_once_for_several_citations() -> None:
     assert reader.calls == 1
     other = builders.page_image(["Dinner is served at six."], size=(1654, 500)).convert("RGB")
     assert mark_scan(other, "Dinner is served at six.", reader).found and reader.calls == 2
+
+
+def test_character_boxes_are_joined_into_one_box_per_line() -> None:
+    # A Japanese PDF gives a box per character; drawn one by one they hide the text.
+    first = [(10.0 + 12 * i, 100.0, 21.0 + 12 * i, 114.0) for i in range(5)]
+    second = [(10.0 + 12 * i, 120.0, 21.0 + 12 * i, 133.0) for i in range(3)]
+    assert lines([*second, *first]) == [(10.0, 100.0, 69.0, 114.0), (10.0, 120.0, 45.0, 133.0)]
+    assert lines([]) == []

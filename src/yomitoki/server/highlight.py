@@ -214,10 +214,31 @@ def _words(image: Image.Image, reader: Tesseract) -> list[Word]:
     return words
 
 
-def _page(image: Image.Image, boxes: Sequence[tuple[float, float, float, float]]) -> Page:
-    """``image`` as PNG with ``boxes`` (left, top, right, bottom in pixels) drawn over it."""
+Box = tuple[float, float, float, float]
+
+
+def lines(boxes: Sequence[Box]) -> list[Box]:
+    """``boxes`` (left, top, right, bottom) joined line by line: a Japanese PDF gives one box
+    per character, and a box drawn around each would hide the text it marks."""
+    out: list[list[float]] = []
+    for left, top, right, bottom in sorted(boxes, key=lambda b: (b[1], b[0])):
+        for line in out:
+            overlap = min(bottom, line[3]) - max(top, line[1])
+            if overlap > 0.5 * min(bottom - top, line[3] - line[1]):
+                line[0], line[1] = min(line[0], left), min(line[1], top)
+                line[2], line[3] = max(line[2], right), max(line[3], bottom)
+                break
+        else:
+            out.append([left, top, right, bottom])
+    return [(a, b, c, d) for a, b, c, d in out]
+
+
+def _page(image: Image.Image, boxes: Sequence[Box]) -> Page:
+    """``image`` as PNG with ``boxes`` (left, top, right, bottom in pixels) drawn over it,
+    joined into one box per line."""
     image = image.convert("RGBA")
     where = None
+    boxes = lines(boxes)
     if boxes:
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         pen = ImageDraw.Draw(overlay)
