@@ -63,6 +63,7 @@ def test_list_setting_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("chunk_size = 200\nchunk_overlap = 150\n", "at most half of chunk_size"),
         ("chunk_sise = 700\n", "chunk_sise: Extra inputs are not permitted"),
         ('max_file_mb = "big"\n', "max_file_mb: Input should be a valid number"),
+        ("min_similarity = 0.8\n", "removed: the offline answerer's \"I don't know\" is now"),
     ],
 )
 def test_invalid_settings_name_the_file_and_the_problem(

@@ -303,6 +303,14 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
 
+#: Settings that were removed, and what took their place (said with the error they cause).
+_RETIRED = dict.fromkeys(
+    ("min_evidence", "min_similarity", "min_similarity_ja"),
+    " (removed: the offline answerer's \"I don't know\" is now one calibrated decision; "
+    "see 'answerability' and 'min_answerability' in docs/settings.md)",
+)
+
+
 def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     """Build Settings from defaults, a TOML file, the environment, then ``overrides``.
 
@@ -328,6 +336,7 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            + _RETIRED.get(str(err["loc"][0]) if err["loc"] else "", "")
             for err in exc.errors()
         )
         where = f" (config file {config})" if config else ""
