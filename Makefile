@@ -53,8 +53,8 @@ bench: install
 	$(BIN)/python -m bench.retrieval_variants
 	$(BIN)/python -m bench.chunking_sweep
 	$(BIN)/python -m bench.analyzers
-	$(BIN)/python -m bench.eval_answers
 	$(BIN)/python -m bench.calibrate
+	$(BIN)/python -m bench.eval_answers
 	$(BIN)/python -m bench.sparse_leg
 	$(BIN)/python -m bench.search_latency
 	$(BIN)/python -m bench.filtered_search
