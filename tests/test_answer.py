@@ -509,13 +509,15 @@ def test_a_documents_title_says_what_each_of_its_sentences_is_about() -> None:
         "For in-network services the deductible is $1,500 for individuals."
     )
     hit = Hit(1, "plus.pdf", Location(page=13), text, 1.0, {}, None, "Zava Northwind Plus Plan")
+    question = "What is the deductible for Plus?"
+    flat = dict.fromkeys  # every word as rare as every other
     composed = extractive.compose(
-        "What is the deductible for Plus?", [hit], lambda terms: dict.fromkeys(terms, 1.0)
+        question, [hit], lambda terms: flat(terms, 1.0), extractive.read(question, [hit])
     )
     assert composed.sentences[0].text.startswith("For in-network services the deductible")
     untitled = dataclasses.replace(hit, title=None)
     alone = extractive.compose(
-        "What is the deductible for Plus?", [untitled], lambda terms: dict.fromkeys(terms, 1.0)
+        question, [untitled], lambda terms: flat(terms, 1.0), extractive.read(question, [untitled])
     )
     assert alone.sentences[0].text.startswith("The Plus plan")  # the title made the difference
 

@@ -15,6 +15,7 @@ from yomitoki.evals import calibration
 from yomitoki.evals.calibration import Labelled
 from yomitoki.rag import answerability
 from yomitoki.rag.answerability import FEATURES, Signals, signals
+from yomitoki.rag.extractive import read
 from yomitoki.types import Hit, LegScore, Location
 
 
@@ -33,7 +34,9 @@ VECTOR = {"vector": LegScore(2, 0.87)}
 
 def test_signals_of_passages_that_hold_every_word() -> None:
     hits = [hit("The plan covers hearing aids every three years.", BOTH)]
-    found = signals("Does the plan cover hearing aids?", hits, 0.8, flat_idf, "en", False)
+    found = signals(
+        read("Does the plan cover hearing aids?", hits), hits, 0.8, flat_idf, "en", False
+    )
     assert found.found == pytest.approx(1.0) and found.missing == 0.0
     assert found.similarity == pytest.approx(0.91) and found.agreement == 1.0
     assert found.coverage == 0.8 and found.japanese == 0.0 and found.across == 0.0
@@ -47,27 +50,33 @@ def test_the_rarest_missing_word_and_the_share_found() -> None:
         hit("Parking is on level two.", far),
         hit("Dental care is covered.", BOTH),
     ]
-    found = signals("Does the plan cover hearing dogs?", hits, 0.5, flat_idf, "en", False)
+    found = signals(
+        read("Does the plan cover hearing dogs?", hits), hits, 0.5, flat_idf, "en", False
+    )
     # plan 0.5, cover 2, hear 2, dog 2: the dog is missing, as rare as the rarest word.
     assert found.missing == pytest.approx(1.0)
     assert found.found == pytest.approx(4.5 / 6.5)
     # Both legs rank the first and the last among their best ten; the third only one does.
     assert found.agreement == pytest.approx(0.5) and found.similarity == pytest.approx(0.91)
-    common_missing = signals("Which plan covers hearing?", [hits[1]], 0.1, flat_idf, "en", False)
+    common_missing = signals(
+        read("Which plan covers hearing?", [hits[1]]), [hits[1]], 0.1, flat_idf, "en", False
+    )
     assert common_missing.missing == pytest.approx(1.0)  # cover and hear are missing too
-    only_plan = signals("Is there a plan for parking?", hits[1:], 0.1, flat_idf, "en", False)
+    only_plan = signals(
+        read("Is there a plan for parking?", hits[1:]), hits[1:], 0.1, flat_idf, "en", False
+    )
     assert only_plan.missing == pytest.approx(0.5 / 2.0)  # only the common word is missing
 
 
 def test_the_words_that_ask_are_not_looked_for() -> None:
     hits = [hit("年次有給休暇は10日付与する。", VECTOR)]
-    found = signals("年次有給休暇は何日付与される？", hits, 0.9, flat_idf, "ja", False)
+    found = signals(read("年次有給休暇は何日付与される？", hits), hits, 0.9, flat_idf, "ja", False)
     assert found.missing == 0.0 and found.found == pytest.approx(1.0)
     assert found.japanese == 1.0 and found.agreement == 0.0
 
 
 def test_no_passages_no_signals() -> None:
-    found = signals("What is the refund policy?", [], 0.0, flat_idf, "en", False)
+    found = signals(read("What is the refund policy?", []), [], 0.0, flat_idf, "en", False)
     assert (found.similarity, found.agreement, found.found) == (0.0, 0.0, 0.0)
     assert found.missing == pytest.approx(1.0)
 

@@ -301,13 +301,14 @@ class Answerer:
         """What the offline answerer would quote from ``hits``, and whether they answer."""
         # Every passage in the other language: words cannot meet, meanings can.
         across = bool(hits) and all(has_japanese(h.text) != (language == "ja") for h in hits)
+        reading = extractive.read(query, hits)
         if across:
             embedder = self.retriever.embedder
             composed = extractive.compose_across_languages(query, hits, embedder)
         else:
-            composed = extractive.compose(query, hits, self.retriever.idf)
+            composed = extractive.compose(query, hits, self.retriever.idf, reading)
         found = answerability.signals(
-            query, hits, composed.evidence, self.retriever.idf, language, across
+            reading, hits, composed.evidence, self.retriever.idf, language, across
         )
         probability = opts.answerability.probability(found)
         floor = opts.answerability.threshold

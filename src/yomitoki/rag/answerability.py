@@ -20,11 +20,8 @@ from importlib import resources
 from pathlib import Path
 
 from yomitoki.errors import ConfigError
-from yomitoki.rag.asked import answer_terms
-from yomitoki.rag.extractive import passage_terms
-from yomitoki.text.analyzer import content_terms
+from yomitoki.rag.extractive import Reading
 from yomitoki.text.language import Language
-from yomitoki.text.spelling import corrected
 from yomitoki.types import Hit
 
 Idf = Callable[[list[str]], dict[str, float]]
@@ -83,19 +80,18 @@ FEATURES = (
 
 
 def signals(
-    question: str,
+    reading: Reading,
     hits: Sequence[Hit],
     coverage: float,
     idf: Idf,
     language: Language,
     across: bool,
 ) -> Signals:
-    """The signals for ``question`` answered from ``hits``, whose best sentence had
-    ``coverage`` (the answerer's own measure)."""
-    known = passage_terms(hits)
-    terms = sorted(corrected(answer_terms(question, content_terms(question)), known))
+    """The signals for a question (as ``reading`` reads it) answered from ``hits``, whose
+    best sentence had ``coverage`` (the answerer's own measure)."""
+    terms = list(reading.terms)
     weights = idf(terms) if terms else {}
-    held = known.intersection(terms)
+    held = reading.known.intersection(terms)
     total = sum(weights.values())
     rarest = max(weights.values(), default=0.0)
     absent = [w for t, w in weights.items() if t not in held]

@@ -211,18 +211,36 @@ def choose(pool: list[Evidence]) -> Composed:
     return Composed(tuple(chosen), best.coverage)
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A question's words as the passages could answer them, and the passages' own words."""
+
+    #: The question's content terms without the words that ask (何, 幾ら, 何歳's 歳: they are
+    #: in no answer), each misspelled one read as the passages' word it misspells.
+    terms: tuple[str, ...]
+    #: Every content term of the passages.
+    known: frozenset[str]
+
+
+def read(question: str, hits: Sequence[Hit]) -> Reading:
+    """``question`` read against the passages of ``hits``."""
+    known = passage_terms(hits)
+    terms = corrected(answer_terms(question, content_terms(question)), known)
+    return Reading(tuple(sorted(terms)), frozenset(known))
+
+
 def compose(
     question: str,
     hits: Sequence[Hit],
     idf: Callable[[list[str]], dict[str, float]],
+    reading: Reading,
 ) -> Composed:
-    """Score the sentences of ``hits`` for ``question`` and choose the answer's sentences.
+    """Score the sentences of ``hits`` for ``question`` (as ``reading`` reads it) and choose
+    the answer's sentences.
 
     A sentence that states the quantity the question asks for (何日, how long) scores more,
     but its coverage of the question, a signal of whether to answer at all, stays what it is."""
-    # The words that ask (何, 幾ら, 何歳's 歳) are in no answer: they count for no sentence;
-    # a misspelled word counts as the passages' word it misspells.
-    terms = sorted(corrected(answer_terms(question, content_terms(question)), passage_terms(hits)))
+    terms = list(reading.terms)
     pool = candidates(idf(terms), hits)
     if (wanted := quantity_asked(question)) is not None:
         pool = [
