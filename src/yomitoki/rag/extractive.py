@@ -140,11 +140,17 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
     return out
 
 
+def is_subject(title: str | None) -> bool:
+    """Whether ``title`` names a subject, rather than being missing or a first line or
+    sentence standing in for a title."""
+    return title is not None and 0 < len(title) <= TITLE_CHARS and not _END.search(title)
+
+
 def subject_terms(title: str | None) -> frozenset[str]:
     """The words of a document's title, which every sentence of it is about ("Zava Northwind
     Health Plus Plan": a sentence on its deductible is the Plus plan's); none for a title that
-    is a first line or sentence standing in for one."""
-    if not title or len(title) > TITLE_CHARS or _END.search(title):
+    ``is_subject`` refuses."""
+    if title is None or not is_subject(title):
         return frozenset()
     return frozenset(content_terms(title))
 
@@ -315,7 +321,7 @@ def names_its_source(evidence: Evidence, topical: bool = False, topic: str = "")
     own topic or holds the question's ``topic`` (「年次有給休暇」 of 「年次有給休暇は何日？」).
     """
     title = evidence.title or ""
-    if not title or len(title) > TITLE_CHARS or _END.search(title):
+    if not is_subject(title):
         return True
     if topical and has_japanese(evidence.text):
         # 「年次有給休暇は、…」 says what it is about; 「この国だけ…」 does not.
