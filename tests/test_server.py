@@ -162,6 +162,9 @@ def test_a_cited_page_is_drawn_with_its_sentence_highlighted(client: TestClient)
     assert "x-highlight-box" not in absent.headers
     assert client.get("/page/manual.pdf", params={"page": 9}).status_code == 404
     assert client.get("/page/notes.md").status_code == 404  # no pages to draw
+    for hostile in ["\x00\x1b[2J\u202e", "[[[]]]【】「」", "../../etc/passwd", "𠮷" * 1000, " "]:
+        drawn = client.get("/page/manual.pdf", params={"page": 3, "highlight": hostile})
+        assert drawn.status_code == 200 and drawn.headers["x-highlight"] == "none", hostile
     too_long = client.get("/page/manual.pdf", params={"page": 1, "highlight": "x" * 2001})
     assert too_long.status_code == 400  # a request the API refuses as invalid
     for path in ["../secret.txt", "%2e%2e/manual.pdf", "not-indexed.pdf", "/etc/passwd"]:

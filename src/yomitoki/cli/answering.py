@@ -35,6 +35,15 @@ from yomitoki.types import Answer, Context, Event, Followups, Hit, Message, Text
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: One or more question sets (JSONL), as ``eval answers`` and ``eval calibrate`` read them.
+question_files = click.argument(
+    "questions",
+    nargs=-1,
+    required=True,
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+)
+
+
 def answer_options(func: F) -> F:
     """Retrieval and LLM choices shared by ``ask``, ``chat`` and ``eval answers``."""
     options = [
@@ -197,12 +206,7 @@ def chat(config: Path | None, index: Path | None, thoughts: bool, **flags: Any) 
 
 
 @click.command("answers")
-@click.argument(
-    "questions",
-    nargs=-1,
-    required=True,
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-)
+@question_files
 @common_options
 @answer_options
 @click.option(
@@ -304,12 +308,7 @@ def eval_answers(
 
 
 @click.command("calibrate")
-@click.argument(
-    "questions",
-    nargs=-1,
-    required=True,
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-)
+@question_files
 @common_options
 @answer_options
 @click.option(

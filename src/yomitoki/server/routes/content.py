@@ -50,11 +50,12 @@ def page(
     path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
     if doc is None or path is None:
         raise NotFoundError("no such document")
+    # Tesseract is looked for only when there is a sentence to find on a scan.
+    reader = service.word_reader if highlight_ else None
     if doc.format == "pdf":
-        drawn = highlight.draw(path, page, highlight_, service.word_reader)
+        drawn = highlight.draw(path, page, highlight_, reader)
     elif doc.format == "image":
-        scan = page_image(path, page)
-        drawn = highlight.mark_scan(scan, highlight_, service.word_reader if highlight_ else None)
+        drawn = highlight.mark_scan(page_image(path, page), highlight_, reader)
     else:
         raise NotFoundError("the document has no pages to draw")
     headers = {"Content-Security-Policy": DOCUMENT_POLICY, "X-Highlight": "none"}
