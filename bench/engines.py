@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS, SETS, machine, shown, write_result
+from bench.common import RESULTS, SETS, latencies, machine, shown, write_result
 from yomitoki import wiring
 from yomitoki.index.milvus.lite import serve
 from yomitoki.settings import load_settings
@@ -45,12 +44,7 @@ def latency(where: dict[str, Any], questions: list[str]) -> dict[str, float]:
         began = time.perf_counter()
         searcher.search(question, Mode.HYBRID, 5)
         times.append((time.perf_counter() - began) * 1000)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times), 1),
-        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
-        "searches": len(times),
-    }
+    return latencies(times)
 
 
 def measure(engine: str, where: dict[str, Any], docs: Path) -> dict[str, Any]:

@@ -8,12 +8,11 @@ afresh for every search (0), three rounds each. Results go to bench/results/milv
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import RESULTS, SETS, machine, shown, write_result
+from bench.common import RESULTS, SETS, latencies, machine, shown, write_result
 from yomitoki import wiring
 from yomitoki.index.milvus import retrieval
 from yomitoki.index.milvus.lite import serve
@@ -51,14 +50,7 @@ def main() -> int:
         "machine": machine(),
         "date": time.strftime("%Y-%m-%d"),
         "dataset": shown(docs),
-        **{
-            name: {
-                "p50_ms": round(statistics.median(values), 1),
-                "p95_ms": round(sorted(values)[int(len(values) * 0.95) - 1], 1),
-                "searches": len(values),
-            }
-            for name, values in times.items()
-        },
+        **{name: latencies(values) for name, values in times.items()},
         "command": ".venv/bin/python -m bench.milvus_latency",
     }
     write_result(OUT, results)
