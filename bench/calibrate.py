@@ -125,7 +125,7 @@ def main() -> int:
     out_of_fold = calibration.out_of_fold(rows)
     held_out = calibration.held_out_groups(rows)
     final = calibration.fit(rows)
-    kinds = Counter(f"{r.group}:{'answerable' if r.answerable else 'unanswerable'}" for r in rows)
+    kinds = Counter(f"{r.group}:{calibration.kind(r)}" for r in rows)
     report = {
         "machine": machine(),
         "command": "python -m bench.calibrate",

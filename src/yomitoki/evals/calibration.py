@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,12 +56,11 @@ def collect(
     answerer: Answerer,
     questions: Sequence[Question],
     group: str,
-    progress: Callable[[int], None] | None = None,
 ) -> list[Labelled]:
     """Each question retrieved and read by the offline answerer, with its signals."""
     opts = answerer.options
     out = []
-    for number, item in enumerate(questions, start=1):
+    for item in questions:
         question = " ".join(item.question.split())
         hits = answerer.retriever.search(question, opts.mode, opts.answer_sources, opts.filters)
         judged = answerer.judge(question, hits, detect(question), opts)
@@ -74,8 +73,6 @@ def collect(
                 len(judged.composed.sentences),
             )
         )
-        if progress is not None:
-            progress(number)
     return out
 
 
@@ -144,7 +141,8 @@ def folds(rows: Sequence[Labelled], k: int, seed: int) -> list[list[int]]:
     return out
 
 
-def _kind(row: Labelled) -> str:
+def kind(row: Labelled) -> str:
+    """"answerable" or "unanswerable", as the reports name the two."""
     return "answerable" if row.answerable else "unanswerable"
 
 
@@ -154,8 +152,8 @@ def rates(rows: Sequence[Labelled], answered: Sequence[bool]) -> dict[str, dict[
     for row, said in zip(rows, answered, strict=True):
         language = "ja" if row.signals.japanese else "en"
         for key in (row.group, language, "all"):
-            tally[key][_kind(row)][0] += not said
-            tally[key][_kind(row)][1] += 1
+            tally[key][kind(row)][0] += not said
+            tally[key][kind(row)][1] += 1
     return {
         key: {
             f"{kind}_refused": {"rate": round(refused / n, 3), "refused": refused, "of": n}
