@@ -82,7 +82,7 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Composed:
-    """What the offline answerer decided: the sentences, or that it does not know."""
+    """The sentences the offline answerer would quote, best first."""
 
     sentences: tuple[Evidence, ...]
     #: The best sentence's coverage of the question, 0..1 (across languages: its cosine).
@@ -90,7 +90,8 @@ class Composed:
 
     @property
     def dont_know(self) -> bool:
-        """True when no sentence was good enough."""
+        """True when there is no sentence to quote (whether to quote those there are is
+        ``answerability``'s to decide)."""
         return not self.sentences
 
 
