@@ -142,7 +142,7 @@ def folds(rows: Sequence[Labelled], k: int, seed: int) -> list[list[int]]:
 
 
 def kind(row: Labelled) -> str:
-    """"answerable" or "unanswerable", as the reports name the two."""
+    """The kind of question ``row`` is: "answerable" or "unanswerable", as reports name it."""
     return "answerable" if row.answerable else "unanswerable"
 
 
