@@ -199,3 +199,32 @@ def test_a_users_key_with_dots_still_signs_in_beside_oidc(issuer: Issuer, tmp_pa
         who = client.get("/auth/session", headers={"Authorization": f"Bearer {key}"})
         assert who.json()["user"] == "dora"
         assert documents(client, "not.a.key").status_code == 401
+
+
+def test_a_callback_opened_in_another_browser_signs_no_one_in(
+    client: TestClient, issuer: Issuer
+) -> None:
+    """Login CSRF: mallory starts a sign-in, signs in at the provider, and sends the callback
+    URL to alice. Alice's browser never started that sign-in, so it is refused there."""
+    import httpx
+
+    settings = client.app.state.service.settings  # type: ignore[attr-defined]
+    with TestClient(create_app(settings), raise_server_exceptions=False) as mallory:
+        start = mallory.get("/auth/login", follow_redirects=False)
+        assert "HttpOnly" in start.headers["set-cookie"]
+        back = urllib.parse.urlsplit(httpx.get(start.headers["location"]).headers["location"])
+        with TestClient(mallory.app, raise_server_exceptions=False) as alice:
+            sent = alice.get(f"{back.path}?{back.query}", follow_redirects=False)
+            assert sent.status_code == 401 and "not started in this browser" in sent.text
+            assert alice.get("/auth/session").json()["signed_in"] is False
+        # The state is spent: not even mallory's own browser can use it now.
+        assert mallory.get(f"{back.path}?{back.query}").status_code == 401
+        # A sign-in finished in the browser that started it works; two tabs both finish.
+        tabs = [mallory.get("/auth/login", follow_redirects=False) for _ in range(2)]
+        for tab in reversed(tabs):
+            back = urllib.parse.urlsplit(httpx.get(tab.headers["location"]).headers["location"])
+            done = mallory.get(f"{back.path}?{back.query}", follow_redirects=False)
+            assert done.status_code == 303
+            mallory.cookies.set(
+                "yomitoki_signin", tabs[0].cookies["yomitoki_signin"], path="/auth/"
+            )

@@ -5,13 +5,17 @@ page: ``/auth/login`` sends the browser to the provider with a fresh ``state``, 
 S256 ``code_challenge``; ``/auth/callback`` takes the code back, redeems it at the token
 endpoint with the ``code_verifier`` only this server knows, verifies the ID token (signature,
 issuer, audience = client id, expiry, nonce) and starts an HttpOnly session for the
-principal it names. A ``state`` is good once, for ten minutes.
+principal it names. A ``state`` is good once, for ten minutes, and only in the browser that
+started the sign-in: ``/auth/login`` gives that browser a random binding in a short-lived
+HttpOnly cookie, and the callback is refused without it (so a callback URL an attacker
+obtained for their own account signs no one else in: login CSRF).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import secrets
 import threading
@@ -25,6 +29,12 @@ from yomitoki.server.oidc import TokenVerifier, principal_from_claims
 from yomitoki.types import Principal
 
 PENDING_SECONDS = 600
+#: The cookie that binds a sign-in to the browser that started it.
+BINDING_COOKIE = "yomitoki_signin"
+
+
+def _digest(binding: str) -> bytes:
+    return hashlib.sha256(binding.encode("utf-8", "surrogatepass")).digest()
 
 
 def challenge_of(verifier: str) -> str:
@@ -40,7 +50,7 @@ class Login:
         self.verifier = verifier
         config = verifier.config
         self.client_id = config.client_id or config.audience
-        self._pending: dict[str, tuple[str, str, str, float]] = {}
+        self._pending: dict[str, tuple[str, str, str, float, bytes]] = {}
         self._lock = threading.Lock()
 
     def _endpoint(self, name: str) -> str:
@@ -52,14 +62,16 @@ class Login:
             )
         return str(url)
 
-    def start(self, redirect_uri: str) -> str:
-        """The provider URL that starts a sign-in returning to ``redirect_uri``."""
+    def start(self, redirect_uri: str, binding: str) -> str:
+        """The provider URL that starts a sign-in returning to ``redirect_uri``, good only
+        for the browser holding ``binding``."""
         state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         code_verifier = secrets.token_urlsafe(64)
         now = time.monotonic()
+        pending = (code_verifier, nonce, redirect_uri, now + PENDING_SECONDS, _digest(binding))
         with self._lock:
             self._pending = {s: p for s, p in self._pending.items() if p[3] > now}
-            self._pending[state] = (code_verifier, nonce, redirect_uri, now + PENDING_SECONDS)
+            self._pending[state] = pending
         query = {
             "response_type": "code",
             "client_id": self.client_id,
@@ -72,15 +84,20 @@ class Login:
         }
         return f"{self._endpoint('authorization_endpoint')}?{urllib.parse.urlencode(query)}"
 
-    def finish(self, code: str, state: str) -> Principal:
-        """Redeem ``code`` for tokens and return the principal the ID token names."""
+    def finish(self, code: str, state: str, binding: str) -> Principal:
+        """Redeem ``code`` for tokens and return the principal the ID token names; the
+        browser must hold the ``binding`` the sign-in was started with."""
         with self._lock:
             pending = self._pending.pop(state, None)
         if pending is None or pending[3] <= time.monotonic():
             raise UnauthorizedError(
                 "this sign-in has expired or was not started here; sign in again"
             )
-        code_verifier, nonce, redirect_uri, _ = pending
+        code_verifier, nonce, redirect_uri, _, bound = pending
+        if not hmac.compare_digest(bound, _digest(binding)):
+            raise UnauthorizedError(
+                "this sign-in was not started in this browser; sign in again from here"
+            )
         form = {
             "grant_type": "authorization_code",
             "code": code,

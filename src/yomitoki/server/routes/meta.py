@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from importlib import resources
 from typing import Any
 
@@ -13,6 +14,7 @@ from yomitoki import __version__, wiring
 from yomitoki.errors import NotFoundError, YomitokiError
 from yomitoki.server import security
 from yomitoki.server.identity import SESSION_COOKIE, SESSION_SECONDS
+from yomitoki.server.login import BINDING_COOKIE, PENDING_SECONDS
 from yomitoki.server.routes import Asking, IdentitiesOf, Served
 from yomitoki.types import Principal
 
@@ -54,11 +56,25 @@ def sign_in(body: SignIn, request: Request, identities: IdentitiesOf) -> JSONRes
 
 @router.get("/auth/login")
 def login(request: Request, identities: IdentitiesOf) -> RedirectResponse:
-    """Start signing in with the organisation's OpenID provider (authorization code + PKCE)."""
+    """Start signing in with the organisation's OpenID provider (authorization code + PKCE),
+    bound to this browser by a short-lived cookie."""
     if identities.login is None:
         raise NotFoundError("this server has no OpenID Connect sign-in (setting oidc)")
     callback = str(request.url_for("callback"))
-    return RedirectResponse(identities.login.start(callback), status_code=303)
+    # One binding a browser, so sign-ins started in two tabs both finish.
+    binding = request.cookies.get(BINDING_COOKIE) or secrets.token_urlsafe(32)
+    response = RedirectResponse(identities.login.start(callback, binding), status_code=303)
+    response.set_cookie(
+        BINDING_COOKIE,
+        binding,
+        max_age=PENDING_SECONDS,
+        path="/auth/",
+        httponly=True,
+        # Lax: the provider sends the browser back with a top-level GET from its own site.
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 @router.get("/auth/callback", name="callback")
@@ -70,7 +86,9 @@ def callback(
         raise NotFoundError("this server has no OpenID Connect sign-in (setting oidc)")
     if not code or not state:
         raise YomitokiError("the sign-in came back without a code; sign in again")
-    principal = identities.login.finish(code, state)
+    binding = request.cookies.get(BINDING_COOKIE, "")
+    principal = identities.login.finish(code, state, binding)
+    # The binding stays until it expires: another tab's sign-in may still be under way.
     response = RedirectResponse("/", status_code=303)
     _set_session(response, request, identities.start_session(principal))
     return response
