@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/pip install -e '.[bench]' && .venv/bin/python -m bench.analyzers``.
 
-Every analyzer feeds the same BM25 (``yomitoki.index.sqlite.keyword.bm25_matrix``) over
+Every analyzer feeds the same BM25 (``yomitoki.index.sqlite.keyword.KeywordIndex``) over
 JSQuAD's 1,145 paragraphs; the 500 questions are scored by hit@1/3/5/10 and MRR of the
 keyword leg alone.
 Morphological analyzers drop the same parts of speech (particles, auxiliary verbs, symbols,
@@ -26,7 +26,7 @@ import numpy as np
 from bench.common import RESULTS, ROOT, SETS, machine, write_result
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import load_questions
-from yomitoki.index.sqlite.keyword import bm25_matrix
+from yomitoki.index.sqlite.keyword import KeywordIndex
 from yomitoki.text.analyzer import STOP_WORDS, analyze
 
 Analyzer = Callable[[str], list[str]]
@@ -98,15 +98,17 @@ def evaluate(analyzer: Analyzer, docs: dict[str, str], questions: list) -> dict[
     for name in names:
         terms += [vocabulary.setdefault(t, len(vocabulary)) for t in analyzer(docs[name])]
         indptr.append(len(terms))
-    matrix = bm25_matrix(
-        np.array(indptr, dtype=np.int64), np.array(terms, dtype=np.int32), len(vocabulary)
+    index = KeywordIndex.of_terms(
+        np.arange(len(names), dtype=np.int64),
+        vocabulary,
+        np.array(indptr, dtype=np.int64),
+        np.array(terms, dtype=np.int32),
     )
     ranks = []
     for q in questions:
         columns = sorted({vocabulary[t] for t in analyzer(q.question) if t in vocabulary})
-        scores = (
-            np.asarray(matrix[:, columns].sum(axis=1)).ravel() if columns else np.zeros(len(names))
-        )
+        weighed = index.weigh(columns, index.everything)
+        scores = weighed if weighed is not None else np.zeros(len(names))
         top = np.argsort(-scores, kind="stable")[:10]
         hits = [[names[i]] for i in top if scores[i] > 0]
         ranks.append(first_relevant_rank(q.relevant, hits))

@@ -196,7 +196,9 @@ def main() -> int:
             vector = vectors.search(query, POOL)
             pool = list(dict.fromkeys(c for c, _ in keyword[:DEPTH] + vector[:DEPTH]))
             exact = {
-                "keyword": dict(zip(pool, store.keyword_scores(q.question, pool), strict=True)),
+                "keyword": dict(
+                    zip(pool, store.keyword_scores(q.question, pool, Filters()), strict=True)
+                ),
                 "vector": dict(zip(pool, vectors.score(query, pool), strict=True)),
             }
             found = searcher.search(q.question, Mode.HYBRID, DEPTH)

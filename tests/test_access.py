@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -32,6 +35,7 @@ from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
+from yomitoki.server.mcp_tools import build_mcp
 from yomitoki.settings import Settings, load_settings
 from yomitoki.types import Mode
 
@@ -387,3 +391,99 @@ def test_mcp_as_a_user_searches_and_answers_within_their_rights(
     assert "hr/hr-0.md" in run_as("alice")
     config.write_text('mcp_user = "bob"\n' + config.read_text())  # the configured principal
     assert "hr/" not in run_as("")
+
+
+def _scrubbed(text: str) -> str:
+    """``text`` without the clock's readings (timings, creation times, completion ids)."""
+    return re.sub(r'"(\w*_ms|ms|seconds|elapsed|created|id)": ?"?[\w.:-]*"?', "<clock>", text)
+
+
+def _difference(one: str, other: str) -> str:
+    start = next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), 0)
+    return f"{one[max(0, start - 200) : start + 80]!r}\n{other[max(0, start - 200) : start + 80]!r}"
+
+
+def _everything_seen(
+    client: TestClient, where: dict[str, Any], config: Path, user: str, question: str
+) -> list[str]:
+    """What ``user`` is shown for ``question``: every route's answer with its thought process
+    (scores, signals, the decision), the CLI's search as JSON and MCP's search scores."""
+    body = {
+        "messages": [{"role": "user", "content": question}],
+        "context": {"overrides": {"retrieval_mode": "hybrid"}},
+    }
+    seen = []
+    for route in ("/chat", "/chat/stream"):
+        response = client.post(route, json=body, headers=headers(user))
+        assert response.status_code == 200, response.text
+        seen.append(response.text)
+    completion = client.post("/v1/chat/completions", json=body, headers=headers(user))
+    seen.append(completion.text)
+    if user == "anonymous":  # a key of no one: only HTTP knows it
+        return seen
+    for mode in ("hybrid", "keyword"):
+        searched = CliRunner().invoke(
+            main,
+            ["search", question, "--config", str(config), "--json", "--as", user, "--mode", mode],
+        )
+        assert searched.exit_code == 0, searched.output
+        seen.append(searched.output)
+    settings = settings_for(where)
+    readers = wiring.principal(settings, user).readers()
+    answerer = wiring.open_answerer(settings, filters=Filters(readers=readers))
+    try:
+        server = build_mcp(answerer)
+        for tool, arguments in (("search", {"query": question, "top": 10}), ("ask", {})):
+            arguments = arguments or {"question": question}
+            result = anyio.run(server.call_tool, tool, arguments)
+            seen.append(result.model_dump_json())
+    finally:
+        answerer.retriever.close()
+    return seen
+
+
+@pytest.fixture(scope="module")
+def twin(
+    request: pytest.FixtureRequest,
+    index: dict[str, Any],
+    corpus: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, Any]:
+    """The same corpus in the same engine, but for hr's documents: their marker words are
+    other words, and they are longer (more text, other lengths and frequencies)."""
+    root = tmp_path_factory.mktemp("twin")
+    shutil.copytree(corpus, root, dirs_exist_ok=True)
+    for path in (root / "hr").iterdir():
+        text = path.read_text().replace("zqhr", "zqother")
+        path.write_text(text + "\nSalary review notes: " + "budget review salary " * 40 + "\n")
+    kind = "milvus" if index.get("store") == "milvus" else "sqlite"
+    where = engine_settings(kind, tmp_path_factory.mktemp("twin-idx"), request)
+    settings = settings_for(where)
+    with wiring.open_engine(settings) as engine:
+        Ingester(engine, CountingEmbedder(), wiring.ingest_options(settings)).run(root)
+    return where
+
+
+@pytest.mark.parametrize("user", ["bob", "anonymous"])
+def test_what_only_hidden_documents_hold_moves_nothing_a_reader_is_shown(
+    index: dict[str, Any], twin: dict[str, Any], tmp_path: Path, user: str
+) -> None:
+    """Bob may not read hr. Over two indexes that differ only in hr's documents (a word only
+    hr holds in one is nowhere in the other; hr's texts are longer in the other), bob's
+    scores, signals, answers and decisions are the same, on every route and engine."""
+    (tmp_path / "twin").mkdir()
+    config, twin_config = config_for(index, tmp_path), config_for(twin, tmp_path / "twin")
+    with (
+        TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as client,
+        TestClient(create_app(settings_for(twin)), raise_server_exceptions=False) as other,
+    ):
+        for question in (f"salary review {marker('hr', 2)}", "budget review salary staff"):
+            shown = _everything_seen(client, index, config, user, question)
+            unchanged = _everything_seen(other, twin, twin_config, user, question)
+            for one, two in zip(shown, unchanged, strict=True):
+                one, two = _scrubbed(one), _scrubbed(two)
+                assert one == two, _difference(one, two)
+            # ...while alice, who may read hr, sees the difference.
+            assert _everything_seen(client, index, config, "alice", question) != (
+                _everything_seen(other, twin, twin_config, "alice", question)
+            )

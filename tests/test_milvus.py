@@ -242,13 +242,13 @@ def test_document_frequencies_are_reused_briefly_and_forgotten_on_a_write(
     this engine's own writes show at once."""
     put(milvus, "one.txt")
     with MilvusStore.open(milvus.options) as other:
-        assert other.idf(["memo"]) == milvus.idf(["memo"])
-        before = other.idf(["memo"])["memo"]
+        assert other.idf(["memo"], Filters()) == milvus.idf(["memo"], Filters())
+        before = other.idf(["memo"], Filters())["memo"]
         put(milvus, "two.txt")  # written elsewhere: `other` reuses its count for a while
-        assert other.idf(["memo"])["memo"] == before
-        assert milvus.idf(["memo"])["memo"] < before  # the writer forgot its own at once
+        assert other.idf(["memo"], Filters())["memo"] == before
+        assert milvus.idf(["memo"], Filters())["memo"] < before  # the writer forgot its own at once
         monkeypatch.setattr(milvus_retrieval, "FREQUENCY_SECONDS", 0.0)
-        assert other.idf(["memo"]) == milvus.idf(["memo"])
+        assert other.idf(["memo"], Filters()) == milvus.idf(["memo"], Filters())
 
 
 def test_a_vector_held_by_many_chunks_does_not_hide_the_others(

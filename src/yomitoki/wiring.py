@@ -262,7 +262,7 @@ def reranking(settings: Settings, searcher: Searcher) -> Reranking | None:
         return None
     reranker: Reranker
     if settings.reranker == SentenceCoverage.name:
-        reranker = SentenceCoverage(searcher.idf)
+        reranker = SentenceCoverage()
     elif settings.reranker == LLMReranker.name:
         if settings.llm is None:
             raise ConfigError("reranker 'llm' rates passages with the llm setting's model; set llm")

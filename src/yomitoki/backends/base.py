@@ -85,3 +85,8 @@ class Reranker(ABC):
     @abstractmethod
     def score(self, query: str, passages: Sequence[str]) -> list[float]:
         """One relevance score in [0, 1] per passage, higher is better."""
+
+    def weighed_by(self, idf: Callable[[list[str]], dict[str, float]]) -> Reranker:
+        """This reranker weighing a question's words by ``idf`` (the index's statistics as
+        the asker may see them); one that weighs no words, as most do, is itself."""
+        return self

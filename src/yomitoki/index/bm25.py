@@ -1,6 +1,10 @@
-"""Okapi BM25's constants and IDF, shared by every engine (each computes the rest itself)."""
+"""Okapi BM25's constants and IDF, shared by every engine (the SQLite engine computes the
+rest over arrays, ``bm25`` scores one chunk)."""
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -25,3 +29,19 @@ def visible_share(document_frequency: npt.NDArray[np.float64], documents: int) -
     if total <= 0:
         return 1.0
     return float(weights[document_frequency > 0].sum()) / total
+
+
+def bm25(
+    tokens: Sequence[str], query: Sequence[str], weights: Mapping[str, float], average: float
+) -> float:
+    """One chunk's score: ``tokens`` are its terms (repeats included), ``query`` the query's
+    (a repeated term counts again), ``weights`` their IDF, ``average`` the corpus's average
+    chunk length."""
+    counts = Counter(tokens)
+    norm = K1 * (1.0 - B + B * len(tokens) / average)
+    score = 0.0
+    for term in query:
+        tf = counts.get(term, 0)
+        if tf:
+            score += weights[term] * tf * (K1 + 1.0) / (tf + norm)
+    return score

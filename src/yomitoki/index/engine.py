@@ -5,7 +5,10 @@ implements the same protocol. Everything above this line (the pipeline, fusion, 
 the answerer) works only through ``Engine``: no SQL, no engine types.
 
 A filter is applied *inside* the engine, where candidates are produced, never to results
-afterwards: a leg's top-k under a filter is the top-k of what the filter admits.
+afterwards: a leg's top-k under a filter is the top-k of what the filter admits. Keyword
+statistics (how many chunks there are, how many hold a term, how long they are) are those of
+the chunks the filter's readers may see, so nothing a reader may not read moves a score, a
+weight or a signal they are shown.
 """
 
 from __future__ import annotations
@@ -167,8 +170,9 @@ class Engine(Protocol):
     def keyword_search(self, query: str, limit: int, filters: Filters) -> Scored:
         """BM25 over analyzer terms: the ``limit`` best chunks for ``query`` under ``filters``."""
 
-    def keyword_scores(self, query: str, chunk_ids: Sequence[int]) -> list[float]:
-        """The BM25 score of each of ``chunk_ids`` for ``query`` (0 for an unknown id)."""
+    def keyword_scores(self, query: str, chunk_ids: Sequence[int], filters: Filters) -> list[float]:
+        """The BM25 score of each of ``chunk_ids`` for ``query`` (0 for an unknown id), under
+        the statistics ``filters``' readers see."""
 
     def vector_search(self, vector: Vectors, limit: int, filters: Filters) -> Scored:
         """Cosine: the ``limit`` chunks nearest ``vector`` under ``filters``."""
@@ -176,11 +180,13 @@ class Engine(Protocol):
     def vector_scores(self, vector: Vectors, chunk_ids: Sequence[int]) -> list[float]:
         """The cosine of each of ``chunk_ids`` with ``vector`` (0 for an unknown id)."""
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """BM25 IDF of each analyzer term; an absent term gets the highest IDF there is."""
+    def idf(self, terms: list[str], filters: Filters) -> dict[str, float]:
+        """BM25 IDF of each analyzer term among the chunks ``filters``' readers may see; a
+        term none of them holds gets the highest IDF there is."""
 
-    def visible(self, query: str) -> float:
-        """The IDF-weighted share of ``query``'s content terms that some chunk contains."""
+    def visible(self, query: str, filters: Filters) -> float:
+        """The IDF-weighted share of ``query``'s content terms that some chunk ``filters``'
+        readers may see contains."""
 
     def passages(self, chunk_ids: Sequence[int]) -> dict[int, Hit]:
         """The stored chunks of ``chunk_ids`` as hits (score 0, no legs); gone ids are absent."""

@@ -61,10 +61,11 @@ class Searcher:
             self.engine.sync()
             return self._search(query, Mode(mode), top, filters or Filters())
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """The index's BM25 IDF of each term (for scorers that weight a question's words)."""
+    def idf(self, terms: list[str], filters: Filters) -> dict[str, float]:
+        """The BM25 IDF of each term among what ``filters``' readers may see (for scorers
+        that weight a question's words)."""
         with self._lock:
-            return self.engine.idf(terms)
+            return self.engine.idf(terms, filters)
 
     def _search(self, query: str, mode: Mode, top: int, filters: Filters) -> list[Hit]:
         query = clean_query(query)
@@ -80,10 +81,10 @@ class Searcher:
         if mode is Mode.HYBRID:
             fusion = self.options.fusion
             if fusion.method is FusionMethod.WEIGHTED:
-                legs = self._complete(legs, query, vector)
+                legs = self._complete(legs, query, vector, filters)
             # A query the keyword leg can only half read (Japanese over English documents,
             # misspelled or absent words) leans on the vector leg accordingly.
-            fused = fusion.fuse(legs, self.engine.visible(query))
+            fused = fusion.fuse(legs, self.engine.visible(query, filters))
         else:
             (fused,) = legs.values()
         ranks = {
@@ -92,7 +93,9 @@ class Searcher:
         }
         return self._hits(fused[:top], ranks)
 
-    def _complete(self, legs: dict[str, Scored], query: str, vector: Vectors) -> dict[str, Scored]:
+    def _complete(
+        self, legs: dict[str, Scored], query: str, vector: Vectors, filters: Filters
+    ) -> dict[str, Scored]:
         """Each leg scores every candidate of both legs, best first.
 
         A chunk one leg ranks first and the other just misses its top ``candidates`` would
@@ -101,7 +104,7 @@ class Searcher:
         """
         pool = list(dict.fromkeys(item for pairs in legs.values() for item, _ in pairs))
         scores = {
-            "keyword": self.engine.keyword_scores(query, pool),
+            "keyword": self.engine.keyword_scores(query, pool, filters),
             "vector": self.engine.vector_scores(vector, pool),
         }
         return {

@@ -8,6 +8,7 @@ the answerer before any text is released, and every cited sentence is checked fo
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -302,14 +303,14 @@ class Answerer:
         # Every passage in the other language: words cannot meet, meanings can.
         across = bool(hits) and all(has_japanese(h.text) != (language == "ja") for h in hits)
         reading = extractive.read(query, hits)
+        # Words weigh as they do among the documents the asker may read, nothing else.
+        idf = functools.partial(self.retriever.idf, filters=opts.filters)
         if across:
             embedder = self.retriever.embedder
             composed = extractive.compose_across_languages(query, hits, embedder)
         else:
-            composed = extractive.compose(query, hits, self.retriever.idf, reading)
-        found = answerability.signals(
-            reading, hits, composed.evidence, self.retriever.idf, language, across
-        )
+            composed = extractive.compose(query, hits, idf, reading)
+        found = answerability.signals(reading, hits, composed.evidence, idf, language, across)
         probability = opts.answerability.probability(found)
         floor = opts.answerability.threshold
         if opts.min_answerability is not None:

@@ -34,6 +34,10 @@ class SentenceCoverage(Reranker):
         # Without the index's statistics every word counts the same.
         self.idf = idf
 
+    def weighed_by(self, idf: Idf) -> SentenceCoverage:
+        """Coverage with the words weighed by ``idf``."""
+        return SentenceCoverage(idf)
+
     def score(self, query: str, passages: Sequence[str]) -> list[float]:
         terms = sorted(set(content_terms(query)))
         weights = self.idf(terms) if self.idf is not None else dict.fromkeys(terms, 1.0)
@@ -58,11 +62,12 @@ class Reranking:
     depth: int
     weight: float
 
-    def apply(self, query: str, hits: list[Hit]) -> list[Hit]:
-        """Blend the first-stage score (as a share of the best one) with the reranker's."""
+    def apply(self, query: str, hits: list[Hit], idf: Idf) -> list[Hit]:
+        """Blend the first-stage score (as a share of the best one) with the reranker's,
+        which weighs the question's words by ``idf`` when it weighs any."""
         if not hits:
             return hits
-        scores = self.reranker.score(query, [h.text for h in hits])
+        scores = self.reranker.weighed_by(idf).score(query, [h.text for h in hits])
         first = np.array([h.score for h in hits])
         base = first / first.max() if first.max() > 0 else np.ones_like(first)
         blended = (1 - self.weight) * base + self.weight * np.array(scores)
@@ -87,9 +92,10 @@ class Retriever:
         #: The model that embeds queries and passages of this index.
         self.embedder = searcher.embedder
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """The index's BM25 IDF of each term (for scorers that weight a question's words)."""
-        return self.searcher.idf(terms)
+    def idf(self, terms: list[str], filters: Filters) -> dict[str, float]:
+        """The BM25 IDF of each term among what ``filters``' readers may see (for scorers
+        that weight a question's words)."""
+        return self.searcher.idf(terms, filters)
 
     def close(self) -> None:
         """Release the index."""
@@ -109,4 +115,5 @@ class Retriever:
             return self.searcher.search(query, mode, top, filters)
         head = self.searcher.search(query, mode, max(self.reranking.depth, top), filters)
         query = clean_query(query)  # as the first stage read it
-        return self.reranking.apply(query, head)[:top]
+        scope = filters or Filters()
+        return self.reranking.apply(query, head, lambda terms: self.idf(terms, scope))[:top]

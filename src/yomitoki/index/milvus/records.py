@@ -32,13 +32,20 @@ def category_key(category: str | None) -> str:
     return encode(category) if category else NO_CATEGORY
 
 
-def document_row(doc: NewDocument, doc_id: int, chunks: int, added: int) -> dict[str, Any]:
-    """The ``documents`` row of a new document."""
+#: Fields of a document record that are the engine's own (not ``Document``'s).
+_OWN = ("tokens",)
+
+
+def document_row(
+    doc: NewDocument, doc_id: int, chunks: int, tokens: int, added: int
+) -> dict[str, Any]:
+    """The ``documents`` row of a new document of ``chunks`` chunks holding ``tokens``
+    keyword tokens in all (BM25's lengths, summed)."""
     record = {
         "path": doc.path, "name": doc.name, "root": doc.root, "format": doc.format,
         "content_hash": doc.content_hash, "size": doc.size, "mtime_ns": doc.mtime_ns,
         "chunks": chunks, "title": doc.title, "pages": doc.pages, "category": doc.category,
-        "chunking": doc.chunking, "readers": sorted(doc.readers),
+        "chunking": doc.chunking, "readers": sorted(doc.readers), "tokens": tokens,
     }  # fmt: skip
     return keyed_document_row(doc_id, record, added)
 
@@ -60,7 +67,16 @@ def document_of(row: dict[str, Any]) -> Document:
     """A Document from its row."""
     record = json.loads(row["record"])
     record["readers"] = tuple(record["readers"])
+    for field in _OWN:
+        record.pop(field, None)
     return Document(id=int(row["id"]), **record)
+
+
+def tokens_of(row: dict[str, Any]) -> int | None:
+    """How many keyword tokens a document's chunks hold; None for a row written before
+    documents recorded it."""
+    tokens = json.loads(row["record"]).get("tokens")
+    return None if tokens is None else int(tokens)
 
 
 def chunk_record(chunk: Chunk) -> str:

@@ -1,9 +1,10 @@
 """The Milvus engine's retrieval half: BM25 and vector search inside Milvus, filters too.
 
-Milvus scores BM25 over each chunk's tokens (``literals.token`` of yomitoki's own analyzer
-terms) and cosine over its vector; every filter is an expression evaluated where the
-candidates are produced. Document frequencies (for ``idf`` and ``visible``) are counts over
-an inverted index of each chunk's distinct tokens.
+Milvus finds BM25 candidates over each chunk's tokens (``literals.token`` of yomitoki's own
+analyzer terms) and cosine neighbours of its vector; every filter is an expression evaluated
+where the candidates are produced. The keyword scores are computed here, with statistics of
+the chunks the asker may read: document frequencies are counts under the reader filter over
+an inverted index of each chunk's distinct tokens, lengths come from the document rows.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import numpy.typing as npt
 
 from yomitoki.backends.base import Vectors
 from yomitoki.errors import StoreError
-from yomitoki.index.bm25 import idf, visible_share
+from yomitoki.index.bm25 import bm25, idf, visible_share
 from yomitoki.index.engine import Filters, Scored
 from yomitoki.index.milvus.client import MOST, Calls
 from yomitoki.index.milvus.literals import encode, literal, literals, successor, token
-from yomitoki.index.milvus.records import category_key, document_of, hit_of
+from yomitoki.index.milvus.records import category_key, document_of, hit_of, tokens_of
 from yomitoki.text.analyzer import content_terms, query_terms
 from yomitoki.types import Document, Hit
 
@@ -71,8 +72,12 @@ class Retrieval:
         self.documents_name = f"{collection}_documents"
         self.chunks_name = f"{collection}_chunks"
         self._has_chunks = False
-        #: Chunk counts by token (None: all chunks), with when each was read.
-        self._frequency: dict[str | None, tuple[float, int]] = {}
+        #: Chunk counts by token and reader scope, with when each was read.
+        self._frequency: dict[str, tuple[float, int]] = {}
+        #: Each document's readers, chunks and tokens, with when they were read.
+        self._lengths: tuple[float, list[tuple[frozenset[str], int, int]]] | None = None
+        #: Tokens of documents whose rows do not record them, counted once.
+        self._counted_tokens: dict[int, int] = {}
 
     def has_chunks(self) -> bool:
         """Whether the chunk collection exists (it is made when a model is first bound)."""
@@ -90,30 +95,42 @@ class Retrieval:
         return self.calls.count(self.chunks_name) if self.has_chunks() else 0
 
     def keyword_search(self, query: str, limit: int, filters: Filters) -> Scored:
-        """BM25: the ``limit`` best chunks for ``query`` that ``filters`` admits."""
-        return self._keyword(query, limit, where(filters))
+        """BM25: the ``limit`` best chunks for ``query`` that ``filters`` admits, scored with
+        the statistics of what ``filters``' readers may see.
 
-    def _keyword(self, query: str, limit: int, expression: str) -> Scored:
+        Milvus finds the candidates under the filter (its own BM25 weighs them with the
+        whole collection's statistics); they are scored again here with the reader's.
+        """
         tokens = [token(t) for t in query_terms(query)]
         if not tokens or limit <= 0 or not self.has_chunks():
             return []
         try:
             found = self.calls.search(
-                self.chunks_name, [" ".join(tokens)], "sparse", "BM25", limit, expression
+                self.chunks_name, [" ".join(tokens)], "sparse", "BM25", limit, where(filters)
             )
         except StoreError:
             if self._chunk_count() == 0:  # Milvus fails BM25 over no rows (NaN lengths)
                 return []
             raise
-        return [(item, score) for item, score in found if score > 0]
+        ids = [item for item, score in found if score > 0]
+        scored = zip(ids, self.keyword_scores(query, ids, filters), strict=True)
+        return sorted(((i, s) for i, s in scored if s > 0), key=lambda p: -p[1])
 
-    def keyword_scores(self, query: str, chunk_ids: Sequence[int]) -> list[float]:
-        """The BM25 score of each of ``chunk_ids`` for ``query`` (0 for an unknown id)."""
-        scores: dict[int, float] = {}
+    def keyword_scores(self, query: str, chunk_ids: Sequence[int], filters: Filters) -> list[float]:
+        """The BM25 score of each of ``chunk_ids`` for ``query`` (0 for an unknown id), under
+        the statistics ``filters``' readers see."""
+        tokens = [token(t) for t in query_terms(query)]
+        if not tokens or not chunk_ids or not self.has_chunks():
+            return [0.0] * len(chunk_ids)
+        words: dict[int, list[str]] = {}
         for start in range(0, len(chunk_ids), BATCH):
             part = chunk_ids[start : start + BATCH]
-            scores.update(self._keyword(query, len(part), ids_in("id", part)))
-        return [scores.get(i, 0.0) for i in chunk_ids]
+            for row in self._rows(ids_in("id", part), ["id", "words"]):
+                words[int(row["id"])] = str(row["words"]).split()
+        held, chunks = self._frequencies_of(tokens, filters)
+        average = self._average_length(filters)
+        weights = dict(zip(tokens, idf(held, chunks).tolist(), strict=True))
+        return [bm25(words.get(i, []), tokens, weights, average) for i in chunk_ids]
 
     def vector_search(self, vector: Vectors, limit: int, filters: Filters) -> Scored:
         """Cosine: the ``limit`` chunks nearest ``vector`` that ``filters`` admits."""
@@ -141,11 +158,12 @@ class Retrieval:
         return self.calls.query(self.chunks_name, expression, fields, limit=MOST)
 
     def forget_frequencies(self) -> None:
-        """Drop the document frequencies read so far (this engine just wrote)."""
+        """Drop the statistics read so far (this engine just wrote)."""
         self._frequency.clear()
+        self._lengths = None
 
-    def _counted(self, key: str | None, expression: str) -> int:
-        """A count of chunks, reused for ``FREQUENCY_SECONDS`` (None: all chunks)."""
+    def _counted(self, key: str, expression: str) -> int:
+        """A count of chunks, reused for ``FREQUENCY_SECONDS``."""
         now = time.monotonic()
         known = self._frequency.get(key)
         if known is not None and now - known[0] < FREQUENCY_SECONDS:
@@ -156,32 +174,72 @@ class Retrieval:
         self._frequency[key] = (now, count)
         return count
 
-    def _frequencies(self, terms: list[str]) -> tuple[npt.NDArray[np.float64], int]:
-        """How many chunks hold each term, and how many chunks there are.
+    def _frequencies_of(
+        self, tokens: list[str], filters: Filters
+    ) -> tuple[npt.NDArray[np.float64], int]:
+        """How many chunks ``filters``' readers may see hold each token, and how many they
+        may see.
 
-        Counts are reused for a few seconds: they only weigh the keyword leg and the
-        answerer's words, never decide what a search can find, and each is a call to Milvus
-        (five or more per question). This engine's own writes forget them at once; another
-        process's show within ``FREQUENCY_SECONDS``.
+        Counts are reused for a few seconds: each is a call to Milvus (five or more per
+        question). This engine's own writes forget them at once; another process's show
+        within ``FREQUENCY_SECONDS``.
         """
         if not self.has_chunks():
-            return np.zeros(len(terms), dtype=np.float64), 0
-        chunks = self._counted(None, "")
+            return np.zeros(len(tokens), dtype=np.float64), 0
+        scope = where(Filters(readers=filters.readers))
+        chunks = self._counted(f"|{scope}", scope)
         counts: dict[str, int] = {}
-        for term in dict.fromkeys(terms):
-            tok = token(term)
+        for tok in dict.fromkeys(tokens):
             expression = f"array_contains(vocabulary, {literal(tok)})"
-            counts[term] = self._counted(tok, expression) if chunks else 0
-        return np.array([counts[t] for t in terms], dtype=np.float64), chunks
+            if scope:
+                expression = f"{expression} and {scope}"
+            counts[tok] = self._counted(f"{tok}|{scope}", expression) if chunks else 0
+        return np.array([counts[t] for t in tokens], dtype=np.float64), chunks
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """BM25 IDF of each term; a term no chunk contains gets the highest IDF there is."""
-        frequency, chunks = self._frequencies(terms)
+    def _average_length(self, filters: Filters) -> float:
+        """The average token count of the chunks ``filters``' readers may see.
+
+        Summed from the document rows (each records its chunks' tokens), read at most every
+        ``FREQUENCY_SECONDS``; a document written before rows recorded it is counted from
+        its chunks once.
+        """
+        now = time.monotonic()
+        if self._lengths is None or now - self._lengths[0] >= FREQUENCY_SECONDS:
+            rows = self.calls.each(self.documents_name, "id >= 0", ["id", "record"])
+            self._lengths = (now, [self._length_of(row) for row in rows])
+        readers = filters.readers
+        seen = [
+            (chunks, tokens)
+            for doc_readers, chunks, tokens in self._lengths[1]
+            if readers is None or not readers.isdisjoint(doc_readers)
+        ]
+        chunks = sum(c for c, _ in seen)
+        return sum(t for _, t in seen) / chunks if chunks else 1.0
+
+    def _length_of(self, row: dict[str, Any]) -> tuple[frozenset[str], int, int]:
+        document = document_of(row)
+        tokens = tokens_of(row)
+        if tokens is None:
+            tokens = self._counted_tokens.get(document.id)
+        if tokens is None:
+            chunk_rows = self.calls.each(
+                self.chunks_name, f"document_id == {document.id}", ["words"]
+            )
+            tokens = sum(len(str(r["words"]).split()) for r in chunk_rows)
+            self._counted_tokens[document.id] = tokens
+        return frozenset(document.readers), document.chunks, tokens
+
+    def idf(self, terms: list[str], filters: Filters) -> dict[str, float]:
+        """BM25 IDF of each term among the chunks ``filters``' readers may see; a term none
+        of them holds gets the highest IDF there is."""
+        frequency, chunks = self._frequencies_of([token(t) for t in terms], filters)
         return dict(zip(terms, idf(frequency, chunks).tolist(), strict=True))
 
-    def visible(self, query: str) -> float:
-        """The IDF-weighted share of ``query``'s content terms that some chunk contains."""
-        frequency, chunks = self._frequencies(content_terms(query))
+    def visible(self, query: str, filters: Filters) -> float:
+        """The IDF-weighted share of ``query``'s content terms that some chunk ``filters``'
+        readers may see contains."""
+        tokens = [token(t) for t in content_terms(query)]
+        frequency, chunks = self._frequencies_of(tokens, filters)
         return visible_share(frequency, chunks)
 
     def documents_by_id(self, ids: Sequence[int]) -> dict[int, Document]:

@@ -254,7 +254,9 @@ class MilvusStore(Retrieval):
         ]
         for start in range(0, len(rows), ROWS_PER_CALL):
             self.calls.insert(self.chunks_name, rows[start : start + ROWS_PER_CALL])
-        self.calls.insert(self.documents_name, [document_row(doc, doc_id, len(chunks), added)])
+        tokens = sum(len(new.terms) for new in chunks)
+        row = document_row(doc, doc_id, len(chunks), tokens, added)
+        self.calls.insert(self.documents_name, [row])
         self.forget_frequencies()
         self.calls.delete(self.meta_name, f"key == {literal(pending)}")
         older = [replaces] if replaces is not None else []
@@ -308,6 +310,7 @@ class MilvusStore(Retrieval):
             row["readers"] = [encode(r) for r in record["readers"]]
         for start in range(0, len(rows), ROWS_PER_CALL):
             self.calls.upsert(self.chunks_name, rows[start : start + ROWS_PER_CALL])
+        self.forget_frequencies()  # its readers may have changed
 
     def _record(self, doc_id: int) -> tuple[dict[str, Any], int] | None:
         rows = self.calls.query(self.documents_name, ids_in("id", [doc_id]), _DOCUMENT_FIELDS)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from yomitoki.backends.base import Vectors
 from yomitoki.index.engine import Filters, Scored
 from yomitoki.index.sqlite.columns import location_of, named, page_breaks_of
-from yomitoki.index.sqlite.keyword import KeywordIndex
+from yomitoki.index.sqlite.keyword import Corpus, KeywordIndex
 from yomitoki.index.sqlite.rows import rows_of
 from yomitoki.index.sqlite.vectors import VectorIndex
 from yomitoki.types import Hit
@@ -45,7 +45,9 @@ class Retrieval:
         self._keywords: KeywordIndex | None = None
         self._version = self._data_version()
         # The last query's BM25 scores of every chunk: fusion asks for them twice.
-        self._scored: tuple[str, npt.NDArray[np.float32] | None] | None = None
+        self._scored: tuple[str, Filters, npt.NDArray[np.float32] | None] | None = None
+        # BM25 statistics of what each reader may see, kept like the masks.
+        self._corpora: dict[Filters, Corpus] = {}
         # Each loaded leg's chunk -> document array (keyed by the leg's id array).
         self._chunk_documents: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
         self._masks: dict[tuple[int, Filters], npt.NDArray[np.bool_]] = {}
@@ -61,6 +63,7 @@ class Retrieval:
         self._scored = None
         self._chunk_documents = {}
         self._masks = {}
+        self._corpora = {}
 
     def sync(self) -> None:
         """Reload the legs when another connection committed since; one statement otherwise."""
@@ -158,19 +161,38 @@ class Retrieval:
             self._masks[key] = mask
         return mask
 
-    def _keyword_scores(self, query: str) -> npt.NDArray[np.float32] | None:
-        if self._scored is None or self._scored[0] != query:
-            self._scored = (query, self.keywords.scores(query))
-        return self._scored[1]
+    def _corpus(self, filters: Filters) -> Corpus:
+        """The BM25 statistics of the chunks ``filters``' readers may see (every chunk when
+        it names none). Only the readers count: a category or folder filter narrows what a
+        search returns, not how its words weigh, and a reader's scores move with nothing
+        they may not read."""
+        keywords = self.keywords
+        scope = Filters(readers=filters.readers)
+        if not scope.active():
+            return keywords.everything
+        corpus = self._corpora.get(scope)
+        if corpus is None:
+            corpus = keywords.corpus(self._mask(keywords.ids, scope))
+            if len(self._corpora) >= MASKS_KEPT:
+                self._corpora.pop(next(iter(self._corpora)))
+            self._corpora[scope] = corpus
+        return corpus
+
+    def _keyword_scores(self, query: str, filters: Filters) -> npt.NDArray[np.float32] | None:
+        scope = Filters(readers=filters.readers)
+        if self._scored is None or self._scored[:2] != (query, scope):
+            self._scored = (query, scope, self.keywords.scores(query, self._corpus(scope)))
+        return self._scored[2]
 
     def keyword_search(self, query: str, limit: int, filters: Filters) -> Scored:
         """BM25: the ``limit`` best chunks for ``query`` that ``filters`` admits."""
         keywords = self.keywords
-        return keywords.top(self._keyword_scores(query), limit, self._mask(keywords.ids, filters))
+        scores = self._keyword_scores(query, filters)
+        return keywords.top(scores, limit, self._mask(keywords.ids, filters))
 
-    def keyword_scores(self, query: str, chunk_ids: Sequence[int]) -> list[float]:
+    def keyword_scores(self, query: str, chunk_ids: Sequence[int], filters: Filters) -> list[float]:
         """The BM25 score of each of ``chunk_ids`` for ``query`` (0 for an unknown id)."""
-        return self.keywords.score_of(self._keyword_scores(query), chunk_ids)
+        return self.keywords.score_of(self._keyword_scores(query, filters), chunk_ids)
 
     def vector_search(self, vector: Vectors, limit: int, filters: Filters) -> Scored:
         """Cosine: the ``limit`` chunks nearest ``vector`` that ``filters`` admits."""
@@ -181,13 +203,15 @@ class Retrieval:
         """The cosine of each of ``chunk_ids`` with ``vector`` (0 for an unknown id)."""
         return self.vectors.score(vector, chunk_ids)
 
-    def idf(self, terms: list[str]) -> dict[str, float]:
-        """BM25 IDF of each term; a term no chunk contains gets the highest IDF there is."""
-        return self.keywords.idf(terms)
+    def idf(self, terms: list[str], filters: Filters) -> dict[str, float]:
+        """BM25 IDF of each term among what ``filters``' readers may see; a term none of
+        those chunks contains gets the highest IDF there is."""
+        return self.keywords.idf(terms, self._corpus(filters))
 
-    def visible(self, query: str) -> float:
-        """The IDF-weighted share of ``query``'s content terms that some chunk contains."""
-        return self.keywords.visible(query)
+    def visible(self, query: str, filters: Filters) -> float:
+        """The IDF-weighted share of ``query``'s content terms that some chunk ``filters``'
+        readers may see contains."""
+        return self.keywords.visible(query, self._corpus(filters))
 
     def passages(self, chunk_ids: Sequence[int]) -> dict[int, Hit]:
         """The chunks of ``chunk_ids`` that still exist, as hits with no score yet."""
