@@ -41,6 +41,16 @@ class CountingEmbedder(HashEmbedder):
         return super().embed_batch(texts, kind)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_client_host() -> Iterator[None]:
+    """Starlette's TestClient reaches an app as http://testserver/: the name the server is
+    reached by in these tests, so it is an allowed host, as a deployment's name would be.
+    (Tests of the Host check set ``allowed_hosts`` themselves, which wins over this.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("YOMITOKI_ALLOWED_HOSTS", '["testserver"]')
+        yield
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "index" / "test.sqlite") as opened:

@@ -502,3 +502,44 @@ def test_mcp_tools_declare_their_bounds_and_say_why_they_fail(index: Path) -> No
     assert bad.is_error and "mode" in bad.content[0].text and "hybrid" in bad.content[0].text
     assert big.is_error and "50" in big.content[0].text
     assert json.dumps(tools["ask"]).count('"maximum": 50') == 1
+
+
+# -- DNS rebinding: a page whose name points at this machine ------------------------------------
+
+
+def test_a_rebound_host_name_reaches_no_route(index: Path) -> None:
+    """A page on evil.example rebinds its name to 127.0.0.1 and calls the keyless server it
+    finds there as same-origin: every request naming that host is refused before any route;
+    the names the server is reached by still work."""
+    settings = settings_for(index, allowed_hosts=[], host="127.0.0.1")
+    for url, _ in _serve(create_app(settings)):
+        port = url.rsplit(":", 1)[1]
+        evil = {
+            "host": f"evil.example:{port}",
+            "origin": f"http://evil.example:{port}",
+            "sec-fetch-site": "same-origin",
+        }
+        with httpx.Client(base_url=url, headers=evil, timeout=30) as browser:
+            assert browser.get("/content/hotel.md").status_code == 400
+            assert browser.get("/documents").status_code == 400
+            assert browser.delete("/documents/1").status_code == 400
+            planted = browser.post("/documents", files={"file": ("p.md", b"# planted\n\nx")})
+            assert planted.status_code == 400
+            chat = browser.post("/chat", json={"messages": [{"role": "user", "content": "x"}]})
+            assert chat.status_code == 400
+        for name in ("127.0.0.1", "localhost", "[::1]"):
+            reply = httpx.get(f"{url}/content/hotel.md", headers={"host": f"{name}:{port}"})
+            assert reply.status_code == 200, name
+        names = [d["name"] for d in httpx.get(f"{url}/documents").json()["documents"]]
+        assert sorted(names) == ["evil.html", "hotel.md", "memo.txt"]
+
+
+def test_allowed_hosts_admit_the_names_a_deployment_uses() -> None:
+    from yomitoki.server.security import trusted_hosts
+
+    assert trusted_hosts("127.0.0.1", []) == ["127.0.0.1", "localhost", "[::1]"]
+    assert trusted_hosts("::1", []) == ["::1", "127.0.0.1", "localhost", "[::1]"]
+    assert trusted_hosts("10.0.0.5", ["docs.example.com"]) == ["10.0.0.5", "docs.example.com"]
+    assert trusted_hosts("0.0.0.0", []) == ["*"]  # keys are required there (serve refuses)
+    assert trusted_hosts("0.0.0.0", ["Docs.Example.com"]) == ["docs.example.com"]
+    assert trusted_hosts("127.0.0.1", ["*"]) == ["*"]

@@ -5,7 +5,8 @@ be framed. Requests that change state or spend money (every method but GET/HEAD/
 refused when a browser marks them as coming from another site (``Sec-Fetch-Site``) or names
 another ``Origin``, unless that origin is listed in ``allowed_origins``; clients that are not
 browsers send neither header and are unaffected. A request without a valid key or session
-cookie gets 401 when keys are configured.
+cookie gets 401 when keys are configured. A request naming a host the server is not reached by
+(DNS rebinding) gets 400 before any route (``trusted_hosts``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,26 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+#: Addresses that listen on every interface: the Host a client uses cannot be known.
+_EVERY_INTERFACE = frozenset({"0.0.0.0", "::", "[::]", ""})
+
+
+def trusted_hosts(listening: str, allowed: Sequence[str]) -> list[str]:
+    """The Host header values a server listening on ``listening`` answers (``*``: any).
+
+    A page on another site that rebinds its name to this machine's address sends its own
+    name as Host: only the names the server is reached by are admitted.
+    """
+    if "*" in allowed or (listening in _EVERY_INTERFACE and not allowed):
+        return ["*"]
+    own = [] if listening in _EVERY_INTERFACE else [listening.lower()]
+    if is_loopback(listening):
+        own += ["127.0.0.1", "localhost", "[::1]"]
+    if ":" in listening and not listening.startswith("["):
+        own.append(f"[{listening.lower()}]")  # an IPv6 address as a Host header writes it
+    return list(dict.fromkeys([*own, *(a.lower() for a in allowed)]))
 
 
 def _origin_of(url: str) -> str:

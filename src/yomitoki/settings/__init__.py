@@ -243,6 +243,13 @@ class Settings(BaseSettings):
         description="Other web origins (`https://portal.example.com`) whose pages may call the "
         "API from a browser (CORS); requests that change state from any other site get 403.",
     )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names (`docs.example.com`, `*.example.com`) browsers and clients may "
+        "reach the server by, beside the address it listens on (on loopback: 127.0.0.1, "
+        "localhost and ::1); any other Host header gets 400, which stops DNS rebinding. "
+        "Listening on 0.0.0.0 or :: admits any host unless this is set; `*` admits any.",
+    )
     upload_dir: Path | None = Field(
         default=None,
         description="Where `POST /documents` saves uploads; default: `uploads/` beside the index.",
