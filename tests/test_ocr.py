@@ -472,3 +472,49 @@ def test_tesseract_runs_with_one_openmp_thread_and_this_process_keeps_its_own(
     assert child.stdout.strip() == "1"
     monkeypatch.setenv("OMP_THREAD_LIMIT", "4")  # the user's own choice wins
     assert pytesseract.pytesseract.environ["OMP_THREAD_LIMIT"] == "4"
+
+
+def test_a_frame_over_the_pixel_cap_is_refused_from_its_header_at_ingest_and_on_page(
+    tmp_path: Path,
+) -> None:
+    """A 150-megapixel second frame (a small file: one bit a pixel, compressed) is refused
+    at ingest and never decoded by /page or /content: 413 with the cap named; a burst of
+    drawings past ``page_renders`` gets 503 instead of waiting in memory."""
+    from fastapi.testclient import TestClient
+
+    from tests.test_server import settings_for
+    from yomitoki.server.app import create_app
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    first = page(["The dental plan covers two cleanings a year."]).convert("1")
+    bomb = Image.new("1", (12250, 12250), 1)
+    first.save(docs / "fax.tiff", save_all=True, append_images=[bomb], compression="group4")
+    assert (docs / "fax.tiff").stat().st_size < 200_000
+    del bomb
+    index = tmp_path / "index.sqlite"
+    with Store.open(index) as store:
+        reader = ocr_reader(cache=None, dpi=200)
+        report = Ingester(store, CountingEmbedder(), ingest_options(), ocr=reader).run(docs)
+    assert "pixels" in str(report.results[0])  # the frame is a warning on its file
+    with TestClient(create_app(settings_for(index, page_renders=1))) as client:
+        for route in ("/page/fax.tiff", "/content/fax.tiff"):
+            refused = client.get(route, params={"page": 2})
+            assert refused.status_code == 413, refused.text
+            assert "ocr_max_megapixels" in refused.json()["error"]["message"]
+            assert client.get(route, params={"page": 1}).status_code == 200
+        with client.app.state.service.drawing():  # type: ignore[attr-defined]
+            busy = client.get("/page/fax.tiff", params={"page": 1})
+            assert busy.status_code == 503 and busy.json()["error"]["code"] == "busy"
+        assert client.get("/page/fax.tiff", params={"page": 1}).status_code == 200
+
+
+def test_a_large_frame_under_the_cap_is_drawn_scaled_down(tmp_path: Path) -> None:
+    from yomitoki.server.content import page_image
+    from yomitoki.server.highlight import MAX_PIXELS
+
+    Image.new("L", (6000, 4000), 255).save(tmp_path / "big.png")
+    drawn = page_image(tmp_path / "big.png", 1, 100_000_000)
+    assert drawn.width * drawn.height <= MAX_PIXELS and drawn.width / drawn.height == 1.5
+    with pytest.raises(FileTooLargeError):
+        page_image(tmp_path / "big.png", 1, 20_000_000)

@@ -141,8 +141,12 @@ class NameTakenError(YomitokiError):
     code = "exists"
 
 
-class IndexBusyError(YomitokiError):
-    """Another process is writing to the index and the caller chose not to wait."""
+class BusyError(YomitokiError):
+    """The server is doing as much of this as it may at once; try again shortly."""
 
     status = 503
     code = "busy"
+
+
+class IndexBusyError(BusyError):
+    """Another process is writing to the index and the caller chose not to wait."""

@@ -32,8 +32,8 @@ from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.sentences import split_sentences
 
-#: Rendering scale (72 dpi times this) and the most pixels a drawn page may have; a page
-#: without a text layer is drawn at 200 dpi, for OCR to read it.
+#: Rendering scale (72 dpi times this) and the most pixels a drawn page (a PDF page or a
+#: scan's frame) may have; a page without a text layer is drawn at 200 dpi, for OCR to read it.
 SCALE = 1.5
 SCAN_SCALE = 200 / 72
 MAX_PIXELS = 12_000_000

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from yomitoki import wiring
-from yomitoki.errors import ForbiddenError, InvalidNameError, NameTakenError, ParseError
+from yomitoki.errors import BusyError, ForbiddenError, InvalidNameError, NameTakenError, ParseError
 from yomitoki.index.engine import Engine
 from yomitoki.ingest.names import check_part
 from yomitoki.ingest.ocr.tesseract import Tesseract
@@ -37,6 +37,20 @@ class Service:
         self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
         self._lock = threading.Lock()
         self._audit_lock = threading.Lock()
+        self._renders = threading.BoundedSemaphore(settings.page_renders)
+        #: The most pixels a page image may have to be drawn (ingest's cap too).
+        self.max_pixels = int(settings.ocr_max_megapixels * 1_000_000)
+
+    @contextmanager
+    def drawing(self) -> Iterator[None]:
+        """One of the ``page_renders`` pages drawn at once; BusyError when all are taken,
+        so a burst of large pages waits at the client, not in this process's memory."""
+        if not self._renders.acquire(blocking=False):
+            raise BusyError("the server is drawing as many pages as it may; try again shortly")
+        try:
+            yield
+        finally:
+            self._renders.release()
 
     @functools.cached_property
     def word_reader(self) -> Tesseract | None:

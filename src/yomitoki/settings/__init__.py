@@ -128,8 +128,9 @@ class Settings(BaseSettings):
         default=100.0,
         gt=0,
         le=1000,
-        description="Larger images are refused (decompression bombs); PDF pages are rendered "
-        "no larger. It bounds the memory one page's OCR takes.",
+        description="Larger images are refused (decompression bombs), at ingest and when the "
+        "server draws a page, from the image's header before it is decoded; PDF pages are "
+        "rendered no larger. It bounds the memory one page's OCR or drawing takes.",
     )
     ocr_workers: int = Field(
         default=0, ge=0, le=256, description="Pages read at once; 0: one per available core."
@@ -242,6 +243,13 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Other web origins (`https://portal.example.com`) whose pages may call the "
         "API from a browser (CORS); requests that change state from any other site get 403.",
+    )
+    page_renders: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Pages the server draws at once for `/page` and scans on `/content`; a "
+        "request past them gets 503 (each may hold up to ocr_max_megapixels of image).",
     )
     allowed_hosts: list[str] = Field(
         default_factory=list,

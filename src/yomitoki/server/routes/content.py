@@ -30,7 +30,10 @@ def content(
     path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
     if doc is None or path is None:
         raise NotFoundError("no such document")
-    return content_response(path, doc.format, doc.name, page)
+    if doc.format != "image":
+        return content_response(path, doc.format, doc.name, service.max_pixels, page)
+    with service.drawing():
+        return content_response(path, doc.format, doc.name, service.max_pixels, page)
 
 
 @router.get("/page/{name:path}")
@@ -52,12 +55,14 @@ def page(
         raise NotFoundError("no such document")
     # Tesseract is looked for only when there is a sentence to find on a scan.
     reader = service.word_reader if highlight_ else None
-    if doc.format == "pdf":
-        drawn = highlight.draw(path, page, highlight_, reader)
-    elif doc.format == "image":
-        drawn = highlight.mark_scan(page_image(path, page), highlight_, reader)
-    else:
+    if doc.format not in ("pdf", "image"):
         raise NotFoundError("the document has no pages to draw")
+    with service.drawing():
+        if doc.format == "pdf":
+            drawn = highlight.draw(path, page, highlight_, reader)
+        else:
+            image = page_image(path, page, service.max_pixels)
+            drawn = highlight.mark_scan(image, highlight_, reader)
     headers = {"Content-Security-Policy": DOCUMENT_POLICY, "X-Highlight": "none"}
     if drawn.where is not None:
         headers["X-Highlight"] = "found"
