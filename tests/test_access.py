@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -26,6 +27,7 @@ from tests import builders
 from tests.conftest import ENGINES, CountingEmbedder, engine_settings
 from tests.options import ingest_options
 from tests.options import searcher as searcher_over
+from tests.test_server import _serve
 from yomitoki import wiring
 from yomitoki.cli import main
 from yomitoki.errors import ConfigError
@@ -330,11 +332,33 @@ def test_the_audit_log_records_who_asked_what_and_what_was_cited(
         question = f"{marker('hr', 2)} salary review"
         every_route(client, "alice", question)
     records = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [r["route"] for r in records] == [
-        "/chat", "/chat/stream", "/v1/chat/completions", "/v1/chat/completions"
-    ]  # fmt: skip
-    assert all(r["user"] == "alice" and r["question"] == question for r in records)
-    assert all("hr/hr-2.md" in r["citations"] for r in records)
+    routes = ["/chat", "/chat/stream", "/v1/chat/completions", "/v1/chat/completions"]
+    assert [r["route"] for r in records] == [route for route in routes for _ in range(2)]
+    assert [r["event"] for r in records] == ["retrieved", "answered"] * 4
+    assert all(r["user"] == "alice" and r["groups"] == ["hr"] for r in records)
+    retrieved, answered = records[::2], records[1::2]
+    assert all(r["question"] == question and "hr/hr-2.md" in r["passages"] for r in retrieved)
+    assert all("hr/hr-2.md" in r["citations"] for r in answered)
+    assert [r["request"] for r in retrieved] == [r["request"] for r in answered]
+    assert len({r["request"] for r in retrieved}) == 4
+
+
+def test_a_stream_cut_after_its_passages_is_audited(index: dict[str, Any], tmp_path: Path) -> None:
+    """The passages are the first line of /chat/stream: a client that reads it and hangs up
+    has read documents, and the log says so."""
+    log = tmp_path / "audit.jsonl"
+    body = {"messages": [{"role": "user", "content": f"{marker('hr', 1)} salary review"}]}
+    for url, _ in _serve(create_app(settings_for(index, audit_log=log))):
+        for _ in range(3):
+            with httpx.stream(
+                "POST", f"{url}/chat/stream", json=body, headers=headers("alice"), timeout=60
+            ) as response:
+                first = next(response.iter_lines())
+                assert "hr/hr-1.md" in first  # the passages, then the client is gone
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    retrieved = [r for r in records if r["event"] == "retrieved"]
+    assert len(retrieved) == 3
+    assert all(r["user"] == "alice" and "hr/hr-1.md" in r["passages"] for r in retrieved)
 
 
 def test_an_index_from_before_readers_stays_readable_by_everyone(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from string import Template
 
@@ -145,6 +145,18 @@ class Judged:
         }
 
 
+def collect(events: Iterable[Event]) -> tuple[Context, Answer]:
+    """The context and the answer of a whole answer's events."""
+    context: Context | None = None
+    for event in events:
+        if isinstance(event, Context):
+            context = event
+        elif isinstance(event, Answer):
+            assert context is not None
+            return context, event
+    raise AssertionError("an answer stream ends with an Answer")
+
+
 class Answerer:
     """Answers from one retriever, with an LLM when given one, else offline."""
 
@@ -172,14 +184,7 @@ class Answerer:
         options: AnswerOptions | None = None,
     ) -> tuple[Context, Answer]:
         """The whole answer at once."""
-        context: Context | None = None
-        for event in self.stream(question, history, options):
-            if isinstance(event, Context):
-                context = event
-            elif isinstance(event, Answer):
-                assert context is not None
-                return context, event
-        raise AssertionError("an answer stream ends with an Answer")
+        return collect(self.stream(question, history, options))
 
     def stream(
         self,

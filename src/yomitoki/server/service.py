@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from yomitoki import wiring
@@ -21,9 +19,10 @@ from yomitoki.ingest.names import check_part
 from yomitoki.ingest.ocr.tesseract import Tesseract
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.scan import SourceFile, file_hash
-from yomitoki.rag.answer import Answerer
+from yomitoki.rag.answer import Answerer, AnswerOptions
+from yomitoki.server.audit import AuditLog, audited
 from yomitoki.settings import Settings
-from yomitoki.types import EVERYONE, LOCAL_ADMIN, Answer, Document, Principal
+from yomitoki.types import EVERYONE, LOCAL_ADMIN, Document, Event, Message, Principal
 
 STAGING = ".staging"
 
@@ -36,7 +35,7 @@ class Service:
         self.answerer = answerer or wiring.open_answerer(settings, create=True)
         self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
         self._lock = threading.Lock()
-        self._audit_lock = threading.Lock()
+        self.audit_log = AuditLog(settings.audit_log) if settings.audit_log else None
         self._renders = threading.BoundedSemaphore(settings.page_renders)
         #: The most pixels a page image may have to be drawn (ingest's cap too).
         self.max_pixels = int(settings.ocr_max_megapixels * 1_000_000)
@@ -178,24 +177,18 @@ class Service:
                 Path(doc.path).unlink(missing_ok=True)
         return doc
 
-    def audit(self, principal: Principal, route: str, question: str, answer: Answer) -> None:
-        """Append who asked what, and what the answer cited, to the audit log (if one is set)."""
-        if self.settings.audit_log is None:
-            return
-        record = {
-            "time": datetime.now(UTC).isoformat(timespec="seconds"),
-            "user": principal.name,
-            "groups": sorted(principal.groups),
-            "route": route,
-            "question": question,
-            "citations": list(answer.citations),
-            "dont_know": answer.dont_know,
-        }
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        with self._audit_lock:
-            self.settings.audit_log.parent.mkdir(parents=True, exist_ok=True)
-            with self.settings.audit_log.open("a", encoding="utf-8") as log:
-                log.write(line)
+    def answer(
+        self,
+        principal: Principal,
+        route: str,
+        question: str,
+        history: Sequence[Message],
+        options: AnswerOptions,
+    ) -> Iterator[Event]:
+        """The answer's events, audited: the passages are recorded before they are passed
+        on, the citations when the answer ends (``audit_log``)."""
+        events = self.answerer.stream(question, history, options)
+        return audited(self.audit_log, principal, route, events)
 
 
 def upload_folder(principal: Principal) -> str:

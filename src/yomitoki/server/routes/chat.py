@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from yomitoki.errors import YomitokiError
-from yomitoki.rag.answer import AnswerOptions
+from yomitoki.rag.answer import AnswerOptions, collect
 from yomitoki.server import protocol
 from yomitoki.server.routes import Asking, Served, for_principal
 from yomitoki.server.service import Service
@@ -54,8 +54,7 @@ def _ignored(service: Service, body: protocol.ChatRequest) -> list[str]:
 def chat(body: protocol.ChatRequest, service: Served, principal: Asking) -> dict[str, Any]:
     """Answer the last user message; the demo's non-streaming response."""
     question, history, options = prepare(service, body, principal)
-    context, answer = service.answerer.ask(question, history, options)
-    service.audit(principal, "/chat", question, answer)
+    context, answer = collect(service.answer(principal, "/chat", question, history, options))
     ignored = _ignored(service, body)
     return {
         "output_text": answer.text,
@@ -76,13 +75,12 @@ def chat_stream(
     def events() -> Iterator[bytes]:
         context: Context | None = None
         try:
-            for event in service.answerer.stream(question, history, options):
+            answering = service.answer(principal, "/chat/stream", question, history, options)
+            for event in answering:
                 for line in _chat_event(event, context, body.session_state, ignored):
                     yield (json.dumps(line, ensure_ascii=False) + "\n").encode()
                 if isinstance(event, Context):
                     context = event
-                elif isinstance(event, Answer):
-                    service.audit(principal, "/chat/stream", question, event)
         except Exception as exc:  # noqa: BLE001 - reported as the stream's last line
             yield (json.dumps({"error": failure_message(exc)}, ensure_ascii=False) + "\n").encode()
 

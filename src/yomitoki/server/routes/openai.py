@@ -10,10 +10,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
+from yomitoki.rag.answer import collect
 from yomitoki.server import protocol
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.routes.chat import failure_message, prepare
-from yomitoki.types import Answer, TextDelta
+from yomitoki.types import TextDelta
 
 router = APIRouter()
 
@@ -32,8 +33,8 @@ def completions(
     if body.temperature is not None:
         options = protocol.Overrides(temperature=body.temperature).apply(options)
     if not body.stream:
-        _, answer = service.answerer.ask(question, history, options)
-        service.audit(principal, "/v1/chat/completions", question, answer)
+        route = "/v1/chat/completions"
+        _, answer = collect(service.answer(principal, route, question, history, options))
         return protocol.completion(answer, body.model)
     cid = protocol.completion_id()
 
@@ -42,13 +43,12 @@ def completions(
             protocol.completion_chunk(cid, body.model, {"role": "assistant", "content": ""}, None)
         )
         try:
-            for event in service.answerer.stream(question, history, options):
+            route = "/v1/chat/completions"
+            for event in service.answer(principal, route, question, history, options):
                 if isinstance(event, TextDelta):
                     yield _sse(
                         protocol.completion_chunk(cid, body.model, {"content": event.text}, None)
                     )
-                elif isinstance(event, Answer):
-                    service.audit(principal, "/v1/chat/completions", question, event)
         except Exception as exc:  # noqa: BLE001 - reported in the stream
             yield _sse({"error": {"message": failure_message(exc), "type": "server_error"}})
         yield _sse(protocol.completion_chunk(cid, body.model, {}, "stop"))
