@@ -543,3 +543,73 @@ def test_allowed_hosts_admit_the_names_a_deployment_uses() -> None:
     assert trusted_hosts("0.0.0.0", []) == ["*"]  # keys are required there (serve refuses)
     assert trusted_hosts("0.0.0.0", ["Docs.Example.com"]) == ["docs.example.com"]
     assert trusted_hosts("127.0.0.1", ["*"]) == ["*"]
+
+
+# -- uploads are cut at their limit while they arrive --------------------------------------------
+
+
+def _post_raw(
+    app: Any, body_chunks: Iterator[bytes], headers: list[tuple[bytes, bytes]]
+) -> tuple[int, bytes, int]:
+    """POST /documents to the ASGI app with a body that arrives in chunks: the status, the
+    response body and how many body bytes the app asked for."""
+    import anyio
+
+    read = 0
+    status, sent = 0, b""
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        chunk = next(body_chunks, None)
+        if chunk is None:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        read += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status, sent
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            sent += message.get("body", b"")
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/documents", "raw_path": b"/documents", "query_string": b"",
+        "root_path": "", "headers": [(b"host", b"testserver"), *headers],
+        "client": ("127.0.0.1", 1), "server": ("testserver", 80),
+    }  # fmt: skip
+
+    anyio.run(app, scope, receive, send)
+    return status, sent, read
+
+
+def test_an_upload_past_the_limit_is_cut_while_it_arrives(index: Path) -> None:
+    """upload_max_mb = 1: a 20 MiB body is refused after about 1 MiB has been read (chunked),
+    or before any of it (Content-Length); a body within the limit still uploads. (Before,
+    the whole body was spooled to a temporary file, then refused.)"""
+    app = create_app(settings_for(index, upload_max_mb=1))
+    boundary = b"xyzzy"
+    head = (
+        b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="big.txt"'
+        b"\r\nContent-Type: text/plain\r\n\r\n"
+    )
+    multipart = [(b"content-type", b"multipart/form-data; boundary=" + boundary)]
+
+    def body(mib: int) -> Iterator[bytes]:
+        yield head
+        for _ in range(mib * 16):
+            yield b"a" * 65536
+        yield b"\r\n--" + boundary + b"--\r\n"
+
+    status, sent, read = _post_raw(app, body(20), multipart)
+    assert status == 413 and b"too_large" in sent, sent
+    assert read < 2 * 2**20  # cut near the limit, not at 20 MiB
+    declared = [*multipart, (b"content-length", str(20 * 2**20).encode())]
+    status, sent, read = _post_raw(app, body(20), declared)
+    assert status == 413 and read == 0
+    small = [b"# Small\n\nA small note about parking.\n"]
+    status, sent, _ = _post_raw(
+        app, iter([head.replace(b"big.txt", b"small.md"), *small, b"\r\n--xyzzy--\r\n"]), multipart
+    )
+    assert status == 201, sent

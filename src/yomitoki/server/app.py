@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from yomitoki import __version__
 from yomitoki.errors import YomitokiError
@@ -33,6 +34,8 @@ from yomitoki.settings import Settings
 
 log = logging.getLogger("yomitoki.server")
 PUBLIC = ("/healthz", "/static/", "/favicon.ico", "/auth/")
+#: Room for the multipart framing around an upload (boundaries, part headers, form fields).
+MULTIPART_FRAMING = 64 * 1024
 _error = security.error
 
 
@@ -84,6 +87,10 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
         )
+    # No body is read past the upload limit (and room for its multipart framing): a larger
+    # Content-Length is refused unread, a chunked body is cut where it passes the limit.
+    most = int(settings.upload_max_mb * 2**20) + MULTIPART_FRAMING
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=most)
     # Added last, so it runs first: a foreign Host reaches no route, key check or CORS.
     hosts = security.trusted_hosts(settings.host, settings.allowed_hosts)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
@@ -94,7 +101,8 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        code = codes.get(exc.status_code, "http_error")
         return _error(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(YomitokiError)
