@@ -300,7 +300,7 @@ def test_uploads_go_to_the_uploaders_folder_for_their_own_groups(index: dict[str
                            headers=headers("alice"))  # fmt: skip
         assert made.status_code == 201, made.text
         doc = made.json()
-        assert doc["name"] == "alice/note.md"
+        assert doc["name"] == "uploads/alice/note.md"
         bob_sees = client.get("/documents", headers=headers("bob")).json()["documents"]
         assert all("alice/" not in d["name"] for d in bob_sees)
         assert client.delete(f"/documents/{doc['id']}", headers=headers("bob")).status_code == 404
@@ -312,6 +312,62 @@ def test_uploads_go_to_the_uploaders_folder_for_their_own_groups(index: dict[str
         forbidden = client.delete(f"/documents/{hr_doc['id']}", headers=headers("alice"))
         assert forbidden.status_code == 403
         assert client.delete(f"/documents/{doc['id']}", headers=headers("alice")).status_code == 204
+
+
+def test_an_upload_can_neither_reveal_nor_shadow_an_ingested_name(
+    index: dict[str, Any], tmp_path: Path
+) -> None:
+    """A user called like a top-level folder ("hr") uploads "hr-0.md": before, a 409 told
+    them hr/hr-0.md exists though they may not read it, and an upload could take a name an
+    admin later ingested, so answers cited the upload's text under the ingested name."""
+    hr_key = "k-hr-user-6"
+    hr_user = {"name": "hr", "key_sha256": hashlib.sha256(hr_key.encode()).hexdigest()}
+    settings = settings_for(index, users=[*users(), hr_user])
+    as_hr = {"Authorization": f"Bearer {hr_key}"}
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        fake = ("hr-0.md", b"# hr memo 0\n\nThe zqfakex rule says salaries double.\n")
+        made = client.post("/documents", files={"file": fake}, headers=as_hr)
+        assert made.status_code == 201, made.text
+        assert made.json()["name"] == "uploads/hr/hr-0.md"
+        again = client.post("/documents", files={"file": fake}, headers=as_hr)
+        assert again.status_code == 409 and "uploads/hr/hr-0.md" in again.text
+        # The ingested document is still the one its name opens and cites, for alice.
+        shown = client.get("/content/hr/hr-0.md", headers=headers("alice"))
+        assert shown.status_code == 200 and "zqfakex" not in shown.text
+        question = f"{marker('hr', 0)} salary review"
+        answer = client.post(
+            "/chat", json={"messages": [{"role": "user", "content": question}]},
+            headers=headers("alice"),
+        ).json()  # fmt: skip
+        assert "hr/hr-0.md" in answer["context"]["data_points"]["citations"]
+        assert "zqfakex" not in answer["output_text"]
+        own = client.get("/documents", headers=as_hr).json()["documents"]
+        assert [d["name"] for d in own if d["name"].startswith("uploads/")] == [
+            "uploads/hr/hr-0.md"
+        ]
+        assert client.delete(f"/documents/{made.json()['id']}", headers=as_hr).status_code == 204
+
+
+def test_a_name_is_one_documents_across_folders_and_uploads_have_their_own(
+    index: dict[str, Any], corpus: Path, tmp_path: Path
+) -> None:
+    """A second folder holding a name the first already has is refused for that file (a
+    citation must open one document), and no folder may put files under uploads/."""
+    other = tmp_path / "other"
+    (other / "hr").mkdir(parents=True)
+    (other / "uploads" / "alice").mkdir(parents=True)
+    builders.text(other / "hr" / "hr-0.md", "# Planted\n\nzqplantedx says salaries double.\n")
+    builders.text(other / "uploads" / "alice" / "note.md", "# Note\n\nzqplantedx again.\n")
+    builders.text(other / "fresh.md", "# Fresh\n\nA new name, zqfreshx.\n")
+    settings = settings_for(index)
+    with wiring.open_engine(settings) as engine:
+        report = Ingester(engine, CountingEmbedder(), wiring.ingest_options(settings)).run(other)
+        errors = {r.name: r.error for r in report.results if r.error}
+        assert "another index" in str(errors["hr/hr-0.md"])
+        assert "reserved" in str(report).replace("\n", " ")
+        assert engine.document_named("hr/hr-0.md").root == str(corpus.resolve())  # type: ignore[union-attr]
+        assert engine.document_named("fresh.md") is not None
+        engine.remove_document(engine.document_named("fresh.md").id)  # type: ignore[union-attr]
 
 
 def test_signing_in_keeps_the_principal_in_the_session(index: dict[str, Any]) -> None:

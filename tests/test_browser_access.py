@@ -72,7 +72,7 @@ def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -
             tab.set_input_files("#upload-file", str(upload))
             tab.click("#upload-send")
             expect(tab.locator("#upload-status")).to_have_text(
-                "アップロードしました: alice/note.md"
+                "アップロードしました: uploads/alice/note.md"
             )
             expect(rows).to_have_count(3)
             tab.screenshot(path="test-artifacts/8-documents-signed-in.png")

@@ -192,10 +192,10 @@ def test_a_failed_upload_keeps_the_good_version(client: TestClient, tmp_path: Pa
     broken = _upload(client, "perks.pdf", b"%PDF-1.7 this is not a pdf", replace="true")
     assert broken.status_code == 422
     assert (uploads / "perks.pdf").read_bytes() == good
-    listed = [d for d in client.get("/documents").json()["documents"] if d["name"] == "perks.pdf"]
-    assert listed == [first.json()]
+    documents = client.get("/documents").json()["documents"]
+    assert [d for d in documents if d["name"] == "uploads/perks.pdf"] == [first.json()]
     answer = ask(client, "Do employees get a gym membership?").json()
-    assert "perks.pdf#page=1" in answer["context"]["data_points"]["citations"]
+    assert "uploads/perks.pdf#page=1" in answer["context"]["data_points"]["citations"]
     assert not list((uploads / ".staging").iterdir())
 
     newer = _pdf_bytes(tmp_path, "Perks. The gym membership now includes a pool.")
@@ -206,7 +206,9 @@ def test_a_failed_upload_keeps_the_good_version(client: TestClient, tmp_path: Pa
 
 def test_a_folder_document_is_not_replaced_by_an_upload(client: TestClient) -> None:
     reply = _upload(client, "hotel.md", b"# Travel\n\nNo limit.", replace="true")
-    assert reply.status_code == 409 and "ingested from a folder" in reply.json()["error"]["message"]
+    assert reply.status_code == 201 and reply.json()["name"] == "uploads/hotel.md"
+    assert "150 dollars" in client.get("/content/hotel.md").text
+    assert "No limit" in client.get("/content/uploads/hotel.md").text
 
 
 @pytest.mark.parametrize(
@@ -249,7 +251,7 @@ def test_upload_names_are_nfc(client: TestClient, tmp_path: Path) -> None:
     decomposed = unicodedata.normalize("NFD", "ガイド.md")
     assert decomposed != "ガイド.md"
     reply = _upload(client, decomposed, "# ガイド\n\n休暇は二十日です。".encode())
-    assert reply.status_code == 201 and reply.json()["name"] == "ガイド.md"
+    assert reply.status_code == 201 and reply.json()["name"] == "uploads/ガイド.md"
     assert (tmp_path / "idx" / "uploads" / "ガイド.md").is_file()
 
 

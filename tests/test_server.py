@@ -176,14 +176,15 @@ def test_upload_search_and_delete(client: TestClient) -> None:
     response = client.post("/documents", files={"file": ("menu.txt", text.encode(), "text/plain")})
     assert response.status_code == 201, response.text
     doc = response.json()
-    assert doc["name"] == "menu.txt" and doc["chunks"] == 1 and doc["status"] == "indexed"
-    assert "menu.txt" in {d["name"] for d in client.get("/documents").json()["documents"]}
+    name = "uploads/menu.txt"
+    assert doc["name"] == name and doc["chunks"] == 1 and doc["status"] == "indexed"
+    assert name in {d["name"] for d in client.get("/documents").json()["documents"]}
     answer = ask(client, "When does the cafeteria serve ramen?").json()
-    assert "[menu.txt]" in answer["output_text"]
-    assert client.get("/content/menu.txt").text == text
+    assert f"[{name}]" in answer["output_text"]
+    assert client.get(f"/content/{name}").text == text
     assert client.delete(f"/documents/{doc['id']}").status_code == 204
-    assert "menu.txt" not in {d["name"] for d in client.get("/documents").json()["documents"]}
-    assert "[menu.txt]" not in ask(client, "When does the cafeteria serve ramen?").text
+    assert name not in {d["name"] for d in client.get("/documents").json()["documents"]}
+    assert "menu.txt" not in ask(client, "When does the cafeteria serve ramen?").text
     assert client.delete(f"/documents/{doc['id']}").status_code == 404
 
 
@@ -196,7 +197,7 @@ def test_rejected_uploads(index: Path, tmp_path: Path) -> None:
         assert big.status_code == 413
         broken = client.post("/documents", files={"file": ("bad.pdf", b"%PDF-1.4 junk", "x")})
         assert broken.status_code == 422
-        assert broken.json()["error"]["message"].startswith("bad.pdf: ")
+        assert broken.json()["error"]["message"].startswith("uploads/bad.pdf: ")
         assert not (tmp_path / "up" / "bad.pdf").exists()
         assert "bad.pdf" not in client.get("/documents").text
 

@@ -124,7 +124,8 @@ class Engine(Protocol):
         """The document with id ``doc_id``."""
 
     def document_named(self, name: str) -> Document | None:
-        """The document called ``name`` (its path under the folder it was ingested from)."""
+        """The document called ``name`` (its path under the folder it was ingested from);
+        None when there is none, or more than one."""
 
     def chunks(self, document_id: int) -> list[Chunk]:
         """A document's chunks in order."""

@@ -23,6 +23,9 @@ _RESERVED = {
 }
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_NAME_BYTES = 255
+#: The top-level folder of every uploaded document's name: no ingested folder produces it,
+#: so an upload never takes, shadows or reveals the name of an ingested document.
+UPLOADS = "uploads"
 
 
 def check_part(part: str) -> str:
@@ -52,3 +55,22 @@ def check_part(part: str) -> str:
 def check_name(relative: str) -> str:
     """A POSIX relative path (``sub/file.pdf``) with every component checked, NFC-normalized."""
     return "/".join(check_part(part) for part in relative.split("/"))
+
+
+def check_folder_name(relative: str) -> str:
+    """A name under an ingested folder (``check_name``); its top level may not be the one
+    uploads are kept under."""
+    name = check_name(relative)
+    if "/" in name and name.split("/", 1)[0].casefold() == UPLOADS:
+        raise InvalidNameError(
+            relative,
+            f"the top-level folder '{UPLOADS}' is reserved for files uploaded through the "
+            "server; ingest that folder on its own, or rename it",
+        )
+    return name
+
+
+def upload_name(folder: str | None, file: str) -> str:
+    """The name of an upload: ``uploads/FOLDER/FILE`` (a user's own folder) or, for an
+    admin's, ``uploads/FILE``."""
+    return "/".join(part for part in (UPLOADS, folder, file) if part)

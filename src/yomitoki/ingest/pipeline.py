@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from yomitoki.backends.base import Embedder, Vectors
-from yomitoki.errors import ParseError, YomitokiError
+from yomitoki.errors import NameTakenError, ParseError, YomitokiError
 from yomitoki.index.engine import Engine, NewChunk, NewDocument
 from yomitoki.ingest.access import AccessRule, readers_for, unmatched
 from yomitoki.ingest.chunking import CUTTER, chunk_document
@@ -237,6 +237,8 @@ class Ingester:
         content (the only case that parses and embeds)."""
         try:
             parser_for(source.path)  # unknown extensions fail here, before any hashing
+            if existing is None:
+                self._check_name_free(source.name, root)
             # A document cut with other chunk settings is cut again (its text is re-embedded
             # only where chunks changed: vectors are kept by text). None: recorded before
             # yomitoki kept track, so left alone.
@@ -274,6 +276,16 @@ class Ingester:
             return self._failed(source.name, existing, exc)
         return Job(source, root, digest, existing)
 
+    def _check_name_free(self, name: str, root: str) -> None:
+        """A name is one document's: a file whose name a document of another folder holds
+        is refused, so a citation can never open one document for another."""
+        held = self.engine.document_named(name)
+        if held is not None and held.root != root:
+            raise NameTakenError(
+                f"'{name}' is the name of a document ingested from {held.root}; ingest this "
+                "folder into another index, or remove that folder's documents first"
+            )
+
     def _prepare_here(self, job: Job) -> Prepared | Exception:
         try:
             return self.prepare(job.source, job.root, job.digest)
@@ -301,6 +313,8 @@ class Ingester:
     def _failed(self, name: str, existing: Document | None, exc: Exception) -> FileResult:
         if isinstance(exc, ParseError):
             reason = exc.reason
+        elif isinstance(exc, NameTakenError):
+            reason = str(exc)
         elif isinstance(exc, OSError):
             reason = f"cannot read file: {exc.strerror or exc}"
         else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yomitoki.errors import InvalidNameError
-from yomitoki.ingest.names import check_name
+from yomitoki.ingest.names import check_folder_name, check_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def scan(
                 )
                 continue
             try:
-                name = check_name(rel)
+                name = check_folder_name(rel)
             except InvalidNameError as exc:
                 problems.append((rel, exc.reason))
                 continue

@@ -10,12 +10,12 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from yomitoki import wiring
 from yomitoki.errors import BusyError, ForbiddenError, InvalidNameError, NameTakenError, ParseError
 from yomitoki.index.engine import Engine
-from yomitoki.ingest.names import check_part
+from yomitoki.ingest.names import UPLOADS, check_part, upload_name
 from yomitoki.ingest.ocr.tesseract import Tesseract
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.scan import SourceFile, file_hash
@@ -85,21 +85,28 @@ class Service:
 
     def add(
         self,
-        name: str,
+        principal: Principal,
+        file: str,
         data: bytes,
         replace_existing: bool = False,
         readers: tuple[str, ...] = (EVERYONE,),
     ) -> Document:
-        """Ingest an upload readable by ``readers``; the index and ``uploads/`` change only
-        when it fully succeeds.
+        """Ingest ``principal``'s upload of ``file`` readable by ``readers``; the index and
+        the upload folder change only when it fully succeeds.
 
-        ``name`` may hold one folder (an uploader's own, ``alice/notes.pdf``). The bytes are
-        parsed, chunked and embedded from a staging folder; then the file is moved into place
-        and the document written in one transaction. A failure at any step leaves the
-        previous version (file and index entries) exactly as it was.
+        It is named ``uploads/FOLDER/FILE`` (the uploader's own folder; an admin's upload:
+        ``uploads/FILE``), a name no ingested folder can hold, so it can only meet the
+        uploader's own earlier uploads. The bytes are parsed, chunked and embedded from a
+        staging folder; then the file is moved into place and the document written in one
+        transaction. A failure at any step leaves the previous version (file and index
+        entries) exactly as it was.
         """
+        folder = None if principal.admin else self.upload_folder(principal)
+        name = upload_name(folder, file)
         with self._writing() as store:
             taken = store.document_named(name)
+            if taken is None:  # an upload from before uploads had their own folder
+                taken = store.document_by_path(str(self._file_of(name)))
             if taken is not None and not replace_existing:
                 raise NameTakenError(
                     f"a document called '{name}' exists; send replace=true to replace it"
@@ -125,7 +132,7 @@ class Service:
         taken: Document | None,
         readers: tuple[str, ...],
     ) -> Document:
-        final = self.uploads / name
+        final = self._file_of(name)
         final.parent.mkdir(parents=True, exist_ok=True)
         staged = staging / final.name
         staged.write_bytes(data)
@@ -157,6 +164,22 @@ class Service:
         assert doc is not None
         return doc
 
+    def _file_of(self, name: str) -> Path:
+        """Where the upload called ``name`` is kept."""
+        return self.uploads / name.removeprefix(f"{UPLOADS}/")
+
+    def upload_folder(self, principal: Principal) -> str:
+        """The folder of ``principal``'s uploads: their name when it is a safe folder name
+        that no admin's upload (a file with an accepted extension) could also be called."""
+        try:
+            folder = check_part(principal.name)
+        except InvalidNameError:
+            folder = None
+        suffix = PurePath(folder or "").suffix.lower()
+        if folder is None or suffix in wiring.upload_types(self.settings):
+            return "user-" + hashlib.sha256(principal.name.encode()).hexdigest()[:16]
+        return folder
+
     def uploaded(self, doc: Document, folder: str | None = None) -> bool:
         """Whether ``doc`` was uploaded (into ``folder`` of the uploads, when given)."""
         root = self.uploads / folder if folder else self.uploads
@@ -169,7 +192,7 @@ class Service:
             doc = store.document(doc_id)
             if doc is None or not principal.can_read(doc):
                 return None
-            if not principal.admin and not self.uploaded(doc, upload_folder(principal)):
+            if not principal.admin and not self.uploaded(doc, self.upload_folder(principal)):
                 raise ForbiddenError(f"only an admin may remove '{doc.name}'")
             store.remove_document(doc_id)
             store.collect_vectors()
@@ -189,11 +212,3 @@ class Service:
         on, the citations when the answer ends (``audit_log``)."""
         events = self.answerer.stream(question, history, options)
         return audited(self.audit_log, principal, route, events)
-
-
-def upload_folder(principal: Principal) -> str:
-    """The folder of ``principal``'s uploads: their name when it is a safe folder name."""
-    try:
-        return check_part(principal.name)
-    except InvalidNameError:
-        return "user-" + hashlib.sha256(principal.name.encode()).hexdigest()[:16]

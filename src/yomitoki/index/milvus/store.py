@@ -153,9 +153,13 @@ class MilvusStore(Retrieval):
         return self.documents_by_id([doc_id]).get(doc_id)
 
     def document_named(self, name: str) -> Document | None:
-        """The document called ``name``; the first by path when two folders share one."""
+        """The document called ``name``; None also when two files hold it (written before
+        names were kept unique), so a name never opens one document for another. (One file
+        being replaced has two rows for a moment: the newer is it.)"""
         found = self._documents(f"name_key == {literal(encode(name))}")
-        return min(found, key=lambda d: d.path) if found else None
+        if len({d.path for d in found}) != 1:
+            return None
+        return max(found, key=lambda d: d.id)
 
     def _chunk_rows(self, document_id: int) -> list[dict[str, Any]]:
         if not self.has_chunks():

@@ -165,8 +165,11 @@ class Store(Retrieval):
         return self._document_where("id = ?", doc_id)
 
     def document_named(self, name: str) -> Document | None:
-        """The document called ``name``; the first by path when two folders share one."""
-        return self._document_where("name = ? ORDER BY path LIMIT 1", name)
+        """The document called ``name``; None also when two hold it (an index from before
+        names were kept unique), so a name never opens one document for another."""
+        sql = f"SELECT {_DOCUMENT} FROM documents WHERE name = ? LIMIT 2"
+        rows = named(self._conn, sql, (name,)).fetchall()
+        return _document(rows[0]) if len(rows) == 1 else None
 
     def _document_where(self, condition: str, value: object) -> Document | None:
         sql = f"SELECT {_DOCUMENT} FROM documents WHERE {condition}"

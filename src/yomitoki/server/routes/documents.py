@@ -1,9 +1,10 @@
 """``/documents``: list, upload (ingested like any other file, or nothing changes), delete.
 
 Each principal sees only the documents it may read; a document it may not read does not
-exist for it (404, as for an id that never existed). Uploads of a user who is not an admin
-go into their own folder (``alice/notes.pdf``) and are readable by the groups they choose
-among their own (default: all of them, or only themselves when they are in none).
+exist for it (404, as for an id that never existed). Uploads are named under ``uploads/``,
+which no ingested folder may use; a user who is not an admin uploads into their own folder
+(``uploads/alice/notes.pdf``), readable by themselves and the groups they choose among their
+own (default: all of them).
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from yomitoki.errors import (
 )
 from yomitoki.ingest.names import check_part
 from yomitoki.server.routes import Asking, Served
-from yomitoki.server.service import upload_folder
-from yomitoki.types import EVERYONE, Principal, user_reader
+from yomitoki.types import EVERYONE, Principal
 
 router = APIRouter()
 
 
 def upload_readers(principal: Principal, groups: list[str], everyone: bool) -> tuple[str, ...]:
-    """Who may read an upload: groups among the uploader's own (an admin: any, or everyone)."""
+    """Who may read an upload: the uploader and groups among their own (an admin: any
+    groups, or everyone)."""
     if everyone and not principal.admin:
         raise ForbiddenError("only an admin may make an upload readable by everyone")
     if everyone or (principal.admin and not groups):
@@ -39,7 +40,8 @@ def upload_readers(principal: Principal, groups: list[str], everyone: bool) -> t
     if foreign and not principal.admin:
         raise ForbiddenError(f"you may share uploads only with your own groups, not {foreign}")
     chosen = groups or sorted(principal.groups)
-    return wiring.readers(chosen) if chosen else (user_reader(principal.name),)
+    # The uploader always reads their own upload, whatever groups they leave.
+    return wiring.readers(chosen, [principal.name])
 
 
 @router.get("/documents")
@@ -71,9 +73,7 @@ async def upload(
     if len(data) > limit:
         reason = f"uploads are limited to {service.settings.upload_max_mb:g} MiB"
         raise FileTooLargeError(name, reason)
-    if not principal.admin:
-        name = f"{upload_folder(principal)}/{name}"
-    doc = await run_in_threadpool(service.add, name, data, replace, readers)
+    doc = await run_in_threadpool(service.add, principal, name, data, replace, readers)
     return wire.document(doc, readers=principal.admin)
 
 
