@@ -550,3 +550,26 @@ def test_the_sentence_with_the_number_asked_for_answers(store: Store, tmp_path: 
     answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
     _, answer = answerer.ask("休憩時間は何分ですか")
     assert answer.text.startswith("休憩は、６時間を超える労働に少なくとも４５分とする")
+
+
+def test_brackets_a_quoted_document_holds_are_its_words_not_citations(
+    store: Store, tmp_path: Path
+) -> None:
+    """A readable document saying "see [hr/salaries.md]" does not make the offline answer
+    cite (or link) a document the asker never saw: the brackets are shown as text and
+    reported as removed, as the LLM path reports citations it removed."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    builders.text(
+        root / "parking.md",
+        "# Parking\n\nThe parking quota is twelve spaces, see [hr/salaries.md] and "
+        "[legal/contract.md#page=2] for the rest.\n",
+    )
+    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
+    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
+    _, answer = answerer.ask("What is the parking quota?")
+    assert "twelve spaces" in answer.text and not answer.dont_know
+    assert "[hr/" not in answer.text and "[legal/" not in answer.text
+    assert "(hr/salaries.md)" in answer.text and "(legal/contract.md#page=2)" in answer.text
+    assert answer.citations == ("parking.md",)
+    assert answer.removed_citations == ("hr/salaries.md", "legal/contract.md#page=2")

@@ -345,7 +345,8 @@ class Answer:
     text: str
     language: str
     citations: tuple[str, ...]
-    #: Citations the answerer wrote that pointed to no passage it was given; removed.
+    #: Citations the answerer wrote that pointed to no passage it was given (removed), and
+    #: citation-like brackets in the sentences it quoted (shown as text).
     removed_citations: tuple[str, ...] = ()
     support: tuple[Support, ...] = ()
     dont_know: bool = False

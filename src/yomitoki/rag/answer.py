@@ -27,6 +27,7 @@ from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.prompts import Prompts, quoted
 from yomitoki.rag.rerank import Retriever
 from yomitoki.rag.support import check_support
+from yomitoki.text import citations
 from yomitoki.text.language import Language, detect, has_japanese
 from yomitoki.types import (
     Answer,
@@ -240,6 +241,9 @@ class Answerer:
         else:
             judged = self.judge(query, hits, language, opts)
             decision = judged.decision()
+            if judged.answers:  # citation-like brackets in the quoted sentences are text
+                quoted = (e.text for e in judged.composed.sentences)
+                removed = tuple(dict.fromkeys(c for t in quoted for c in citations.find(t)))
             for text in self._offline(query, judged, language):
                 parts.append(text)
                 yield TextDelta(text)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from yomitoki.backends.base import Embedder
 from yomitoki.rag.asked import answer_terms, quantity_asked
+from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import Language, has_japanese
 from yomitoki.text.sentences import split_sentences
@@ -300,11 +301,11 @@ def compose_across_languages(
 
 
 def cite(evidence: Evidence) -> str:
-    """The sentence with its citation before its closing punctuation (no space in Japanese)."""
-    match = _END.search(evidence.text)
-    body, end = (
-        (evidence.text, "") if match is None else (evidence.text[: match.start()], match.group(1))
-    )
+    """The sentence with its citation before its closing punctuation (no space in Japanese);
+    brackets in the sentence that look like citations are its words, shown as text."""
+    sentence = citations.neutralise(evidence.text)
+    match = _END.search(sentence)
+    body, end = (sentence, "") if match is None else (sentence[: match.start()], match.group(1))
     space = "" if body[-1:] and not body[-1].isascii() else " "
     return f"{body}{space}[{evidence.citation}]{end}"
 

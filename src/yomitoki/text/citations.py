@@ -32,3 +32,17 @@ def find(text: str) -> list[str]:
 def strip(text: str) -> str:
     """``text`` without its citation brackets."""
     return BRACKET.sub(lambda m: "" if parts(m.group(1)) else m.group(), text)
+
+
+def neutralise(text: str) -> str:
+    """``text`` with each citation bracket shown as text in parentheses (``(a.pdf#page=2)``):
+    a document quoted in an answer may hold brackets that look like citations; they are its
+    words, never the answer's citations."""
+
+    def plain(match: re.Match[str]) -> str:
+        whole = match.group()
+        if parts(match.group(1)) is None:
+            return whole
+        return whole[: len(whole) - len(whole.lstrip())] + f"({match.group(1)})"
+
+    return BRACKET.sub(plain, text)
