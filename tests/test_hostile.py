@@ -292,16 +292,24 @@ def test_a_damaged_index_is_one_line_and_a_nonzero_exit(index: Path, docs: Path)
         assert str(index) in lines[0] and "damaged" in lines[0]
 
 
-def test_a_foreign_sqlite_file_is_left_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [0, 7])
+def test_a_foreign_sqlite_file_is_left_alone_byte_for_byte(tmp_path: Path, version: int) -> None:
+    """Another application's database, with or without a schema version of its own, is
+    refused by every command, and not one of its bytes changes (WAL mode included)."""
     foreign = tmp_path / "app.db"
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE users (name TEXT)")
-    done = _cli("search", "x", "--index", foreign)
-    assert done.returncode == 1 and "not a yomitoki index" in done.stderr
-    with sqlite3.connect(foreign) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (0,)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert tables == {"users"}
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    before = foreign.read_bytes()
+    runner = CliRunner()
+    for command in (["search", "x"], ["documents"], ["ask", "x"], ["ingest", str(tmp_path)]):
+        done = runner.invoke(main, [*command, "--index", str(foreign)])
+        assert done.exit_code == 1 and "not a yomitoki index" in done.output, command
+    with pytest.raises(Exception, match="not a yomitoki index"):
+        create_app(settings_for(foreign))
+    assert foreign.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]  # no -wal, no -shm
 
 
 def test_a_second_ingest_waits_for_the_first_or_refuses(index: Path, docs: Path) -> None:

@@ -165,7 +165,9 @@ def writing(
         with open_engine(settings) as engine:
             yield engine
         return
-    with writer(settings.index, wait, on_wait), open_engine(settings) as engine:
+    # Opened first: a file that is not a yomitoki index is refused before a lock file is
+    # made beside it.
+    with open_engine(settings) as engine, writer(settings.index, wait, on_wait):
         yield engine
 
 

@@ -50,11 +50,24 @@ def damaged(path: Path, exc: sqlite3.DatabaseError) -> str:
     )
 
 
-def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
-    """A SQLite file with tables but no yomitoki schema is someone else's: never migrate it."""
-    (version,) = conn.execute("PRAGMA user_version").fetchone()
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if version == 0 and tables:
+#: Tables every yomitoki index has, whatever its version.
+_OWN_TABLES = frozenset({"meta", "documents", "chunks"})
+
+
+def _refuse_foreign(path: Path) -> None:
+    """Look at an existing file read-only first: a file that is not a yomitoki index (another
+    application's SQLite database, or no database at all) is refused before anything could
+    write to it, WAL mode included."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    reading = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        (version,) = reading.execute("PRAGMA user_version").fetchone()
+        rows = reading.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {r[0] for r in rows}
+    finally:
+        reading.close()
+    if tables and (version == 0 or not _OWN_TABLES.issubset(tables)):
         raise StoreError(f"{path} is a SQLite database but not a yomitoki index; not touching it")
 
 
@@ -81,6 +94,7 @@ class Store(Retrieval):
         if not create and not path.exists():
             raise StoreError(f"no index at {path}; run 'yomitoki ingest FOLDER' first")
         try:
+            _refuse_foreign(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             # Shared across a server's worker threads; Searcher serializes its use with a lock.
             conn = sqlite3.connect(
@@ -89,7 +103,6 @@ class Store(Retrieval):
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            _refuse_foreign(conn, path)
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(damaged(path, exc)) from None
