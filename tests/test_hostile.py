@@ -21,6 +21,9 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from filelock import FileLock
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from tests import builders
 from tests.conftest import CountingEmbedder
@@ -35,6 +38,7 @@ from yomitoki.server.app import create_app
 from yomitoki.server.security import is_loopback
 from yomitoki.settings.tables import LLMConfig
 
+ANSWERING = ("/chat", "/chat/stream", "/v1/chat/completions")
 EVIL_HTML = (
     "<html><body><h1>Parking</h1><p>Visitor parking is on level two.</p>"
     "<script>alert('xss')</script><img src=x onerror=\"alert('img')\"></body></html>"
@@ -220,7 +224,10 @@ def test_a_folder_document_is_not_replaced_by_an_upload(client: TestClient) -> N
         ("~$report.docx", "'~$'"),
         ("notes#2.md", "'#'"),
         ("CON.txt", "reserved device name"),
-        ("a\u202egpj.md", "bidirectional"),
+        ("a\u202egpj.md", "invisible"),
+        ("a\u200bb.md", "invisible"),  # zero-width space: looks like "ab.md"
+        ("a\u061cb.md", "invisible"),  # Arabic letter mark
+        ("a\ufeffb.md", "invisible"),
     ],
 )
 def test_bad_upload_names_get_400_with_the_reason(
@@ -244,7 +251,7 @@ def test_control_characters_in_a_raw_multipart_name_get_400(client: TestClient) 
         "/documents", content=body,
         headers={"content-type": f"multipart/form-data; boundary={boundary}"},
     )  # fmt: skip
-    assert reply.status_code == 400 and "control" in reply.json()["error"]["message"]
+    assert reply.status_code == 400 and "invisible" in reply.json()["error"]["message"]
 
 
 def test_upload_names_are_nfc(client: TestClient, tmp_path: Path) -> None:
@@ -262,13 +269,18 @@ def test_tsv_and_other_read_formats_upload(client: TestClient) -> None:
 # -- the index is robust -----------------------------------------------------------------------
 
 
-def test_document_ids_are_never_reused(client: TestClient) -> None:
+def test_document_ids_are_opaque_and_never_reused(client: TestClient) -> None:
+    """Ids are hashes: nothing counts the documents between two uploads from their ids."""
     a = _upload(client, "a.md", b"# A\n\nalpha").json()["id"]
     b = _upload(client, "b.md", b"# B\n\nbeta").json()["id"]
     assert client.delete(f"/documents/{b}").status_code == 204
     c = _upload(client, "c.md", b"# C\n\ngamma").json()["id"]
-    assert c > b > a
+    again = _upload(client, "b.md", b"# B\n\nbeta").json()["id"]
+    assert len({a, b, c, again}) == 4
+    assert all(isinstance(i, str) and len(i) == 24 and not i.isdigit() for i in (a, b, c))
     assert client.delete(f"/documents/{b}").status_code == 404
+    for hostile in ("99999999999999999999", "-1", "x" * 64, "%00", "%ff%fe"):
+        assert client.delete(f"/documents/{hostile}").status_code in (404, 400), hostile
 
 
 def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -410,6 +422,81 @@ def test_malformed_json_is_described_in_words(client: TestClient) -> None:
     assert reply.status_code == 400
     message = reply.json()["error"]["message"]
     assert message.startswith("the body is not valid JSON") and "at character" in message
+
+
+@pytest.mark.parametrize(
+    ("routes", "body"),
+    [
+        (ANSWERING, {"messages": [{"role": "user", "content": "\ud800 vacation"}]}),
+        (ANSWERING, {"messages": [
+            {"role": "user", "content": [{"type": "text", "text": "x\udfff"}]}]}),
+        (("/chat", "/chat/stream"), {
+            "messages": [{"role": "user", "content": "hotel"}], "session_state": {"\ud800": 1}}),
+    ],
+)  # fmt: skip
+def test_text_python_cannot_encode_is_a_400(
+    client: TestClient, routes: tuple[str, ...], body: dict[str, Any]
+) -> None:
+    raw = json.dumps(body).encode()  # "\ud800" as JSON escapes it: valid JSON, no valid text
+    for route in routes:
+        reply = client.post(route, content=raw, headers={"content-type": "application/json"})
+        assert reply.status_code == 400, (route, reply.text)
+        assert "not valid Unicode" in reply.json()["error"]["message"]
+
+
+def test_a_request_nested_too_deep_is_a_400(client: TestClient) -> None:
+    state: Any = "leaf"
+    for _ in range(900):
+        state = {"a": state}
+    body = {"messages": [{"role": "user", "content": "hotel"}], "session_state": state}
+    for route in ("/chat", "/chat/stream"):
+        reply = client.post(route, json=body)
+        assert reply.status_code == 400 and "nests deeper" in reply.json()["error"]["message"]
+    too_deep_json = '{"messages": [{"role": "user", "content": "x"}], "session_state": '
+    raw = too_deep_json + "[" * 100_000 + "]" * 100_000 + "}"
+    reply = client.post("/chat", content=raw, headers={"content-type": "application/json"})
+    assert reply.status_code == 400, reply.text
+
+
+@examples(
+    max_examples=60,
+    deadline=None,
+    # The index is only read: one for every example is what a server sees.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    value=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(st.characters()),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.text(st.characters(), max_size=5), inner, max_size=3)
+        ),
+        max_leaves=12,
+    ),
+    where=st.sampled_from(["content", "session_state", "overrides", "message", "top", "model"]),
+)
+def test_no_request_body_is_a_500(index: Path, value: Any, where: str) -> None:
+    """Any JSON value (lone surrogates, huge numbers, NaN, nesting) in any field of the
+    request models: an answer or a 400, never a 500."""
+    body: dict[str, Any] = {"messages": [{"role": "user", "content": "hotel limit"}]}
+    if where == "content":
+        body["messages"][0]["content"] = value
+    elif where == "session_state":
+        body["session_state"] = value
+    elif where == "overrides":
+        body["context"] = {"overrides": {"top": value, "retrieval_mode": value}}
+    elif where == "message":
+        body["messages"] = [value, *body["messages"]]
+    elif where == "top":
+        body["context"] = {"overrides": {"include_category": value}}
+    else:
+        body["model"] = value
+    raw = json.dumps(body, allow_nan=True).encode()
+    with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as client:
+        for route in ("/chat", "/v1/chat/completions"):
+            reply = client.post(route, content=raw, headers={"content-type": "application/json"})
+            assert reply.status_code in (200, 400), (route, reply.status_code, reply.text)
+            reply.json()
 
 
 DEMO_REQUEST = {  # keys the demo's current backend reads; yomitoki has no use for them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -137,6 +138,14 @@ class Document:
     chunking: str | None = None
     #: Who may read it: ``*`` (every signed-in user), ``group:NAME``, ``user:NAME``.
     readers: tuple[str, ...] = ("*",)
+
+    @property
+    def public_id(self) -> str:
+        """The id clients see: a hash of the stored id, path and content, so ids tell
+        nothing of how many documents there are (or were) between two; a new version of a
+        file gets a new one."""
+        key = f"{self.id}\0{self.path}\0{self.content_hash}".encode("utf-8", "surrogatepass")
+        return hashlib.sha256(key).hexdigest()[:24]
 
 
 # -- Access -------------------------------------------------------------------------------------

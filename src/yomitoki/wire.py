@@ -48,8 +48,8 @@ def hit(h: Hit) -> JSON:
 def document(doc: Document, paths: bool = False, readers: bool = False) -> JSON:
     """An indexed document; ``paths`` adds where its file is (for a local user only) and
     ``readers`` who may read it (for an admin only)."""
-    out = {
-        "id": doc.id,
+    out: JSON = {
+        "id": doc.public_id,
         "name": doc.name,
         "format": doc.format,
         "title": doc.title,

@@ -7,7 +7,6 @@ person types) and refused when it would break one of those uses.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from yomitoki.errors import InvalidNameError
@@ -21,7 +20,10 @@ _RESERVED = {
     *(f"com{i}" for i in range(1, 10)),
     *(f"lpt{i}" for i in range(1, 10)),
 }
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Unicode categories a name may not hold: controls, format characters (bidirectional
+#: overrides and marks, zero-width characters: text that looks like another name) and line
+#: and paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 MAX_NAME_BYTES = 255
 #: The top-level folder of every uploaded document's name: no ingested folder produces it,
 #: so an upload never takes, shadows or reveals the name of an ingested document.
@@ -35,8 +37,12 @@ def check_part(part: str) -> str:
         raise InvalidNameError(part, "the name is empty")
     if "/" in name or "\\" in name:
         raise InvalidNameError(part, "a file name may not contain '/' or '\\'")
-    if _CONTROL.search(name):
-        raise InvalidNameError(part, "the name contains control or bidirectional characters")
+    if any(unicodedata.category(char) in _INVISIBLE for char in name):
+        raise InvalidNameError(
+            part,
+            "the name contains invisible characters (controls, bidirectional or "
+            "zero-width marks, line separators)",
+        )
     if name.startswith("."):
         raise InvalidNameError(part, "the name starts with '.' (hidden files are not indexed)")
     if name.startswith("~$"):

@@ -12,11 +12,52 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yomitoki import wire
 from yomitoki.rag.answer import AnswerOptions, passages
 from yomitoki.types import Answer, Context, Message, Mode
+
+#: How deep a request's JSON may nest (the deepest real request is about six levels).
+MAX_DEPTH = 32
+
+
+def _readable(text: str) -> str:
+    """``text`` as it can be written back in a message (a lone surrogate becomes '?')."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def check_json(value: Any) -> Any:
+    """``value`` (a request's JSON) when every string in it is valid Unicode and it nests at
+    most ``MAX_DEPTH`` levels; otherwise ValueError, which the edge answers with 400."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"the request nests deeper than {MAX_DEPTH} levels")
+        texts = [item] if isinstance(item, str) else []
+        if isinstance(item, dict):
+            texts += [k for k in item if isinstance(k, str)]
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+        for text in texts:
+            if _readable(text) != text:
+                raise ValueError(
+                    "the request holds text that is not valid Unicode (a lone surrogate such "
+                    "as \\ud800); send UTF-8 text"
+                )
+    return value
+
+
+class RequestBody(BaseModel):
+    """A request body: its JSON is checked whole (``check_json``) before its fields."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sound(cls, data: Any) -> Any:
+        return check_json(data)
+
 
 # The demo's names for the retrieval modes, and ours.
 _MODES = {"text": Mode.KEYWORD, "vectors": Mode.VECTOR, "hybrid": Mode.HYBRID,
@@ -139,7 +180,7 @@ class ChatContext(BaseModel):
     auth_claims: dict[str, Any] | None = None
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(RequestBody):
     """``POST /chat`` and ``/chat/stream``."""
 
     model_config = ConfigDict(extra="forbid")
@@ -160,7 +201,7 @@ class ChatRequest(BaseModel):
         return self.messages[-1].text, history
 
 
-class CompletionRequest(BaseModel):
+class CompletionRequest(RequestBody):
     """``POST /v1/chat/completions``: what OpenAI clients send; unknown extras are ignored."""
 
     model_config = ConfigDict(extra="ignore")
@@ -180,7 +221,7 @@ def describe_errors(errors: Sequence[Any]) -> str:
             problems.append(f"the body is not valid JSON: {reason} (at character {e['loc'][-1]})")
             continue
         where = ".".join(str(p) for p in e["loc"] if p != "body") or "body"
-        problems.append(f"{where}: {e['msg']}")
+        problems.append(_readable(f"{where}: {e['msg']}"))
     return "; ".join(problems)
 
 

@@ -185,16 +185,17 @@ class Service:
         root = self.uploads / folder if folder else self.uploads
         return Path(doc.root).resolve() == self.uploads and Path(doc.path).is_relative_to(root)
 
-    def remove(self, doc_id: int, principal: Principal = LOCAL_ADMIN) -> Document | None:
-        """Remove a document (and its uploaded file); None when ``principal`` sees no such
-        document. Only an admin removes what was not uploaded into their own folder."""
+    def remove(self, public_id: str, principal: Principal = LOCAL_ADMIN) -> Document | None:
+        """Remove the document of ``public_id`` (and its uploaded file); None when
+        ``principal`` sees no such document. Only an admin removes what was not uploaded into
+        their own folder."""
         with self._writing() as store:
-            doc = store.document(doc_id)
+            doc = next((d for d in store.documents() if d.public_id == public_id), None)
             if doc is None or not principal.can_read(doc):
                 return None
             if not principal.admin and not self.uploaded(doc, self.upload_folder(principal)):
                 raise ForbiddenError(f"only an admin may remove '{doc.name}'")
-            store.remove_document(doc_id)
+            store.remove_document(doc.id)
             store.collect_vectors()
             if self.uploaded(doc):
                 Path(doc.path).unlink(missing_ok=True)

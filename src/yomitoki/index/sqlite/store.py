@@ -50,8 +50,8 @@ def damaged(path: Path, exc: sqlite3.DatabaseError) -> str:
     )
 
 
-#: Tables every yomitoki index has, whatever its version.
-_OWN_TABLES = frozenset({"meta", "documents", "chunks"})
+#: Tables every yomitoki index has had, whatever its version.
+_OWN_TABLES = frozenset({"meta"})
 
 
 def _refuse_foreign(path: Path) -> None:

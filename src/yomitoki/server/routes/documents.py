@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from yomitoki import wire, wiring
@@ -78,8 +78,11 @@ async def upload(
 
 
 @router.delete("/documents/{doc_id}", status_code=204)
-def delete(doc_id: int, service: Served, principal: Asking) -> Response:
-    """Remove a document (and its uploaded file) from the index."""
+def delete(
+    doc_id: Annotated[str, Path(max_length=64)], service: Served, principal: Asking
+) -> Response:
+    """Remove a document (and its uploaded file) from the index; ``doc_id`` is its public id
+    (``/documents`` lists them)."""
     if service.remove(doc_id, principal) is None:
-        raise NotFoundError(f"no document {doc_id}")
+        raise NotFoundError("no such document")
     return Response(status_code=204)

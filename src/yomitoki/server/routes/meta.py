@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from yomitoki import __version__, wiring
 from yomitoki.errors import NotFoundError, YomitokiError
-from yomitoki.server import security
+from yomitoki.server import protocol, security
 from yomitoki.server.identity import SESSION_COOKIE, SESSION_SECONDS
 from yomitoki.server.login import BINDING_COOKIE, PENDING_SECONDS
 from yomitoki.server.routes import Asking, IdentitiesOf, Served
@@ -22,7 +22,7 @@ router = APIRouter()
 STATIC = resources.files("yomitoki.server").joinpath("static")
 
 
-class SignIn(BaseModel):
+class SignIn(protocol.RequestBody):
     """``POST /auth/session``: an API key exchanged for an HttpOnly session cookie."""
 
     model_config = ConfigDict(extra="forbid")
