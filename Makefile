@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python -m bench.embed_throughput
 	$(BIN)/python -m bench.ray_ingest
 	$(BIN)/python -m bench.fuzz_parsers
+	$(BIN)/python -m bench.leak_timing
 	$(BIN)/python -m bench.ocr
 
 clean:
