@@ -193,3 +193,30 @@ def test_eval_rejects_a_question_without_citations(indexed: Path, tmp_path: Path
     )
     assert result.exit_code == 1
     assert "q.jsonl:1: the question cites no source" in result.output
+
+
+def test_names_with_brackets_are_cited_and_printed_as_they_are(tmp_path: Path) -> None:
+    """報告[案].md (brackets are common in Japanese file names) is cited in an answer;
+    a document whose name holds "[/b]" prints verbatim (rich markup would eat it, or fail)."""
+    docs = tmp_path / "docs"
+    (docs / "report[").mkdir(parents=True)
+    (docs / "報告[案].md").write_text("# 出張\n\n出張の日当は一日三千円です。\n", encoding="utf-8")
+    (docs / "report[" / "b].md").write_text("# Parking\n\nVisitor parking is on level two.\n")
+    (docs / "a.md, b.md").write_text("# Pairs\n\nIts citation would name two documents.\n")
+    (docs / "a,b.md").write_text("# Commas\n\nA comma inside one name is fine.\n")
+    index = tmp_path / "index.sqlite"
+    runner = CliRunner(env={"YOMITOKI_EMBEDDER": "hash", "YOMITOKI_MIN_ANSWERABILITY": "0"})
+    base = ["--index", str(index)]
+    ingested = runner.invoke(main, ["ingest", str(docs), *base])
+    assert ingested.exit_code == 1  # "a.md, b.md" is refused, with the reason, alone
+    assert "a.md, b.md: an answer could not cite it" in ingested.output
+    assert "3 added" in ingested.output
+    listed = runner.invoke(main, ["documents", *base])
+    assert "report[/b].md" in listed.output and "報告[案].md" in listed.output
+    searched = runner.invoke(main, ["search", "visitor parking", *base])
+    assert searched.exit_code == 0 and "report[/b].md" in searched.output
+    asked = runner.invoke(main, ["ask", "出張の日当はいくらですか", *base, "--json"])
+    answer = json.loads(asked.output)["answer"]
+    assert "報告[案].md" in answer["citations"] and "[報告[案].md]" in answer["text"]
+    parking = runner.invoke(main, ["ask", "Where is visitor parking?", *base])
+    assert "[report[/b].md]" in parking.output

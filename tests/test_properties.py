@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from yomitoki.errors import InvalidNameError
 from yomitoki.ingest.chunking import chunk_spans
-from yomitoki.ingest.names import check_part
+from yomitoki.ingest.names import check_name, check_part
 from yomitoki.rag.answer import sources_block
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.text.analyzer import analyze
@@ -113,3 +113,30 @@ def test_the_name_rule_accepts_only_safe_nfc_names(name: str) -> None:
     assert "/" not in checked and "\\" not in checked and "#" not in checked
     assert not checked.startswith((".", "~$")) and checked.strip() == checked
     assert all(unicodedata.category(c) != "Cc" for c in checked)
+
+
+# File names as people write them: brackets (報告[案]), commas, semicolons, spaces, 、.
+NAMEISH = st.text(
+    alphabet=st.one_of(st.sampled_from(list("[]（）,;、 .-_報告案版ab1")), st.characters()),
+    min_size=1,
+    max_size=24,
+).map(lambda stem: f"{stem}.pdf")
+
+
+@QUICK
+@given(st.lists(NAMEISH, min_size=1, max_size=3))
+def test_every_name_the_rule_accepts_is_cited_whole(stems: list[str]) -> None:
+    """The name rule and the citation grammar agree: a name ingest or upload accepts comes
+    back whole from an answer's citation, alone or beside others."""
+    accepted = []
+    for name in stems:
+        try:
+            accepted.append(check_name(name))
+        except InvalidNameError as exc:
+            assert "cite" in exc.reason or exc.reason
+    for name in accepted:
+        for cited in (name, f"{name}#page=3"):
+            assert find(f"答えです[{cited}]。") == [cited]
+            assert find(f"Answer [{cited}].") == [cited]
+    cited = [f"{name}#page=1" for name in accepted]
+    assert find(" ".join(f"[{c}]" for c in cited)) == list(dict.fromkeys(cited))

@@ -27,13 +27,13 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except YomitokiError as exc:
-            err.print(f"error: {exc}", markup=False, soft_wrap=True)
+            err.print(f"error: {exc}", soft_wrap=True)
             sys.exit(exc.exit_code)
         except sqlite3.DatabaseError as exc:
             if not is_damage(exc):
                 raise
             path = Store.last_opened or Path("(index)")
-            err.print(f"error: {damaged(path, exc)}", markup=False, soft_wrap=True)
+            err.print(f"error: {damaged(path, exc)}", soft_wrap=True)
             sys.exit(1)
 
 

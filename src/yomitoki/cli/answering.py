@@ -111,9 +111,9 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
             out.file.write(event.text)
             out.file.flush()
         elif isinstance(event, Followups) and event.questions:
-            out.print("\n\nFollow-up questions:", markup=False)
+            out.print("\n\nFollow-up questions:")
             for question in event.questions:
-                out.print(f"  - {question}", markup=False)
+                out.print(f"  - {question}")
         elif isinstance(event, Answer):
             out.print()
             if event.citations and context is not None:
@@ -121,7 +121,7 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
                 for hit in context.hits:  # the best hit describes a citation
                     for citation in hit.locations():
                         by_citation.setdefault(citation, hit)
-                out.print("\nSources:", markup=False)
+                out.print("\nSources:")
                 for citation in event.citations:
                     best = by_citation.get(citation)
                     where = None
@@ -129,23 +129,20 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
                         paged = "#page=" in citation
                         where = best.title if paged else best.location.describe()
                     title = f"  ({where})" if where else ""
-                    out.print(f"  [{citation}]{title}", markup=False)
+                    out.print(f"  [{citation}]{title}")
             for citation in event.removed_citations:
-                err.print(f"removed citation to a source not given: [{citation}]", markup=False)
+                err.print(f"removed citation to a source not given: [{citation}]")
             for support in event.unsupported:
                 err.print(
                     f"weakly supported ({support.overlap:.0%} of its words in its sources): "
                     f"{support.sentence}",
-                    markup=False,
                 )
             if thoughts and context is not None:
-                err.print("\n-- thought process --", markup=False)
-                err.print(
-                    json.dumps(wire.context(context), ensure_ascii=False, indent=2), markup=False
-                )
-                err.print(f"timings {event.timings}  usage {event.usage}", markup=False)
+                err.print("\n-- thought process --")
+                err.print(json.dumps(wire.context(context), ensure_ascii=False, indent=2))
+                err.print(f"timings {event.timings}  usage {event.usage}")
                 if event.answerability is not None:
-                    err.print(f"answerability {event.answerability}", markup=False)
+                    err.print(f"answerability {event.answerability}")
             return event
     raise YomitokiError("the answer stream ended without an answer")
 
@@ -200,7 +197,7 @@ def chat(config: Path | None, index: Path | None, thoughts: bool, **flags: Any) 
         try:
             answer = show(answerer.stream(question, history), thoughts)
         except YomitokiError as exc:
-            err.print(f"error: {exc}", markup=False)
+            err.print(f"error: {exc}")
             continue
         history += [Message("user", question), Message("assistant", answer.text)]
 
@@ -264,11 +261,11 @@ def eval_answers(
             for name, asker in askers.items()
         }
         summaries = {name: answer_eval.summary(results) for name, results in compared.items()}
-        out.print(f"{len(items)} questions, index {wiring.index_location(settings)}", markup=False)
-        out.print(f"  {'':<30}" + "".join(f"{name:>16}" for name in summaries), markup=False)
+        out.print(f"{len(items)} questions, index {wiring.index_location(settings)}")
+        out.print(f"  {'':<30}" + "".join(f"{name:>16}" for name in summaries))
         for key in summaries["retrieval_llm"]:
             cells = "".join(f"{summaries[name].get(key, '-')!s:>16}" for name in summaries)
-            out.print(f"  {key:<30}{cells}", markup=False)
+            out.print(f"  {key:<30}{cells}")
         if json_path is not None:
             write_json(
                 json_path,
@@ -286,16 +283,14 @@ def eval_answers(
     def progress(graded: answer_eval.Graded) -> None:
         if verbose:
             mark = "?" if graded.answer.dont_know else f"{graded.matched:.2f}"
-            out.print(
-                f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n", markup=False
-            )
+            out.print(f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n")
 
     results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
     summary = answer_eval.summary(results)
     where = wiring.index_location(settings)
-    out.print(f"{len(items)} questions, answerer {answerer.name}, index {where}", markup=False)
+    out.print(f"{len(items)} questions, answerer {answerer.name}, index {where}")
     for key, value in summary.items():
-        out.print(f"  {key:<30} {value}", markup=False)
+        out.print(f"  {key:<30} {value}")
     if json_path is not None:
         write_json(
             json_path,
@@ -363,11 +358,10 @@ def eval_calibrate(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(written, encoding="utf-8")
     where = wiring.index_location(settings)
-    out.print(f"{len(rows)} questions, index {where}: refusals out of fold", markup=False)
+    out.print(f"{len(rows)} questions, index {where}: refusals out of fold")
     for line in calibration.describe(report):
-        out.print(f"  {line}", markup=False)
+        out.print(f"  {line}")
     out.print(
         f"wrote {out_path} (threshold {model.threshold:.4f}); to use it, set "
         f'answerability = "{out_path}"',
-        markup=False,
     )

@@ -15,8 +15,10 @@ from yomitoki.settings import Settings, load_settings
 from yomitoki.types import Mode
 
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# Markup off: names, questions and answers are printed as they are ("report[/b].pdf" is a
+# name, not a closing tag); styles are given as rich Text, never parsed from strings.
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+out = Console(highlight=False, soft_wrap=True, markup=False)
 MODES = click.Choice([m.value for m in Mode])
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -17,6 +16,7 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
 
 from yomitoki import wire, wiring
 from yomitoki.cli.common import common_options, err, out, plural, print_json, settings_from
@@ -78,15 +78,15 @@ class RichProgress:
 
 def print_report(report: IngestReport) -> None:
     """Errors one per line on stderr, then a one-line summary on stdout. File names and
-    reasons are escaped: a file called ``a[bold].pdf`` is text, not rich markup."""
+    reasons are text (a file called ``a[bold].pdf`` is shown as it is)."""
+    error, warned = Text("error", style="red"), Text("warning", style="yellow")
     for result in report.results:
-        name = escape(result.name)
         if result.outcome is Outcome.FAILED:
-            err.print(f"[red]error[/red]: {name}: {escape(result.error or '')}", markup=True)
+            err.print(Text.assemble(error, f": {result.name}: {result.error or ''}"))
         for warning in result.warnings:
-            err.print(f"[yellow]warning[/yellow]: {name}: {escape(warning)}", markup=True)
+            err.print(Text.assemble(warned, f": {result.name}: {warning}"))
     for warning in report.warnings:
-        err.print(f"[yellow]warning[/yellow]: {escape(warning)}", markup=True)
+        err.print(Text.assemble(warned, f": {warning}"))
     summary = ", ".join(f"{report.count(o)} {o.value}" for o in Outcome)
     if scanned := sum(r.ocr_pages for r in report.results):
         summary += f"; {plural(scanned, 'page')} read by OCR"
@@ -173,7 +173,7 @@ def ingest(
     show_bar = settings.progress and not as_json and err.is_terminal
 
     def waiting(message: str) -> None:
-        err.print(message, markup=False, soft_wrap=True)
+        err.print(message, soft_wrap=True)
 
     readers = wiring.readers(groups, users)
     with wiring.ingesting(settings, wait, waiting, readers) as ingester:
@@ -206,12 +206,11 @@ def documents(config: Path | None, index: Path | None, as_json: bool) -> None:
     for doc in docs:
         unit = units.get(doc.format)
         pages = f"{plural(doc.pages, unit)}, " if doc.pages and unit else ""
-        out.print(f"{doc.name}  ({doc.format}, {pages}{plural(doc.chunks, 'chunk')})", markup=False)
+        out.print(f"{doc.name}  ({doc.format}, {pages}{plural(doc.chunks, 'chunk')})")
     size = f", {stats.bytes / 2**20:.1f} MiB" if stats.bytes is not None else ""
     out.print(
         f"{stats.documents} documents, {stats.chunks} chunks, {stats.vectors} vectors "
         f"({stats.model}){size}",
-        markup=False,
     )
 
 

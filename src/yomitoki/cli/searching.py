@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.text import Text
 
 from yomitoki import wire, wiring
 from yomitoki.cli.common import (
@@ -63,12 +64,12 @@ def search(
         return
     for rank, hit in enumerate(hits, start=1):
         legs = " ".join(f"{k}#{v.rank}" for k, v in hit.legs.items())
-        out.print(f"[bold]{rank}. {hit.citation()}[/bold]  score {hit.score:.4f}  ({legs})")
-        heading = " > ".join(hit.location.heading)
-        if heading:
-            out.print(f"   {heading}", markup=False)
+        cited = Text(f"{rank}. {hit.citation()}", style="bold")
+        out.print(Text.assemble(cited, f"  score {hit.score:.4f}  ({legs})"))
+        if heading := " > ".join(hit.location.heading):
+            out.print(f"   {heading}")
         snippet = " ".join(hit.text.split())
-        out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
+        out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}")
 
 
 @click.command("retrieval")
@@ -112,13 +113,13 @@ def eval_retrieval(
     if verbose:
         for i, item in enumerate(items):
             ranks = "  ".join(f"{r.mode}={r.ranks[i] or '-'}" for r in results)
-            out.print(f"{ranks}  {item.question}", markup=False)
+            out.print(f"{ranks}  {item.question}")
     header = f"{'mode':<13} " + " ".join(f"{'hit@' + str(k):>7}" for k in (1, 3, 5, 10))
-    out.print(f"{len(items)} questions, index {wiring.index_location(settings)}", markup=False)
-    out.print(header + f" {'MRR':>7} {'ms/q':>7}", markup=False)
+    out.print(f"{len(items)} questions, index {wiring.index_location(settings)}")
+    out.print(header + f" {'MRR':>7} {'ms/q':>7}")
     for r in results:
         cells = " ".join(f"{r.summary.hit_at[k]:>7.3f}" for k in (1, 3, 5, 10))
         per_q = 1000 * r.seconds / max(len(items), 1)
-        out.print(f"{r.mode:<13} {cells} {r.summary.mrr:>7.3f} {per_q:>7.1f}", markup=False)
+        out.print(f"{r.mode:<13} {cells} {r.summary.mrr:>7.3f} {per_q:>7.1f}")
     if json_path is not None:
         write_json(json_path, eval_report(items, results))

@@ -45,7 +45,7 @@ def serve(
             "on 127.0.0.1, or pass --allow-open-access to accept that."
         )
     if not settings.api_keys and not is_loopback(settings.host):
-        err.print("warning: serving without API keys on a non-loopback address", markup=False)
+        err.print("warning: serving without API keys on a non-loopback address")
     app = create_app(settings, build_answerer(settings, flags, create=True))
     err.print(
         f"yomitoki serving {wiring.index_location(settings)} on http://{settings.host}:{settings.port}/"

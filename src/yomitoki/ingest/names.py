@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from yomitoki.errors import InvalidNameError
+from yomitoki.text import citations
 
 # Windows device names: a file called one of these cannot be created or opened there.
 _RESERVED = {
@@ -59,8 +60,20 @@ def check_part(part: str) -> str:
 
 
 def check_name(relative: str) -> str:
-    """A POSIX relative path (``sub/file.pdf``) with every component checked, NFC-normalized."""
-    return "/".join(check_part(part) for part in relative.split("/"))
+    """A POSIX relative path (``sub/file.pdf``) with every component checked, NFC-normalized,
+    that an answer can cite as itself."""
+    return check_cited("/".join(check_part(part) for part in relative.split("/")))
+
+
+def check_cited(name: str) -> str:
+    """``name`` when ``[name]`` and ``[name#page=2]`` cite it whole (``text.citations``)."""
+    if not citations.cites(name):
+        raise InvalidNameError(
+            name,
+            "an answer could not cite it: brackets must be balanced and one deep, and a "
+            "comma or semicolon may not stand between two names (a.pdf, b.pdf)",
+        )
+    return name
 
 
 def check_folder_name(relative: str) -> str:
@@ -78,5 +91,5 @@ def check_folder_name(relative: str) -> str:
 
 def upload_name(folder: str | None, file: str) -> str:
     """The name of an upload: ``uploads/FOLDER/FILE`` (a user's own folder) or, for an
-    admin's, ``uploads/FILE``."""
-    return "/".join(part for part in (UPLOADS, folder, file) if part)
+    admin's, ``uploads/FILE``; InvalidNameError when an answer could not cite it."""
+    return check_cited("/".join(part for part in (UPLOADS, folder, file) if part))

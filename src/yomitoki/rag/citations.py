@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from yomitoki.text.citations import BRACKET, parts
+from yomitoki.text.citations import BRACKET, parts, unclosed
 
 # How long an open bracket may wait for its close before it is plainly not a citation.
 _MAX_PENDING = 400
@@ -98,10 +98,10 @@ class CitationStream:
     @staticmethod
     def _safe_end(text: str) -> int:
         """Length of the prefix that holds no unfinished bracket (nor the space before one)."""
-        opening = text.rfind("[")
-        if opening == -1 or "]" in text[opening:]:
+        opening = unclosed(text)
+        if opening is None:
             # A trailing space may be the space that goes with a citation still to come.
             return len(text) - 1 if text.endswith(" ") else len(text)
-        if "\n" in text[opening:] or len(text) - opening > _MAX_PENDING:
+        if len(text) - opening > _MAX_PENDING:
             return len(text)
         return opening - 1 if opening and text[opening - 1] == " " else opening

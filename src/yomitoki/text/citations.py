@@ -1,24 +1,33 @@
-"""The citation grammar, one for answers and evals: ``[file.pdf#page=7]``.
+"""The citation grammar, one for answers, evals and the name rule: ``[file.pdf#page=7]``.
 
 azure-search-openai-demo's convention; one bracket may hold several, separated by commas or
 semicolons (``[a.pdf#page=1, b.md]``). A bracket is a citation only when every part of it
-looks like ``name.ext`` with an optional ``#anchor``; ``[sic]`` is not one.
+looks like ``name.ext`` with an optional ``#anchor``; ``[sic]`` is not one. A name may hold
+one level of balanced brackets (``報告[案].pdf``, common in Japanese file names) and commas
+(``a,b.pdf``): a bracket whose parts are not all citations is read as one citation whole.
+``ingest.names`` accepts exactly the names that come back whole from ``find`` (``cites``).
 """
 
 from __future__ import annotations
 
 import re
 
-# A bracket whose every comma- or semicolon-separated part looks like ``name.ext#anchor``.
-BRACKET = re.compile(r"\s?\[([^\[\]\n]{1,400})\]")
-_PART = re.compile(r"[^\s,;\[\]][^,;\[\]]*?\.[A-Za-z0-9]{1,5}(?:#[^\s,;\[\]]+)?")
+# A bracket holding up to 400 characters, with one level of balanced brackets inside.
+BRACKET = re.compile(r"\s?\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,400})\]")
+# One citation: a name (one level of balanced brackets allowed) with an extension, an anchor.
+_PART = re.compile(
+    r"(?:[^\s\[\]]|\[[^\[\]]*\])(?:[^\[\]]|\[[^\[\]]*\])*?\.[A-Za-z0-9]{1,5}(?:#[^\s,;\[\]]+)?"
+)
 _SPLIT = re.compile(r"\s*[,;、]\s*")
 
 
 def parts(inside: str) -> list[str] | None:
     """The citations inside one bracket's text, or None when it is not a citation bracket."""
     found = [p for p in _SPLIT.split(inside.strip()) if p]
-    return found if found and all(_PART.fullmatch(p) for p in found) else None
+    if found and all(_PART.fullmatch(p) for p in found):
+        return found
+    whole = inside.strip()
+    return [whole] if whole and _PART.fullmatch(whole) else None
 
 
 def find(text: str) -> list[str]:
@@ -32,6 +41,26 @@ def find(text: str) -> list[str]:
 def strip(text: str) -> str:
     """``text`` without its citation brackets."""
     return BRACKET.sub(lambda m: "" if parts(m.group(1)) else m.group(), text)
+
+
+def cites(name: str) -> bool:
+    """Whether a document called ``name`` is cited by ``[name]`` and ``[name#page=2]`` as
+    itself, alone: the name rule's test."""
+    return all(find(f"see [{cited}].") == [cited] for cited in (name, f"{name}#page=2"))
+
+
+def unclosed(text: str) -> int | None:
+    """Where the outermost bracket still open at the end of ``text`` starts (a citation may
+    be under way there); None when every bracket is closed or a line ended it."""
+    opened: list[int] = []
+    for at, char in enumerate(text):
+        if char == "[":
+            opened.append(at)
+        elif char == "]" and opened:
+            opened.pop()
+        elif char == "\n":
+            opened.clear()
+    return opened[0] if opened else None
 
 
 def neutralise(text: str) -> str:

@@ -72,13 +72,14 @@ function headers() { return { "Content-Type": "application/json" }; }
 
 function save() { localStorage.setItem(STORE, JSON.stringify(messages)); }
 
-// Citations as the answer writes them: [file.pdf#page=3], several per bracket allowed.
-const BRACKET = /\[([^\[\]\n]+)\]/g;
+// Citations as the answer writes them: [file.pdf#page=3], several per bracket allowed; a
+// name may hold one level of brackets (報告[案].pdf), as yomitoki.text.citations reads them.
+const BRACKET = /\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]/g;
 
 // The sentence a citation at ``index`` stands after: back to the previous sentence's end,
 // citations left out. A period ends a sentence only before white space ("$1.50" does not).
 function sentenceBefore(content, index) {
-  const text = content.slice(0, index).replace(/\[[^\[\]\n]*\]/g, "").trimEnd();
+  const text = content.slice(0, index).replace(BRACKET, "").trimEnd();
   let cut = -1;
   for (let i = text.length - 2; i >= 0; i--) {
     const ch = text[i];
@@ -87,7 +88,12 @@ function sentenceBefore(content, index) {
   return text.slice(cut + 1).trim().slice(0, 1000);
 }
 
-function citationParts(inside) { return inside.split(/\s*[,;、]\s*/).filter(Boolean); }
+// The citations of a bracket: its parts when each is one the server returned, else the
+// bracket whole (a name with a comma in it).
+function citationParts(inside, known) {
+  const parts = inside.split(/\s*[,;、]\s*/).filter(Boolean);
+  return parts.length && parts.every((p) => known.has(p)) ? parts : [inside.trim()];
+}
 
 // The citations a message may link: only those the server returned with the answer.
 function allowed(msg) {
@@ -102,7 +108,7 @@ function renderAnswer(msg, el) {
   body.className = "text";
   let last = 0;
   for (const match of msg.content.matchAll(BRACKET)) {
-    const parts = citationParts(match[1]);
+    const parts = citationParts(match[1], known);
     if (!parts.length || !parts.every((p) => known.has(p))) continue; // not a returned citation
     body.append(match.index > last ? msg.content.slice(last, match.index) : "");
     const sentence = sentenceBefore(msg.content, match.index);
