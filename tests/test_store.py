@@ -3,10 +3,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CountingEmbedder
 from tests.options import ingest_options
 from yomitoki.errors import ConfigError, StoreError
 from yomitoki.index.sqlite import migrations
 from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
 
 
 def _sql(store: Store) -> sqlite3.Connection:
@@ -94,3 +96,21 @@ def test_deleting_a_document_clears_its_keyword_rows(store: Store, corpus: Path)
     for doc in store.documents():
         store.remove_document(doc.id)
     assert _sql(store).execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0] == 0
+
+
+def test_a_damaged_page_is_a_store_error_naming_the_file(tmp_path: Path, corpus: Path) -> None:
+    """SQLite's own exceptions never leave the engine: the CLI and the server name no
+    concrete engine to catch them (import-linter keeps it so)."""
+    path = tmp_path / "index.sqlite"
+    with Store.open(path) as store:
+        Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[2 * page :] = b"\xff" * (len(data) - 2 * page)  # the schema page survives
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=r"is damaged or is not a yomitoki index") as raised:
+        with Store.open(path) as store:
+            store.documents()
+            store.chunks(1)
+            store.passages(list(range(1, 200)))
+    assert str(path) in str(raised.value)

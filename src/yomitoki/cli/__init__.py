@@ -5,9 +5,7 @@ the core. Commands live by family in ``ingesting``, ``searching``, ``answering``
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -16,12 +14,11 @@ from yomitoki import __version__
 from yomitoki.cli import answering, ingesting, searching, serving
 from yomitoki.cli.common import err
 from yomitoki.errors import YomitokiError
-from yomitoki.index.sqlite.store import Store, damaged, is_damage
 
 
 class _Group(click.Group):
-    """The command group: every error yomitoki raises on purpose ends a command with one line
-    on stderr and its exit code; so does a damaged index file, not a traceback."""
+    """The command group: every error yomitoki raises on purpose (a damaged index file too)
+    ends a command with one line on stderr and its exit code, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -29,12 +26,6 @@ class _Group(click.Group):
         except YomitokiError as exc:
             err.print(f"error: {exc}", soft_wrap=True)
             sys.exit(exc.exit_code)
-        except sqlite3.DatabaseError as exc:
-            if not is_damage(exc):
-                raise
-            path = Store.last_opened or Path("(index)")
-            err.print(f"error: {damaged(path, exc)}", soft_wrap=True)
-            sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

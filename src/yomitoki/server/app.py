@@ -9,7 +9,6 @@ with the status each error class carries (``yomitoki.errors``); no traceback rea
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +22,6 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from yomitoki import __version__
 from yomitoki.errors import YomitokiError
-from yomitoki.index.sqlite.store import damaged, is_damage
 from yomitoki.rag.answer import Answerer
 from yomitoki.server import protocol, security
 from yomitoki.server.identity import Identities
@@ -110,14 +108,6 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
         if exc.status >= 500:
             log.error("%s", exc)
         return _error(exc.status, exc.code, str(exc))
-
-    @app.exception_handler(sqlite3.DatabaseError)
-    async def index_damaged(request: Request, exc: sqlite3.DatabaseError) -> JSONResponse:
-        if not is_damage(exc):
-            return await unexpected(request, exc)
-        message = damaged(settings.index, exc)
-        log.error("%s", message)
-        return _error(500, "index_error", message)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 
@@ -20,6 +19,7 @@ from yomitoki.backends.base import Vectors
 from yomitoki.errors import ConfigError, StoreError
 from yomitoki.index.engine import IndexStats, NewChunk, NewDocument
 from yomitoki.index.sqlite.columns import location_of, named, page_breaks_of
+from yomitoki.index.sqlite.guarded import connect
 from yomitoki.index.sqlite.migrations import migrate
 from yomitoki.index.sqlite.retrieval import Retrieval
 from yomitoki.index.sqlite.terms import write_terms
@@ -36,20 +36,6 @@ _CHUNK = (
 )
 
 
-def is_damage(exc: BaseException) -> bool:
-    """Whether SQLite says the file itself is bad ("malformed", "not a database"), as opposed
-    to a misuse or a busy database, which its own subclasses report."""
-    return type(exc) is sqlite3.DatabaseError
-
-
-def damaged(path: Path, exc: sqlite3.DatabaseError) -> str:
-    """The one-line message for an index file SQLite cannot read."""
-    return (
-        f"index {path} is damaged or is not a yomitoki index ({exc}); move it aside and "
-        "run 'yomitoki ingest' again to rebuild it"
-    )
-
-
 #: Tables every yomitoki index has had, whatever its version.
 _OWN_TABLES = frozenset({"meta"})
 
@@ -60,7 +46,7 @@ def _refuse_foreign(path: Path) -> None:
     write to it, WAL mode included."""
     if not path.exists() or path.stat().st_size == 0:
         return
-    reading = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    reading = connect(path, read_only=True)
     try:
         (version,) = reading.execute("PRAGMA user_version").fetchone()
         rows = reading.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -80,10 +66,6 @@ def _document(row: sqlite3.Row) -> Document:
 class Store(Retrieval):
     """An open index file. Use as a context manager or call ``close()``."""
 
-    #: The index this process opened last, so a damaged file can be named where its error
-    #: lands (a server opens one per request: a list of them all would only grow).
-    last_opened: ClassVar[Path | None] = None
-
     def __init__(self, conn: sqlite3.Connection, path: Path, ann_threshold: int = 300_000) -> None:
         super().__init__(conn, path, ann_threshold)
         self.location = str(path)
@@ -97,18 +79,13 @@ class Store(Retrieval):
             _refuse_foreign(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             # Shared across a server's worker threads; Searcher serializes its use with a lock.
-            conn = sqlite3.connect(
-                path, isolation_level=None, timeout=30.0, check_same_thread=False
-            )
+            conn = connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(damaged(path, exc)) from None
         except OSError as exc:
             raise StoreError(f"cannot create index {path}: {exc.strerror or exc}") from None
-        cls.last_opened = path
         return cls(conn, path, ann_threshold)
 
     def close(self) -> None:
