@@ -108,9 +108,9 @@ def test_a_damaged_page_is_a_store_error_naming_the_file(tmp_path: Path, corpus:
     page = 4096
     data[2 * page :] = b"\xff" * (len(data) - 2 * page)  # the schema page survives
     path.write_bytes(bytes(data))
-    with pytest.raises(StoreError, match=r"is damaged or is not a yomitoki index") as raised:
-        with Store.open(path) as store:
-            store.documents()
-            store.chunks(1)
-            store.passages(list(range(1, 200)))
+    damaged = pytest.raises(StoreError, match=r"is damaged or is not a yomitoki index")
+    with damaged as raised, Store.open(path) as store:
+        store.documents()
+        store.chunks(1)
+        store.passages(list(range(1, 200)))
     assert str(path) in str(raised.value)
