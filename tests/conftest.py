@@ -57,8 +57,9 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield opened
 
 
-#: The engines every behavioural test of the index runs against.
-ENGINES = ["sqlite", "milvus"]
+#: The engines every behavioural test of the index runs against; Milvus (a server started
+#: for the session) in the slow lane only.
+ENGINES = ["sqlite", pytest.param("milvus", marks=pytest.mark.slow)]
 
 
 @pytest.fixture(scope="session")

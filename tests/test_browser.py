@@ -28,7 +28,11 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 if CHROMIUM is None and os.environ.get("CI"):
     pytest.fail("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine")
+# Headless Chromium: make test and CI run these, make check does not.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine"),
+]
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests import builders
 from tests.options import ingest_options
@@ -18,6 +19,9 @@ from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.distributed import cut_batch, embed_batch
 from yomitoki.ingest.pipeline import Ingester, Job, Prepared
 from yomitoki.ingest.scan import file_hash, scan
+
+# Ray started locally and ingest in a subprocess: make test and CI, not make check.
+pytestmark = pytest.mark.slow
 
 
 def jobs_of(folder: Path) -> list[Job]:

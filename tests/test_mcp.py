@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 from mcp.client.client import Client
 from mcp.client.stdio import StdioServerParameters
 
@@ -16,6 +17,9 @@ from tests.conftest import CountingEmbedder
 from tests.options import ingest_options
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
+
+# MCP over stdio with a server subprocess: make test and CI, not make check.
+pytestmark = pytest.mark.slow
 
 
 def test_search_and_ask_tools_return_cited_results(corpus: Path, tmp_path: Path) -> None:

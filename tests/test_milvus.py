@@ -39,6 +39,9 @@ from yomitoki.server.app import create_app
 from yomitoki.settings import load_settings
 from yomitoki.types import Chunk, Location, Mode
 
+# Milvus Lite's engine on loopback: make test and CI, not make check.
+pytestmark = pytest.mark.slow
+
 HOSTILE = [
     'a"b', "back\\slash", "new\nline", "tab\there", "100%_done", "it's", "\x00nul",
     'x" or id > 0 or name_key == "', "日本語/規程", "emoji😀", "\udc80lone", "\u2028sep",

@@ -20,6 +20,9 @@ from yomitoki.text.language import has_japanese
 from yomitoki.text.sentences import split_sentences
 from yomitoki.types import Mode, Outcome, ParsedDocument
 
+# The real embedding model over ../shared's corpora: make test and CI, not make check.
+pytestmark = pytest.mark.slow
+
 JAPANESE_PDF = SHARED / "japanese-docs" / "001018385.pdf"
 NORTHWIND = SHARED / "northwind" / "docs"
 
