@@ -1,4 +1,6 @@
 # The README names two targets: `make demo` and `make test`. CI runs `make test` via .ci/run.
+# `make check` is the developers' fast lane: lint, types, contracts and every test not marked
+# slow (no subprocess, Milvus, Ray, Chromium or kill -9), in under two minutes.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -6,7 +8,7 @@ SHARED ?= ../shared
 NORTHWIND := $(SHARED)/datasets/northwind/docs
 DEMO_INDEX ?= .yomitoki/demo.sqlite
 
-.PHONY: install system-packages demo test lint typecheck unit bench clean
+.PHONY: install system-packages demo test check lint typecheck unit fast bench clean
 
 $(BIN)/yomitoki: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +47,11 @@ unit: install
 	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=85
 
 test: lint typecheck unit
+
+fast: install
+	$(BIN)/pytest -q -m "not slow"
+
+check: lint typecheck fast
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

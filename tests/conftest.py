@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 # onnxruntime (the cross-encoder reranker) crashes the process when it loads after usearch,
 # which any search loads; the app builds its reranker before its first search, and this
@@ -20,6 +21,7 @@ from tests import builders
 from tests.oidc_issuer import Issuer
 from tests.options import ingest_options
 from yomitoki.backends.fake import HashEmbedder
+from yomitoki.cli import main
 from yomitoki.index.engine import Engine
 from yomitoki.index.milvus.client import MilvusOptions
 from yomitoki.index.milvus.lite import serve
@@ -49,6 +51,17 @@ def test_client_host() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("YOMITOKI_ALLOWED_HOSTS", '["testserver"]')
         yield
+
+
+@pytest.fixture
+def indexed(corpus: Path, tmp_path: Path) -> Path:
+    """The corpus ingested by ``yomitoki ingest`` (in this process) into a fresh index."""
+    index = tmp_path / "cli" / "index.sqlite"
+    done = CliRunner().invoke(
+        main, ["ingest", str(corpus), "--index", str(index), "--embedder", "hash"]
+    )
+    assert done.exit_code == 0, done.output
+    return index
 
 
 @pytest.fixture

@@ -438,6 +438,7 @@ def test_ingest_options_carry_the_rules(tmp_path: Path) -> None:
     assert ingest_options().rules == ()
 
 
+@pytest.mark.slow
 def test_mcp_as_a_user_searches_and_answers_within_their_rights(
     index: dict[str, Any], tmp_path: Path
 ) -> None:

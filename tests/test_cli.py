@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,23 @@ from tests.options import ingest_options
 from yomitoki.cli import main
 
 
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+@dataclass(frozen=True)
+class Ran:
+    """What a command printed and how it exited."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str | Path) -> Ran:
+    """``yomitoki ARGS`` in this process (click's runner): stdout and stderr kept apart."""
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``python -m yomitoki ARGS`` in a process of its own."""
     return subprocess.run(
         [sys.executable, "-m", "yomitoki", *map(str, args)],
         capture_output=True,
@@ -25,13 +42,15 @@ def index(tmp_path: Path) -> Path:
     return tmp_path / "cli" / "index.sqlite"
 
 
+@pytest.mark.slow
 def test_ingest_prints_a_summary_and_json(corpus: Path, index: Path) -> None:
-    first = run("ingest", corpus, "--index", index, "--embedder", "hash")
+    """As a user runs it: ``python -m yomitoki`` in a process of its own."""
+    first = run_process("ingest", corpus, "--index", index, "--embedder", "hash")
     assert first.returncode == 0, first.stderr
     assert (
         "9 files: 9 added, 0 updated, 0 unchanged, 0 renamed, 0 removed, 0 failed" in first.stdout
     )
-    second = run("ingest", corpus, "--index", index, "--embedder", "hash", "--json")
+    second = run_process("ingest", corpus, "--index", index, "--embedder", "hash", "--json")
     report = json.loads(second.stdout)
     assert report["summary"]["unchanged"] == 9 and report["summary"]["added"] == 0
     assert (
@@ -129,12 +148,6 @@ def test_progress_bar_is_drawn_on_a_terminal(corpus: Path, index: Path) -> None:
     assert not report.failed
     drawn = screen.getvalue()
     assert "files" in drawn and "9/9" in drawn
-
-
-@pytest.fixture
-def indexed(corpus: Path, index: Path) -> Path:
-    assert run("ingest", corpus, "--index", index, "--embedder", "hash").returncode == 0
-    return index
 
 
 def test_search_prints_hits_with_locations(indexed: Path) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,18 +16,6 @@ from yomitoki.rag import answerability
 
 # The hash embedder's cosines mean nothing: answer whenever a sentence is found.
 ENV = {"YOMITOKI_MIN_ANSWERABILITY": "0"}
-
-
-@pytest.fixture
-def indexed(corpus: Path, tmp_path: Path) -> Path:
-    index = tmp_path / "cli" / "index.sqlite"
-    done = subprocess.run(
-        [sys.executable, "-m", "yomitoki", "ingest", str(corpus), "--index", str(index),
-         "--embedder", "hash"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return index
 
 
 @pytest.fixture

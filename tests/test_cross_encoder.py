@@ -122,6 +122,7 @@ def test_relevance_reads_one_logit_or_two_classes(logits: list, expected: list) 
     assert relevance(np.array(logits)) == pytest.approx(expected, abs=1e-4)
 
 
+@pytest.mark.slow
 def test_search_with_the_cross_encoder_in_a_fresh_process(tmp_path: Path) -> None:
     """The real command, in its own process: the reranker loads before the first search."""
     import json

@@ -285,6 +285,8 @@ def test_document_ids_are_opaque_and_never_reused(client: TestClient) -> None:
 
 
 def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``python -m yomitoki ARGS`` in its own process: for the tests where two processes
+    meet (a lock, a server beside an ingest)."""
     env = {**os.environ, "YOMITOKI_EMBEDDER": "hash"}
     return subprocess.run(
         [sys.executable, "-m", "yomitoki", *map(str, args)],
@@ -297,9 +299,10 @@ def test_a_damaged_index_is_one_line_and_a_nonzero_exit(index: Path, docs: Path)
     with index.open("r+b") as fh:  # overwrite the middle of the file, as a bad copy would
         fh.seek(size // 3)
         fh.write(os.urandom(size // 3))
+    runner = CliRunner(env={"YOMITOKI_EMBEDDER": "hash"})
     for args in (["search", "hotel"], ["ask", "hotel limit?"], ["documents"], ["ingest", docs]):
-        done = _cli(*args, "--index", index)
-        assert done.returncode == 1, (args, done.stderr)
+        done = runner.invoke(main, [*map(str, args), "--index", str(index)])
+        assert done.exit_code == 1, (args, done.stderr)
         lines = done.stderr.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in done.stderr, (args, done.stderr)
         assert str(index) in lines[0] and "damaged" in lines[0]
@@ -325,6 +328,7 @@ def test_a_foreign_sqlite_file_is_left_alone_byte_for_byte(tmp_path: Path, versi
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.db"]  # no -wal, no -shm
 
 
+@pytest.mark.slow
 def test_a_second_ingest_waits_for_the_first_or_refuses(index: Path, docs: Path) -> None:
     held = FileLock(lock_path(index))
     with held:
@@ -376,6 +380,7 @@ def test_links_out_of_the_folder_are_skipped(tmp_path: Path) -> None:
         assert "leak.txt" in {d.name for d in store.documents()}
 
 
+@pytest.mark.slow
 def test_a_running_server_sees_a_cli_ingest(index: Path, tmp_path: Path) -> None:
     more = tmp_path / "more"
     more.mkdir()
@@ -584,6 +589,7 @@ def test_documents_cannot_steer_the_model(tmp_path: Path) -> None:
     assert checks["description"]["removed_citations"] == ["payroll.pdf#page=1"]
 
 
+@pytest.mark.slow
 def test_mcp_tools_declare_their_bounds_and_say_why_they_fail(index: Path) -> None:
     import anyio
     from mcp.client.client import Client

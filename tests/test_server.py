@@ -319,6 +319,7 @@ def test_llm_answers_stream_through_the_api(index: Path, tmp_path: Path) -> None
             assert prompt["description"][0]["role"] == "system"
 
 
+@pytest.mark.slow
 def test_serve_command_runs_the_app(index: Path) -> None:
     """``yomitoki serve`` itself, as a user starts it."""
     import socket
