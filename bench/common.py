@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+from yomitoki.evals.metrics import percentile
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -83,13 +84,12 @@ def machine() -> dict[str, object]:
 
 
 def latencies(times_ms: list[float]) -> dict[str, float | int]:
-    """Median and 95th percentile (the nearest rank below) of search times, and their count,
-    as the engine benchmarks report them."""
-    ordered = sorted(times_ms)
+    """Median and 95th percentile (``evals.metrics.percentile``, as every report gives them)
+    of search times, and their count, as the engine benchmarks report them."""
     return {
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1], 1),
-        "searches": len(ordered),
+        "p50_ms": round(percentile(times_ms, 50), 1),
+        "p95_ms": round(percentile(times_ms, 95), 1),
+        "searches": len(times_ms),
     }
 
 

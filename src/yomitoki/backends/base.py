@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar, Literal
 
 import numpy as np
@@ -77,10 +79,26 @@ class LLM(ABC):
         return "".join(parts), usage
 
 
+@dataclass(frozen=True, slots=True)
+class RerankerInputs:
+    """What a reranker may be built from: the configured LLM, a model folder of the user's
+    (``cross_encoder``), prompt templates that replace the shipped ones."""
+
+    llm: LLM | None
+    model_folder: Path | None
+    prompt_dir: Path | None
+
+
 class Reranker(ABC):
-    """A second-stage scorer of (query, passage) pairs. Implementers write only ``score``."""
+    """A second-stage scorer of (query, passage) pairs. Implementers write only ``score``;
+    one that needs an LLM or a model builds itself from ``configured``."""
 
     name: ClassVar[str] = "reranker"
+
+    @classmethod
+    def configured(cls, inputs: RerankerInputs) -> Reranker:
+        """This reranker, built from what the settings give; most need nothing of it."""
+        return cls()
 
     @abstractmethod
     def score(self, query: str, passages: Sequence[str]) -> list[float]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from yomitoki.backends.base import Reranker
+from yomitoki.backends.base import Reranker, RerankerInputs
 from yomitoki.errors import ConfigError, MissingDependencyError
 
 #: Where a model folder may keep its ONNX graph.
@@ -27,6 +27,13 @@ class CrossEncoder(Reranker):
     """Scores (question, passage) pairs with a cross-encoder in ONNX."""
 
     name = "cross-encoder"
+
+    @classmethod
+    def configured(cls, inputs: RerankerInputs) -> CrossEncoder:
+        """The model in the ``cross_encoder`` setting's folder."""
+        if inputs.model_folder is None:
+            raise ConfigError("reranker 'cross-encoder' needs the cross_encoder setting (a folder)")
+        return cls(inputs.model_folder)
 
     def __init__(self, folder: Path, max_length: int = 512, batch_size: int = 16) -> None:
         # Imported here, not with the module: ~100 ms every command would pay for a reranker

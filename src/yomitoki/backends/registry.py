@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import Any
 
-from yomitoki.backends.base import LLM, Embedder, Reranker
+from yomitoki.backends.base import LLM, Embedder, Reranker, RerankerInputs
 from yomitoki.errors import ConfigError
 from yomitoki.settings.tables import LLMConfig
 
@@ -56,7 +56,9 @@ def get_llm(config: LLMConfig) -> LLM:
 RERANKER_GROUP = "yomitoki.rerankers"
 
 
-def get_reranker(name: str) -> Reranker:
-    """Instantiate the reranker registered as ``name`` under ``yomitoki.rerankers``."""
-    reranker: Reranker = _backend(RERANKER_GROUP, name, Reranker, "reranker")()
+def get_reranker(name: str, inputs: RerankerInputs) -> Reranker:
+    """The reranker registered as ``name`` under ``yomitoki.rerankers``, built from
+    ``inputs`` (the built-in ones are registered there too)."""
+    cls = _backend(RERANKER_GROUP, name, Reranker, "reranker")
+    reranker: Reranker = cls.configured(inputs)
     return reranker

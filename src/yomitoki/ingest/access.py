@@ -13,12 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from wcmatch import glob
-
 from yomitoki.errors import ConfigError
+from yomitoki.ingest import globs
 from yomitoki.types import EVERYONE
-
-_FLAGS = glob.GLOBSTAR | glob.DOTGLOB
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +31,7 @@ class AccessRule:
 
     def matches(self, name: str) -> bool:
         """Whether the file called ``name`` (a path under the ingested folder) is covered."""
-        return bool(glob.globmatch(name, self.pattern, flags=_FLAGS))
+        return globs.matches(name, self.pattern)
 
 
 def check_pattern(pattern: str) -> str:

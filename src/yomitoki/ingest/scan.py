@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import os
 from collections.abc import Sequence
@@ -10,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yomitoki.errors import InvalidNameError
+from yomitoki.ingest import globs
 from yomitoki.ingest.names import check_folder_name, check_name
 
 
@@ -24,7 +24,7 @@ class SourceFile:
 
 
 def _excluded(name: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+    return any(globs.matches(name, pattern) for pattern in patterns)
 
 
 def scan(

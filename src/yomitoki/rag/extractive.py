@@ -21,7 +21,7 @@ from yomitoki.rag.asked import answer_terms, quantity_asked
 from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import Language, has_japanese
-from yomitoki.text.sentences import split_sentences
+from yomitoki.text.sentences import open_brackets, split_sentences
 from yomitoki.text.spelling import corrected
 from yomitoki.types import Hit
 
@@ -53,7 +53,6 @@ DEBRIS_CELLS = 4
 _CONTENTS_LINE = re.compile(r"[.．…‥・･]{4,}\s*[0-9０-９]{1,4}")
 #: Article headings run together, as a table of contents lists them: "第23条（年次有給休暇）".
 _ARTICLE_HEADING = re.compile(r"第[0-9０-９一二三四五六七八九十百]+条\s*[（(][^）)]{1,30}[）)]")
-_OPENS, _CLOSES = "（(「『【〔", "）)」』】〕"
 #: Added to the score of a sentence stating the quantity a question asks for (何日, how long)
 #: of what the question asks about ("10日の年次有給休暇", "two cleanings"), or of anything.
 QUANTITY_BONUS = 0.3
@@ -111,7 +110,7 @@ def is_debris(sentence: str) -> bool:
     headings = _ARTICLE_HEADING.findall(sentence)
     if headings and "。" not in sentence and len("".join(headings)) * 2 > len(sentence):
         return True
-    if sum(map(sentence.count, _OPENS)) != sum(map(sentence.count, _CLOSES)):
+    if open_brackets(sentence) != 0:
         return True
     cells = [w for w in sentence.split() if len(w) <= 2]
     return has_japanese(sentence) and len(cells) >= DEBRIS_CELLS

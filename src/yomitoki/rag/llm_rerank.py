@@ -12,7 +12,8 @@ import json
 import re
 from collections.abc import Sequence
 
-from yomitoki.backends.base import LLM, Reranker
+from yomitoki.backends.base import LLM, Reranker, RerankerInputs
+from yomitoki.errors import ConfigError
 from yomitoki.rag.prompts import Prompts, quoted
 from yomitoki.text.language import detect
 from yomitoki.types import Message
@@ -30,6 +31,13 @@ class LLMReranker(Reranker):
     def __init__(self, llm: LLM, prompts: Prompts | None = None) -> None:
         self.llm = llm
         self.prompts = prompts or Prompts()
+
+    @classmethod
+    def configured(cls, inputs: RerankerInputs) -> LLMReranker:
+        """The reranker over the ``llm`` setting's model, with the prompt templates given."""
+        if inputs.llm is None:
+            raise ConfigError("reranker 'llm' rates passages with the llm setting's model; set llm")
+        return cls(inputs.llm, Prompts(inputs.prompt_dir))
 
     def score(self, query: str, passages: Sequence[str]) -> list[float]:
         if not passages:

@@ -24,17 +24,24 @@ _LONGEST_WORD = 40
 # Japanese brackets and quotes: a 。 inside them does not end the sentence around them
 # (「…（労基法第３９条第７項。以下同じ。）…」). Past this many characters an unclosed
 # bracket is taken for a typo, so one stray （ cannot swallow a page.
-_OPENS = "（「『【〔〈《"
-_CLOSES = "）」』】〕〉》"
+#: The one table of brackets and quotes, each opener above its closer: Japanese ones, then the
+#: ASCII parenthesis (which English text also puts around whole sentences).
+OPENERS, CLOSERS = "（「『【〔〈《(", "）」』】〕〉》)"
 _LONGEST_BRACKETED = 300
+
+
+def open_brackets(text: str, ascii: bool = True) -> int:
+    """How many more brackets and quotes ``text`` opens than it closes (without ASCII
+    parentheses when ``ascii`` is False)."""
+    openers, closers = (OPENERS, CLOSERS) if ascii else (OPENERS[:-1], CLOSERS[:-1])
+    return sum(map(text.count, openers)) - sum(map(text.count, closers))
 
 
 def _inside_brackets(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` leaves a Japanese bracket or quote open."""
     if end - start > _LONGEST_BRACKETED:
         return False
-    piece = text[start:end]
-    return sum(map(piece.count, _OPENS)) > sum(map(piece.count, _CLOSES))
+    return open_brackets(text[start:end], ascii=False) > 0
 
 
 def _ends_sentence(text: str, start: int, match: re.Match[str]) -> bool:
