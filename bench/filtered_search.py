@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from tests.options import open_store
 
 from bench.common import RESULTS, machine, shown, write_result
 from bench.search_latency import CHUNKS_PER_DOC, QUERIES, VOCAB, build, timing, unit, word
@@ -109,7 +110,7 @@ def main() -> int:
             results["build_seconds"] = round(build(path, args.size, rng), 1)
         # Open (and migrate) before assigning readers. Above ann_threshold the vector leg
         # takes candidates from the HNSW graph (built once, saved beside the index).
-        Store.open(path).close()
+        open_store(path).close()
         assign_groups(path)
         settings = Settings(index=path)
         began = time.perf_counter()

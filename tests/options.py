@@ -7,6 +7,7 @@ test builds them the way the CLI and server do: through ``yomitoki.wiring``.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 from yomitoki import wiring
@@ -14,6 +15,7 @@ from yomitoki.backends.base import Embedder, Reranker
 from yomitoki.index.engine import Engine
 from yomitoki.index.fusion import Fusion
 from yomitoki.index.search import Searcher
+from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.pipeline import IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
@@ -23,6 +25,11 @@ from yomitoki.settings import Settings
 from yomitoki.types import FusionMethod
 
 DEFAULTS = Settings()
+
+
+def open_store(path: Path, **changes: Any) -> Store:
+    """The SQLite index at ``path``, opened as the default settings open it."""
+    return Store.open(path, **{"ann_threshold": DEFAULTS.ann_threshold, **changes})
 
 
 def ingest_options(**changes: Any) -> IngestOptions:

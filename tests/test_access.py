@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 
 from tests import builders
 from tests.conftest import ENGINES, CountingEmbedder, engine_settings
-from tests.options import ingest_options
+from tests.options import ingest_options, open_store
 from tests.options import searcher as searcher_over
 from tests.test_server import _serve
 from yomitoki import wiring
@@ -33,7 +33,6 @@ from yomitoki.cli import main
 from yomitoki.errors import ConfigError
 from yomitoki.index.engine import Engine, Filters
 from yomitoki.index.sqlite import migrations
-from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
@@ -252,7 +251,7 @@ def test_a_rule_matching_nothing_warns_and_one_escaping_the_folder_is_refused(
 ) -> None:
     path = tmp_path / "i.sqlite"
     typo = settings_for(sqlite_at(path), permissions=[{"path": "hrr/**", "groups": ["hr"]}])
-    with Store.open(path) as store:
+    with open_store(path) as store:
         report = Ingester(store, CountingEmbedder(), wiring.ingest_options(typo)).run(corpus)
     assert report.warnings == (f"permission rule 'hrr/**' matches no file under {corpus}",)
     for bad in ("../secret/**", "/etc/**", "a\\b"):
@@ -267,7 +266,7 @@ def test_ingest_group_flag_covers_files_no_rule_covers(corpus: Path, tmp_path: P
                "--group", "sales", "--user", "dave", "--no-progress"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    with Store.open(index) as store:
+    with open_store(index) as store:
         assert {d.readers for d in store.documents()} == {("group:sales", "user:dave")}
 
 
@@ -427,7 +426,7 @@ def test_an_index_from_before_readers_stays_readable_by_everyone(tmp_path: Path)
             "chunk_count, ingested_at) VALUES (1, '/d/a.md', '/d', 'a.md', 'markdown', 'h', 1, "
             "1, 0, '')"
         )
-    with Store.open(path) as store:
+    with open_store(path) as store:
         (doc,) = store.documents()
     assert doc.readers == ("*",)
 

@@ -20,8 +20,8 @@ from yomitoki.errors import YomitokiError
 from yomitoki.index.search import Searcher
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
-from yomitoki.rag import answer as answer_module
 from yomitoki.rag import extractive
+from yomitoki.rag import passages as passages_module
 from yomitoki.rag.answer import Answerer, parse_followups
 from yomitoki.rag.asked import answer_terms, asks_whether, quantity_asked, topic_of
 from yomitoki.rag.support import check_support
@@ -348,9 +348,9 @@ def test_a_sentence_that_leaves_its_subject_behind_gets_its_documents_title() ->
 def test_a_title_before_a_sentence_counts_as_support_from_its_source() -> None:
     text = "The warranty covers parts and labour for two years."
     hit = Hit(1, "guide.pdf", Location(page=2), text, 1.0, {}, None, "Acme Product Guide")
-    given = answer_module.passages([hit])
+    given = passages_module.passages([hit])
     answer = "Acme Product Guide: The warranty covers parts and labour [guide.pdf#page=2]."
-    with_titles = answer_module.titled(given, [hit])
+    with_titles = passages_module.titled(given, [hit])
     assert [s.supported for s in check_support(answer, with_titles, 0.99)] == [True]
     assert [s.supported for s in check_support(answer, given, 0.99)] == [False]
 

@@ -17,9 +17,8 @@ from fastapi import FastAPI
 
 from tests import builders
 from tests.conftest import CountingEmbedder
-from tests.options import ingest_options, ocr_reader
+from tests.options import ingest_options, ocr_reader, open_store
 from tests.test_server import _serve, settings_for
-from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 
@@ -50,7 +49,7 @@ def site(tmp_path: Path) -> Iterator[str]:
     )
     builders.text(docs / "休暇.md", "# 休暇\n\n年次有給休暇は入社半年後に10日付与されます。\n")
     index = tmp_path / "index.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     app: FastAPI = create_app(settings_for(index))
     for url, _ in _serve(app):
@@ -132,7 +131,7 @@ NORTHWIND = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "north
 @pytest.mark.skipif(not NORTHWIND.exists(), reason="../shared/datasets/northwind is absent")
 def test_northwind_answer_links_to_the_cited_pdf_page(tmp_path: Path) -> None:
     index = tmp_path / "northwind.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(NORTHWIND)
     ARTIFACTS.mkdir(exist_ok=True)
     for url, _ in _serve(create_app(settings_for(index))):
@@ -184,7 +183,7 @@ def test_a_planted_script_never_runs_when_its_citation_is_opened(tmp_path: Path)
     docs.mkdir()
     builders.text(docs / "evil.html", EVIL)
     index = tmp_path / "index.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     for url, _ in _serve(create_app(settings_for(index))):
         with playwright_api.sync_playwright() as p:
@@ -266,7 +265,7 @@ def test_signing_in_keeps_no_key_in_the_page(tmp_path: Path) -> None:
     docs.mkdir()
     builders.text(docs / "休暇.md", "# 休暇\n\n年次有給休暇は入社半年後に10日付与されます。\n")
     index = tmp_path / "index.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     for url, _ in _serve(create_app(settings_for(index, api_keys=["k-123456"]))):
         with playwright_api.sync_playwright() as p:
@@ -300,7 +299,7 @@ def test_a_scanned_citation_is_marked_ocr_and_opens_its_page(tmp_path: Path) -> 
     ]
     frames[0].save(docs / "fax.tiff", save_all=True, append_images=frames[1:])
     index = tmp_path / "index.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         reader = ocr_reader(cache=None, dpi=200)
         options = ingest_options(chunk_size=100, chunk_overlap=0)
         Ingester(store, CountingEmbedder(), options, ocr=reader).run(docs)

@@ -12,10 +12,10 @@ import pytest
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.oidc_issuer import AUDIENCE, Issuer
+from tests.options import open_store
 from tests.test_browser import CHROMIUM, _launch, playwright_api
 from tests.test_server import _serve
 from yomitoki import wiring
-from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import load_settings
@@ -39,7 +39,7 @@ def _index(tmp_path: Path, **extra: Any) -> tuple[Path, Any]:
         index=index, embedder="hash", min_answerability=0.0,
         permissions=[{"path": "hr/**", "groups": ["hr"]}], **extra,
     )  # fmt: skip
-    with Store.open(index) as store:
+    with open_store(index) as store:
         Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(docs)
     return index, settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.options import ingest_options
+from tests.options import ingest_options, open_store
 from yomitoki.cli import main
 
 
@@ -138,12 +138,11 @@ def test_progress_bar_is_drawn_on_a_terminal(corpus: Path, index: Path) -> None:
 
     from yomitoki.backends.fake import HashEmbedder
     from yomitoki.cli.ingesting import RichProgress
-    from yomitoki.index.sqlite.store import Store
     from yomitoki.ingest.pipeline import Ingester
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=100)
-    with Store.open(index) as store, RichProgress(console) as bar:
+    with open_store(index) as store, RichProgress(console) as bar:
         report = Ingester(store, HashEmbedder(), ingest_options(), bar).run(corpus)
     assert not report.failed
     drawn = screen.getvalue()

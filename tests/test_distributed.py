@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tests import builders
-from tests.options import ingest_options
+from tests.options import ingest_options, open_store
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import ParseError
 from yomitoki.index.sqlite.store import Store
@@ -33,7 +33,7 @@ def test_the_batch_steps_prepare_what_the_ingester_prepares_and_carry_failures(
     corpus: Path, tmp_path: Path
 ) -> None:
     builders.text(corpus / "broken.pdf", "not a pdf")
-    with Store.open(tmp_path / "i.sqlite") as store:
+    with open_store(tmp_path / "i.sqlite") as store:
         ingester = Ingester(store, HashEmbedder(), ingest_options())
         jobs = jobs_of(corpus)
         batch = {"job": [pickle.dumps(job) for job in jobs]}
@@ -89,7 +89,7 @@ def test_ingest_on_a_local_ray_builds_the_same_index_as_a_plain_ingest(
     }
     assert outcomes["ray"] == outcomes["plain"]
     assert ("broken.pdf", "failed") in outcomes["ray"]
-    with Store.open(tmp_path / "plain.sqlite") as plain, Store.open(tmp_path / "ray.sqlite") as ray:
+    with open_store(tmp_path / "plain.sqlite") as plain, open_store(tmp_path / "ray.sqlite") as ray:
         assert every_chunk(ray) == every_chunk(plain)
         ours, theirs = vectors_by_text(ray), vectors_by_text(plain)
         assert ours.keys() == theirs.keys() and len(ours) > 9

@@ -14,8 +14,7 @@ from mcp.client.client import Client
 from mcp.client.stdio import StdioServerParameters
 
 from tests.conftest import CountingEmbedder
-from tests.options import ingest_options
-from yomitoki.index.sqlite.store import Store
+from tests.options import ingest_options, open_store
 from yomitoki.ingest.pipeline import Ingester
 
 # MCP over stdio with a server subprocess: make test and CI, not make check.
@@ -24,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 def test_search_and_ask_tools_return_cited_results(corpus: Path, tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     server = StdioServerParameters(
         command=sys.executable,

@@ -21,9 +21,8 @@ from PIL import Image, ImageDraw
 
 from tests import builders
 from tests.conftest import CountingEmbedder
-from tests.options import ingest_options, ocr_reader, searcher
+from tests.options import ingest_options, ocr_reader, open_store, searcher
 from yomitoki.errors import CorruptFileError, EmptyDocumentError, FileTooLargeError
-from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.ocr.layout import looks_vertical
 from yomitoki.ingest.ocr.rules import without_rules
 from yomitoki.ingest.ocr.tesseract import Tesseract, _page_text, debian_package
@@ -288,7 +287,7 @@ def test_scans_are_found_by_what_they_say_and_cited_by_page(tmp_path: Path) -> N
     folder.mkdir()
     builders.image_pdf(folder / "scan.pdf", [page(lines) for lines in PAGES])
     page(["The cafeteria serves lunch from noon until two."]).save(folder / "memo.png")
-    with Store.open(tmp_path / "index.sqlite") as store:
+    with open_store(tmp_path / "index.sqlite") as store:
         embedder = CountingEmbedder()
         reader = ocr_reader(cache=tmp_path / "ocr-cache", dpi=200)
         report = Ingester(store, embedder, ingest_options(), ocr=reader).run(folder)
@@ -378,7 +377,7 @@ def test_the_app_marks_scanned_citations_and_draws_the_cited_page(tmp_path: Path
     frames = [page(PAGES[0]), page(["The dental plan covers two cleanings a year."])]
     frames[0].save(docs / "fax.tiff", save_all=True, append_images=frames[1:])
     index = tmp_path / "index.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         options = ingest_options(chunk_size=100, chunk_overlap=0)
         reader = ocr_reader(cache=None, dpi=200)
         Ingester(store, CountingEmbedder(), options, ocr=reader).run(docs)
@@ -493,7 +492,7 @@ def test_a_frame_over_the_pixel_cap_is_refused_from_its_header_at_ingest_and_on_
     assert (docs / "fax.tiff").stat().st_size < 200_000
     del bomb
     index = tmp_path / "index.sqlite"
-    with Store.open(index) as store:
+    with open_store(index) as store:
         reader = ocr_reader(cache=None, dpi=200)
         report = Ingester(store, CountingEmbedder(), ingest_options(), ocr=reader).run(docs)
     assert "pixels" in str(report.results[0])  # the frame is a warning on its file

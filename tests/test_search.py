@@ -5,7 +5,7 @@ import pytest
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.options import fusion as make_fusion
-from tests.options import ingest_options
+from tests.options import ingest_options, open_store
 from tests.options import searcher as searcher_over
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import ConfigError
@@ -171,7 +171,7 @@ def test_ingest_leaves_the_graph_ready_for_the_first_search(store: Store, corpus
     assert large.vectors.graph is not None and graph.stat().st_mtime_ns == built
     # Below the threshold ingest builds nothing.
     other = store.path.with_name("small.sqlite")
-    with Store.open(other) as small:
+    with open_store(other) as small:
         Ingester(small, CountingEmbedder(), ingest_options()).run(corpus)
     assert not other.with_name("small.sqlite.hnsw").exists()
 

@@ -19,8 +19,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import CountingEmbedder
 from tests.llm_server import Reply, running
-from tests.options import ingest_options
-from yomitoki.index.sqlite.store import Store
+from tests.options import ingest_options, open_store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import Settings, load_settings
@@ -40,7 +39,7 @@ EVALUATOR_OVERRIDES = {  # ai-rag-chat-evaluator's default request overrides
 @pytest.fixture
 def index(corpus: Path, tmp_path: Path) -> Path:
     path = tmp_path / "idx" / "index.sqlite"
-    with Store.open(path) as store:
+    with open_store(path) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     return path
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests import builders
 from tests.conftest import SHARED, CountingEmbedder
-from tests.options import ingest_options
+from tests.options import ingest_options, open_store
 from yomitoki import wiring
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.parsers import parse_file
@@ -35,7 +35,7 @@ def need(path: Path) -> None:
 @pytest.fixture
 def japanese(tmp_path: Path) -> Store:
     need(JAPANESE_PDF)
-    store = Store.open(tmp_path / "ja.sqlite")
+    store = open_store(tmp_path / "ja.sqlite")
     report = Ingester(store, CountingEmbedder(), ingest_options()).run(JAPANESE_PDF)
     assert report.results[0].outcome is Outcome.ADDED
     return store
@@ -83,7 +83,7 @@ def test_japanese_pdf_text_is_clean(japanese: Store) -> None:
 
 def test_northwind_indexes_all_twelve_files_with_pages(tmp_path: Path) -> None:
     need(NORTHWIND)
-    store = Store.open(tmp_path / "nw.sqlite")
+    store = open_store(tmp_path / "nw.sqlite")
     embedder = CountingEmbedder()
     ingester = Ingester(store, embedder, ingest_options())
     report = ingester.run(NORTHWIND)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CountingEmbedder
-from tests.options import ingest_options
+from tests.options import ingest_options, open_store
 from yomitoki.errors import ConfigError, StoreError
 from yomitoki.index.sqlite import migrations
 from yomitoki.index.sqlite.store import Store
@@ -22,7 +22,7 @@ def _ids(store: Store) -> bytes:
 
 
 def test_a_new_index_has_every_table_and_the_current_version(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "i.sqlite") as store:
+    with open_store(tmp_path / "i.sqlite") as store:
         (version,) = _sql(store).execute("PRAGMA user_version").fetchone()
         assert version == migrations.latest() >= migrations.BASELINE
         tables = {r[0] for r in _sql(store).execute("SELECT name FROM sqlite_master")}
@@ -35,18 +35,18 @@ def test_a_later_schema_step_runs_once_in_its_own_transaction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "i.sqlite"
-    Store.open(path).close()
+    open_store(path).close()
     step = "ALTER TABLE documents ADD COLUMN owner TEXT"
     shipped = migrations.MIGRATIONS
     monkeypatch.setattr(migrations, "MIGRATIONS", (*shipped, step))
-    with Store.open(path) as store:
+    with open_store(path) as store:
         (version,) = _sql(store).execute("PRAGMA user_version").fetchone()
         assert version == migrations.BASELINE + len(shipped) + 1
         assert "owner" in {r[1] for r in _sql(store).execute("PRAGMA table_info(documents)")}
-    Store.open(path).close()  # at the latest version already: nothing runs again
+    open_store(path).close()  # at the latest version already: nothing runs again
     monkeypatch.setattr(migrations, "MIGRATIONS", (*shipped, step, "SELECT * FROM no_such_table"))
     with pytest.raises(StoreError, match="no such table: no_such_table"):
-        Store.open(path)
+        open_store(path)
     with sqlite3.connect(path) as conn:  # the failed step left the file as it was
         assert conn.execute("PRAGMA user_version").fetchone() == (
             migrations.BASELINE + len(shipped) + 1,
@@ -59,7 +59,7 @@ def test_an_index_from_a_development_version_is_refused_with_the_way_out(tmp_pat
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         conn.execute("PRAGMA user_version = 5")
     with pytest.raises(StoreError, match=r"development version of yomitoki.*rebuild it"):
-        Store.open(path)
+        open_store(path)
 
 
 def test_an_index_from_a_newer_yomitoki_is_refused(tmp_path: Path) -> None:
@@ -67,18 +67,18 @@ def test_an_index_from_a_newer_yomitoki_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version = {migrations.latest() + 1}")
     with pytest.raises(StoreError, match="newer than this yomitoki supports"):
-        Store.open(path)
+        open_store(path)
 
 
 def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.sqlite"
     path.write_text("just some text, not a database" * 100)
     with pytest.raises(StoreError, match="is damaged or is not a yomitoki index"):
-        Store.open(path)
+        open_store(path)
 
 
 def test_the_index_is_bound_to_one_embedding_model(tmp_path: Path) -> None:
-    with Store.open(tmp_path / "m.sqlite") as store:
+    with open_store(tmp_path / "m.sqlite") as store:
         assert store.model() is None
         store.bind_model("model-a", 8)
         store.bind_model("model-a", 8)
@@ -102,14 +102,14 @@ def test_a_damaged_page_is_a_store_error_naming_the_file(tmp_path: Path, corpus:
     """SQLite's own exceptions never leave the engine: the CLI and the server name no
     concrete engine to catch them (import-linter keeps it so)."""
     path = tmp_path / "index.sqlite"
-    with Store.open(path) as store:
+    with open_store(path) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
     data = bytearray(path.read_bytes())
     page = 4096
     data[2 * page :] = b"\xff" * (len(data) - 2 * page)  # the schema page survives
     path.write_bytes(bytes(data))
     damaged = pytest.raises(StoreError, match=r"is damaged or is not a yomitoki index")
-    with damaged as raised, Store.open(path) as store:
+    with damaged as raised, open_store(path) as store:
         store.documents()
         store.chunks(1)
         store.passages(list(range(1, 200)))

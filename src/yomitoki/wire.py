@@ -105,3 +105,15 @@ def context(c: Context) -> JSON:
 def answer(a: Answer) -> JSON:
     """The final answer and everything said about it (support, removed citations, timings)."""
     return {**asdict(a), "unsupported": [s.sentence for s in a.unsupported]}
+
+
+def short_answer(context: Context, answer: Answer) -> JSON:
+    """An answer as a tool caller takes it (MCP's ``ask``): the text, what it cites, whether
+    it is "I don't know", the query searched and the sentences no passage supports."""
+    return {
+        "answer": answer.text,
+        "citations": list(answer.citations),
+        "dont_know": answer.dont_know,
+        "query": context.query,
+        "unsupported": [s.sentence for s in answer.unsupported],
+    }

@@ -88,6 +88,7 @@ def answer_options(settings: Settings, filters: Filters | None = None) -> Answer
         answerability=answerability.load(settings.answerability),
         min_answerability=settings.min_answerability,
         filters=filters or Filters(),
+        prompt_template=None,
     )
 
 

@@ -12,7 +12,7 @@ from typing import Protocol
 from yomitoki.backends.base import LLM
 from yomitoki.evals.metrics import citations_matched, contains_answer, percentile
 from yomitoki.evals.retrieval import Question
-from yomitoki.rag.answer import passages, sources_block
+from yomitoki.rag.passages import passages, sources_block
 from yomitoki.text import citations
 from yomitoki.types import Answer, Context, Message
 

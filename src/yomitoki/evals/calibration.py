@@ -24,7 +24,6 @@ from scipy.optimize import minimize
 from yomitoki.evals.retrieval import Question
 from yomitoki.rag.answer import Answerer
 from yomitoki.rag.answerability import Answerability, Signals
-from yomitoki.text.language import detect
 
 #: Regularisation (as scikit-learn's C: the loss weighs C times the squared weights' half).
 C = 1.0
@@ -57,22 +56,16 @@ def collect(
     questions: Sequence[Question],
     group: str,
 ) -> list[Labelled]:
-    """Each question retrieved and read by the offline answerer, with its signals."""
+    """Each question retrieved and read by the offline answerer, with its signals: the first
+    half of an answer (``Answerer.retrieve``) and its decision (``Answerer.judge``)."""
     opts = answerer.options
     out = []
     for item in questions:
-        question = " ".join(item.question.split())
-        hits = answerer.retriever.search(question, opts.mode, opts.answer_sources, opts.filters)
-        judged = answerer.judge(question, hits, detect(question), opts)
-        out.append(
-            Labelled(
-                group,
-                question,
-                bool(item.relevant),
-                judged.signals,
-                len(judged.composed.sentences),
-            )
-        )
+        asked = answerer.retrieve(item.question, (), opts)
+        judged = answerer.judge(asked.query, asked.hits, asked.language, opts)
+        answerable = bool(item.relevant)
+        sentences = len(judged.composed.sentences)
+        out.append(Labelled(group, asked.question, answerable, judged.signals, sentences))
     return out
 
 

@@ -52,8 +52,8 @@ class Searcher:
     def search(
         self,
         query: str,
-        mode: Mode = Mode.HYBRID,
-        top: int = 5,
+        mode: Mode,
+        top: int,
         filters: Filters | None = None,
     ) -> list[Hit]:
         """The ``top`` best chunks for ``query``; an empty or symbol-only query finds nothing."""

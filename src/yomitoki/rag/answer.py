@@ -9,12 +9,11 @@ the answerer before any text is released, and every cited sentence is checked fo
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from string import Template
 
 from yomitoki.backends.base import LLM
@@ -24,7 +23,8 @@ from yomitoki.rag import answerability, chat, extractive
 from yomitoki.rag.answerability import Answerability, Signals
 from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
-from yomitoki.rag.prompts import Prompts, quoted
+from yomitoki.rag.passages import passages, sources_block, titled
+from yomitoki.rag.prompts import Prompts
 from yomitoki.rag.rerank import Retriever
 from yomitoki.rag.support import check_support
 from yomitoki.text import citations
@@ -65,50 +65,14 @@ class AnswerOptions:
     min_support: float
     history_tokens: int
     #: Offline answerer: when the passages answer, as the calibrated model judges it.
-    answerability: Answerability = field(default_factory=answerability.load)
-    #: A probability to answer from instead of the calibration's own threshold.
-    min_answerability: float | None = None
-    filters: Filters = field(default_factory=Filters)
+    answerability: Answerability
+    #: A probability to answer from instead of the calibration's own threshold (None: its).
+    min_answerability: float | None
+    filters: Filters
     #: azure-search-openai-demo's rule: ``>>>text`` inserts text into the shipped answer
-    #: prompt; any other template replaces it (the sources fill ``$sources`` or follow it).
-    prompt_template: str | None = None
-
-
-def passages(hits: Sequence[Hit]) -> dict[str, list[str]]:
-    """Each citation the hits support, with its text: a page-crossing hit split at its pages."""
-    out: dict[str, list[str]] = {}
-    for hit in hits:
-        cuts = [0, *(offset for offset, _ in hit.page_breaks), len(hit.text)]
-        for start, end in itertools.pairwise(cuts):
-            text = hit.text[start:end].strip()
-            texts = out.setdefault(hit.citation_at(start), [])
-            if text and text not in texts:
-                texts.append(text)
-    return out
-
-
-def titled(given: dict[str, list[str]], hits: Sequence[Hit]) -> dict[str, list[str]]:
-    """``given`` with each document's title beside its passages: a sentence may name it."""
-    out = {citation: list(texts) for citation, texts in given.items()}
-    for hit in hits:
-        if not (title := hit.title):
-            continue
-        for citation in hit.locations():
-            texts = out.get(citation)
-            if texts is not None and title not in texts:
-                texts.append(title)
-    return out
-
-
-def sources_block(given: dict[str, list[str]]) -> str:
-    """The sources as the prompt quotes them: each between ``<source name="CITATION">`` and
-    ``</source>``, so the model can tell the documents' words from its instructions."""
-    return "\n\n".join(
-        f'<source name="{quoted(citation)}">\n'
-        + "\n".join(quoted(t) for t in texts)
-        + "\n</source>"
-        for citation, texts in given.items()
-    )
+    #: prompt; any other template replaces it (the sources fill ``$sources`` or follow it);
+    #: None: the shipped prompt.
+    prompt_template: str | None
 
 
 def parse_followups(text: str) -> tuple[str, ...]:
@@ -144,6 +108,32 @@ class Judged:
             "probability": round(self.probability, 4),
             "threshold": round(self.threshold, 4),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    """A question as it was searched, and what was found for it."""
+
+    question: str
+    #: The question made searchable alone (a follow-up rewritten with the conversation).
+    query: str
+    language: Language
+    #: The conversation before it, within the history budget.
+    turns: tuple[Message, ...]
+    hits: list[Hit]
+    #: What rewriting the question cost (an LLM's tokens).
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """An answer's text as written, and what the writing said of it."""
+
+    text: str
+    removed: tuple[str, ...]
+    #: The offline answerer's decision to answer (signals, probability, threshold).
+    decision: dict[str, float] | None
+    usage: Usage
 
 
 def collect(events: Iterable[Event]) -> tuple[Context, Answer]:
@@ -196,82 +186,115 @@ class Answerer:
         """Context, then text, then follow-ups, then the Answer."""
         opts = options or self.options
         began = time.perf_counter()
+        timings: dict[str, float] = {}
+        asked = self.retrieve(question, history, opts, timings)
+        prompt = self._prompt(asked, opts)
+        yield Context(asked.question, asked.query, asked.language, tuple(asked.hits), prompt)
+        writing = time.perf_counter()
+        if prompt:
+            written = yield from self._written_by_llm(prompt, asked, opts)
+        else:
+            written = yield from self._written_offline(asked, opts)
+        timings["answer_ms"] = _ms(writing)
+        yield from self._finished(asked, written, opts, timings, began)
+
+    def retrieve(
+        self,
+        question: str,
+        history: Sequence[Message],
+        options: AnswerOptions,
+        timings: dict[str, float] | None = None,
+    ) -> Retrieved:
+        """The question made searchable alone (with the conversation before it) and the
+        passages found for it: the first half of every answer, and what calibration reads."""
+        began = time.perf_counter()
         question = " ".join(question.split())
         if not question:
             raise YomitokiError("the question is empty")
         question = question[:MAX_QUESTION_CHARS]
         language = detect(question)
-        turns = chat.within_budget(history, opts.history_tokens)
-        usage = Usage()
-        timings: dict[str, float] = {}
-
-        query, spent = self._standalone(question, turns, language)
-        usage = usage + spent
-        timings["rewrite_ms"] = _ms(began)
+        turns = tuple(chat.within_budget(history, options.history_tokens))
+        query, usage = self._standalone(question, turns, language)
         searched = time.perf_counter()
-        hits = self.retriever.search(query, opts.mode, opts.answer_sources, opts.filters)
-        timings["search_ms"] = _ms(searched)
-        given = passages(hits)
-        sources = Sources(given)
+        hits = self.retriever.search(query, options.mode, options.answer_sources, options.filters)
+        if timings is not None:
+            timings["rewrite_ms"] = round(1000 * (searched - began), 1)
+            timings["search_ms"] = _ms(searched)
+        return Retrieved(question, query, language, turns, hits, usage)
 
-        writing = time.perf_counter()
-        prompt: tuple[Message, ...] = ()
-        if self.llm is not None and hits:
-            system = self._system_prompt(language, sources_block(given), opts.prompt_template)
-            prompt = (Message("system", system), *turns, Message("user", question))
-        yield Context(question, query, language, tuple(hits), prompt)
+    def _prompt(self, asked: Retrieved, opts: AnswerOptions) -> tuple[Message, ...]:
+        """The messages for the LLM; none when answering offline or from no passage."""
+        if self.llm is None or not asked.hits:
+            return ()
+        given = sources_block(passages(asked.hits))
+        system = self._system_prompt(asked.language, given, opts.prompt_template)
+        return (Message("system", system), *asked.turns, Message("user", asked.question))
 
+    def _written_by_llm(
+        self, prompt: tuple[Message, ...], asked: Retrieved, opts: AnswerOptions
+    ) -> Generator[Event, None, Written]:
+        """The LLM's answer as it streams, its citations checked whole."""
+        assert self.llm is not None
+        stream = CitationStream(Sources(passages(asked.hits)))
         parts: list[str] = []
+        usage = Usage()
+        for piece in self.llm.stream(prompt, opts.temperature, opts.max_tokens):
+            if isinstance(piece, Usage):
+                usage = usage + piece
+            elif text := stream.feed(piece):
+                parts.append(text)
+                yield TextDelta(text)
+        if text := stream.finish():
+            parts.append(text)
+            yield TextDelta(text)
+        return Written("".join(parts).strip(), tuple(stream.removed), None, usage)
+
+    def _written_offline(
+        self, asked: Retrieved, opts: AnswerOptions
+    ) -> Generator[Event, None, Written]:
+        """The sentences that answer, quoted and cited, or "I don't know"."""
+        judged = self.judge(asked.query, asked.hits, asked.language, opts)
         removed: tuple[str, ...] = ()
-        decision: dict[str, float] | None = None
-        if prompt:
-            assert self.llm is not None
-            stream = CitationStream(sources)
-            for piece in self.llm.stream(prompt, opts.temperature, opts.max_tokens):
-                if isinstance(piece, Usage):
-                    usage = usage + piece
-                    continue
-                if text := stream.feed(piece):
-                    parts.append(text)
-                    yield TextDelta(text)
-            if text := stream.finish():
-                parts.append(text)
-                yield TextDelta(text)
-            removed = tuple(stream.removed)
-        else:
-            judged = self.judge(query, hits, language, opts)
-            decision = judged.decision()
-            if judged.answers:  # citation-like brackets in the quoted sentences are text
-                quoted = (e.text for e in judged.composed.sentences)
-                removed = tuple(dict.fromkeys(c for t in quoted for c in citations.find(t)))
-            for text in self._offline(query, judged, language):
-                parts.append(text)
-                yield TextDelta(text)
-        timings["answer_ms"] = _ms(writing)
+        if judged.answers:  # citation-like brackets in the quoted sentences are text
+            quoted = (e.text for e in judged.composed.sentences)
+            removed = tuple(dict.fromkeys(c for t in quoted for c in citations.find(t)))
+        parts = self._offline(asked.query, judged, asked.language)
+        for text in parts:
+            yield TextDelta(text)
+        return Written("".join(parts).strip(), removed, judged.decision(), Usage())
 
-        text = "".join(parts).strip()
-        checked = check(text, sources)
-        dont_know = not checked.kept and (not hits or says_dont_know(text))
-        support = check_support(text, titled(given, hits), opts.min_support)
-
+    def _finished(
+        self,
+        asked: Retrieved,
+        written: Written,
+        opts: AnswerOptions,
+        timings: dict[str, float],
+        began: float,
+    ) -> Iterator[Event]:
+        """The checks on the written answer, follow-ups when asked for, then the Answer."""
+        given = passages(asked.hits)
+        checked = check(written.text, Sources(given))
+        dont_know = not checked.kept and (not asked.hits or says_dont_know(written.text))
+        support = check_support(written.text, titled(given, asked.hits), opts.min_support)
+        usage = asked.usage + written.usage
         followups: tuple[str, ...] = ()
         if opts.followups and self.llm is not None and not dont_know:
-            followups, spent = self._followups(question, text, language)
+            followups, spent = self._followups(asked.question, written.text, asked.language)
             usage = usage + spent
             yield Followups(followups)
         timings["total_ms"] = _ms(began)
         yield Answer(
-            text=text,
-            language=language,
+            text=written.text,
+            language=asked.language,
             citations=checked.kept,
-            removed_citations=removed,
+            removed_citations=written.removed,
             support=support,
             dont_know=dont_know,
             followups=followups,
             timings=timings,
             usage=usage if self.llm is not None else None,
             answerer=self.name,
-            answerability=decision,
+            answerability=written.decision,
         )
 
     def _system_prompt(self, language: Language, sources: str, custom: str | None) -> str:

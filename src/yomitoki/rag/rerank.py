@@ -104,8 +104,8 @@ class Retriever:
     def search(
         self,
         query: str,
-        mode: Mode = Mode.HYBRID,
-        top: int = 5,
+        mode: Mode,
+        top: int,
         filters: Filters | None = None,
         rerank: bool | None = None,
     ) -> list[Hit]:

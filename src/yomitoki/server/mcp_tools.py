@@ -42,13 +42,6 @@ def build_mcp(answerer: Answerer) -> MCPServer:
         ] = None,
     ) -> dict[str, Any]:
         options = answerer.options if top is None else replace(answerer.options, answer_sources=top)
-        context, answer = answerer.ask(question, options=options)
-        return {
-            "answer": answer.text,
-            "citations": list(answer.citations),
-            "dont_know": answer.dont_know,
-            "query": context.query,
-            "unsupported": [s.sentence for s in answer.unsupported],
-        }
+        return wire.short_answer(*answerer.ask(question, options=options))
 
     return server

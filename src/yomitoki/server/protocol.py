@@ -15,7 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yomitoki import wire
-from yomitoki.rag.answer import AnswerOptions, passages
+from yomitoki.rag.answer import AnswerOptions
+from yomitoki.rag.passages import passages
 from yomitoki.types import Answer, Context, Message, Mode
 
 #: How deep a request's JSON may nest (the deepest real request is about six levels).

@@ -66,13 +66,14 @@ def _document(row: sqlite3.Row) -> Document:
 class Store(Retrieval):
     """An open index file. Use as a context manager or call ``close()``."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, ann_threshold: int = 300_000) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, ann_threshold: int) -> None:
         super().__init__(conn, path, ann_threshold)
         self.location = str(path)
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, ann_threshold: int = 300_000) -> Store:
-        """Open (and create or migrate) the index at ``path``."""
+    def open(cls, path: Path, *, ann_threshold: int, create: bool = True) -> Store:
+        """Open (and create or migrate) the index at ``path``; from ``ann_threshold`` chunks
+        on, vector candidates come from an HNSW graph (setting ``ann_threshold``)."""
         if not create and not path.exists():
             raise StoreError(f"no index at {path}; run 'yomitoki ingest FOLDER' first")
         try:
