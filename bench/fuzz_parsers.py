@@ -38,11 +38,11 @@ import json, resource, sys, time
 from pathlib import Path
 
 from bench.common import RESULTS, SHARED, write_result
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.settings import Settings
 path, index = Path(sys.argv[1]), Path(sys.argv[2])
 began = time.perf_counter()
-with wiring.ingesting(Settings(index=index, embedder="hash")) as ingester:
+with assemble.ingesting(Settings(index=index, embedder="hash")) as ingester:
     report = ingester.run(path)
 (result,) = report.results
 print(json.dumps({"outcome": result.outcome.value, "error": result.error,

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.common import RESULTS, machine, write_result
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.index.engine import Filters
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.settings import load_settings
@@ -72,12 +72,12 @@ def main() -> None:
             chunk_size=120,
             chunk_overlap=0,
         )
-        with wiring.open_engine(settings) as engine:
-            embedder = wiring.embedder_for(engine, settings)
-            Ingester(engine, embedder, wiring.ingest_options(settings)).run(root)
+        with assemble.open_engine(settings) as engine:
+            embedder = assemble.embedder_for(engine, settings)
+            Ingester(engine, embedder, assemble.ingest_options(settings)).run(root)
             chunks = engine.stats().chunks
         bob = Filters(readers=frozenset({"*", "user:bob"}))
-        answerer = wiring.open_answerer(settings, filters=bob)
+        answerer = assemble.open_answerer(settings, filters=bob)
         retriever = answerer.retriever
         words = ("quokkafruit", "zorblefruit")
         legs = {

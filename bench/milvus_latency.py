@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench.common import RESULTS, SETS, latencies, machine, shown, write_result
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.index.milvus import retrieval
 from yomitoki.index.milvus.lite import serve
 from yomitoki.settings import load_settings
@@ -34,9 +34,9 @@ def main() -> int:
     times: dict[str, list[float]] = {"reused": [], "fresh": []}
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp) / "milvus.db") as uri:
         settings = load_settings(store="milvus", milvus_uri=uri, milvus_collection="latency")
-        with wiring.ingesting(settings) as ingester:
+        with assemble.ingesting(settings) as ingester:
             ingester.run(docs)
-        searcher = wiring.open_searcher(settings)
+        searcher = assemble.open_searcher(settings)
         for question in questions:  # warm-up
             searcher.search(question, Mode.HYBRID, 5)
         for _ in range(3):

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import RESULTS, SETS, index_of, machine, write_result
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import Question, load_questions
 from yomitoki.index.engine import Filters
@@ -183,9 +183,9 @@ def main() -> int:
             print(f"skipped {name}: run python -m bench.eval_retrieval first (needs ../shared)")
             continue
         settings = Settings(index=index)
-        store = wiring.open_engine(settings, create=False)
+        store = assemble.open_engine(settings, create=False)
         searcher = Searcher(
-            store, wiring.embedder_for(store, settings), wiring.search_options(settings)
+            store, assemble.embedder_for(store, settings), assemble.search_options(settings)
         )
         vectors = store.vectors
         matrix, ids = vectors.matrix.astype(np.float32), vectors.ids

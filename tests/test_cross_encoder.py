@@ -13,7 +13,7 @@ onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 tokenizers = pytest.importorskip("tokenizers")
 
-from yomitoki import wiring  # noqa: E402
+from yomitoki import assemble  # noqa: E402
 from yomitoki.backends.cross_encoder import CrossEncoder, relevance  # noqa: E402
 from yomitoki.errors import ConfigError  # noqa: E402
 from yomitoki.settings import load_settings  # noqa: E402
@@ -99,7 +99,7 @@ def test_a_folder_without_the_files_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"needs model.onnx \(or onnx/model.onnx\)"):
         CrossEncoder(tmp_path / "empty")
     with pytest.raises(ConfigError, match="needs the cross_encoder setting"):
-        wiring.open_retriever(
+        assemble.open_retriever(
             load_settings(index=tmp_path / "i.sqlite", reranker="cross-encoder"), create=True
         )
 
@@ -109,7 +109,7 @@ def test_wiring_builds_the_cross_encoder_stage(tmp_path: Path) -> None:
         index=tmp_path / "i.sqlite", reranker="cross-encoder",
         cross_encoder=build_model(tmp_path / "m"),
     )  # fmt: skip
-    retriever = wiring.open_retriever(settings, create=True)
+    retriever = assemble.open_retriever(settings, create=True)
     assert retriever.reranking is not None
     assert isinstance(retriever.reranking.reranker, CrossEncoder)
 

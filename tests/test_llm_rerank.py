@@ -11,7 +11,7 @@ from tests.conftest import CountingEmbedder
 from tests.llm_server import ChatServer, Reply, running
 from tests.options import ingest_options, reranked
 from tests.options import searcher as searcher_over
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.backends.registry import get_llm
 from yomitoki.errors import ConfigError
@@ -74,10 +74,10 @@ def test_the_llm_stage_reorders_the_first_stage(
 
 def test_the_llm_stage_needs_an_llm(tmp_path: Path, server: ChatServer) -> None:
     with pytest.raises(ConfigError, match="reranker 'llm' rates passages"):
-        wiring.open_retriever(load_settings(index=tmp_path / "i.sqlite", reranker="llm"), True)
+        assemble.open_retriever(load_settings(index=tmp_path / "i.sqlite", reranker="llm"), True)
     row = {"model": "m", "base_url": f"{server.url}/v1"}
     settings = load_settings(
         index=tmp_path / "i.sqlite", reranker="llm", llm="local", llms={"local": row}
     )
-    retriever = wiring.open_retriever(settings, create=True)
+    retriever = assemble.open_retriever(settings, create=True)
     assert retriever.reranking is not None and retriever.reranking.reranker.name == "llm"

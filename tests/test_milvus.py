@@ -25,7 +25,7 @@ from tests import builders
 from tests.conftest import CountingEmbedder, engine_settings
 from tests.options import ingest_options
 from tests.options import searcher as searcher_over
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import StoreError
 from yomitoki.index.engine import Filters, NewChunk, NewDocument
@@ -191,7 +191,7 @@ def test_several_ingest_processes_write_one_index_at_once(
         out, err = run.communicate(timeout=300)
         assert run.returncode == 0, err
     settings = load_settings(**where, embedder="hash")
-    with wiring.open_engine(settings, create=False) as engine:
+    with assemble.open_engine(settings, create=False) as engine:
         names = [d.name for d in engine.documents()]
         assert sorted(names) == sorted(f"{t}{n}.md" for t in ("sales", "legal") for n in range(6))
         assert engine.stats().chunks == 12
@@ -232,7 +232,7 @@ def test_ingest_reports_an_index_in_milvus_without_a_size(
     request: pytest.FixtureRequest, tmp_path: Path, corpus: Path
 ) -> None:
     where = engine_settings("milvus", tmp_path, request)
-    with wiring.open_engine(load_settings(**where, embedder="hash")) as engine:
+    with assemble.open_engine(load_settings(**where, embedder="hash")) as engine:
         Ingester(engine, CountingEmbedder(), ingest_options()).run(corpus)
         stats = engine.stats()
     assert stats.documents == 9 and stats.chunks >= 9 and stats.bytes is None

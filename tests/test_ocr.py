@@ -509,7 +509,7 @@ def test_a_frame_over_the_pixel_cap_is_refused_from_its_header_at_ingest_and_on_
 
 
 def test_a_large_frame_under_the_cap_is_drawn_scaled_down(tmp_path: Path) -> None:
-    from yomitoki.server.content import page_image
+    from yomitoki.server.files import page_image
     from yomitoki.server.highlight import MAX_PIXELS
 
     Image.new("L", (6000, 4000), 255).save(tmp_path / "big.png")

@@ -20,7 +20,7 @@ from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.oidc_issuer import AUDIENCE, EC_KEY, OTHER_KEY, RSA_KEY, Issuer, b64url, b64url_json
 from tests.options import open_store
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import load_settings
@@ -40,7 +40,7 @@ def client(issuer: Issuer, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         oidc={"issuer": issuer.url, "audience": AUDIENCE, "admin_groups": ["it-admins"]},
     )  # fmt: skip
     with open_store(index) as store:
-        Ingester(store, CountingEmbedder(), wiring.ingest_options(settings)).run(root)
+        Ingester(store, CountingEmbedder(), assemble.ingest_options(settings)).run(root)
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         yield c
 

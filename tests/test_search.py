@@ -65,8 +65,8 @@ def test_odd_queries_never_raise(searcher: Searcher, query: str) -> None:
 
 
 def test_empty_and_symbol_queries_find_nothing(searcher: Searcher) -> None:
-    assert searcher.search("", Mode.HYBRID) == []
-    assert searcher.search("😀🎉", Mode.KEYWORD) == []
+    assert searcher.search("", Mode.HYBRID, 5) == []
+    assert searcher.search("😀🎉", Mode.KEYWORD, 5) == []
 
 
 def test_mixed_japanese_and_english_query(searcher: Searcher) -> None:
@@ -83,7 +83,7 @@ def test_filters(searcher: Searcher, engine: Engine, corpus: Path) -> None:
 
 
 def test_empty_index_finds_nothing(engine: Engine) -> None:
-    assert searcher_over(engine, HashEmbedder()).search("anything", Mode.HYBRID) == []
+    assert searcher_over(engine, HashEmbedder()).search("anything", Mode.HYBRID, 5) == []
 
 
 def test_removed_documents_leave_both_legs(engine: Engine, corpus: Path) -> None:

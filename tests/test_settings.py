@@ -125,8 +125,8 @@ def test_llm_must_name_a_row() -> None:
 
 
 def test_uploads_accept_every_format_ingest_reads_unless_restricted() -> None:
-    from yomitoki import wiring
+    from yomitoki import assemble
     from yomitoki.ingest.parsers import FORMATS
 
-    assert set(wiring.upload_types(Settings())) == set(FORMATS)
-    assert wiring.upload_types(Settings(upload_types=[".pdf"])) == [".pdf"]
+    assert set(assemble.upload_types(Settings())) == set(FORMATS)
+    assert assemble.upload_types(Settings(upload_types=[".pdf"])) == [".pdf"]

@@ -11,7 +11,7 @@ import pytest
 from tests import builders
 from tests.conftest import SHARED, CountingEmbedder
 from tests.options import ingest_options, open_store
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.parsers import parse_file
 from yomitoki.ingest.pipeline import Ingester
@@ -131,10 +131,10 @@ def test_scans_of_the_model_rules_and_northwind_find_each_page_first(tmp_path: P
               for n, p in enumerate(rules_pages)]  # fmt: skip
     wanted.append((longest_sentence(born_northwind, 30), "northwind-p30.png", None))
     settings = load_settings(index=tmp_path / "scans.sqlite", ocr_cache=tmp_path / "cache")
-    with wiring.ingesting(settings) as ingester:
+    with assemble.ingesting(settings) as ingester:
         report = ingester.run(docs)
     assert not report.failed and sum(r.ocr_pages for r in report.results) == 6
-    searcher = wiring.open_searcher(settings)
+    searcher = assemble.open_searcher(settings)
     found = 0
     for sentence, name, page in wanted:
         top = searcher.search(sentence, Mode.HYBRID, top=1)[0]

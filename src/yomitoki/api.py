@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.index.engine import Filters
 from yomitoki.rag.answer import Answerer
 from yomitoki.settings import Settings, load_settings
@@ -43,7 +43,7 @@ class Index:
     def answerer(self) -> Answerer:
         """The answerer over this index (offline unless the settings name an LLM)."""
         if self._answerer is None:
-            self._answerer = wiring.open_answerer(self.settings, create=True)
+            self._answerer = assemble.open_answerer(self.settings, create=True)
         return self._answerer
 
     def ingest(self, folder: str | Path, wait: bool = True) -> IngestReport:
@@ -51,12 +51,12 @@ class Index:
 
         Files that fail are reported in the result, file by file; the others are indexed.
         """
-        with wiring.ingesting(self.settings, wait) as ingester:
+        with assemble.ingesting(self.settings, wait) as ingester:
             return ingester.run(Path(folder))
 
     def documents(self) -> list[Document]:
         """Every indexed document."""
-        with wiring.open_engine(self.settings) as engine:
+        with assemble.open_engine(self.settings) as engine:
             return engine.documents()
 
     def search(

@@ -1,4 +1,4 @@
-"""The ``yomitoki`` command: thin; builds objects once (through ``yomitoki.wiring``) and calls
+"""The ``yomitoki`` command: thin; builds objects once (through ``yomitoki.assemble``) and calls
 the core. Commands live by family in ``ingesting``, ``searching``, ``answering`` and
 ``serving``; this module only assembles them and turns errors into one line and an exit code.
 """

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from yomitoki import wire, wiring
+from yomitoki import assemble, serialize
 from yomitoki.cli.common import (
     MODES,
     as_option,
@@ -80,10 +80,10 @@ def build_answerer(settings: Settings, flags: dict[str, Any], create: bool = Fal
             base_url=flags["llm_url"],
             api_key_env=flags["llm_key_env"],
         )
-    readers = wiring.principal(settings, flags["as_user"] or flags.get("mcp_user")).readers()
+    readers = assemble.principal(settings, flags["as_user"] or flags.get("mcp_user")).readers()
     filters = Filters(flags["categories"], flags["excluded"], readers=readers)
     offline = flags["offline"] and row is None
-    return wiring.open_answerer(settings, row, offline=offline, create=create, filters=filters)
+    return assemble.open_answerer(settings, row, offline=offline, create=create, filters=filters)
 
 
 def settings_with(
@@ -139,7 +139,7 @@ def show(events: Iterator[Event], thoughts: bool) -> Answer:
                 )
             if thoughts and context is not None:
                 err.print("\n-- thought process --")
-                err.print(json.dumps(wire.context(context), ensure_ascii=False, indent=2))
+                err.print(json.dumps(serialize.context(context), ensure_ascii=False, indent=2))
                 err.print(f"timings {event.timings}  usage {event.usage}")
                 if event.answerability is not None:
                     err.print(f"answerability {event.answerability}")
@@ -166,7 +166,7 @@ def ask(
     answerer = build_answerer(settings, flags)
     if as_json:
         context, answer = answerer.ask(question)
-        print_json({"context": wire.context(context), "answer": wire.answer(answer)})
+        print_json({"context": serialize.context(context), "answer": serialize.answer(answer)})
         return
     show(answerer.stream(question), thoughts)
 
@@ -261,7 +261,7 @@ def eval_answers(
             for name, asker in askers.items()
         }
         summaries = {name: answer_eval.summary(results) for name, results in compared.items()}
-        out.print(f"{len(items)} questions, index {wiring.index_location(settings)}")
+        out.print(f"{len(items)} questions, index {assemble.index_location(settings)}")
         out.print(f"  {'':<30}" + "".join(f"{name:>16}" for name in summaries))
         for key in summaries["retrieval_llm"]:
             cells = "".join(f"{summaries[name].get(key, '-')!s:>16}" for name in summaries)
@@ -287,7 +287,7 @@ def eval_answers(
 
     results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
     summary = answer_eval.summary(results)
-    where = wiring.index_location(settings)
+    where = assemble.index_location(settings)
     out.print(f"{len(items)} questions, answerer {answerer.name}, index {where}")
     for key, value in summary.items():
         out.print(f"  {key:<30} {value}")
@@ -357,7 +357,7 @@ def eval_calibrate(
     )
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(written, encoding="utf-8")
-    where = wiring.index_location(settings)
+    where = assemble.index_location(settings)
     out.print(f"{len(rows)} questions, index {where}: refusals out of fold")
     for line in calibration.describe(report):
         out.print(f"  {line}")

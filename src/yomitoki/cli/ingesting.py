@@ -18,7 +18,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from yomitoki import wire, wiring
+from yomitoki import assemble, serialize
 from yomitoki.cli.common import common_options, err, out, plural, print_json, settings_from
 from yomitoki.types import FileResult, IngestReport, Outcome
 
@@ -175,8 +175,8 @@ def ingest(
     def waiting(message: str) -> None:
         err.print(message, soft_wrap=True)
 
-    readers = wiring.readers(groups, users)
-    with wiring.ingesting(settings, wait, waiting, readers) as ingester:
+    readers = assemble.readers(groups, users)
+    with assemble.ingesting(settings, wait, waiting, readers) as ingester:
         if show_bar:
             with RichProgress(err) as bar:
                 ingester.progress = bar
@@ -184,7 +184,7 @@ def ingest(
         else:
             report = ingester.run(folder)
     if as_json:
-        print_json(wire.ingest_report(report))
+        print_json(serialize.ingest_report(report))
     else:
         print_report(report)
     sys.exit(1 if report.failed else 0)
@@ -196,11 +196,11 @@ def ingest(
 def documents(config: Path | None, index: Path | None, as_json: bool) -> None:
     """List the indexed documents with their chunk counts."""
     settings = settings_from(config, index=index)
-    with wiring.open_engine(settings, create=False) as engine:
+    with assemble.open_engine(settings, create=False) as engine:
         docs = engine.documents()
         stats = engine.stats()
     if as_json:
-        print_json([wire.document(d, paths=True) for d in docs])
+        print_json([serialize.document(d, paths=True) for d in docs])
         return
     units = {"pdf": "page", "pptx": "slide", "xlsx": "sheet"}
     for doc in docs:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.text import Text
 
-from yomitoki import wire, wiring
+from yomitoki import assemble, serialize
 from yomitoki.cli.common import (
     MODES,
     as_option,
@@ -52,12 +52,12 @@ def search(
 ) -> None:
     """Search the index for QUERY; prints hits with file#page=N locations."""
     settings = settings_from(config, index=index, search_mode=mode, top=top, reranker=reranker)
-    readers = wiring.principal(settings, as_user).readers()
+    readers = assemble.principal(settings, as_user).readers()
     filters = Filters(categories, excluded, path_prefix, readers)
-    retriever = wiring.open_retriever(settings)
+    retriever = assemble.open_retriever(settings)
     hits = retriever.search(query, settings.search_mode, settings.top, filters)
     if as_json:
-        print_json([wire.hit(h) for h in hits])
+        print_json([serialize.hit(h) for h in hits])
         return
     if not hits:
         err.print("no results" if query.strip() else "empty query: nothing to search for")
@@ -108,14 +108,14 @@ def eval_retrieval(
         else [(settings.search_mode, settings.reranker is not None)]
     )
     items = load_questions(questions)
-    retriever = wiring.open_retriever(settings)
+    retriever = assemble.open_retriever(settings)
     results = [evaluate(retriever, items, m, rerank=r) for m, r in runs]
     if verbose:
         for i, item in enumerate(items):
             ranks = "  ".join(f"{r.mode}={r.ranks[i] or '-'}" for r in results)
             out.print(f"{ranks}  {item.question}")
     header = f"{'mode':<13} " + " ".join(f"{'hit@' + str(k):>7}" for k in (1, 3, 5, 10))
-    out.print(f"{len(items)} questions, index {wiring.index_location(settings)}")
+    out.print(f"{len(items)} questions, index {assemble.index_location(settings)}")
     out.print(header + f" {'MRR':>7} {'ms/q':>7}")
     for r in results:
         cells = " ".join(f"{r.summary.hit_at[k]:>7.3f}" for k in (1, 3, 5, 10))

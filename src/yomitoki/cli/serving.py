@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.cli.answering import answer_options, build_answerer, settings_with
 from yomitoki.cli.common import common_options, err
 
@@ -48,7 +48,7 @@ def serve(
         err.print("warning: serving without API keys on a non-loopback address")
     app = create_app(settings, build_answerer(settings, flags, create=True))
     err.print(
-        f"yomitoki serving {wiring.index_location(settings)} on http://{settings.host}:{settings.port}/"
+        f"yomitoki serving {assemble.index_location(settings)} on http://{settings.host}:{settings.port}/"
     )
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 

@@ -15,7 +15,7 @@ from yomitoki.evals.metrics import (
     first_relevant_rank,
     summarize,
 )
-from yomitoki.rag.rerank import Retriever
+from yomitoki.rag.retriever import Retriever
 from yomitoki.text import citations
 from yomitoki.types import Mode
 

@@ -58,7 +58,7 @@ def weighted_score_fusion(
 @dataclass(frozen=True, slots=True)
 class Fusion:
     """How the legs of a hybrid search are combined (settings ``fusion``, ``vector_weight``,
-    ``rrf_k``; the wiring module builds this from them)."""
+    ``rrf_k``; yomitoki.assemble builds this from them)."""
 
     method: FusionMethod
     vector_weight: float

@@ -113,7 +113,7 @@ class Preparer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class IngestOptions:
-    """What ingest does with a folder; ``yomitoki.wiring`` builds it from the settings."""
+    """What ingest does with a folder; ``yomitoki.assemble`` builds it from the settings."""
 
     chunk_size: int
     chunk_overlap: int

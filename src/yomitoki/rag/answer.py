@@ -25,7 +25,7 @@ from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.passages import passages, sources_block, titled
 from yomitoki.rag.prompts import Prompts
-from yomitoki.rag.rerank import Retriever
+from yomitoki.rag.retriever import Retriever
 from yomitoki.rag.support import check_support
 from yomitoki.text import citations
 from yomitoki.text.language import Language, detect, has_japanese
@@ -53,7 +53,7 @@ def says_dont_know(text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class AnswerOptions:
-    """How answers are written; ``yomitoki.wiring`` builds it from the settings, and the HTTP
+    """How answers are written; ``yomitoki.assemble`` builds it from the settings, and the HTTP
     API validates a request's overrides into a changed copy."""
 
     mode: Mode

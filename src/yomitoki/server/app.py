@@ -1,7 +1,7 @@
 """The HTTP API and web UI: ``create_app(settings)`` assembles the ASGI app.
 
 Routes live by resource in ``server.routes``; each parses its request into typed objects,
-calls the core, and serializes through ``yomitoki.wire`` (and ``server.protocol`` for the
+calls the core, and serializes through ``yomitoki.serialize`` (and ``server.protocol`` for the
 demo's and OpenAI's shapes). Errors are JSON of one shape, ``{"error": {"code", "message"}}``,
 with the status each error class carries (``yomitoki.errors``); no traceback reaches a client.
 """
@@ -25,7 +25,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import Answerer
 from yomitoki.server import protocol, security
 from yomitoki.server.identity import Identities
-from yomitoki.server.routes import chat, content, documents, meta, openai
+from yomitoki.server.routes import chat, content, documents, meta, openai, signin
 from yomitoki.server.routes.meta import STATIC
 from yomitoki.server.service import Service
 from yomitoki.settings import Settings
@@ -48,7 +48,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     app.state.service = Service(settings, answerer)
     app.state.identities = identities
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (chat, openai, documents, content, meta):
+    for module in (chat, openai, documents, content, signin, meta):
         app.include_router(module.router)
 
     @app.middleware("http")

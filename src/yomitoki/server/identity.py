@@ -23,7 +23,7 @@ import time
 import jwt
 from fastapi import Request
 
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.server.login import Login
 from yomitoki.server.oidc import TokenVerifier
 from yomitoki.settings import Settings
@@ -41,7 +41,7 @@ class Identities:
     def __init__(self, settings: Settings) -> None:
         self._plain = [k.get_secret_value().encode() for k in settings.api_keys]
         self._users = [
-            (bytes.fromhex(u.key_sha256), wiring.user_principal(u)) for u in settings.users
+            (bytes.fromhex(u.key_sha256), assemble.user_principal(u)) for u in settings.users
         ]
         self.oidc = TokenVerifier(settings.oidc) if settings.oidc is not None else None
         self.login = Login(self.oidc) if self.oidc is not None and self.oidc.discovery else None

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import MCPServer
 from pydantic import Field
 
-from yomitoki import __version__, wire
+from yomitoki import __version__, serialize
 from yomitoki.rag.answer import Answerer
 from yomitoki.types import Mode
 
@@ -32,7 +32,7 @@ def build_mcp(answerer: Answerer) -> MCPServer:
     ) -> dict[str, Any]:
         filters = answerer.options.filters  # the principal's readers, set by build_answerer
         hits = answerer.retriever.search(query, Mode(mode), top, filters)
-        return {"hits": [wire.hit(h) for h in hits]}
+        return {"hits": [serialize.hit(h) for h in hits]}
 
     @server.tool(description="Answer a question from the indexed documents, citing sources.")
     def ask(
@@ -42,6 +42,6 @@ def build_mcp(answerer: Answerer) -> MCPServer:
         ] = None,
     ) -> dict[str, Any]:
         options = answerer.options if top is None else replace(answerer.options, answer_sources=top)
-        return wire.short_answer(*answerer.ask(question, options=options))
+        return serialize.short_answer(*answerer.ask(question, options=options))
 
     return server

@@ -1,4 +1,4 @@
-"""Request models validated once at the edge, and the wire shapes of the responses.
+"""Request models validated once at the edge, and the shapes of the responses (demo, OpenAI).
 
 ``/chat`` speaks azure-search-openai-demo's chat protocol, so its clients and
 ai-rag-chat-evaluator work unchanged; ``/v1/chat/completions`` speaks OpenAI's.
@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from yomitoki import wire
+from yomitoki import serialize
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
 from yomitoki.types import Answer, Context, Message, Mode
@@ -236,7 +236,7 @@ def thoughts(
             "description": context.query,
             "props": {"question": context.question, "language": context.language},
         },
-        {"title": "Search results", "description": [wire.hit(h) for h in context.hits]},
+        {"title": "Search results", "description": [serialize.hit(h) for h in context.hits]},
     ]
     if context.prompt:
         steps.append(

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path, PurePath
 
-from yomitoki import wiring
+from yomitoki import assemble
 from yomitoki.errors import BusyError, ForbiddenError, InvalidNameError, NameTakenError, ParseError
 from yomitoki.index.engine import Engine
 from yomitoki.ingest.names import UPLOADS, check_cited, check_part, upload_name
@@ -32,7 +32,7 @@ class Service:
 
     def __init__(self, settings: Settings, answerer: Answerer | None = None) -> None:
         self.settings = settings
-        self.answerer = answerer or wiring.open_answerer(settings, create=True)
+        self.answerer = answerer or assemble.open_answerer(settings, create=True)
         self.uploads = (settings.upload_dir or settings.index.parent / "uploads").resolve()
         self._lock = threading.Lock()
         self.audit_log = AuditLog(settings.audit_log) if settings.audit_log else None
@@ -54,23 +54,23 @@ class Service:
     @functools.cached_property
     def word_reader(self) -> Tesseract | None:
         """Tesseract, to find a cited sentence on a scan (None: OCR off or not installed)."""
-        return wiring.word_reader(self.settings)
+        return assemble.word_reader(self.settings)
 
     @contextmanager
     def _writing(self) -> Iterator[Engine]:
         # One writer per process (threads) and per index (other processes: the CLI). A request
         # does not wait minutes for someone's ingest: it gets 503 and may try again.
-        with self._lock, wiring.writing(self.settings, wait=False) as engine:
+        with self._lock, assemble.writing(self.settings, wait=False) as engine:
             yield engine
 
     def documents(self) -> list[Document]:
         """Every indexed document."""
-        with wiring.open_engine(self.settings) as engine:
+        with assemble.open_engine(self.settings) as engine:
             return engine.documents()
 
     def document(self, name: str) -> Document | None:
         """The indexed document called ``name``."""
-        with wiring.open_engine(self.settings) as engine:
+        with assemble.open_engine(self.settings) as engine:
             return engine.document_named(name)
 
     def document_path(self, doc: Document) -> Path | None:
@@ -138,8 +138,8 @@ class Service:
         staged.write_bytes(data)
         stat = staged.stat()
         embedder = self.answerer.retriever.embedder
-        options = wiring.ingest_options(self.settings)
-        ingester = Ingester(store, embedder, options, ocr=wiring.page_reader(self.settings))
+        options = assemble.ingest_options(self.settings)
+        ingester = Ingester(store, embedder, options, ocr=assemble.page_reader(self.settings))
         source = SourceFile(staged, name, stat.st_size, stat.st_mtime_ns)
         try:
             prepared = ingester.prepare(source, str(self.uploads), file_hash(staged))
@@ -176,7 +176,7 @@ class Service:
         except InvalidNameError:
             folder = None
         suffix = PurePath(folder or "").suffix.lower()
-        if folder is None or suffix in wiring.upload_types(self.settings):
+        if folder is None or suffix in assemble.upload_types(self.settings):
             return "user-" + hashlib.sha256(principal.name.encode()).hexdigest()[:16]
         return folder
 

@@ -18,7 +18,7 @@ from yomitoki.types import OcrMode
 
 @dataclass(frozen=True, slots=True)
 class OcrOptions:
-    """How scans are read; ``yomitoki.wiring`` builds it from the settings."""
+    """How scans are read; ``yomitoki.assemble`` builds it from the settings."""
 
     mode: OcrMode
     languages: tuple[str, ...]

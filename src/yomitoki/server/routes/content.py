@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from yomitoki.errors import NotFoundError
 from yomitoki.server import highlight
-from yomitoki.server.content import content_response, page_image
+from yomitoki.server.files import content_response, page_image
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.security import DOCUMENT_POLICY
 
@@ -23,7 +23,7 @@ def content(
     principal: Asking,
     page: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> Response:
-    """The file of the document called ``name``, as ``server.content`` decides to send it;
+    """The file of the document called ``name``, as ``server.files`` decides to send it;
     one the principal may not read is as absent as one that never existed. ``page`` picks
     the page of a multi-page scan (TIFF), which is sent as PNG."""
     doc = service.document(name)

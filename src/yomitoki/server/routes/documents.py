@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
-from yomitoki import wire, wiring
+from yomitoki import assemble, serialize
 from yomitoki.errors import (
     FileTooLargeError,
     ForbiddenError,
@@ -41,14 +41,14 @@ def upload_readers(principal: Principal, groups: list[str], everyone: bool) -> t
         raise ForbiddenError(f"you may share uploads only with your own groups, not {foreign}")
     chosen = groups or sorted(principal.groups)
     # The uploader always reads their own upload, whatever groups they leave.
-    return wiring.readers(chosen, [principal.name])
+    return assemble.readers(chosen, [principal.name])
 
 
 @router.get("/documents")
 def documents(service: Served, principal: Asking) -> dict[str, Any]:
     """The documents the principal may read; an admin also sees who may read each."""
     shown = [d for d in service.documents() if principal.can_read(d)]
-    return {"documents": [wire.document(d, readers=principal.admin) for d in shown]}
+    return {"documents": [serialize.document(d, readers=principal.admin) for d in shown]}
 
 
 @router.post("/documents", status_code=201)
@@ -64,7 +64,7 @@ async def upload(
     name = check_part(file.filename or "")
     readers = upload_readers(principal, groups, everyone)
     suffix = PurePath(name).suffix.lower()
-    accepted = wiring.upload_types(service.settings)
+    accepted = assemble.upload_types(service.settings)
     if suffix not in accepted:
         reason = f"'{suffix}' files are not accepted ({', '.join(accepted)})"
         raise UnsupportedFormatError(name, reason)
@@ -74,7 +74,7 @@ async def upload(
         reason = f"uploads are limited to {service.settings.upload_max_mb:g} MiB"
         raise FileTooLargeError(name, reason)
     doc = await run_in_threadpool(service.add, principal, name, data, replace, readers)
-    return wire.document(doc, readers=principal.admin)
+    return serialize.document(doc, readers=principal.admin)
 
 
 @router.delete("/documents/{doc_id}", status_code=204)

@@ -32,7 +32,8 @@ from yomitoki.ingest.pipeline import Ingester, IngestOptions, Preparer
 from yomitoki.rag import answerability
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.prompts import Prompts
-from yomitoki.rag.rerank import Reranking, Retriever
+from yomitoki.rag.rerank import Reranking
+from yomitoki.rag.retriever import Retriever
 from yomitoki.settings import Settings
 from yomitoki.settings.tables import LLMConfig, UserConfig
 from yomitoki.types import LOCAL_ADMIN, OcrMode, Principal, group_reader, user_reader
