@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -250,7 +251,8 @@ def test_document_frequencies_are_reused_briefly_and_forgotten_on_a_write(
         put(milvus, "two.txt")  # written elsewhere: `other` reuses its count for a while
         assert other.idf(["memo"], Filters())["memo"] == before
         assert milvus.idf(["memo"], Filters())["memo"] < before  # the writer forgot its own at once
-        monkeypatch.setattr(milvus_retrieval, "FREQUENCY_SECONDS", 0.0)
+        later = time.monotonic() + milvus_retrieval.FREQUENCY_SECONDS + 1
+        monkeypatch.setattr(milvus_retrieval, "clock", lambda: later)
         assert other.idf(["memo"], Filters()) == milvus.idf(["memo"], Filters())
 
 

@@ -16,13 +16,13 @@ import io
 import math
 import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from cachetools import LRUCache
 from PIL import Image, ImageDraw
 from pytesseract import TesseractError
 
@@ -193,9 +193,9 @@ def mark_scan(image: Image.Image, sentence: str | None, reader: Tesseract | None
 
 #: Scanned pages whose words were read lately: a reader opening one citation after another
 #: on the same page waits for Tesseract once.
-_READ: OrderedDict[str, list[Word]] = OrderedDict()
-_READ_LOCK = threading.Lock()
 KEEP_READ = 32
+_READ: LRUCache[str, list[Word]] = LRUCache(maxsize=KEEP_READ)
+_READ_LOCK = threading.Lock()
 
 
 def _words(image: Image.Image, reader: Tesseract) -> list[Word]:
@@ -203,14 +203,12 @@ def _words(image: Image.Image, reader: Tesseract) -> list[Word]:
     key = hashlib.blake2b(image.tobytes(), digest_size=16).hexdigest()
     key += "|" + "+".join(reader.languages)
     with _READ_LOCK:
-        if key in _READ:
-            _READ.move_to_end(key)
-            return _READ[key]
+        known = _READ.get(key)
+    if known is not None:
+        return known
     words = reader.words(image)
     with _READ_LOCK:
         _READ[key] = words
-        while len(_READ) > KEEP_READ:
-            _READ.popitem(last=False)
     return words
 
 

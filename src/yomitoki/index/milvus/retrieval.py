@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import TTLCache
 
 from yomitoki.backends.base import Vectors
 from yomitoki.errors import StoreError
@@ -28,6 +29,8 @@ from yomitoki.types import Document, Hit
 
 #: Ids per ``id in [...]`` filter.
 BATCH = 500
+#: The clock counts are kept by (a test moves it on).
+clock = time.monotonic
 #: Seconds a chunk count (a document frequency) read from Milvus is reused.
 FREQUENCY_SECONDS = 10.0
 #: Counts kept at most (then all are forgotten).
@@ -72,8 +75,10 @@ class Retrieval:
         self.documents_name = f"{collection}_documents"
         self.chunks_name = f"{collection}_chunks"
         self._has_chunks = False
-        #: Chunk counts by token and reader scope, with when each was read.
-        self._frequency: dict[str, tuple[float, int]] = {}
+        #: Chunk counts by token and reader scope, each kept ``FREQUENCY_SECONDS``.
+        self._frequency: TTLCache[str, int] = TTLCache(
+            FREQUENCIES_KEPT, FREQUENCY_SECONDS, timer=lambda: clock()
+        )
         #: Each document's readers, chunks and tokens, with when they were read.
         self._lengths: tuple[float, list[tuple[frozenset[str], int, int]]] | None = None
         #: Tokens of documents whose rows do not record them, counted once.
@@ -164,14 +169,10 @@ class Retrieval:
 
     def _counted(self, key: str, expression: str) -> int:
         """A count of chunks, reused for ``FREQUENCY_SECONDS``."""
-        now = time.monotonic()
-        known = self._frequency.get(key)
-        if known is not None and now - known[0] < FREQUENCY_SECONDS:
-            return known[1]
-        if len(self._frequency) >= FREQUENCIES_KEPT:
-            self._frequency.clear()
-        count = self.calls.count(self.chunks_name, expression)
-        self._frequency[key] = (now, count)
+        count = self._frequency.get(key)
+        if count is None:
+            count = self.calls.count(self.chunks_name, expression)
+            self._frequency[key] = count
         return count
 
     def _frequencies_of(
@@ -203,7 +204,7 @@ class Retrieval:
         ``FREQUENCY_SECONDS``; a document written before rows recorded it is counted from
         its chunks once.
         """
-        now = time.monotonic()
+        now = clock()
         if self._lengths is None or now - self._lengths[0] >= FREQUENCY_SECONDS:
             rows = self.calls.each(self.documents_name, "id >= 0", ["id", "record"])
             self._lengths = (now, [self._length_of(row) for row in rows])

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from cachetools import LRUCache
 
 from yomitoki.backends.base import Vectors
 from yomitoki.index.engine import Filters, Scored
@@ -33,6 +34,11 @@ _PASSAGE = (
 )
 
 
+def _kept() -> LRUCache[Any, Any]:
+    """A cache of the last ``MASKS_KEPT`` filters' masks or statistics."""
+    return LRUCache(maxsize=MASKS_KEPT)
+
+
 class Retrieval:
     """Keyword and vector legs over one open SQLite file, each under a filter."""
 
@@ -47,10 +53,10 @@ class Retrieval:
         # The last query's BM25 scores of every chunk: fusion asks for them twice.
         self._scored: tuple[str, Filters, npt.NDArray[np.float32] | None] | None = None
         # BM25 statistics of what each reader may see, kept like the masks.
-        self._corpora: dict[Filters, Corpus] = {}
+        self._corpora: LRUCache[Filters, Corpus] = _kept()
         # Each loaded leg's chunk -> document array (keyed by the leg's id array).
         self._chunk_documents: dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = {}
-        self._masks: dict[tuple[int, Filters], npt.NDArray[np.bool_]] = {}
+        self._masks: LRUCache[tuple[int, Filters], npt.NDArray[np.bool_]] = _kept()
 
     def _data_version(self) -> int:
         (version,) = self._conn.execute("PRAGMA data_version").fetchone()
@@ -62,8 +68,8 @@ class Retrieval:
         self._keywords = None
         self._scored = None
         self._chunk_documents = {}
-        self._masks = {}
-        self._corpora = {}
+        self._masks = _kept()
+        self._corpora = _kept()
 
     def sync(self) -> None:
         """Reload the legs when another connection committed since; one statement otherwise."""
@@ -156,8 +162,6 @@ class Retrieval:
             allowed = self._allowed_documents(filters)
             admitted[allowed[allowed < len(admitted) - 1]] = True
             mask = admitted[documents]  # a chunk of no known document (-1): the last, False
-            if len(self._masks) >= MASKS_KEPT:
-                self._masks.pop(next(iter(self._masks)))
             self._masks[key] = mask
         return mask
 
@@ -173,8 +177,6 @@ class Retrieval:
         corpus = self._corpora.get(scope)
         if corpus is None:
             corpus = keywords.corpus(self._mask(keywords.ids, scope))
-            if len(self._corpora) >= MASKS_KEPT:
-                self._corpora.pop(next(iter(self._corpora)))
             self._corpora[scope] = corpus
         return corpus
 
