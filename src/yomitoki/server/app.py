@@ -14,10 +14,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from yomitoki import __version__
@@ -39,45 +39,29 @@ _error = security.error
 
 def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     """The ASGI app over ``settings.index``; pass ``answerer`` to serve a prepared one."""
-    identities = Identities(settings)
     app = FastAPI(
         title="yomitoki",
         version=__version__,
         description="Answers from your documents, with checked citations.",
     )
     app.state.service = Service(settings, answerer)
-    app.state.identities = identities
+    app.state.identities = Identities(settings)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (chat, openai, documents, content, signin, meta):
         app.include_router(module.router)
+    _guard(app, settings)
+    for error, handler in HANDLERS.items():
+        app.add_exception_handler(error, handler)
+    return app
 
-    @app.middleware("http")
-    async def identify(request: Request, call_next: security.Call) -> Response:
-        path = request.url.path
-        principal = await run_in_threadpool(identities.of, request)
-        request.state.principal = principal
-        if principal is None and not (path == "/" or path.startswith(PUBLIC)):
-            message = "a valid API key or bearer token is required (Authorization: Bearer)"
-            return _error(401, "unauthorized", message)
-        return await call_next(request)
 
-    @app.middleware("http")
-    async def same_site_writes(request: Request, call_next: security.Call) -> Response:
-        reason = security.cross_site(request, settings.allowed_origins)
-        if reason is not None:
-            return _error(
-                403,
-                "cross_site",
-                f"{reason}; add the origin to allowed_origins to let its pages call this server",
-            )
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: security.Call) -> Response:
-        response = await call_next(request)
-        security.headers_for(request.url.path, response)
-        return response
-
+def _guard(app: FastAPI, settings: Settings) -> None:
+    """The middlewares, the last added running first: a foreign Host is refused before
+    anything, a body past the upload limit before it is read, then CORS for listed origins,
+    the security headers, cross-site writes, and who is asking."""
+    app.add_middleware(BaseHTTPMiddleware, dispatch=identify)
+    app.add_middleware(BaseHTTPMiddleware, dispatch=same_site_writes)
+    app.add_middleware(BaseHTTPMiddleware, dispatch=security_headers)
     if settings.allowed_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -89,29 +73,73 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     # Content-Length is refused unread, a chunked body is cut where it passes the limit.
     most = int(settings.upload_max_mb * 2**20) + MULTIPART_FRAMING
     app.add_middleware(RequestBodyLimitMiddleware, max_body_size=most)
-    # Added last, so it runs first: a foreign Host reaches no route, key check or CORS.
     hosts = security.trusted_hosts(settings.host, settings.allowed_hosts)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(400, "invalid_request", protocol.describe_errors(exc.errors()))
 
-    @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-        code = codes.get(exc.status_code, "http_error")
-        return _error(exc.status_code, code, str(exc.detail))
+async def identify(request: Request, call_next: security.Call) -> Response:
+    """Who is asking (a key, a bearer token or the session cookie); 401 for nobody, but on
+    the UI's page, its static files, the health check and the sign-in."""
+    path = request.url.path
+    identities: Identities = request.app.state.identities
+    principal = await run_in_threadpool(identities.of, request)
+    request.state.principal = principal
+    if principal is None and not (path == "/" or path.startswith(PUBLIC)):
+        message = "a valid API key or bearer token is required (Authorization: Bearer)"
+        return _error(401, "unauthorized", message)
+    return await call_next(request)
 
-    @app.exception_handler(YomitokiError)
-    async def core_error(_: Request, exc: YomitokiError) -> JSONResponse:
-        if exc.status >= 500:
-            log.error("%s", exc)
-        return _error(exc.status, exc.code, str(exc))
 
-    @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("request failed", exc_info=exc)
-        return _error(500, "internal_error", "internal error")
+async def same_site_writes(request: Request, call_next: security.Call) -> Response:
+    """403 for a request that changes state from another site (``security.cross_site``)."""
+    service: Service = request.app.state.service
+    reason = security.cross_site(request, service.settings.allowed_origins)
+    if reason is not None:
+        return _error(
+            403,
+            "cross_site",
+            f"{reason}; add the origin to allowed_origins to let its pages call this server",
+        )
+    return await call_next(request)
 
-    return app
+
+async def security_headers(request: Request, call_next: security.Call) -> Response:
+    """Every response with the security headers (``security.headers_for``)."""
+    response = await call_next(request)
+    security.headers_for(request.url.path, response)
+    return response
+
+
+async def invalid(_: Request, exc: Exception) -> Response:
+    """A request the models refuse: 400, saying where and what in words."""
+    assert isinstance(exc, RequestValidationError)
+    return _error(400, "invalid_request", protocol.describe_errors(exc.errors()))
+
+
+async def http_error(_: Request, exc: Exception) -> Response:
+    """Starlette's own errors (an unknown route, a body past the limit) in the one shape."""
+    assert isinstance(exc, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+
+async def core_error(_: Request, exc: Exception) -> Response:
+    """yomitoki's errors with the status and code each carries; the server's own logged."""
+    assert isinstance(exc, YomitokiError)
+    if exc.status >= 500:
+        log.error("%s", exc)
+    return _error(exc.status, exc.code, str(exc))
+
+
+async def unexpected(_: Request, exc: Exception) -> Response:
+    """Anything else: logged with its traceback, and a 500 that shows none of it."""
+    log.exception("request failed", exc_info=exc)
+    return _error(500, "internal_error", "internal error")
+
+
+HANDLERS = {
+    RequestValidationError: invalid,
+    HTTPException: http_error,
+    YomitokiError: core_error,
+    Exception: unexpected,
+}
