@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from yomitoki import assemble, serialize
+from yomitoki.backends.base import LLM
 from yomitoki.cli.common import (
     MODES,
     as_option,
@@ -24,7 +25,7 @@ from yomitoki.cli.common import (
 from yomitoki.errors import YomitokiError
 from yomitoki.evals import answers as answer_eval
 from yomitoki.evals import calibration
-from yomitoki.evals.retrieval import load_questions
+from yomitoki.evals.retrieval import Question, load_questions
 from yomitoki.index.engine import Filters
 from yomitoki.rag.answer import Answerer
 from yomitoki.rag.closed_book import ClosedBook
@@ -246,58 +247,74 @@ def eval_answers(
     if compare and answerer.llm is None:
         raise YomitokiError("--compare needs an LLM (--llm, --llm-url or setting 'llm')")
     items = [q for path in questions for q in load_questions(path, unanswerable=True)]
+    grader = answerer.llm if judge else None
+    where = assemble.index_location(settings)
     if compare:
-        assert answerer.llm is not None
-        options = answerer.options
-        askers: dict[str, answer_eval.Asker] = {
-            "llm_alone": ClosedBook(
-                answerer.llm, options.temperature, options.max_tokens, answerer.prompts
-            ),
-            "retrieval_llm": answerer,
-            "offline": Answerer(answerer.retriever, None, options, answerer.prompts),
-        }
-        compared = {
-            name: answer_eval.grade(asker, items, answerer.llm if judge else None)
-            for name, asker in askers.items()
-        }
-        summaries = {name: answer_eval.summary(results) for name, results in compared.items()}
-        out.print(f"{len(items)} questions, index {assemble.index_location(settings)}")
-        out.print(f"  {'':<30}" + "".join(f"{name:>16}" for name in summaries))
-        for key in summaries["retrieval_llm"]:
-            cells = "".join(f"{summaries[name].get(key, '-')!s:>16}" for name in summaries)
-            out.print(f"  {key:<30}{cells}")
-        if json_path is not None:
-            write_json(
-                json_path,
-                {
-                    name: {
-                        "answerer": askers[name].name,
-                        "summary": summaries[name],
-                        "per_question": answer_eval.per_question(results),
-                    }
-                    for name, results in compared.items()
-                },
-            )
-        return
+        _compare_answers(answerer, items, grader, where, json_path)
+    else:
+        _grade_answers(answerer, items, grader, where, json_path, verbose)
+
+
+def _grade_answers(
+    answerer: Answerer,
+    items: list[Question],
+    grader: LLM | None,
+    where: str,
+    json_path: Path | None,
+    verbose: bool,
+) -> None:
+    """Grade ``answerer`` on ``items``; print the summary, and write it with each question."""
 
     def progress(graded: answer_eval.Graded) -> None:
         if verbose:
             mark = "?" if graded.answer.dont_know else f"{graded.matched:.2f}"
             out.print(f"[{mark}] {graded.question.question}\n    {graded.answer.text}\n")
 
-    results = answer_eval.grade(answerer, items, answerer.llm if judge else None, progress)
+    results = answer_eval.grade(answerer, items, grader, progress)
     summary = answer_eval.summary(results)
-    where = assemble.index_location(settings)
     out.print(f"{len(items)} questions, answerer {answerer.name}, index {where}")
     for key, value in summary.items():
         out.print(f"  {key:<30} {value}")
     if json_path is not None:
+        per_question = answer_eval.per_question(results)
+        report = {"answerer": answerer.name, "summary": summary, "per_question": per_question}
+        write_json(json_path, report)
+
+
+def _compare_answers(
+    answerer: Answerer,
+    items: list[Question],
+    grader: LLM | None,
+    where: str,
+    json_path: Path | None,
+) -> None:
+    """Grade the LLM alone, retrieval + LLM and offline on ``items``, side by side."""
+    assert answerer.llm is not None
+    options = answerer.options
+    askers: dict[str, answer_eval.Asker] = {
+        "llm_alone": ClosedBook(
+            answerer.llm, options.temperature, options.max_tokens, answerer.prompts
+        ),
+        "retrieval_llm": answerer,
+        "offline": Answerer(answerer.retriever, None, options, answerer.prompts),
+    }
+    compared = {name: answer_eval.grade(asker, items, grader) for name, asker in askers.items()}
+    summaries = {name: answer_eval.summary(results) for name, results in compared.items()}
+    out.print(f"{len(items)} questions, index {where}")
+    out.print(f"  {'':<30}" + "".join(f"{name:>16}" for name in summaries))
+    for key in summaries["retrieval_llm"]:
+        cells = "".join(f"{summaries[name].get(key, '-')!s:>16}" for name in summaries)
+        out.print(f"  {key:<30}{cells}")
+    if json_path is not None:
         write_json(
             json_path,
             {
-                "answerer": answerer.name,
-                "summary": summary,
-                "per_question": answer_eval.per_question(results),
+                name: {
+                    "answerer": askers[name].name,
+                    "summary": summaries[name],
+                    "per_question": answer_eval.per_question(results),
+                }
+                for name, results in compared.items()
             },
         )
 
