@@ -16,57 +16,10 @@ from yomitoki.ingest.access import AccessRule, readers_for, unmatched
 from yomitoki.ingest.chunking import CUTTER, chunk_document
 from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
+from yomitoki.ingest.progress import Progress, Silent
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
 from yomitoki.text.analyzer import chunk_terms
 from yomitoki.types import Chunk, Document, FileResult, IngestReport, Outcome
-
-
-class Progress(Protocol):
-    """What the pipeline tells a progress display. Every method is optional work."""
-
-    def start(self, files: int) -> None:
-        """The run will look at ``files`` files."""
-
-    def file(self, name: str) -> None:
-        """Work on ``name`` begins."""
-
-    def embedding(self, total: int) -> None:
-        """``total`` new chunks of the current file need vectors."""
-
-    def embedded(self, count: int) -> None:
-        """``count`` more chunks have vectors."""
-
-    def ocr(self, total: int) -> None:
-        """``total`` pages of the current file need OCR."""
-
-    def ocred(self, count: int) -> None:
-        """``count`` more pages are read by OCR."""
-
-    def done(self, result: FileResult) -> None:
-        """A file is finished."""
-
-
-class _Silent:
-    def start(self, files: int) -> None:
-        pass
-
-    def file(self, name: str) -> None:
-        pass
-
-    def embedding(self, total: int) -> None:
-        pass
-
-    def embedded(self, count: int) -> None:
-        pass
-
-    def ocr(self, total: int) -> None:
-        pass
-
-    def ocred(self, count: int) -> None:
-        pass
-
-    def done(self, result: FileResult) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +115,7 @@ class Ingester:
         self.engine = engine
         self.embedder = embedder
         self.options = options
-        self.progress: Progress = progress or _Silent()
+        self.progress: Progress = progress or Silent()
         #: Reads scans; None: pages without a text layer and images are not read.
         self.ocr = ocr
         #: Prepares new content elsewhere (on Ray); None: here, one file after another.
@@ -178,52 +131,70 @@ class Ingester:
         self.engine.bind_model(self.embedder.model_id, self.embedder.dim)
         files, problems = scan(root, self.options.exclude, self.options.outside_links)
         results = [FileResult(name, Outcome.FAILED, error=reason) for name, reason in problems]
-        known = {doc.path: doc for doc in self.engine.documents(str(folder))}
         present = {str(f.path) for f in files}
-        # Documents whose file is gone may reappear under a new name with the same content.
-        vanished: dict[str, Document] = {}
+        results += self._ingest(files, str(folder), present if root.is_dir() else None)
         if root.is_dir():
-            for doc in known.values():
-                if doc.path not in present:
-                    vanished.setdefault(doc.content_hash, doc)
-        self.progress.start(len(files))
-        jobs: list[Job] = []
-        for source in files:
-            self.progress.file(source.name)
-            decided = self._decide(source, str(folder), known.get(str(source.path)), vanished)
-            if isinstance(decided, Job) and self.preparer is None:
-                decided = self._finish(decided, self._prepare_here(decided))
-            if isinstance(decided, Job):
-                jobs.append(decided)
-                continue
-            self.progress.done(decided)
-            results.append(decided)
-        if jobs and self.preparer is not None:
-            for job, prepared in self.preparer(jobs):
-                result = self._finish(job, prepared)
-                self.progress.done(result)
-                results.append(result)
-        if root.is_dir():
-            # Renamed documents now carry their new path; whatever is left has no file.
-            for doc in self.engine.documents(str(folder)):
-                if doc.path not in present:
-                    self.engine.remove_document(doc.id)
-                    results.append(FileResult(doc.name, Outcome.REMOVED))
+            results += self._remove_gone(str(folder), present)
         self.engine.collect_vectors()
         if any(r.outcome is not Outcome.UNCHANGED for r in results):
             # A no-change run must not read a large index's every vector to check its graph.
             self.engine.ready_for_search()
-        rules = unmatched(self.options.rules, [f.name for f in files]) if root.is_dir() else []
-        warnings = (
-            *(self.ocr.problems if self.ocr is not None else ()),
-            *(f"permission rule '{pattern}' matches no file under {folder}" for pattern in rules),
-        )
+        names = [f.name for f in files] if root.is_dir() else None
         return IngestReport(
             root=str(root),
             index=self.engine.location,
             results=tuple(results),
             seconds=time.perf_counter() - began,
-            warnings=warnings,
+            warnings=self._warnings(str(folder), names),
+        )
+
+    def _ingest(
+        self, files: Sequence[SourceFile], folder: str, present: set[str] | None
+    ) -> list[FileResult]:
+        """Each file decided on, and the new or changed ones prepared and written, here one
+        after another or by the preparer all at once. ``present``: every file of a folder
+        run, so documents whose file is gone may be found again by their content."""
+        known = {doc.path: doc for doc in self.engine.documents(folder)}
+        vanished: dict[str, Document] = {}
+        for doc in known.values():
+            if present is not None and doc.path not in present:
+                vanished.setdefault(doc.content_hash, doc)
+        self.progress.start(len(files))
+        results: list[FileResult] = []
+        jobs: list[Job] = []
+        for source in files:
+            self.progress.file(source.name)
+            decided = self._decide(source, folder, known.get(str(source.path)), vanished)
+            if isinstance(decided, Job) and self.preparer is None:
+                decided = self._finish(decided, self._prepare_here(decided))
+            if isinstance(decided, Job):
+                jobs.append(decided)
+            else:
+                self.progress.done(decided)
+                results.append(decided)
+        if jobs and self.preparer is not None:
+            for job, prepared in self.preparer(jobs):
+                result = self._finish(job, prepared)
+                self.progress.done(result)
+                results.append(result)
+        return results
+
+    def _remove_gone(self, folder: str, present: set[str]) -> list[FileResult]:
+        """Documents of ``folder`` whose file is gone (renamed ones carry their new path)."""
+        removed = []
+        for doc in self.engine.documents(folder):
+            if doc.path not in present:
+                self.engine.remove_document(doc.id)
+                removed.append(FileResult(doc.name, Outcome.REMOVED))
+        return removed
+
+    def _warnings(self, folder: str, names: list[str] | None) -> tuple[str, ...]:
+        """What failed nothing but is worth a look: OCR's problems, and permission rules
+        that match none of a folder's files (``names``)."""
+        rules = unmatched(self.options.rules, names) if names is not None else []
+        return (
+            *(self.ocr.problems if self.ocr is not None else ()),
+            *(f"permission rule '{pattern}' matches no file under {folder}" for pattern in rules),
         )
 
     def _decide(
