@@ -120,6 +120,33 @@ def parse(path: Path, ocr: PageReader | None = None) -> ParsedDocument:
 
 def _parse(path: Path, pdf: pdfium.PdfDocument, ocr: PageReader | None) -> ParsedDocument:
     force = ocr is not None and ocr.options.mode is OcrMode.FORCE
+    layers, scans = _text_layers(pdf, ocr, force)
+    readings = _read_scans(pdf, scans, ocr) if ocr is not None and scans else {}
+    failures: dict[str, list[int]] = {}
+    sections: list[Section] = []
+    for index, layer in enumerate(layers):
+        reading = readings.get(index)
+        if isinstance(reading, PageFailure):
+            failures.setdefault(reading.reason, []).append(index + 1)
+        elif section := _page_section(Location(page=index + 1), layer, reading, force):
+            sections.append(section)
+    if ocr is None and not sections and len(pdf):
+        raise EmptyDocumentError(path, "no text layer (a scan?) and OCR is off (setting ocr)")
+    warnings = [f"{_pages(numbers)}: {reason}" for reason, numbers in failures.items()]
+    if not sections and warnings:
+        raise EmptyDocumentError(path, "no text layer, and OCR read nothing: " + warnings[0])
+    title = _meaningful_title(pdf.get_metadata_dict(skip_empty=True).get("Title"))
+    if not title and sections:
+        title = _first_words(sections[0].text)
+    return ParsedDocument(
+        tuple(sections), title=title or None, pages=len(pdf), warnings=tuple(warnings)
+    )
+
+
+def _text_layers(
+    pdf: pdfium.PdfDocument, ocr: PageReader | None, force: bool
+) -> tuple[list[str], list[int]]:
+    """Each page's text layer, and the pages OCR must read (scans; all when ``force``)."""
     layers: list[str] = []
     scans: list[int] = []
     for index in range(len(pdf)):
@@ -133,39 +160,25 @@ def _parse(path: Path, pdf: pdfium.PdfDocument, ocr: PageReader | None) -> Parse
         finally:
             page.close()
         layers.append(text)
-    readings = _read_scans(pdf, scans, ocr) if ocr is not None and scans else {}
-    failures: dict[str, list[int]] = {}
-    sections: list[Section] = []
-    for index, layer in enumerate(layers):
-        location = Location(page=index + 1)
-        reading = readings.get(index)
-        if isinstance(reading, PageFailure):
-            failures.setdefault(reading.reason, []).append(index + 1)
-        elif reading is not None:
-            # The little a text layer holds on a page of ink (a cover's title, a stamp) is
-            # exact: kept, before what OCR read, unless it is mojibake or OCR is forced.
-            kept = "" if force or garbled_share(layer) > MAX_GARBLED else layer.strip()
-            unsure = reading.confidence < MIN_CONFIDENCE_BESIDE_TEXT
-            if kept and unsure:  # a photo beside a caption: its "text" is noise
-                sections.append(Section(reflow(_strip_page_numbers(kept)), location))
-                continue
-            read = "\n".join(part for part in (kept, reading.text) if part)
-            if text := reflow(_strip_page_numbers(read)):
-                sections.append(Section(text, location, ocr=round(reading.confidence, 3)))
-            continue
-        if text := reflow(_strip_page_numbers(layer)):
-            sections.append(Section(text, location))
-    if ocr is None and not sections and len(pdf):
-        raise EmptyDocumentError(path, "no text layer (a scan?) and OCR is off (setting ocr)")
-    warnings = [f"{_pages(numbers)}: {reason}" for reason, numbers in failures.items()]
-    if not sections and warnings:
-        raise EmptyDocumentError(path, "no text layer, and OCR read nothing: " + warnings[0])
-    title = _meaningful_title(pdf.get_metadata_dict(skip_empty=True).get("Title"))
-    if not title and sections:
-        title = _first_words(sections[0].text)
-    return ParsedDocument(
-        tuple(sections), title=title or None, pages=len(pdf), warnings=tuple(warnings)
-    )
+    return layers, scans
+
+
+def _page_section(
+    location: Location, layer: str, reading: PageText | None, force: bool
+) -> Section | None:
+    """A page's section: its text layer, or what OCR read of it; None when it says nothing."""
+    if reading is None:
+        text = reflow(_strip_page_numbers(layer))
+        return Section(text, location) if text else None
+    # The little a text layer holds on a page of ink (a cover's title, a stamp) is exact:
+    # kept, before what OCR read, unless it is mojibake or OCR is forced.
+    kept = "" if force or garbled_share(layer) > MAX_GARBLED else layer.strip()
+    if kept and reading.confidence < MIN_CONFIDENCE_BESIDE_TEXT:
+        # A photo beside a caption: its "text" is noise.
+        return Section(reflow(_strip_page_numbers(kept)), location)
+    read = "\n".join(part for part in (kept, reading.text) if part)
+    text = reflow(_strip_page_numbers(read))
+    return Section(text, location, ocr=round(reading.confidence, 3)) if text else None
 
 
 def _read_scans(
