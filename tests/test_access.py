@@ -27,7 +27,7 @@ from tests import builders
 from tests.conftest import ENGINES, CountingEmbedder, engine_settings
 from tests.options import ingest_options, open_store
 from tests.options import searcher as searcher_over
-from tests.test_server import _serve
+from tests.servers import served
 from yomitoki import assemble
 from yomitoki.cli import main
 from yomitoki.errors import ConfigError
@@ -403,7 +403,7 @@ def test_a_stream_cut_after_its_passages_is_audited(index: dict[str, Any], tmp_p
     has read documents, and the log says so."""
     log = tmp_path / "audit.jsonl"
     body = {"messages": [{"role": "user", "content": f"{marker('hr', 1)} salary review"}]}
-    for url, _ in _serve(create_app(settings_for(index, audit_log=log))):
+    for url, _ in served(create_app(settings_for(index, audit_log=log))):
         for _ in range(3):
             with httpx.stream(
                 "POST", f"{url}/chat/stream", json=body, headers=headers("alice"), timeout=60

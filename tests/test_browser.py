@@ -7,32 +7,23 @@ fail.
 
 from __future__ import annotations
 
-import os
-import shutil
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from playwright.sync_api import Dialog, Page, expect, sync_playwright
 
 from tests import builders
+from tests.browsers import ARTIFACTS, BROWSER_TESTS, launch
 from tests.conftest import CountingEmbedder
 from tests.options import ingest_options, ocr_reader, open_store
-from tests.test_server import _serve, settings_for
+from tests.servers import served, settings_for
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-if CHROMIUM is None and os.environ.get("CI"):
-    pytest.fail("CI needs Debian's chromium for the browser tests (.ci/run installs it)")
-# Headless Chromium: make test and CI run these, make check does not.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine"),
-]
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture
@@ -52,15 +43,15 @@ def site(tmp_path: Path) -> Iterator[str]:
     with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
     app: FastAPI = create_app(settings_for(index))
-    for url, _ in _serve(app):
+    for url, _ in served(app):
         yield url
 
 
 @pytest.fixture
-def page(site: str) -> Iterator[object]:
+def page(site: str) -> Iterator[Page]:
     ARTIFACTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    with sync_playwright() as p:
+        browser = launch(p)
         context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
         tab = context.new_page()
         tab.goto(site)
@@ -68,61 +59,57 @@ def page(site: str) -> Iterator[object]:
         browser.close()
 
 
-def test_ask_see_the_answer_and_open_the_cited_page(page: object) -> None:
+def test_ask_see_the_answer_and_open_the_cited_page(page: Page) -> None:
     tab = page  # a playwright Page
-    tab.fill("#question", "How many cleanings does the dental plan cover?")  # type: ignore[attr-defined]
-    tab.screenshot(path=str(ARTIFACTS / "1-question.png"))  # type: ignore[attr-defined]
-    tab.click("#send")  # type: ignore[attr-defined]
-    answer = tab.locator(".message.assistant .text")  # type: ignore[attr-defined]
-    playwright_api.expect(answer).to_contain_text("two cleanings a year", timeout=30_000)
+    tab.fill("#question", "How many cleanings does the dental plan cover?")
+    tab.screenshot(path=str(ARTIFACTS / "1-question.png"))
+    tab.click("#send")
+    answer = tab.locator(".message.assistant .text")
+    expect(answer).to_contain_text("two cleanings a year", timeout=30_000)
     # The citation is a numbered link because the server returned it.
-    link = tab.locator(".message.assistant a.citation").first  # type: ignore[attr-defined]
-    playwright_api.expect(link).to_have_text("1")
+    link = tab.locator(".message.assistant a.citation").first
+    expect(link).to_have_text("1")
     assert link.get_attribute("title") == "benefits.pdf#page=2"
-    tab.screenshot(path=str(ARTIFACTS / "2-answer.png"))  # type: ignore[attr-defined]
+    tab.screenshot(path=str(ARTIFACTS / "2-answer.png"))
     link.click()
-    panel = tab.locator("#panel")  # type: ignore[attr-defined]
-    playwright_api.expect(panel).to_be_visible()
+    panel = tab.locator("#panel")
+    expect(panel).to_be_visible()
     # The cited page, drawn by the server with the answer's sentence highlighted on it.
-    shown = tab.locator("#doc-page")  # type: ignore[attr-defined]
-    playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
+    shown = tab.locator("#doc-page")
+    expect(shown).to_have_attribute("data-highlight", "found")
     wanted = "covers+two+cleanings+a+year"
     assert wanted in (shown.get_attribute("data-src") or "")
     assert (shown.get_attribute("data-src") or "").startswith("/page/benefits.pdf?page=2&")
     assert shown.evaluate("img => img.complete && img.naturalWidth > 500")
-    opened = tab.locator("#doc-open")  # type: ignore[attr-defined]
-    playwright_api.expect(opened).to_have_attribute("href", "/content/benefits.pdf#page=2")
-    tab.screenshot(path=str(ARTIFACTS / "3-document.png"))  # type: ignore[attr-defined]
-    tab.click("[data-tab=passages]")  # type: ignore[attr-defined]
-    playwright_api.expect(tab.locator("#tab-passages")).to_contain_text(  # type: ignore[attr-defined]
-        "The dental plan covers two cleanings"
-    )
-    tab.click("[data-tab=thoughts]")  # type: ignore[attr-defined]
-    playwright_api.expect(tab.locator("#tab-thoughts")).to_contain_text("Search query")  # type: ignore[attr-defined]
-    tab.screenshot(path=str(ARTIFACTS / "4-thoughts.png"))  # type: ignore[attr-defined]
+    opened = tab.locator("#doc-open")
+    expect(opened).to_have_attribute("href", "/content/benefits.pdf#page=2")
+    tab.screenshot(path=str(ARTIFACTS / "3-document.png"))
+    tab.click("[data-tab=passages]")
+    expect(tab.locator("#tab-passages")).to_contain_text("The dental plan covers two cleanings")
+    tab.click("[data-tab=thoughts]")
+    expect(tab.locator("#tab-thoughts")).to_contain_text("Search query")
+    tab.screenshot(path=str(ARTIFACTS / "4-thoughts.png"))
     # The conversation survives a reload: it is kept in the browser.
-    tab.reload()  # type: ignore[attr-defined]
-    playwright_api.expect(tab.locator(".message.user")).to_have_text(  # type: ignore[attr-defined]
+    tab.reload()
+    expect(tab.locator(".message.user")).to_have_text(
         "How many cleanings does the dental plan cover?"
     )
 
 
-def test_japanese_ui_and_phone_screen(page: object) -> None:
+def test_japanese_ui_and_phone_screen(page: Page) -> None:
     tab = page
-    tab.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
-    tab.select_option("#language", "ja")  # type: ignore[attr-defined]
-    playwright_api.expect(tab.locator("#send")).to_have_text("質問")  # type: ignore[attr-defined]
-    tab.fill("#question", "有給休暇は何日付与されますか？")  # type: ignore[attr-defined]
-    tab.click("#send")  # type: ignore[attr-defined]
-    answer = tab.locator(".message.assistant .text")  # type: ignore[attr-defined]
-    playwright_api.expect(answer).to_contain_text("10日付与されます", timeout=30_000)
-    tab.locator("a.citation").first.click()  # type: ignore[attr-defined]
-    playwright_api.expect(tab.locator("#doc-frame")).to_have_attribute(  # type: ignore[attr-defined]
-        "src", "/content/%E4%BC%91%E6%9A%87.md"
-    )
-    box = tab.locator("#panel").bounding_box()  # type: ignore[attr-defined]
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.select_option("#language", "ja")
+    expect(tab.locator("#send")).to_have_text("質問")
+    tab.fill("#question", "有給休暇は何日付与されますか？")
+    tab.click("#send")
+    answer = tab.locator(".message.assistant .text")
+    expect(answer).to_contain_text("10日付与されます", timeout=30_000)
+    tab.locator("a.citation").first.click()
+    expect(tab.locator("#doc-frame")).to_have_attribute("src", "/content/%E4%BC%91%E6%9A%87.md")
+    box = tab.locator("#panel").bounding_box()
     assert box is not None and box["width"] <= 390
-    tab.screenshot(path=str(ARTIFACTS / "5-phone-ja.png"))  # type: ignore[attr-defined]
+    tab.screenshot(path=str(ARTIFACTS / "5-phone-ja.png"))
 
 
 NORTHWIND = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "northwind" / "docs"
@@ -134,22 +121,22 @@ def test_northwind_answer_links_to_the_cited_pdf_page(tmp_path: Path) -> None:
     with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(NORTHWIND)
     ARTIFACTS.mkdir(exist_ok=True)
-    for url, _ in _serve(create_app(settings_for(index))):
-        with playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    for url, _ in served(create_app(settings_for(index))):
+        with sync_playwright() as p:
+            browser = launch(p)
             tab = browser.new_page(locale="en-US")
             tab.goto(url)
             tab.fill("#question", "What is the deductible for Northwind Health Plus?")
             tab.click("#send")
             link = tab.locator(".message.assistant a.citation").first
-            playwright_api.expect(link).to_have_text("1", timeout=30_000)
+            expect(link).to_have_text("1", timeout=30_000)
             citation = link.get_attribute("title") or ""
             assert citation.startswith("Northwind_Health_Plus_Benefits_Details.pdf#page=")
             link.click()
             src = f"/content/{citation}"
-            playwright_api.expect(tab.locator("#doc-open")).to_have_attribute("href", src)
+            expect(tab.locator("#doc-open")).to_have_attribute("href", src)
             shown = tab.locator("#doc-page")
-            playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
+            expect(shown).to_have_attribute("data-highlight", "found")
             # The page view is scrolled so that the highlighted sentence is in sight.
             drawn = tab.request.get(url + (shown.get_attribute("data-src") or ""))
             top = float(drawn.headers["x-highlight-box"].split(",")[1])
@@ -174,10 +161,6 @@ EVIL = (
 )
 
 
-def _launch(p: object) -> object:
-    return p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])  # type: ignore[attr-defined]
-
-
 def test_a_planted_script_never_runs_when_its_citation_is_opened(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -185,28 +168,28 @@ def test_a_planted_script_never_runs_when_its_citation_is_opened(tmp_path: Path)
     index = tmp_path / "index.sqlite"
     with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
-    for url, _ in _serve(create_app(settings_for(index))):
-        with playwright_api.sync_playwright() as p:
-            browser = _launch(p)
-            tab = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
+    for url, _ in served(create_app(settings_for(index))):
+        with sync_playwright() as p:
+            browser = launch(p)
+            tab = browser.new_page(locale="en-US")
             dialogs: list[str] = []
 
-            def on_dialog(dialog: object, seen: list[str] = dialogs) -> None:
-                seen.append(dialog.message)  # type: ignore[attr-defined]
-                dialog.dismiss()  # type: ignore[attr-defined]
+            def on_dialog(dialog: Dialog, seen: list[str] = dialogs) -> None:
+                seen.append(dialog.message)
+                dialog.dismiss()
 
             tab.on("dialog", on_dialog)
             tab.goto(url)
             tab.fill("#question", "Where is visitor parking?")
             tab.click("#send")
             link = tab.locator(".message.assistant a.citation").first
-            playwright_api.expect(link).to_have_attribute("title", "evil.html", timeout=30_000)
+            expect(link).to_have_attribute("title", "evil.html", timeout=30_000)
             link.click()
             frame = tab.locator("#doc-frame")
-            playwright_api.expect(frame).to_have_attribute("src", "/content/evil.html")
+            expect(frame).to_have_attribute("src", "/content/evil.html")
             assert frame.get_attribute("sandbox") == ""
             shown = tab.frame_locator("#doc-frame").locator("body")
-            playwright_api.expect(shown).to_contain_text("<script>parent.document.title")
+            expect(shown).to_contain_text("<script>parent.document.title")
             # A script of the document would have run by the frame's load event.
             child = next(f for f in tab.frames if f.url.endswith("/content/evil.html"))
             child.wait_for_load_state("load")
@@ -216,7 +199,7 @@ def test_a_planted_script_never_runs_when_its_citation_is_opened(tmp_path: Path)
             tab.goto(f"{url}/content/evil.html", wait_until="load")
             assert dialogs == []
             assert tab.title() != "pwned"
-            browser.close()  # type: ignore[attr-defined]
+            browser.close()
 
 
 ATTACK_PAGE = """<!doctype html><title>cats</title><script>
@@ -238,23 +221,21 @@ def test_another_site_cannot_upload_or_ask(site: str, tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "index.html").write_text(ATTACK_PAGE.replace("TARGET", site))
 
-    def handler(*args: object) -> http.server.SimpleHTTPRequestHandler:
-        return http.server.SimpleHTTPRequestHandler(*args, directory=str(folder))  # type: ignore[arg-type]
-
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     attacker = http.server.ThreadingHTTPServer(("127.0.0.2", 0), handler)  # another origin
     threading.Thread(target=attacker.serve_forever, daemon=True).start()
     try:
-        with playwright_api.sync_playwright() as p:
-            browser = _launch(p)
-            tab = browser.new_page()  # type: ignore[attr-defined]
+        with sync_playwright() as p:
+            browser = launch(p)
+            tab = browser.new_page()
             before = tab.request.get(f"{site}/documents").json()["documents"]
             host, port = attacker.server_address[:2]
             tab.goto(f"http://{host!s}:{port}/index.html")
-            playwright_api.expect(tab).to_have_title("sent", timeout=15_000)
+            expect(tab).to_have_title("sent", timeout=15_000)
             after = tab.request.get(f"{site}/documents").json()["documents"]
             assert after == before
             assert "x.html" not in {d["name"] for d in after}
-            browser.close()  # type: ignore[attr-defined]
+            browser.close()
     finally:
         attacker.shutdown()
         attacker.server_close()
@@ -267,27 +248,27 @@ def test_signing_in_keeps_no_key_in_the_page(tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
-    for url, _ in _serve(create_app(settings_for(index, api_keys=["k-123456"]))):
-        with playwright_api.sync_playwright() as p:
-            browser = _launch(p)
-            tab = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
+    for url, _ in served(create_app(settings_for(index, api_keys=["k-123456"]))):
+        with sync_playwright() as p:
+            browser = launch(p)
+            tab = browser.new_page(locale="en-US")
             tab.goto(url)
             tab.click("#open-settings")
             tab.fill("#opt-key", "k-123456")
             tab.click("#settings button[value=close]")
-            playwright_api.expect(tab.locator("#auth-status")).to_have_text("Signed in")
+            expect(tab.locator("#auth-status")).to_have_text("Signed in")
             tab.fill("#question", "有給休暇は何日付与されますか？")
             tab.click("#send")
             answer = tab.locator(".message.assistant .text")
-            playwright_api.expect(answer).to_contain_text("10日付与されます", timeout=30_000)
+            expect(answer).to_contain_text("10日付与されます", timeout=30_000)
             tab.locator("a.citation").first.click()
             shown = tab.frame_locator("#doc-frame").locator("body")
-            playwright_api.expect(shown).to_contain_text("10日付与されます")  # the cookie works
+            expect(shown).to_contain_text("10日付与されます")  # the cookie works
             stored = tab.evaluate("JSON.stringify({...localStorage, ...sessionStorage})")
             cookies = tab.evaluate("document.cookie")
             assert "k-123456" not in stored and "k-123456" not in cookies
             assert cookies == ""  # the session cookie is HttpOnly
-            browser.close()  # type: ignore[attr-defined]
+            browser.close()
 
 
 def test_a_scanned_citation_is_marked_ocr_and_opens_its_page(tmp_path: Path) -> None:
@@ -304,23 +285,23 @@ def test_a_scanned_citation_is_marked_ocr_and_opens_its_page(tmp_path: Path) -> 
         options = ingest_options(chunk_size=100, chunk_overlap=0)
         Ingester(store, CountingEmbedder(), options, ocr=reader).run(docs)
     ARTIFACTS.mkdir(exist_ok=True)
-    for url, _ in _serve(create_app(settings_for(index))):
-        with playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    for url, _ in served(create_app(settings_for(index))):
+        with sync_playwright() as p:
+            browser = launch(p)
             tab = browser.new_page(locale="ja-JP")
             tab.goto(url)
             tab.select_option("#language", "ja")
             tab.fill("#question", "How many dental cleanings a year?")
             tab.click("#send")
             badge = tab.locator(".sources .ocr-badge").first
-            playwright_api.expect(badge).to_have_text("OCR", timeout=30_000)
+            expect(badge).to_have_text("OCR", timeout=30_000)
             assert (badge.get_attribute("title") or "").startswith("スキャン画像から OCR")
             tab.locator(".message.assistant a.citation").first.click()
             # The scanned page, read again by OCR to find the cited sentence's words on it.
             shown = tab.locator("#doc-page")
-            playwright_api.expect(shown).to_have_attribute("data-highlight", "found")
+            expect(shown).to_have_attribute("data-highlight", "found")
             assert (shown.get_attribute("data-src") or "").startswith("/page/fax.tiff?page=2&")
             opened = tab.locator("#doc-open")
-            playwright_api.expect(opened).to_have_attribute("href", "/content/fax.tiff?page=2")
+            expect(opened).to_have_attribute("href", "/content/fax.tiff?page=2")
             tab.screenshot(path=str(ARTIFACTS / "9-scan-ocr.png"))
             browser.close()

@@ -7,25 +7,20 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from tests import builders
+from tests.browsers import BROWSER_TESTS, launch
 from tests.conftest import CountingEmbedder
 from tests.oidc_issuer import AUDIENCE, Issuer
 from tests.options import open_store
-from tests.test_browser import CHROMIUM, _launch, playwright_api
-from tests.test_server import _serve
+from tests.servers import served
 from yomitoki import assemble
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 from yomitoki.settings import load_settings
 
-# Headless Chromium: make test and CI run these, make check does not.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="no chromium on this machine"),
-]
-expect = playwright_api.expect
+pytestmark = BROWSER_TESTS
 
 
 def _index(tmp_path: Path, **extra: Any) -> tuple[Path, Any]:
@@ -50,10 +45,10 @@ def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -
     _, settings = _index(tmp_path, users=users)
     upload = tmp_path / "note.md"
     upload.write_text("# Note\n\nThe offsite is in June.\n")
-    for url, _ in _serve(create_app(settings)):
-        with playwright_api.sync_playwright() as p:
-            browser = _launch(p)
-            tab = browser.new_page(locale="ja-JP")  # type: ignore[attr-defined]
+    for url, _ in served(create_app(settings)):
+        with sync_playwright() as p:
+            browser = launch(p)
+            tab = browser.new_page(locale="ja-JP")
             tab.goto(url)
             expect(tab.locator("#whoami")).to_have_text("サインインしていません")
             tab.fill("#question", "salary band review")
@@ -84,15 +79,15 @@ def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -
             tab.click("#open-settings")
             tab.click("#sign-out")
             expect(tab.locator("#whoami")).to_have_text("サインインしていません")
-            browser.close()  # type: ignore[attr-defined]
+            browser.close()
 
 
 def test_the_ui_signs_in_through_the_organisations_provider(tmp_path: Path, issuer: Issuer) -> None:
     _, settings = _index(tmp_path, oidc={"issuer": issuer.url, "audience": AUDIENCE})
-    for url, _ in _serve(create_app(settings)):
-        with playwright_api.sync_playwright() as p:
-            browser = _launch(p)
-            tab = browser.new_page(locale="en-US")  # type: ignore[attr-defined]
+    for url, _ in served(create_app(settings)):
+        with sync_playwright() as p:
+            browser = launch(p)
+            tab = browser.new_page(locale="en-US")
             tab.goto(url)
             expect(tab.locator("#whoami")).to_have_text("Not signed in")
             tab.click("#sso")  # to the provider and back with a code, redeemed by the server
@@ -100,4 +95,4 @@ def test_the_ui_signs_in_through_the_organisations_provider(tmp_path: Path, issu
             assert tab.evaluate("document.cookie") == ""  # no token in the page
             tab.click("#open-documents")
             expect(tab.locator("#doc-list tbody tr")).to_have_count(2)
-            browser.close()  # type: ignore[attr-defined]
+            browser.close()

@@ -30,7 +30,7 @@ from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.llm_server import Reply, running
 from tests.options import ingest_options, open_store
-from tests.test_server import _serve, ask, settings_for
+from tests.servers import ask, served, settings_for
 from yomitoki.cli import main
 from yomitoki.index.sqlite.lock import lock_path
 from yomitoki.ingest.pipeline import Ingester
@@ -384,7 +384,7 @@ def test_a_running_server_sees_a_cli_ingest(index: Path, tmp_path: Path) -> None
     more = tmp_path / "more"
     more.mkdir()
     builders.text(more / "canteen.md", "# Canteen\n\nThe canteen serves ramen on Fridays.\n")
-    for url, _ in _serve(create_app(settings_for(index))):
+    for url, _ in served(create_app(settings_for(index))):
         body = {"messages": [{"role": "user", "content": "When does the canteen serve ramen?"}]}
         before = httpx.post(f"{url}/chat", json=body, timeout=30).json()
         assert "canteen.md" not in before["context"]["data_points"]["citations"]
@@ -400,7 +400,7 @@ def test_a_running_server_sees_a_cli_ingest(index: Path, tmp_path: Path) -> None
 
 
 def test_openai_content_parts_and_one_id_per_completion(index: Path) -> None:
-    for url, _ in _serve(create_app(settings_for(index))):
+    for url, _ in served(create_app(settings_for(index))):
         client = openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0)
         parts = [
             {"type": "text", "text": "What is the nightly"},
@@ -623,7 +623,7 @@ def test_a_rebound_host_name_reaches_no_route(index: Path) -> None:
     finds there as same-origin: every request naming that host is refused before any route;
     the names the server is reached by still work."""
     settings = settings_for(index, allowed_hosts=[], host="127.0.0.1")
-    for url, _ in _serve(create_app(settings)):
+    for url, _ in served(create_app(settings)):
         port = url.rsplit(":", 1)[1]
         evil = {
             "host": f"evil.example:{port}",

@@ -369,7 +369,7 @@ def test_ocr_off_turns_scans_into_clear_failures(tmp_path: Path) -> None:
 def test_the_app_marks_scanned_citations_and_draws_the_cited_page(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from tests.test_server import settings_for
+    from tests.servers import settings_for
     from yomitoki.server.app import create_app
 
     docs = tmp_path / "docs"
@@ -481,7 +481,7 @@ def test_a_frame_over_the_pixel_cap_is_refused_from_its_header_at_ingest_and_on_
     drawings past ``page_renders`` gets 503 instead of waiting in memory."""
     from fastapi.testclient import TestClient
 
-    from tests.test_server import settings_for
+    from tests.servers import settings_for
     from yomitoki.server.app import create_app
 
     docs = tmp_path / "docs"

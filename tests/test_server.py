@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,20 +12,18 @@ from typing import Any
 import httpx
 import openai
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.conftest import CountingEmbedder
 from tests.llm_server import Reply, running
 from tests.options import ingest_options, open_store
+from tests.servers import ask, served, settings_for
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
-from yomitoki.settings import Settings, load_settings
 from yomitoki.settings.tables import LLMConfig
 
 # The hash embedder's cosines mean nothing: switch the similarity floor off.
-BASE: dict[str, Any] = {"min_answerability": 0.0, "embedder": "hash"}
 EVALUATOR_OVERRIDES = {  # ai-rag-chat-evaluator's default request overrides
     "top": 3, "temperature": 0.3, "minimum_reranker_score": 0, "minimum_search_score": 0,
     "retrieval_mode": "hybrid", "semantic_ranker": True, "semantic_captions": False,
@@ -44,20 +41,10 @@ def index(corpus: Path, tmp_path: Path) -> Path:
     return path
 
 
-def settings_for(index: Path, **extra: Any) -> Settings:
-    return load_settings(index=index, **BASE, **extra)
-
-
 @pytest.fixture
 def client(index: Path) -> Iterator[TestClient]:
     with TestClient(create_app(settings_for(index)), raise_server_exceptions=False) as c:
         yield c
-
-
-def ask(client: TestClient, question: str, **overrides: Any) -> httpx.Response:
-    body = {"messages": [{"role": "user", "content": question}],
-            "context": {"overrides": overrides}, "session_state": "s-1"}  # fmt: skip
-    return client.post("/chat", json=body)
 
 
 def test_chat_answers_in_the_demo_protocol(client: TestClient) -> None:
@@ -239,24 +226,7 @@ def test_internal_errors_never_leak_a_traceback(index: Path) -> None:
 @pytest.fixture
 def live(index: Path) -> Iterator[tuple[str, FastAPI]]:
     app = create_app(settings_for(index))
-    yield from _serve(app)
-
-
-def _serve(app: FastAPI) -> Iterator[tuple[str, FastAPI]]:
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}", app
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    yield from served(app)
 
 
 def test_chat_stream_is_ndjson_context_first(live: tuple[str, FastAPI]) -> None:
@@ -278,7 +248,7 @@ def test_chat_stream_reports_llm_failure_as_last_line(index: Path) -> None:
         llm_server.default = Reply(status=401)
         row = LLMConfig(model="m", base_url=f"{llm_server.url}/v1", max_retries=0)
         settings = settings_for(index, llms={"bad": row}, llm="bad")
-        for url, _ in _serve(create_app(settings)):
+        for url, _ in served(create_app(settings)):
             body = {"messages": [{"role": "user", "content": "hotel limit?"}]}
             lines = httpx.post(f"{url}/chat/stream", json=body, timeout=30).text.splitlines()
             assert json.loads(lines[0])["type"] == "response.context"
@@ -306,7 +276,7 @@ def test_llm_answers_stream_through_the_api(index: Path, tmp_path: Path) -> None
         llm_server.enqueue(Reply(["The limit is 150 dollars [policy.", "docx][nope.pdf#page=1]."]))
         row = LLMConfig(model="m", base_url=f"{llm_server.url}/v1", max_retries=0)
         settings = settings_for(index, llms={"local": row}, llm="local")
-        for url, _ in _serve(create_app(settings)):
+        for url, _ in served(create_app(settings)):
             body = {"messages": [{"role": "user", "content": "hotel limit?"}]}
             reply = httpx.post(f"{url}/chat/stream", json=body, timeout=30)
             events = [json.loads(line) for line in reply.text.splitlines()]
