@@ -4,6 +4,8 @@ API, errors that carry their meaning, and one JSON shape per type."""
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,37 @@ def test_core_option_objects_have_no_defaults_of_their_own() -> None:
                 found[cls.name] = [ast.unparse(f.target) for f in fields if f.value is not None]
     assert {"IngestOptions", "SearchOptions", "Fusion", "AnswerOptions", "OcrOptions"} <= set(found)
     assert {name: given for name, given in found.items() if given} == {}
+
+
+ROOT = SRC.parents[1]
+DOC = ROOT / "docs" / "architecture.md"
+
+
+def test_every_file_the_architecture_page_names_exists() -> None:
+    """docs/architecture.md names files (``scan.py``, ``ingest/parsers/``) and code
+    (``rag.answer.Answerer.stream``): each must exist, so the page cannot drift unnoticed."""
+    text = DOC.read_text()
+    files = {p.relative_to(SRC).as_posix() for p in SRC.rglob("*.py")}
+    files |= {p.relative_to(ROOT).as_posix() for p in (ROOT / "bench").glob("*.py")}
+    folders = {p.relative_to(SRC).as_posix() + "/" for p in SRC.rglob("*") if p.is_dir()}
+    named = set(re.findall(r"[\w/]*\w\.py\b", text))
+    assert named, "the page names no file?"
+    for name in named:
+        assert any(f == name or f.endswith("/" + name) for f in files), name
+    for folder in re.findall(r"`([\w/]+/)`", text):
+        assert any(f == folder or f.endswith("/" + folder) for f in folders), folder
+    dotted = re.findall(r"`((?:rag|index|ingest|server|text|backends|evals)\.[\w.]+)`", text)
+    dotted += re.findall(r"`((?:assemble|serialize)\.(?!py`)\w+)`", text)
+    assert len(dotted) >= 5
+    for name in dotted:
+        parts = name.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                found: object = importlib.import_module("yomitoki." + ".".join(parts[:cut]))
+            except ModuleNotFoundError:
+                continue
+            for attribute in parts[cut:]:
+                found = getattr(found, attribute)
+            break
+        else:
+            pytest.fail(f"{name} names no module of yomitoki")

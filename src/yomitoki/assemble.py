@@ -2,7 +2,7 @@
 
 The core (``text``, ``index``, ``ingest``, ``rag``, ``evals``) never reads ``Settings``; it
 takes option objects that have no defaults of their own, so every default lives in
-``settings.py`` alone. The CLI, the server and the public API build what they need here.
+``yomitoki.settings`` alone. The CLI, the server and the public API build what they need here.
 """
 
 from __future__ import annotations

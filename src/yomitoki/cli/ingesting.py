@@ -217,7 +217,8 @@ def documents(config: Path | None, index: Path | None, as_json: bool) -> None:
 @click.command("settings")
 @common_options
 def show_settings(config: Path | None, index: Path | None) -> None:
-    """Print the effective settings as TOML-like lines, with where each is read from."""
+    """Print the effective settings as TOML lines (defaults < yomitoki.toml < YOMITOKI_*
+    variables < flags, merged)."""
     settings = settings_from(config, index=index)
     for name, value in settings.model_dump(mode="json").items():
         click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")

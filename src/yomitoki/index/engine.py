@@ -90,7 +90,9 @@ class IndexStats:
 
 
 class Engine(Protocol):
-    """An open index. Writes are each one transaction: all of a document or none of it."""
+    """An open index. A document is written whole or not at all: in one transaction where the
+    engine has them (SQLite); where it has none (Milvus), its row is written last and makes its
+    chunks visible, so a reader sees a replaced document twice for a moment, never missing."""
 
     #: Where the index is, for messages: a file path or a server address.
     location: str

@@ -4,9 +4,9 @@ Every response gets ``nosniff`` and ``Referrer-Policy``; the UI gets a strict CS
 be framed. Requests that change state or spend money (every method but GET/HEAD/OPTIONS) are
 refused when a browser marks them as coming from another site (``Sec-Fetch-Site``) or names
 another ``Origin``, unless that origin is listed in ``allowed_origins``; clients that are not
-browsers send neither header and are unaffected. A request without a valid key or session
-cookie gets 401 when keys are configured. A request naming a host the server is not reached by
-(DNS rebinding) gets 400 before any route (``trusted_hosts``).
+browsers send neither header and are unaffected. A request naming a host the server is not
+reached by (DNS rebinding) gets 400 before any route (``trusted_hosts``). (Who is asking,
+and the 401 for nobody, is ``server.app.identify`` over ``server.identity``.)
 """
 
 from __future__ import annotations
