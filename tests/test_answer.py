@@ -522,33 +522,33 @@ def test_a_documents_title_says_what_each_of_its_sentences_is_about() -> None:
     assert alone.sentences[0].text.startswith("The Plus plan")  # the title made the difference
 
 
+def offline_answer(store: Store, tmp_path: Path, files: dict[str, str], question: str) -> Answer:
+    """``question`` answered offline from ``files`` (name -> text), ingested into ``store``."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    for name, text in files.items():
+        builders.text(root / name, text)
+    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
+    return make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE).ask(question)[1]
+
+
 def test_the_words_that_ask_count_for_no_sentence(store: Store, tmp_path: Path) -> None:
     # 何 and 歳 are in no sentence that answers 「定年は何歳？」: only 定年 may decide.
-    root = tmp_path / "rules"
-    root.mkdir()
-    builders.text(
-        root / "就業規則.txt",
+    rules = (
         "労働者の定年は、満６５歳とし、定年に達した日の属する月の末日をもって退職とする。\n\n"
-        "賃金は、毎月末日に締め切って、翌月１０日に支払う。\n",
+        "賃金は、毎月末日に締め切って、翌月１０日に支払う。\n"
     )
-    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
-    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
-    _, answer = answerer.ask("定年は何歳？")
+    answer = offline_answer(store, tmp_path, {"就業規則.txt": rules}, "定年は何歳？")
     assert not answer.dont_know
     assert answer.text.startswith("労働者の定年は、満６５歳とし")
 
 
 def test_the_sentence_with_the_number_asked_for_answers(store: Store, tmp_path: Path) -> None:
-    root = tmp_path / "rules"
-    root.mkdir()
-    builders.text(
-        root / "就業規則.txt",
+    rules = (
         "休憩時間は、労働者に自由に利用させなければならない。休憩時間の取り方は職場で決める。\n\n"
-        "休憩は、６時間を超える労働に少なくとも４５分とする。\n",
+        "休憩は、６時間を超える労働に少なくとも４５分とする。\n"
     )
-    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
-    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
-    _, answer = answerer.ask("休憩時間は何分ですか")
+    answer = offline_answer(store, tmp_path, {"就業規則.txt": rules}, "休憩時間は何分ですか")
     assert answer.text.startswith("休憩は、６時間を超える労働に少なくとも４５分とする")
 
 
@@ -558,16 +558,11 @@ def test_brackets_a_quoted_document_holds_are_its_words_not_citations(
     """A readable document saying "see [hr/salaries.md]" does not make the offline answer
     cite (or link) a document the asker never saw: the brackets are shown as text and
     reported as removed, as the LLM path reports citations it removed."""
-    root = tmp_path / "docs"
-    root.mkdir()
-    builders.text(
-        root / "parking.md",
+    parking = (
         "# Parking\n\nThe parking quota is twelve spaces, see [hr/salaries.md] and "
-        "[legal/contract.md#page=2] for the rest.\n",
+        "[legal/contract.md#page=2] for the rest.\n"
     )
-    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
-    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
-    _, answer = answerer.ask("What is the parking quota?")
+    answer = offline_answer(store, tmp_path, {"parking.md": parking}, "What is the parking quota?")
     assert "twelve spaces" in answer.text and not answer.dont_know
     assert "[hr/" not in answer.text and "[legal/" not in answer.text
     assert "(hr/salaries.md)" in answer.text and "(legal/contract.md#page=2)" in answer.text
