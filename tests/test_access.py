@@ -512,7 +512,7 @@ def _everything_seen(
     readers = assemble.principal(settings, user).readers()
     answerer = assemble.open_answerer(settings, filters=Filters(readers=readers))
     try:
-        server = build_mcp(answerer)
+        server = build_mcp(answerer, settings.top)
         for tool, arguments in (("search", {"query": question, "top": 10}), ("ask", {})):
             arguments = arguments or {"question": question}
             result = anyio.run(server.call_tool, tool, arguments)

@@ -61,5 +61,6 @@ def mcp_command(config: Path | None, index: Path | None, **flags: Any) -> None:
     from yomitoki.server.mcp_tools import build_mcp
 
     settings = settings_with(config, index, flags)
-    server = build_mcp(build_answerer(settings, {**flags, "mcp_user": settings.mcp_user}))
+    answerer = build_answerer(settings, {**flags, "mcp_user": settings.mcp_user})
+    server = build_mcp(answerer, settings.top)
     server.run("stdio")

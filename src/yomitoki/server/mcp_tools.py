@@ -13,8 +13,10 @@ from yomitoki.rag.answer import Answerer
 from yomitoki.types import Mode
 
 
-def build_mcp(answerer: Answerer) -> MCPServer:
-    """An MCP server whose tools search and answer from ``answerer``'s index."""
+def build_mcp(answerer: Answerer, top: int) -> MCPServer:
+    """An MCP server whose tools search and answer from ``answerer``'s index; a search
+    returns ``top`` passages (setting ``top``) in the answerer's mode unless asked otherwise."""
+    mode_given = answerer.options.mode.value
     server: MCPServer = MCPServer(
         name="yomitoki",
         version=__version__,
@@ -25,10 +27,10 @@ def build_mcp(answerer: Answerer) -> MCPServer:
     @server.tool(description="Search the indexed documents. Returns passages with citations.")
     def search(
         query: Annotated[str, Field(min_length=1, max_length=2000)],
-        top: Annotated[int, Field(ge=1, le=50, description="Passages to return.")] = 5,
+        top: Annotated[int, Field(ge=1, le=50, description="Passages to return.")] = top,
         mode: Annotated[
             Literal["keyword", "vector", "hybrid"], Field(description="Retrieval legs to use.")
-        ] = "hybrid",
+        ] = mode_given,  # type: ignore[assignment]
     ) -> dict[str, Any]:
         filters = answerer.options.filters  # the principal's readers, set by build_answerer
         hits = answerer.retriever.search(query, Mode(mode), top, filters)
