@@ -319,3 +319,31 @@ def test_serve_command_runs_the_app(index: Path) -> None:
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_the_viewer_gets_passages_pages_and_cited_sentences_as_data(client: TestClient) -> None:
+    """What the UI shows comes from the server as data, not parsed back out of strings: the
+    passages as objects, which citations /page can draw (and which page), and the sentence
+    of the answer each citation stands for (the one to highlight)."""
+    data = ask(client, "保証期間は何年ですか？").json()
+    points = data["context"]["data_points"]
+    assert {(p["citation"], p["text"]) for p in points["passages"]} == {
+        tuple(line.split(": ", 1)) for line in points["text"]
+    }
+    for citation in points["citations"]:
+        drawn = points["pages"].get(citation)
+        if citation.startswith("manual.pdf#page="):
+            assert drawn == {"page": int(citation.rsplit("=", 1)[1]), "format": "pdf"}
+        else:
+            assert drawn is None, citation  # Markdown, Word...: no page to draw
+    sentences = data["context"]["cited_sentences"]
+    assert set(sentences) == set(data["context"]["citations"]) and sentences
+    for citation, sentence in sentences.items():
+        assert sentence and "[" not in sentence
+        assert sentence in data["output_text"].replace(f" [{citation}]", "").replace(
+            f"[{citation}]", ""
+        )
+    config = client.get("/config").json()
+    assert config["retrieval_mode_override"] == {"keyword": "text", "vector": "vectors"}.get(
+        config["retrieval_mode"], config["retrieval_mode"]
+    )

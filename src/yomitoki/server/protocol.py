@@ -10,11 +10,13 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from yomitoki import serialize
+from yomitoki.ingest.parsers import format_of
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
 from yomitoki.types import Answer, Context, Message, Mode
@@ -279,11 +281,15 @@ def thoughts(
 
 
 def data_points(context: Context) -> dict[str, Any]:
-    """The passages given to the answerer: ``citation: text`` lines and the citations."""
+    """The passages given to the answerer: ``citation: text`` lines and the citations (the
+    demo's), the same passages as objects, the page ``/page`` draws for each citation it can
+    draw, and the OCR confidence of those read from scans (yomitoki's own)."""
     given = passages(context.hits)
     return {
         "text": [f"{citation}: {text}" for citation, texts in given.items() for text in texts],
         "citations": list(given),
+        "passages": serialize.passages(given),
+        "pages": {citation: drawn for citation in given if (drawn := drawn_page(citation))},
         # yomitoki's own: the citations read from scans, with OCR's confidence (0 to 1).
         "ocr": {
             citation: hit.ocr
@@ -295,19 +301,36 @@ def data_points(context: Context) -> dict[str, Any]:
     }
 
 
+def drawn_page(citation: str) -> dict[str, Any] | None:
+    """What ``/page`` draws for ``citation``: ``{"page", "format"}``, a PDF's cited page or a
+    scan's frame (its first when none is cited); None for what it cannot draw."""
+    name, _, anchor = citation.partition("#")
+    page = int(anchor[5:]) if anchor.startswith("page=") and anchor[5:].isdigit() else None
+    kind = format_of(Path(name))
+    if kind == "image":
+        return {"page": page or 1, "format": kind}
+    return {"page": page, "format": kind} if kind == "pdf" and page else None
+
+
 def response_context(
     context: Context,
     answer: Answer | None,
     followups: tuple[str, ...] = (),
     ignored: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The demo's response ``context``."""
+    """The demo's response ``context``, and yomitoki's ``cited_sentences`` (each citation's
+    sentence in the answer, for the viewer's highlight)."""
     return {
         "data_points": data_points(context),
         "thoughts": thoughts(context, answer, ignored),
         "followup_questions": list(followups),
         "citations": list(answer.citations) if answer else [],
+        "cited_sentences": serialize.cited_sentences(answer) if answer else {},
     }
+
+
+#: The demo's name of each retrieval mode (the ``retrieval_mode`` override a client sends).
+DEMO_MODES = {mode: name for name, mode in reversed(_MODES.items())}
 
 
 def completion_id() -> str:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from yomitoki import __version__, assemble
+from yomitoki.server import protocol
 from yomitoki.server.routes import Asking, IdentitiesOf, Served
 from yomitoki.server.routes.signin import who_is
 
@@ -26,6 +27,8 @@ def config(service: Served, identities: IdentitiesOf, principal: Asking) -> dict
         "answerer": service.answerer.name,
         "llm": service.answerer.llm is not None,
         "retrieval_mode": options.mode.value,
+        # The demo's name of that mode: the value a client sends as its override.
+        "retrieval_mode_override": protocol.DEMO_MODES[options.mode],
         "top": options.answer_sources,
         "temperature": options.temperature,
         "followups": options.followups,

@@ -44,7 +44,6 @@ const STORE = "yomitoki.chat.v1";
 const PREFS = "yomitoki.prefs.v1";
 const $ = (id) => document.getElementById(id);
 // Scans, read by OCR: the server sends them as PNG pages.
-const IMAGE = /\.(png|jpe?g|tiff?|bmp)$/i;
 
 let lang = localStorage.getItem("yomitoki.lang")
   || ((navigator.language || "en").toLowerCase().startsWith("ja") ? "ja" : "en");
@@ -76,18 +75,6 @@ function save() { localStorage.setItem(STORE, JSON.stringify(messages)); }
 // name may hold one level of brackets (報告[案].pdf), as yomitoki.text.citations reads them.
 const BRACKET = /\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]/g;
 
-// The sentence a citation at ``index`` stands after: back to the previous sentence's end,
-// citations left out. A period ends a sentence only before white space ("$1.50" does not).
-function sentenceBefore(content, index) {
-  const text = content.slice(0, index).replace(BRACKET, "").trimEnd();
-  let cut = -1;
-  for (let i = text.length - 2; i >= 0; i--) {
-    const ch = text[i];
-    if ("。！？!?\n".includes(ch) || (ch === "." && /\s/.test(text[i + 1]))) { cut = i; break; }
-  }
-  return text.slice(cut + 1).trim().slice(0, 1000);
-}
-
 // The citations of a bracket: its parts when each is one the server returned, else the
 // bracket whole (a name with a comma in it).
 function citationParts(inside, known) {
@@ -111,8 +98,9 @@ function renderAnswer(msg, el) {
     const parts = citationParts(match[1], known);
     if (!parts.length || !parts.every((p) => known.has(p))) continue; // not a returned citation
     body.append(match.index > last ? msg.content.slice(last, match.index) : "");
-    const sentence = sentenceBefore(msg.content, match.index);
     for (const part of parts) {
+      // The sentence the server says cites it (none while the answer is still streaming).
+      const sentence = (msg.citedSentences || {})[part] || "";
       if (!numbers.has(part)) numbers.set(part, numbers.size + 1);
       if (!sentences.has(part)) sentences.set(part, sentence);
       body.append(citationLink(msg, part, numbers.get(part), sentence));
@@ -200,19 +188,19 @@ function render() {
   box.scrollTop = box.scrollHeight;
 }
 
-async function showDocument(citation, sentence) {
+async function showDocument(msg, citation, sentence) {
   const [name, anchor] = citation.split("#");
   const title = $("doc-title");
   title.replaceChildren(citation);
   const path = name.split("/").map(encodeURIComponent).join("/");
   const url = "/content/" + path;
   const old = $("doc-frame");
-  const page = /^page=(\d+)$/.exec(anchor || "");
-  const scan = IMAGE.test(name);
-  if ((/\.pdf$/i.test(name) && page) || scan) {
+  const drawn = ((msg.dataPoints || {}).pages || {})[citation];
+  if (drawn) {
     // The cited page drawn by the server, the answer's sentence highlighted on it (a scan is
     // read by OCR to find it); the PDF opens in the browser's viewer at that page.
-    const number = page ? page[1] : "1";
+    const number = String(drawn.page);
+    const scan = drawn.format === "image";
     const open = document.createElement("a");
     open.id = "doc-open";
     open.href = scan ? `${url}?page=${number}` : `${url}#page=${number}`;
@@ -263,16 +251,15 @@ async function showDocument(citation, sentence) {
 function showPassages(msg, citation) {
   const tab = $("tab-passages");
   tab.replaceChildren();
-  const texts = ((msg.dataPoints || {}).text || [])
-    .filter((line) => !citation || line.startsWith(citation + ": "));
-  if (!texts.length) tab.textContent = t("noPassage");
-  for (const line of texts) {
-    const cut = line.indexOf(": ");
+  const shown = ((msg.dataPoints || {}).passages || [])
+    .filter((passage) => !citation || passage.citation === citation);
+  if (!shown.length) tab.textContent = t("noPassage");
+  for (const passage of shown) {
     const div = document.createElement("div");
     div.className = "passage";
     const h = document.createElement("h3");
-    h.textContent = line.slice(0, cut);
-    div.append(h, line.slice(cut + 2));
+    h.textContent = passage.citation;
+    div.append(h, passage.text);
     tab.append(div);
   }
 }
@@ -310,7 +297,7 @@ function openPanel(msg, tab, citation) {
 
 function openCitation(msg, citation, sentence) {
   openPanel(msg, "document", citation);
-  showDocument(citation, sentence);
+  showDocument(msg, citation, sentence);
 }
 
 function overrides() {
@@ -385,6 +372,7 @@ function handle(msg, event) {
   } else if (event.type === "response.completed") {
     msg.content = event.output_text;
     msg.citations = event.context.citations;
+    msg.citedSentences = event.context.cited_sentences;
     msg.dataPoints = event.context.data_points;
     msg.thoughts = event.context.thoughts;
     msg.followups = event.context.followup_questions;
@@ -418,8 +406,7 @@ async function loadConfig() {
     const select = $("opt-category");
     select.replaceChildren(new Option(t("all"), ""));
     for (const c of config.categories) select.append(new Option(c, c));
-    $("opt-mode").value = prefs.mode || { keyword: "text", vector: "vectors" }[config.retrieval_mode]
-      || config.retrieval_mode;
+    $("opt-mode").value = prefs.mode || config.retrieval_mode_override;
     $("opt-top").value = prefs.top || config.top;
     $("opt-temperature").value = prefs.temperature ?? config.temperature;
     $("opt-followups").checked = prefs.followups ?? config.followups;
