@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from yomitoki.text import citations
 from yomitoki.types import (
     Answer,
     Context,
@@ -123,13 +122,3 @@ def short_answer(context: Context, answer: Answer) -> JSON:
 def passages(given: dict[str, list[str]]) -> list[JSON]:
     """The passages an answer was written from, one object each: ``{citation, text}``."""
     return [{"citation": c, "text": text} for c, texts in given.items() for text in texts]
-
-
-def cited_sentences(answer: Answer) -> JSON:
-    """Each citation of an answer with the first sentence that cites it: what a viewer
-    highlights on the cited page."""
-    sentences: JSON = {}
-    for support in answer.support:
-        for citation in support.citations:
-            sentences.setdefault(citation, citations.strip(support.sentence).strip())
-    return sentences

@@ -19,6 +19,7 @@ from yomitoki import serialize
 from yomitoki.ingest.parsers import format_of
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
+from yomitoki.text import citations
 from yomitoki.types import Answer, Context, Message, Mode
 
 #: How deep a request's JSON may nest (the deepest real request is about six levels).
@@ -301,6 +302,16 @@ def data_points(context: Context) -> dict[str, Any]:
     }
 
 
+def cited_sentences(answer: Answer) -> dict[str, str]:
+    """Each citation of an answer with the first sentence that cites it, its citations left
+    out: what a viewer highlights on the cited page."""
+    sentences: dict[str, str] = {}
+    for support in answer.support:
+        for citation in support.citations:
+            sentences.setdefault(citation, citations.strip(support.sentence).strip())
+    return sentences
+
+
 def drawn_page(citation: str) -> dict[str, Any] | None:
     """What ``/page`` draws for ``citation``: ``{"page", "format"}``, a PDF's cited page or a
     scan's frame (its first when none is cited); None for what it cannot draw."""
@@ -325,7 +336,7 @@ def response_context(
         "thoughts": thoughts(context, answer, ignored),
         "followup_questions": list(followups),
         "citations": list(answer.citations) if answer else [],
-        "cited_sentences": serialize.cited_sentences(answer) if answer else {},
+        "cited_sentences": cited_sentences(answer) if answer else {},
     }
 
 
