@@ -147,6 +147,16 @@ def every_route(client: TestClient, user: str, question: str) -> str:
         )
         assert response.status_code == 200, response.text
         out.append(response.text)
+        # Azure OpenAI On Your Data, its key sent as Azure sends it.
+        on_your_data = {**body, "stream": stream, "data_sources": [{"type": "azure_search"}]}
+        key = headers(user)["Authorization"].removeprefix("Bearer ")
+        response = client.post(
+            "/openai/deployments/d/chat/completions?api-version=2024-02-01",
+            json=on_your_data,
+            headers={"api-key": key},
+        )
+        assert response.status_code == 200, response.text
+        out.append(response.text)
     return "\n".join(out).replace(question, "<question>")
 
 
@@ -387,15 +397,16 @@ def test_the_audit_log_records_who_asked_what_and_what_was_cited(
         question = f"{marker('hr', 2)} salary review"
         every_route(client, "alice", question)
     records = [json.loads(line) for line in log.read_text().splitlines()]
-    routes = ["/chat", "/chat/stream", "/v1/chat/completions", "/v1/chat/completions"]
+    azure = "/openai/deployments/{deployment}/chat/completions"
+    routes = ["/chat", "/chat/stream", *["/v1/chat/completions", azure] * 2]
     assert [r["route"] for r in records] == [route for route in routes for _ in range(2)]
-    assert [r["event"] for r in records] == ["retrieved", "answered"] * 4
+    assert [r["event"] for r in records] == ["retrieved", "answered"] * 6
     assert all(r["user"] == "alice" and r["groups"] == ["hr"] for r in records)
     retrieved, answered = records[::2], records[1::2]
     assert all(r["question"] == question and "hr/hr-2.md" in r["passages"] for r in retrieved)
     assert all("hr/hr-2.md" in r["citations"] for r in answered)
     assert [r["request"] for r in retrieved] == [r["request"] for r in answered]
-    assert len({r["request"] for r in retrieved}) == 4
+    assert len({r["request"] for r in retrieved}) == 6
 
 
 def test_a_stream_cut_after_its_passages_is_audited(index: dict[str, Any], tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import Answerer
 from yomitoki.server import protocol, security
 from yomitoki.server.identity import Identities
-from yomitoki.server.routes import chat, content, documents, meta, openai, signin
+from yomitoki.server.routes import azure, chat, content, documents, meta, openai, signin
 from yomitoki.server.routes.meta import STATIC
 from yomitoki.server.service import Service
 from yomitoki.settings import Settings
@@ -47,7 +47,7 @@ def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     app.state.service = Service(settings, answerer)
     app.state.identities = Identities(settings)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for module in (chat, openai, documents, content, signin, meta):
+    for module in (chat, openai, azure, documents, content, signin, meta):
         app.include_router(module.router)
     _guard(app, settings)
     for error, handler in HANDLERS.items():
@@ -67,7 +67,7 @@ def _guard(app: FastAPI, settings: Settings) -> None:
             CORSMiddleware,
             allow_origins=settings.allowed_origins,
             allow_methods=["GET", "POST", "DELETE"],
-            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            allow_headers=["Authorization", "X-API-Key", "api-key", "Content-Type"],
         )
     # No body is read past the upload limit (and room for its multipart framing): a larger
     # Content-Length is refused unread, a chunked body is cut where it passes the limit.

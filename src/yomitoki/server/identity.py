@@ -79,7 +79,8 @@ class Identities:
         """Who sent ``request``; None when it proves no identity (the server answers 401)."""
         if not self.required:
             return LOCAL_ADMIN
-        given = request.headers.get("x-api-key", "")
+        # Azure OpenAI's clients send their key as ``api-key``.
+        given = request.headers.get("x-api-key", "") or request.headers.get("api-key", "")
         bearer = request.headers.get("authorization", "")
         if bearer.lower().startswith("bearer "):
             given = given or bearer[7:].strip()
