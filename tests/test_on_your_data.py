@@ -212,6 +212,8 @@ def test_with_an_llm_the_answer_cites_docs_and_no_data_sources_is_a_plain_chat(
             answer = ask(client(url), "How many cleanings?")
             content = answer.choices[0].message.content
             assert "Two cleanings a year [doc" in content and "x.pdf" not in content
+            context = answer.choices[0].message.model_extra["context"]
+            assert context["removed_citations"] == ["x.pdf"]
             sent = llm.requests[-1].body["messages"][0]["content"]
             assert "two cleanings" in sent  # the passages were in the prompt
             llm.enqueue(Reply(["Paris."]))

@@ -196,6 +196,8 @@ def completion(
     message["content"] = references.rewrite(answer.text) if references else answer.text
     if references is not None:
         message["context"] = references.context(every)
+        if answer.removed_citations:  # yomitoki's own: citations to no passage, removed
+            message["context"]["removed_citations"] = list(answer.removed_citations)
     usage = answer.usage
     prompt, done = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
     return {
