@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from tests import builders
-from tests.conftest import CountingEmbedder
+from tests.conftest import SHARED, CountingEmbedder
 from tests.llm_server import Reply, running
 from tests.oidc_issuer import AUDIENCE, Issuer
 from tests.options import answer_options, open_store
@@ -247,3 +247,24 @@ def test_the_parameters_each_map_to_an_option() -> None:
     both = on_your_data.categories_of("search.in(category, 'a|b', '|') and category eq 'c'")
     assert both == (("a", "b", "c"), ())
     assert on_your_data.STRICTNESS[3] is None  # the default keeps the calibrated threshold
+
+
+@pytest.mark.slow
+def test_northwind_answers_an_on_your_data_client(tmp_path: Path) -> None:
+    """The issue's case: the AzureOpenAI client, unchanged but for endpoint and key, asks a
+    Northwind index and gets [docN], the citations and the intent, streamed and not."""
+    northwind = SHARED / "northwind" / "docs"
+    if not northwind.is_dir():
+        pytest.skip(f"{northwind} not found (../shared is not beside the repository)")
+    settings = server_settings(northwind, tmp_path)
+    for url, _ in served(create_app(settings)):
+        question = "Does Northwind Health Plus cover hearing aids?"
+        answer = ask(client(url), question)
+        message = answer.choices[0].message
+        context = message.model_extra["context"]
+        assert re.search(r"\[doc\d+\]", message.content), message.content
+        assert json.loads(context["intent"]) == [question]
+        files = {c["filepath"] for c in context["citations"]}
+        assert "Northwind_Health_Plus_Benefits_Details.pdf" in files
+        chunks = list(ask(client(url), question, stream=True))
+        assert chunks[0].choices[0].delta.model_extra["context"]["citations"]
