@@ -347,3 +347,21 @@ def test_the_viewer_gets_passages_pages_and_cited_sentences_as_data(client: Test
     assert config["retrieval_mode_override"] == {"keyword": "text", "vector": "vectors"}.get(
         config["retrieval_mode"], config["retrieval_mode"]
     )
+
+
+def test_serve_says_the_port_is_taken_before_it_says_it_serves(index: Path) -> None:
+    """Before, it printed "serving ... on http://127.0.0.1:PORT/" and then died with Errno 98."""
+    import socket
+
+    from click.testing import CliRunner
+
+    from yomitoki.cli import main
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = CliRunner(env={"YOMITOKI_EMBEDDER": "hash"}).invoke(
+            main, ["serve", "--index", str(index), "--port", str(port)]
+        )
+    assert done.exit_code == 2, done.output
+    assert f"127.0.0.1:{port} is in use; choose another with --port" in done.output
+    assert "serving" not in done.output

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +49,25 @@ def serve(
     if not settings.api_keys and not is_loopback(settings.host):
         err.print("warning: serving without API keys on a non-loopback address")
     app = create_app(settings, build_answerer(settings, flags, create=True))
-    err.print(
-        f"yomitoki serving {assemble.index_location(settings)} on http://{settings.host}:{settings.port}/"
-    )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    listening = _listen(settings.host, settings.port)
+    port = listening.getsockname()[1]
+    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    err.print(f"yomitoki serving {assemble.index_location(settings)} on http://{shown}:{port}/")
+    served = uvicorn.Config(app, host=settings.host, port=port, log_level="warning")
+    uvicorn.Server(served).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound before anything says it is serving; a clear error when the
+    address is taken or cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host.strip("[]"), port), family=family)
+    except OSError as exc:
+        reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc})"
+        raise click.UsageError(
+            f"{host}:{port} {reason}; choose another with --port (setting 'port')"
+        ) from None
 
 
 @click.command("mcp")
