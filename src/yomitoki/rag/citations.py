@@ -6,11 +6,10 @@ the answerer was actually given; the others are removed, never shown.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from yomitoki.text.citations import BRACKET, parts, unclosed
+from yomitoki.text.citations import substitute, unclosed
 
 # How long an open bracket may wait for its close before it is plainly not a citation.
 _MAX_PENDING = 400
@@ -45,22 +44,18 @@ def check(text: str, sources: Sources) -> Checked:
     kept: list[str] = []
     removed: list[str] = []
 
-    def rewrite(match: re.Match[str]) -> str:
-        named = parts(match.group(1))
-        if named is None:  # an ordinary bracket, e.g. "[sic]"
-            return match.group()
+    def resolved(named: list[str], inside: str) -> str:
         valid = []
         for part in named:
-            resolved = sources.resolve(part)
-            if resolved is None:
+            found = sources.resolve(part)
+            if found is None:
                 removed.append(part)
-            elif resolved not in valid:
-                valid.append(resolved)
+            elif found not in valid:
+                valid.append(found)
         kept.extend(valid)
-        lead = match.group()[: len(match.group()) - len(match.group().lstrip())]
-        return lead + "".join(f"[{c}]" for c in valid) if valid else ""
+        return "".join(f"[{c}]" for c in valid)
 
-    clean = BRACKET.sub(rewrite, text)
+    clean = substitute(text, resolved)
     return Checked(clean, tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(removed)))
 
 

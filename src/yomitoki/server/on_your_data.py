@@ -21,7 +21,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
 from yomitoki.server.protocol import ChatMessage, RequestBody, completion_id
-from yomitoki.text.citations import BRACKET, parts
+from yomitoki.text.citations import substitute
 from yomitoki.types import Answer, Context
 
 #: The api-versions whose On Your Data shape this route speaks.
@@ -146,8 +146,7 @@ class References:
 
     def __init__(self, context: Context, base_url: str, ignored: list[str]) -> None:
         given = passages(context.hits)
-        titles = {h.citation_at(0): h.title for h in context.hits}
-        titles |= {c: h.title for h in context.hits for c in h.locations()}
+        titles = {c: h.title for h in context.hits for c in h.locations()}
         self.numbers = {citation: n for n, citation in enumerate(given, start=1)}
         self.citations = [
             {
@@ -177,15 +176,10 @@ class References:
         """``text`` with each citation as ``[docN]`` (the answer's citations are checked
         already: each names a passage given)."""
 
-        def numbered(match: re.Match[str]) -> str:
-            named = parts(match.group(1))
-            if named is None:
-                return match.group()
-            lead = match.group()[: len(match.group()) - len(match.group().lstrip())]
-            found = [self.numbers[c] for c in named if c in self.numbers]
-            return lead + "".join(f"[doc{n}]" for n in found)
+        def numbered(named: list[str], inside: str) -> str:
+            return "".join(f"[doc{self.numbers[c]}]" for c in named if c in self.numbers)
 
-        return BRACKET.sub(numbered, text)
+        return substitute(text, numbered)
 
 
 def completion(

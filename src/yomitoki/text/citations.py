@@ -11,6 +11,7 @@ one level of balanced brackets (``報告[案].pdf``, common in Japanese file nam
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # A bracket holding up to 400 characters, with one level of balanced brackets inside.
 BRACKET = re.compile(r"\s?\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,400})\]")
@@ -38,9 +39,25 @@ def find(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def substitute(text: str, replace: Callable[[list[str], str], str]) -> str:
+    """``text`` with each citation bracket replaced by ``replace(its citations, the text
+    inside it)``: the space before the bracket stays before a replacement and goes with an
+    empty one. A bracket that is no citation (``[sic]``) stays as it is."""
+
+    def one(match: re.Match[str]) -> str:
+        named = parts(match.group(1))
+        if named is None:
+            return match.group()
+        new = replace(named, match.group(1))
+        whole = match.group()
+        return whole[: len(whole) - len(whole.lstrip())] + new if new else ""
+
+    return BRACKET.sub(one, text)
+
+
 def strip(text: str) -> str:
     """``text`` without its citation brackets."""
-    return BRACKET.sub(lambda m: "" if parts(m.group(1)) else m.group(), text)
+    return substitute(text, lambda named, inside: "")
 
 
 def cites(name: str) -> bool:
@@ -67,11 +84,4 @@ def neutralise(text: str) -> str:
     """``text`` with each citation bracket shown as text in parentheses (``(a.pdf#page=2)``):
     a document quoted in an answer may hold brackets that look like citations; they are its
     words, never the answer's citations."""
-
-    def plain(match: re.Match[str]) -> str:
-        whole = match.group()
-        if parts(match.group(1)) is None:
-            return whole
-        return whole[: len(whole) - len(whole.lstrip())] + f"({match.group(1)})"
-
-    return BRACKET.sub(plain, text)
+    return substitute(text, lambda named, inside: f"({inside})")
