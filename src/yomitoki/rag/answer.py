@@ -121,6 +121,8 @@ class Retrieved:
     #: The conversation before it, within the history budget.
     turns: tuple[Message, ...]
     hits: list[Hit]
+    #: The passages of ``hits`` by the citation each supports (``passages.passages``).
+    given: dict[str, list[str]]
     #: What rewriting the question cost (an LLM's tokens).
     usage: Usage
 
@@ -220,13 +222,13 @@ class Answerer:
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)
-        return Retrieved(question, query, language, turns, hits, usage)
+        return Retrieved(question, query, language, turns, hits, passages(hits), usage)
 
     def _prompt(self, asked: Retrieved, opts: AnswerOptions) -> tuple[Message, ...]:
         """The messages for the LLM; none when answering offline or from no passage."""
         if self.llm is None or not asked.hits:
             return ()
-        given = sources_block(passages(asked.hits))
+        given = sources_block(asked.given)
         system = self._system_prompt(asked.language, given, opts.prompt_template)
         return (Message("system", system), *asked.turns, Message("user", asked.question))
 
@@ -235,7 +237,7 @@ class Answerer:
     ) -> Generator[Event, None, Written]:
         """The LLM's answer as it streams, its citations checked whole."""
         assert self.llm is not None
-        stream = CitationStream(Sources(passages(asked.hits)))
+        stream = CitationStream(Sources(asked.given))
         parts: list[str] = []
         usage = Usage()
         for piece in self.llm.stream(prompt, opts.temperature, opts.max_tokens):
@@ -272,10 +274,9 @@ class Answerer:
         began: float,
     ) -> Iterator[Event]:
         """The checks on the written answer, follow-ups when asked for, then the Answer."""
-        given = passages(asked.hits)
-        checked = check(written.text, Sources(given))
+        checked = check(written.text, Sources(asked.given))
         dont_know = not checked.kept and (not asked.hits or says_dont_know(written.text))
-        support = check_support(written.text, titled(given, asked.hits), opts.min_support)
+        support = check_support(written.text, titled(asked.given, asked.hits), opts.min_support)
         usage = asked.usage + written.usage
         followups: tuple[str, ...] = ()
         if opts.followups and self.llm is not None and not dont_know:
