@@ -109,6 +109,16 @@ def user_principal(user: UserConfig) -> Principal:
     return Principal(user.name, frozenset(user.groups), user.admin)
 
 
+def upload_bytes(settings: Settings) -> int:
+    """The largest upload, in bytes (setting ``upload_max_mb``)."""
+    return int(settings.upload_max_mb * 2**20)
+
+
+def max_pixels(settings: Settings) -> int:
+    """The most pixels an image frame may have to be read or drawn (``ocr_max_megapixels``)."""
+    return int(settings.ocr_max_megapixels * 1_000_000)
+
+
 def upload_types(settings: Settings) -> list[str]:
     """The extensions uploads may have: the setting, or every one ingest reads."""
     return list(settings.upload_types) if settings.upload_types is not None else list(FORMATS)
@@ -220,7 +230,7 @@ def ocr_options(settings: Settings) -> OcrOptions:
         languages=tuple(settings.ocr_languages),
         dpi=settings.ocr_dpi,
         page_seconds=settings.ocr_page_seconds,
-        max_pixels=int(settings.ocr_max_megapixels * 1_000_000),
+        max_pixels=max_pixels(settings),
         workers=settings.ocr_workers or len(os.sched_getaffinity(0)),
         cache=settings.ocr_cache or settings.index.parent / "ocr-cache",
     )

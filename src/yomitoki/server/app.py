@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
-from yomitoki import __version__
+from yomitoki import __version__, assemble
 from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import Answerer
 from yomitoki.server import protocol, security
@@ -71,7 +71,7 @@ def _guard(app: FastAPI, settings: Settings) -> None:
         )
     # No body is read past the upload limit (and room for its multipart framing): a larger
     # Content-Length is refused unread, a chunked body is cut where it passes the limit.
-    most = int(settings.upload_max_mb * 2**20) + MULTIPART_FRAMING
+    most = assemble.upload_bytes(settings) + MULTIPART_FRAMING
     app.add_middleware(RequestBodyLimitMiddleware, max_body_size=most)
     hosts = security.trusted_hosts(settings.host, settings.allowed_hosts)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts, www_redirect=False)

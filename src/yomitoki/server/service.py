@@ -38,7 +38,7 @@ class Service:
         self.audit_log = AuditLog(settings.audit_log) if settings.audit_log else None
         self._renders = threading.BoundedSemaphore(settings.page_renders)
         #: The most pixels a page image may have to be drawn (ingest's cap too).
-        self.max_pixels = int(settings.ocr_max_megapixels * 1_000_000)
+        self.max_pixels = assemble.max_pixels(settings)
 
     @contextmanager
     def drawing(self) -> Iterator[None]:

@@ -68,7 +68,7 @@ async def upload(
     if suffix not in accepted:
         reason = f"'{suffix}' files are not accepted ({', '.join(accepted)})"
         raise UnsupportedFormatError(name, reason)
-    limit = int(service.settings.upload_max_mb * 2**20)
+    limit = assemble.upload_bytes(service.settings)
     data = await file.read(limit + 1)
     if len(data) > limit:
         reason = f"uploads are limited to {service.settings.upload_max_mb:g} MiB"
