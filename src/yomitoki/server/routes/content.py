@@ -3,6 +3,8 @@ one page of it drawn as an image, a cited sentence highlighted."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -12,8 +14,20 @@ from yomitoki.server import highlight
 from yomitoki.server.files import content_response, page_image
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.security import DOCUMENT_POLICY
+from yomitoki.server.service import Service
+from yomitoki.types import Document, Principal
 
 router = APIRouter()
+
+
+def readable_file(service: Service, principal: Principal, name: str) -> tuple[Document, Path]:
+    """The document called ``name`` and its file; one the principal may not read, or whose
+    file is gone or outside its folder, is as absent as one that never existed (404)."""
+    doc = service.document(name)
+    path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
+    if doc is None or path is None:
+        raise NotFoundError("no such document")
+    return doc, path
 
 
 @router.get("/content/{name:path}")
@@ -26,13 +40,9 @@ def content(
     """The file of the document called ``name``, as ``server.files`` decides to send it;
     one the principal may not read is as absent as one that never existed. ``page`` picks
     the page of a multi-page scan (TIFF), which is sent as PNG."""
-    doc = service.document(name)
-    path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
-    if doc is None or path is None:
-        raise NotFoundError("no such document")
-    if doc.format != "image":
-        return content_response(path, doc.format, doc.name, service.max_pixels, page)
-    with service.drawing():
+    doc, path = readable_file(service, principal, name)
+    # Only a scan is drawn (as PNG); other files are sent as they are.
+    with service.drawing() if doc.format == "image" else nullcontext():
         return content_response(path, doc.format, doc.name, service.max_pixels, page)
 
 
@@ -49,10 +59,7 @@ def page(
     ``none``; ``X-Highlight-Box``: its left, top, right and bottom as shares of the page's
     width and height); a scan is read by OCR to find it. Unreadable documents are as absent as on
     ``/content``."""
-    doc = service.document(name)
-    path = service.document_path(doc) if doc is not None and principal.can_read(doc) else None
-    if doc is None or path is None:
-        raise NotFoundError("no such document")
+    doc, path = readable_file(service, principal, name)
     # Tesseract is looked for only when there is a sentence to find on a scan.
     reader = service.word_reader if highlight_ else None
     if doc.format not in ("pdf", "image"):
