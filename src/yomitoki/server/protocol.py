@@ -6,6 +6,7 @@ ai-rag-chat-evaluator work unchanged; ``/v1/chat/completions`` speaks OpenAI's.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Sequence
@@ -371,6 +372,20 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
         },
         "citations": list(answer.citations),
     }
+
+
+#: The last line of an OpenAI-style stream.
+SSE_DONE = b"data: [DONE]\n\n"
+
+
+def sse(data: dict[str, Any]) -> bytes:
+    """One server-sent event carrying ``data`` as JSON."""
+    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+def stream_failure(message: str) -> bytes:
+    """The event that ends an OpenAI-style stream whose answer failed half-way."""
+    return sse({"error": {"message": message, "type": "server_error"}})
 
 
 def completion_chunk(

@@ -5,7 +5,6 @@ principals and permissions hold as on every route."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,10 +23,6 @@ from yomitoki.types import Answer, Context, TextDelta
 
 router = APIRouter()
 ROUTE = "/openai/deployments/{deployment}/chat/completions"
-
-
-def _sse(data: dict[str, Any]) -> bytes:
-    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
 @router.post(ROUTE, response_model=None)
@@ -78,15 +73,15 @@ def _streamed(
             if isinstance(event, Context):
                 references = References(event, base, ignored)
                 delta = {"role": "assistant", "context": references.context(every)}
-                yield _sse(protocol.completion_chunk(cid, model, delta, None))
+                yield protocol.sse(protocol.completion_chunk(cid, model, delta, None))
             elif isinstance(event, TextDelta) and references is not None:
                 content = {"content": references.rewrite(event.text)}
-                yield _sse(protocol.completion_chunk(cid, model, content, None))
+                yield protocol.sse(protocol.completion_chunk(cid, model, content, None))
             elif isinstance(event, Answer):
-                yield _sse(protocol.completion_chunk(cid, model, {}, "stop"))
+                yield protocol.sse(protocol.completion_chunk(cid, model, {}, "stop"))
     except Exception as exc:  # noqa: BLE001 - reported in the stream
-        yield _sse({"error": {"message": failure_message(exc), "type": "server_error"}})
-    yield b"data: [DONE]\n\n"
+        yield protocol.stream_failure(failure_message(exc))
+    yield protocol.SSE_DONE
 
 
 def _without_documents(
@@ -109,8 +104,8 @@ def _without_documents(
     def chunks() -> Iterator[bytes]:
         cid = whole["id"]
         delta = {"role": "assistant", "content": answer.text}
-        yield _sse(protocol.completion_chunk(cid, model, delta, None))
-        yield _sse(protocol.completion_chunk(cid, model, {}, "stop"))
-        yield b"data: [DONE]\n\n"
+        yield protocol.sse(protocol.completion_chunk(cid, model, delta, None))
+        yield protocol.sse(protocol.completion_chunk(cid, model, {}, "stop"))
+        yield protocol.SSE_DONE
 
     return StreamingResponse(chunks(), media_type="text/event-stream")

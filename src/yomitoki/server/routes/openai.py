@@ -3,7 +3,6 @@ answers carry checked citations."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,10 +16,6 @@ from yomitoki.server.routes.chat import failure_message, prepare
 from yomitoki.types import TextDelta
 
 router = APIRouter()
-
-
-def _sse(data: dict[str, Any]) -> bytes:
-    return f"data: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
 
 
 @router.post("/v1/chat/completions", response_model=None)
@@ -39,20 +34,20 @@ def completions(
     cid = protocol.completion_id()
 
     def chunks() -> Iterator[bytes]:
-        yield _sse(
+        yield protocol.sse(
             protocol.completion_chunk(cid, body.model, {"role": "assistant", "content": ""}, None)
         )
         try:
             route = "/v1/chat/completions"
             for event in service.answer(principal, route, question, history, options):
                 if isinstance(event, TextDelta):
-                    yield _sse(
+                    yield protocol.sse(
                         protocol.completion_chunk(cid, body.model, {"content": event.text}, None)
                     )
         except Exception as exc:  # noqa: BLE001 - reported in the stream
-            yield _sse({"error": {"message": failure_message(exc), "type": "server_error"}})
-        yield _sse(protocol.completion_chunk(cid, body.model, {}, "stop"))
-        yield b"data: [DONE]\n\n"
+            yield protocol.stream_failure(failure_message(exc))
+        yield protocol.sse(protocol.completion_chunk(cid, body.model, {}, "stop"))
+        yield protocol.SSE_DONE
 
     return StreamingResponse(chunks(), media_type="text/event-stream")
 
