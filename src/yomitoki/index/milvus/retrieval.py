@@ -79,8 +79,10 @@ class Retrieval:
         self._frequency: TTLCache[str, int] = TTLCache(
             FREQUENCIES_KEPT, FREQUENCY_SECONDS, timer=lambda: clock()
         )
-        #: Each document's readers, chunks and tokens, with when they were read.
-        self._lengths: tuple[float, list[tuple[frozenset[str], int, int]]] | None = None
+        #: Each document's readers, chunks and tokens, kept ``FREQUENCY_SECONDS`` like counts.
+        self._lengths: TTLCache[str, list[tuple[frozenset[str], int, int]]] = TTLCache(
+            1, FREQUENCY_SECONDS, timer=lambda: clock()
+        )
         #: Tokens of documents whose rows do not record them, counted once.
         self._counted_tokens: dict[int, int] = {}
 
@@ -165,7 +167,7 @@ class Retrieval:
     def forget_frequencies(self) -> None:
         """Drop the statistics read so far (this engine just wrote)."""
         self._frequency.clear()
-        self._lengths = None
+        self._lengths.clear()
 
     def _counted(self, key: str, expression: str) -> int:
         """A count of chunks, reused for ``FREQUENCY_SECONDS``."""
@@ -204,14 +206,14 @@ class Retrieval:
         ``FREQUENCY_SECONDS``; a document written before rows recorded it is counted from
         its chunks once.
         """
-        now = clock()
-        if self._lengths is None or now - self._lengths[0] >= FREQUENCY_SECONDS:
+        lengths = self._lengths.get("documents")
+        if lengths is None:
             rows = self.calls.each(self.documents_name, "id >= 0", ["id", "record"])
-            self._lengths = (now, [self._length_of(row) for row in rows])
+            lengths = self._lengths["documents"] = [self._length_of(row) for row in rows]
         readers = filters.readers
         seen = [
             (chunks, tokens)
-            for doc_readers, chunks, tokens in self._lengths[1]
+            for doc_readers, chunks, tokens in lengths
             if readers is None or not readers.isdisjoint(doc_readers)
         ]
         chunks = sum(c for c, _ in seen)
