@@ -66,11 +66,8 @@ class SourceParameters(BaseModel):
 
     def without_effect(self) -> list[str]:
         """The parameters given that change nothing here, by name (never their values)."""
-        return sorted((self.model_extra or {}).keys() | ({"authentication"} & self.given()))
-
-    def given(self) -> set[str]:
-        """The names of the parameters the request set."""
-        return set(self.model_fields_set)
+        given = {"authentication"} & self.model_fields_set
+        return sorted((self.model_extra or {}).keys() | given)
 
 
 class DataSource(BaseModel):
@@ -137,7 +134,7 @@ def ignored(source: DataSource, has_llm: bool) -> list[str]:
     """The parameters given that change nothing in this answerer, by name."""
     names = source.parameters.without_effect()
     if not has_llm:
-        names += sorted({"role_information", "in_scope"} & source.parameters.given())
+        names += sorted({"role_information", "in_scope"} & source.parameters.model_fields_set)
     return names
 
 
