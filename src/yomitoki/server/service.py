@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from yomitoki import assemble
 from yomitoki.errors import BusyError, ForbiddenError, InvalidNameError, NameTakenError, ParseError
 from yomitoki.index.engine import Engine
-from yomitoki.ingest.names import UPLOADS, check_cited, check_part, upload_name
+from yomitoki.ingest.names import UPLOADS, check_part, upload_name
 from yomitoki.ingest.ocr.tesseract import Tesseract
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.scan import SourceFile, file_hash
@@ -171,8 +171,10 @@ class Service:
     def upload_folder(self, principal: Principal) -> str:
         """The folder of ``principal``'s uploads: their name when it is a safe folder name
         that no admin's upload (a file with an accepted extension) could also be called."""
+        folder: str | None
         try:
-            folder: str | None = check_cited(f"{check_part(principal.name)}/x.md")[:-5]
+            folder = check_part(principal.name)
+            upload_name(folder, "x.md")  # its uploads must be citable, whatever they are called
         except InvalidNameError:
             folder = None
         suffix = PurePath(folder or "").suffix.lower()
