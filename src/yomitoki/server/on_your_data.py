@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
-from yomitoki.server.protocol import ChatMessage, RequestBody, completion_id
+from yomitoki.server.openai_shapes import completion_id
+from yomitoki.server.protocol import ChatMessage, RequestBody
 from yomitoki.text.citations import substitute
 from yomitoki.types import Answer, Context
 

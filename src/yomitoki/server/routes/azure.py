@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from yomitoki.errors import NotFoundError, YomitokiError
 from yomitoki.rag.answer import collect
 from yomitoki.rag.closed_book import ClosedBook
-from yomitoki.server import on_your_data, protocol
+from yomitoki.server import on_your_data, openai_shapes, protocol
 from yomitoki.server.on_your_data import OnYourDataRequest, References
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.routes.chat import failure_message, prepare
@@ -66,22 +66,22 @@ def _streamed(
 ) -> Iterator[bytes]:
     """The first delta carries ``context``, then the answer's text with ``[docN]``, then the
     end."""
-    cid = protocol.completion_id()
+    cid = openai_shapes.completion_id()
     references: References | None = None
     try:
         for event in events:
             if isinstance(event, Context):
                 references = References(event, base, ignored)
                 delta = {"role": "assistant", "context": references.context(every)}
-                yield protocol.sse(protocol.completion_chunk(cid, model, delta, None))
+                yield openai_shapes.sse(openai_shapes.completion_chunk(cid, model, delta, None))
             elif isinstance(event, TextDelta) and references is not None:
                 content = {"content": references.rewrite(event.text)}
-                yield protocol.sse(protocol.completion_chunk(cid, model, content, None))
+                yield openai_shapes.sse(openai_shapes.completion_chunk(cid, model, content, None))
             elif isinstance(event, Answer):
-                yield protocol.sse(protocol.completion_chunk(cid, model, {}, "stop"))
+                yield openai_shapes.sse(openai_shapes.completion_chunk(cid, model, {}, "stop"))
     except Exception as exc:  # noqa: BLE001 - reported in the stream
-        yield protocol.stream_failure(failure_message(exc))
-    yield protocol.SSE_DONE
+        yield openai_shapes.stream_failure(failure_message(exc))
+    yield openai_shapes.SSE_DONE
 
 
 def _without_documents(
@@ -104,8 +104,8 @@ def _without_documents(
     def chunks() -> Iterator[bytes]:
         cid = whole["id"]
         delta = {"role": "assistant", "content": answer.text}
-        yield protocol.sse(protocol.completion_chunk(cid, model, delta, None))
-        yield protocol.sse(protocol.completion_chunk(cid, model, {}, "stop"))
-        yield protocol.SSE_DONE
+        yield openai_shapes.sse(openai_shapes.completion_chunk(cid, model, delta, None))
+        yield openai_shapes.sse(openai_shapes.completion_chunk(cid, model, {}, "stop"))
+        yield openai_shapes.SSE_DONE
 
     return StreamingResponse(chunks(), media_type="text/event-stream")

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from yomitoki.rag.answer import collect
-from yomitoki.server import protocol
+from yomitoki.server import openai_shapes, protocol
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.routes.chat import failure_message, prepare
 from yomitoki.types import TextDelta
@@ -30,24 +30,28 @@ def completions(
     if not body.stream:
         route = "/v1/chat/completions"
         _, answer = collect(service.answer(principal, route, question, history, options))
-        return protocol.completion(answer, body.model)
-    cid = protocol.completion_id()
+        return openai_shapes.completion(answer, body.model)
+    cid = openai_shapes.completion_id()
 
     def chunks() -> Iterator[bytes]:
-        yield protocol.sse(
-            protocol.completion_chunk(cid, body.model, {"role": "assistant", "content": ""}, None)
+        yield openai_shapes.sse(
+            openai_shapes.completion_chunk(
+                cid, body.model, {"role": "assistant", "content": ""}, None
+            )
         )
         try:
             route = "/v1/chat/completions"
             for event in service.answer(principal, route, question, history, options):
                 if isinstance(event, TextDelta):
-                    yield protocol.sse(
-                        protocol.completion_chunk(cid, body.model, {"content": event.text}, None)
+                    yield openai_shapes.sse(
+                        openai_shapes.completion_chunk(
+                            cid, body.model, {"content": event.text}, None
+                        )
                     )
         except Exception as exc:  # noqa: BLE001 - reported in the stream
-            yield protocol.stream_failure(failure_message(exc))
-        yield protocol.sse(protocol.completion_chunk(cid, body.model, {}, "stop"))
-        yield protocol.SSE_DONE
+            yield openai_shapes.stream_failure(failure_message(exc))
+        yield openai_shapes.sse(openai_shapes.completion_chunk(cid, body.model, {}, "stop"))
+        yield openai_shapes.SSE_DONE
 
     return StreamingResponse(chunks(), media_type="text/event-stream")
 
