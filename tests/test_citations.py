@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from yomitoki.rag.citations import CitationStream, Sources, check
+from yomitoki.text import citations
 from yomitoki.text.citations import find, strip
+from yomitoki.text.cited import Mark, Run, marked
 
 GIVEN = Sources(
     ["benefits.pdf#page=3", "benefits.pdf#page=4", "handbook/規程.pdf#page=2", "deck.pptx#slide=3",
@@ -85,3 +89,46 @@ def test_stream_never_shows_part_of_a_citation(text: str) -> None:
 
 def test_strip_removes_only_citations() -> None:
     assert strip("Covered [a.pdf#page=3] here [sic].") == "Covered here [sic]."
+
+
+# -- the answer as a viewer shows it: text runs and citation marks ------------------------------
+
+
+def test_each_mark_carries_the_whole_sentence_it_closes_brackets_and_all() -> None:
+    text = (
+        "年次有給休暇は「入社（試用期間を含む。）から６か月」継続勤務した者に10日付与する"
+        "[規則.pdf#page=40]。退職は30日前に届け出る[規則.pdf#page=41, 規則.pdf#page=42]。"
+    )
+    parts = marked(text)
+    assert parts == [
+        Run("年次有給休暇は「入社（試用期間を含む。）から６か月」継続勤務した者に10日付与する。"),
+        Mark(
+            ("規則.pdf#page=40",),
+            "年次有給休暇は「入社（試用期間を含む。）から６か月」継続勤務した者に10日付与する。",
+        ),
+        Run("退職は30日前に届け出る。"),
+        Mark(("規則.pdf#page=41", "規則.pdf#page=42"), "退職は30日前に届け出る。"),
+    ]
+
+
+def test_closing_punctuation_goes_before_the_marks_so_no_badge_opens_a_line() -> None:
+    parts = marked("「はい」と答える[a.md][b.md]」。次。")
+    assert parts[0] == Run("「はい」と答える」。")
+    assert [p.citations for p in parts if isinstance(p, Mark)] == [("a.md",), ("b.md",)]
+    assert parts[-1] == Run("次。")
+
+
+def test_a_bracket_after_the_period_cites_the_sentence_before_and_sic_stays_text() -> None:
+    parts = marked("Two cleanings a year. [a.pdf#page=2] See [sic] the plan [b.md].")
+    assert parts == [
+        Run("Two cleanings a year. "),
+        Mark(("a.pdf#page=2",), "Two cleanings a year."),
+        Run(" See [sic] the plan."),
+        Mark(("b.md",), "See [sic] the plan."),
+    ]
+
+
+@given(st.text(alphabet="ab。. []#=.pdfmd「」", max_size=60))
+def test_marking_loses_no_text_but_the_brackets(text: str) -> None:
+    shown = "".join(p.text for p in marked(text) if isinstance(p, Run))
+    assert sorted(shown.replace(" ", "")) == sorted(citations.strip(text).replace(" ", ""))

@@ -44,9 +44,12 @@ def test_locate_takes_the_page_sentence_an_llm_paraphrased() -> None:
     )
 
 
-@pytest.mark.parametrize("sentence", ["The company jet flies to Mars weekly.", "", "[a.pdf]"])
+@pytest.mark.parametrize(
+    "sentence", ["The company jet flies to Mars weekly.", "", "[a.pdf]", "）", "。", "です。"]
+)
 def test_locate_finds_nothing_for_a_sentence_the_page_does_not_hold(sentence: str) -> None:
-    assert locate(list("Parking is free. Dental cleanings are covered."), sentence) is None
+    page = list("Parking is free (a pass is needed). Dental cleanings are covered. The end.")
+    assert locate(page, sentence) is None
 
 
 def changed_rows(plain: bytes, marked: bytes) -> np.ndarray:

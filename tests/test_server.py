@@ -20,8 +20,10 @@ from tests.llm_server import Reply, running
 from tests.options import ingest_options, open_store
 from tests.servers import ask, served, settings_for
 from yomitoki.ingest.pipeline import Ingester
+from yomitoki.server import openai_shapes
 from yomitoki.server.app import create_app
 from yomitoki.settings.tables import LLMConfig
+from yomitoki.text.citations import strip
 
 # The hash embedder's cosines mean nothing: switch the similarity floor off.
 EVALUATOR_OVERRIDES = {  # ai-rag-chat-evaluator's default request overrides
@@ -269,6 +271,17 @@ def test_openai_sdk_talks_to_the_compatible_endpoint(live: tuple[str, FastAPI]) 
     stream = client.chat.completions.create(model="yomitoki", messages=question, stream=True)  # type: ignore[arg-type]
     pieces = [c.choices[0].delta.content or "" for c in stream if c.choices]
     assert "".join(pieces) == text and len([p for p in pieces if p]) >= 1
+    # Usage is what the offline answerer read (question and passages) and wrote, counted in
+    # the bundled model's tokens: more read than the question alone, the answer's own count.
+    assert whole.usage is not None
+    assert whole.usage.completion_tokens == openai_shapes.tokens(text) > 5
+    assert whole.usage.prompt_tokens > openai_shapes.tokens(question[0]["content"]) > 5
+    assert whole.usage.total_tokens == whole.usage.prompt_tokens + whole.usage.completion_tokens
+    # A model this server does not serve is refused as OpenAI refuses it.
+    with pytest.raises(openai.NotFoundError) as refused:
+        client.chat.completions.create(model="gpt-4o", messages=question)  # type: ignore[arg-type]
+    assert refused.value.code == "model_not_found"
+    assert "gpt-4o" in str(refused.value.message)
 
 
 def test_llm_answers_stream_through_the_api(index: Path, tmp_path: Path) -> None:
@@ -343,6 +356,18 @@ def test_the_viewer_gets_passages_pages_and_cited_sentences_as_data(client: Test
         assert sentence in data["output_text"].replace(f" [{citation}]", "").replace(
             f"[{citation}]", ""
         )
+    # The answer as runs and marks: the runs are the text without its brackets, each mark
+    # names returned citations and the sentence of the answer it closes.
+    parts = data["context"]["answer_parts"]
+    marks = [p for p in parts if "citations" in p]
+    assert marks and {c for m in marks for c in m["citations"]} == set(sentences)
+    for mark in marks:
+        assert mark["sentence"] in "".join(p.get("text", "") for p in parts)
+    assert "".join(p.get("text", "") for p in parts).replace(" ", "") == strip(
+        data["output_text"]
+    ).replace(" ", "")
+    codes = [step["code"] for step in data["context"]["thoughts"]]
+    assert codes[:2] == ["query", "results"] and codes[-1] == "checks"
     config = client.get("/config").json()
     assert config["retrieval_mode_override"] == {"keyword": "text", "vector": "vectors"}.get(
         config["retrieval_mode"], config["retrieval_mode"]

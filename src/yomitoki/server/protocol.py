@@ -18,7 +18,9 @@ from yomitoki import serialize
 from yomitoki.ingest.parsers import format_of
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
+from yomitoki.server.thoughts import thoughts
 from yomitoki.text import citations
+from yomitoki.text.cited import Mark, marked
 from yomitoki.types import Answer, Context, Message, Mode
 
 #: How deep a request's JSON may nest (the deepest real request is about six levels).
@@ -209,7 +211,7 @@ class CompletionRequest(RequestBody):
 
     model_config = ConfigDict(extra="ignore")
 
-    model: str = "yomitoki"
+    model: str = Field(default="yomitoki", max_length=256)
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
@@ -226,58 +228,6 @@ def describe_errors(errors: Sequence[Any]) -> str:
         where = ".".join(str(p) for p in e["loc"] if p != "body") or "body"
         problems.append(_readable(f"{where}: {e['msg']}"))
     return "; ".join(problems)
-
-
-def thoughts(
-    context: Context, answer: Answer | None, ignored: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    """The thought process in the demo's shape: titled steps with details."""
-    steps: list[dict[str, Any]] = [
-        {
-            "title": "Search query",
-            "description": context.query,
-            "props": {"question": context.question, "language": context.language},
-        },
-        {"title": "Search results", "description": [serialize.hit(h) for h in context.hits]},
-    ]
-    if context.prompt:
-        steps.append(
-            {
-                "title": "Prompt",
-                "description": [{"role": m.role, "content": m.content} for m in context.prompt],
-            }
-        )
-    if ignored:
-        steps.append(
-            {
-                "title": "Options without effect",
-                "description": list(ignored),
-                "props": {"note": "accepted for compatibility; this answerer does not use them"},
-            }
-        )
-    if answer is not None:
-        steps.append(
-            {
-                "title": "Answer checks",
-                "description": {
-                    "removed_citations": list(answer.removed_citations),
-                    "unsupported": [s.sentence for s in answer.unsupported],
-                    "dont_know": answer.dont_know,
-                    "answerability": answer.answerability,
-                },
-                "props": {
-                    "timings_ms": answer.timings,
-                    "answerer": answer.answerer,
-                    "usage": None
-                    if answer.usage is None
-                    else {
-                        "prompt_tokens": answer.usage.prompt_tokens,
-                        "completion_tokens": answer.usage.completion_tokens,
-                    },
-                },
-            }
-        )
-    return steps
 
 
 def data_points(context: Context) -> dict[str, Any]:
@@ -329,14 +279,26 @@ def response_context(
     ignored: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The demo's response ``context``, and yomitoki's ``cited_sentences`` (each citation's
-    sentence in the answer, for the viewer's highlight)."""
+    first sentence in the answer) and ``answer_parts`` (the answer as text runs and citation
+    marks, each mark with the sentence it closes: what a viewer shows and highlights)."""
     return {
         "data_points": data_points(context),
         "thoughts": thoughts(context, answer, ignored),
         "followup_questions": list(followups),
         "citations": list(answer.citations) if answer else [],
         "cited_sentences": cited_sentences(answer) if answer else {},
+        "answer_parts": answer_parts(answer.text) if answer else [],
     }
+
+
+def answer_parts(text: str) -> list[dict[str, Any]]:
+    """``text`` as ``{"text"}`` runs and ``{"citations", "sentence"}`` marks."""
+    return [
+        {"citations": list(p.citations), "sentence": p.sentence}
+        if isinstance(p, Mark)
+        else {"text": p.text}
+        for p in marked(text)
+    ]
 
 
 #: The demo's name of each retrieval mode (the ``retrieval_mode`` override a client sends).

@@ -55,7 +55,7 @@ def deployment_completions(
     if not body.stream:
         context, answer = collect(events)
         references = References(context, base, ignored)
-        return on_your_data.completion(answer, references, deployment, every)
+        return on_your_data.completion(context, answer, references, deployment, every)
     return StreamingResponse(
         _streamed(events, base, ignored, deployment, every), media_type="text/event-stream"
     )
@@ -96,8 +96,8 @@ def _without_documents(
         )
     options = service.answerer.options
     book = ClosedBook(llm, temperature, options.max_tokens, service.answerer.prompts)
-    _, answer = book.ask(question)
-    whole = on_your_data.completion(answer, None, model, False)
+    context, answer = book.ask(question)
+    whole = on_your_data.completion(context, answer, None, model, False)
     if not stream:
         return whole
 

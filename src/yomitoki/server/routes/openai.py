@@ -23,14 +23,15 @@ def completions(
     body: protocol.CompletionRequest, service: Served, principal: Asking
 ) -> dict[str, Any] | StreamingResponse:
     """A chat completion whose content is the cited answer; streamed as SSE on request."""
+    openai_shapes.check_model(body.model)
     request = protocol.ChatRequest(messages=body.messages)
     question, history, options = prepare(service, request, principal)
     if body.temperature is not None:
         options = protocol.Overrides(temperature=body.temperature).apply(options)
     if not body.stream:
         route = "/v1/chat/completions"
-        _, answer = collect(service.answer(principal, route, question, history, options))
-        return openai_shapes.completion(answer, body.model)
+        context, answer = collect(service.answer(principal, route, question, history, options))
+        return openai_shapes.completion(context, answer, body.model)
     cid = openai_shapes.completion_id()
 
     def chunks() -> Iterator[bytes]:
@@ -61,5 +62,7 @@ def models() -> dict[str, Any]:
     """The one model yomitoki serves."""
     return {
         "object": "list",
-        "data": [{"id": "yomitoki", "object": "model", "created": 0, "owned_by": "yomitoki"}],
+        "data": [
+            {"id": openai_shapes.MODEL, "object": "model", "created": 0, "owned_by": "yomitoki"}
+        ],
     }

@@ -1,0 +1,89 @@
+"""An answer's text as a reader sees it: runs of text and citation marks, each mark with the
+sentence it closes.
+
+A viewer needs no citation grammar of its own: it shows the text runs and draws each mark as
+numbered badges, and highlights the mark's sentence on the cited page. Closing punctuation
+written after a bracket (``…です[a.pdf#page=3]。``) moves before the mark, so that in Japanese
+a badge follows 。 or 」 and no line starts with them (kinsoku).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yomitoki.text import citations
+from yomitoki.text.sentences import split_sentences
+
+#: What may not open a line and so goes before a citation mark written ahead of it.
+CLOSING = "。、．，」』）】〕〉》｝］！？!?.,;:)\"'"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Text as written."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One citation bracket: its citations and the sentence it closes, without brackets."""
+
+    citations: tuple[str, ...]
+    sentence: str
+
+
+def marked(text: str) -> list[Run | Mark]:
+    """``text`` as runs and marks; joining the runs' text and the marks' brackets back in
+    order gives ``text`` again, but for closing punctuation moved before a mark and the
+    space before a bracket, which goes."""
+    out: list[Run | Mark] = []
+    before = ""
+    for start, end in split_sentences(text):
+        piece = text[start:end]
+        bare = citations.strip(piece).strip()
+        sentence = bare if bare.strip("。.．") else before
+        at = 0
+        for match in citations.BRACKET.finditer(piece):
+            named = citations.parts(match.group(1))
+            if named is None:
+                continue
+            # Brackets that open a piece ("… covered. [a.pdf#page=2] Next …") close the
+            # sentence before it.
+            opening = not citations.strip(piece[: match.start()]).strip()
+            _append(out, Run(piece[at : match.start()]))
+            out.append(Mark(tuple(named), before if opening and before else sentence))
+            at = match.end()
+        _append(out, Run(piece[at:]))
+        before = sentence
+    return _closing_first(out)
+
+
+def _append(out: list[Run | Mark], run: Run) -> None:
+    if not run.text:
+        return
+    if out and isinstance(out[-1], Run):
+        out[-1] = Run(out[-1].text + run.text)
+    else:
+        out.append(run)
+
+
+def _closing_first(parts: list[Run | Mark]) -> list[Run | Mark]:
+    """Closing punctuation right after marks moved before them."""
+    out: list[Run | Mark] = []
+    for part in parts:
+        if isinstance(part, Run) and out and isinstance(out[-1], Mark):
+            rest = part.text.lstrip(CLOSING)
+            moved = part.text[: len(part.text) - len(rest)]
+            if moved:
+                marks: list[Run | Mark] = []
+                while out and isinstance(out[-1], Mark):
+                    marks.insert(0, out.pop())
+                _append(out, Run(moved))
+                out.extend(marks)
+            _append(out, Run(rest))
+        elif isinstance(part, Run):
+            _append(out, part)
+        else:
+            out.append(part)
+    return out
