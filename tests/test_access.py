@@ -173,7 +173,7 @@ def test_no_key_or_a_wrong_one_gets_401_and_nothing_else(app_client: TestClient)
     for extra in ({}, {"Authorization": "Bearer not-a-key"}, {"X-API-Key": "k-alice-2"}):
         for method, route in (("post", "/chat"), ("get", "/documents"), ("get", "/config"),
                               ("get", "/content/hr/hr-0.md"),
-                              ("get", "/page/hr/hr-0.md")):  # fmt: skip
+                              ("get", "/page/hr/hr-0.md"), ("get", "/view/hr/hr-0.md")):  # fmt: skip
             response = app_client.request(method, route, json=body, headers=extra)
             assert response.status_code == 401, (route, extra)
             assert "hr-0" not in response.text and "zqhr" not in response.text
@@ -188,11 +188,12 @@ def test_bob_gets_no_hr_text_name_or_citation_and_alice_gets_hers(app_client: Te
     listed = app_client.get("/documents", headers=headers("bob")).json()["documents"]
     assert {d["name"].split("/")[0] for d in listed} == {"public"}
     assert "readers" not in listed[0]  # only admins see who may read what
-    for route in ("/content", "/page"):
+    for route in ("/content", "/page", "/view"):
         gone = app_client.get(f"{route}/hr/hr-0.md", headers=headers("bob"))
         never = app_client.get(f"{route}/hr/no-such.md", headers=headers("bob"))
         assert gone.status_code == never.status_code == 404 and gone.json() == never.json()
     assert app_client.get("/content/hr/hr-0.md", headers=headers("alice")).status_code == 200
+    assert app_client.get("/view/hr/hr-0.md", headers=headers("alice")).status_code == 200
 
 
 def test_the_anonymous_key_reads_only_what_everyone_may(app_client: TestClient) -> None:

@@ -54,13 +54,18 @@ def readers(groups: Iterable[str] = (), users: Iterable[str] = ()) -> tuple[str,
     return tuple(sorted({*map(group_reader, groups), *map(user_reader, users)}))
 
 
+def max_bytes(settings: Settings) -> int:
+    """The largest file ingest reads (and the server parses to show), in bytes."""
+    return int(settings.max_file_mb * 2**20)
+
+
 def ingest_options(settings: Settings, run_readers: tuple[str, ...] = ()) -> IngestOptions:
     """What ingest does with a folder, from the settings; ``run_readers`` read the files no
     permission rule covers (``ingest --group/--user``)."""
     return IngestOptions(
         chunk_size=settings.chunk_size,
         chunk_overlap=settings.chunk_overlap,
-        max_bytes=int(settings.max_file_mb * 2**20),
+        max_bytes=max_bytes(settings),
         category=settings.category,
         exclude=tuple(settings.exclude),
         batch_size=settings.embed_batch_size,

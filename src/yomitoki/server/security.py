@@ -31,6 +31,9 @@ DOCUMENT_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame
 #: PDFs in sandboxed frames); the viewer runs apart from the page's origin.
 PDF_POLICY = "default-src 'none'; frame-ancestors 'self'"
 
+#: What the UI shows in a frame: documents, under their own policy.
+FRAMED = ("/content/", "/view/")
+
 Call = Callable[[Request], Awaitable[Response]]
 
 
@@ -96,6 +99,6 @@ def headers_for(path: str, response: Response) -> None:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if not path.startswith("/content/"):
+    if not path.startswith(FRAMED):
         response.headers.setdefault("Content-Security-Policy", UI_POLICY)
         response.headers.setdefault("X-Frame-Options", "DENY")

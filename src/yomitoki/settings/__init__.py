@@ -251,6 +251,11 @@ class Settings(BaseSettings):
         description="Pages the server draws at once for `/page` and scans on `/content`; a "
         "request past them gets 503 (each may hold up to ocr_max_megapixels of image).",
     )
+    example_questions: list[str] = Field(
+        default_factory=list,
+        description="Questions the web UI's first screen offers to ask; default: one per "
+        "indexed document (up to three), asked of its title in the UI's language.",
+    )
     allowed_hosts: list[str] = Field(
         default_factory=list,
         description="Host names (`docs.example.com`, `*.example.com`) browsers and clients may "

@@ -1,5 +1,6 @@
 """``/content/NAME``: an indexed source file, never run as a page of this app; ``/page/NAME``:
-one page of it drawn as an image, a cited sentence highlighted."""
+one page of it drawn as an image, a cited sentence highlighted; ``/view/NAME``: a document
+without pages as its text to read, the cited sentence marked."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from yomitoki import assemble
 from yomitoki.errors import NotFoundError
-from yomitoki.server import highlight
+from yomitoki.ingest.parsers import parse_file
+from yomitoki.server import highlight, reading
 from yomitoki.server.files import content_response, page_image
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.security import DOCUMENT_POLICY
@@ -75,3 +78,27 @@ def page(
         headers["X-Highlight"] = "found"
         headers["X-Highlight-Box"] = ",".join(f"{share:.4f}" for share in drawn.where)
     return Response(drawn.png, media_type="image/png", headers=headers)
+
+
+@router.get("/view/{name:path}")
+def view(
+    name: str,
+    service: Served,
+    principal: Asking,
+    highlight_: Annotated[str | None, Query(alias="highlight", max_length=2000)] = None,
+) -> Response:
+    """The document called ``name`` (one without pages: Markdown, HTML, Word, PowerPoint,
+    Excel, text) as an HTML page of its text, all of it escaped and served sandboxed, with
+    the sentence ``highlight`` in ``<mark id="cited">`` (header ``X-Highlight``: ``found`` or
+    ``none``). PDFs and scans are drawn by ``/page``."""
+    doc, path = readable_file(service, principal, name)
+    if doc.format in ("pdf", "image"):
+        raise NotFoundError("a PDF or a scan is drawn page by page: see /page")
+    with service.drawing():
+        parsed = parse_file(path, assemble.max_bytes(service.settings))
+        shown = reading.render(parsed, doc.title or doc.name, highlight_)
+    headers = {
+        "Content-Security-Policy": DOCUMENT_POLICY,
+        "X-Highlight": "found" if shown.found else "none",
+    }
+    return Response(shown.html, media_type="text/html; charset=utf-8", headers=headers)

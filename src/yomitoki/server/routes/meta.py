@@ -15,13 +15,17 @@ from yomitoki.server.routes.signin import who_is
 
 router = APIRouter()
 STATIC = resources.files("yomitoki.server").joinpath("static")
+#: Titles of readable documents the first screen names.
+SHOWN_TITLES = 5
 
 
 @router.get("/config")
 def config(service: Served, identities: IdentitiesOf, principal: Asking) -> dict[str, Any]:
     """What the UI needs to know about this server, as the signed-in principal sees it."""
     options = service.answerer.options
-    readable = [d for d in service.documents() if principal.can_read(d)]
+    readable = sorted(
+        (d for d in service.documents() if principal.can_read(d)), key=lambda d: d.name
+    )
     return {
         "version": __version__,
         "answerer": service.answerer.name,
@@ -38,6 +42,12 @@ def config(service: Served, identities: IdentitiesOf, principal: Asking) -> dict
         "auth": identities.required,
         "oidc": identities.login is not None,
         "user": who_is(principal, identities.required),
+        # The first screen: what this principal can ask about, and questions to start with.
+        "documents": {
+            "count": len(readable),
+            "titles": [d.title or d.name for d in readable[:SHOWN_TITLES]],
+        },
+        "examples": service.settings.example_questions,
     }
 
 
