@@ -172,8 +172,8 @@ def test_no_key_or_a_wrong_one_gets_401_and_nothing_else(app_client: TestClient)
     body = {"messages": [{"role": "user", "content": "salary review"}]}
     for extra in ({}, {"Authorization": "Bearer not-a-key"}, {"X-API-Key": "k-alice-2"}):
         for method, route in (("post", "/chat"), ("get", "/documents"), ("get", "/config"),
-                              ("get", "/content/hr/hr-0.md"),
-                              ("get", "/page/hr/hr-0.md"), ("get", "/view/hr/hr-0.md")):  # fmt: skip
+                              ("get", "/content/hr/hr-0.md"), ("get", "/page/hr/hr-0.md"),
+                              ("get", "/view/hr/hr-0.md")):  # fmt: skip
             response = app_client.request(method, route, json=body, headers=extra)
             assert response.status_code == 401, (route, extra)
             assert "hr-0" not in response.text and "zqhr" not in response.text
