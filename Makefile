@@ -8,7 +8,7 @@ SHARED ?= ../shared
 NORTHWIND := $(SHARED)/datasets/northwind/docs
 DEMO_INDEX ?= .yomitoki/demo.sqlite
 
-.PHONY: install system-packages demo test check lint typecheck unit fast bench clean
+.PHONY: install browser-deps system-packages demo test check lint typecheck unit fast bench clean
 
 $(BIN)/yomitoki: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,15 @@ $(BIN)/yomitoki: pyproject.toml
 	touch $@
 
 install: $(BIN)/yomitoki
+
+# axe-core, which the browser tests load into Chromium to check accessibility (npm, pinned by
+# tests/js/package-lock.json). Without npm the axe checks skip, except in CI, where they fail.
+AXE := tests/js/node_modules/axe-core/axe.min.js
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/js --silent --no-audit --no-fund; \
+	else echo "warning: no npm: the accessibility checks will skip" >&2; fi
+
+browser-deps: $(AXE)
 
 # Debian's Tesseract and its Japanese and English models, for scans (apt-get, where missing).
 # The demo goes on without them: only scans need them, and ingest says so when it meets one.
@@ -43,7 +52,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install browser-deps
 	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=85
 
 test: lint typecheck unit

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -103,10 +104,21 @@ def test_the_ui_has_a_strict_policy_and_no_inline_script(client: TestClient) -> 
     assert "unsafe-inline" not in policy
     assert page.headers["referrer-policy"] == "no-referrer"
     assert page.headers["x-frame-options"] == "DENY"
-    assert "<script>" not in page.text and '<script src="/static/app.js">' in page.text
+    assert "<script>" not in page.text
+    assert '<script type="module" src="/static/main.js">' in page.text
     assert '<iframe id="doc-frame" title="document" sandbox="">' in page.text
-    script = client.get("/static/app.js").text
-    assert "Bearer" not in script and "sessionStorage" not in script  # no key kept by the page
+    # Every module of the UI: none keeps a key, none writes markup from strings.
+    modules = {"main.js"}
+    seen: set[str] = set()
+    while modules - seen:
+        name = sorted(modules - seen)[0]
+        seen.add(name)
+        script = client.get(f"/static/{name}")
+        assert script.status_code == 200, name
+        assert "Bearer" not in script.text and "sessionStorage" not in script.text
+        assert "innerHTML" not in script.text and "insertAdjacentHTML" not in script.text
+        modules |= set(re.findall(r'from "\./([a-z]+\.js)"', script.text))
+    assert len(seen) >= 7
 
 
 # -- no cross-site writes ----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import PurePosixPath
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,11 +13,13 @@ from yomitoki import __version__, assemble
 from yomitoki.server import protocol
 from yomitoki.server.routes import Asking, IdentitiesOf, Served
 from yomitoki.server.routes.signin import who_is
+from yomitoki.types import Document
 
 router = APIRouter()
 STATIC = resources.files("yomitoki.server").joinpath("static")
 #: Titles of readable documents the first screen names.
 SHOWN_TITLES = 5
+LONGEST_TITLE = 40
 
 
 @router.get("/config")
@@ -45,10 +48,19 @@ def config(service: Served, identities: IdentitiesOf, principal: Asking) -> dict
         # The first screen: what this principal can ask about, and questions to start with.
         "documents": {
             "count": len(readable),
-            "titles": [d.title or d.name for d in readable[:SHOWN_TITLES]],
+            "titles": [_label(d) for d in readable[:SHOWN_TITLES]],
         },
         "examples": service.settings.example_questions,
     }
+
+
+def _label(doc: Document) -> str:
+    """What a person calls a document: its title when it reads as one (short, not a
+    sentence), else its file name without the extension (a PDF without a title in its
+    metadata is given its first line)."""
+    title = (doc.title or "").strip()
+    named = 0 < len(title) <= LONGEST_TITLE and not title.endswith(("。", "."))
+    return title if named else PurePosixPath(doc.name).stem
 
 
 @router.get("/healthz")
