@@ -55,7 +55,7 @@ function showPassages(ui, msg, citation) {
   for (const passage of passages) {
     const div = document.createElement("article");
     div.className = "passage";
-    const h = document.createElement("h3");
+    const h = document.createElement("h2");
     h.textContent = passage.citation;
     if (passage.citation === citation) {
       div.classList.add("opened");
@@ -133,7 +133,9 @@ export function zoomTo(ui, zoom) {
   const img = $("doc-page");
   if (!img) return;
   img.style.width = `${zoom * 100}%`;
-  $("zoom-level").textContent = `${Math.round(zoom * 100)}%`;
+  const level = `${Math.round(zoom * 100)}%`;
+  $("zoom-level").textContent = level;
+  $("zoom-fit").setAttribute("aria-label", `${level} · ${ui.t("fit")}`);
   const view = img.parentElement;
   const box = (img.dataset.box || "").split(",").filter(Boolean).map(Number);
   if (box.length === 4) {

@@ -56,7 +56,7 @@ const DRAW = {
   prompt(step) {
     const box = el("div");
     for (const m of step.description || []) {
-      box.append(el("h4", m.role), el("pre", m.content));
+      box.append(el("h3", m.role), el("pre", m.content));
     }
     return box;
   },
@@ -85,7 +85,7 @@ export function showThoughts(tab, thoughts, t) {
   for (const step of thoughts || []) {
     const section = el("section", undefined, "thought");
     section.dataset.code = step.code || "";
-    section.append(el("h3", step.code ? t(step.code) : step.title));
+    section.append(el("h2", step.code ? t(step.code) : step.title));
     const draw = DRAW[step.code];
     if (draw) section.append(draw(step, t));
     const raw = el("details");
