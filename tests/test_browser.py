@@ -99,6 +99,7 @@ def test_ask_see_the_answer_and_open_the_cited_page(page: Page) -> None:
 def test_japanese_ui_and_phone_screen(page: Page) -> None:
     tab = page
     tab.set_viewport_size({"width": 390, "height": 844})
+    tab.click("#menu")  # on a phone the header's tools are in a menu
     tab.select_option("#language", "ja")
     expect(tab.locator("#send")).to_have_text("質問")
     tab.fill("#question", "有給休暇は何日付与されますか？")
@@ -106,7 +107,10 @@ def test_japanese_ui_and_phone_screen(page: Page) -> None:
     answer = tab.locator(".message.assistant .text")
     expect(answer).to_contain_text("10日付与されます", timeout=30_000)
     tab.locator("a.citation").first.click()
-    expect(tab.locator("#doc-frame")).to_have_attribute("src", "/content/%E4%BC%91%E6%9A%87.md")
+    # A Markdown document opens as text, at the cited sentence.
+    frame = tab.locator("#doc-frame")
+    expect(frame).to_have_attribute("data-highlight", "found")
+    assert (frame.get_attribute("src") or "").startswith("/view/%E4%BC%91%E6%9A%87.md?highlight=")
     box = tab.locator("#panel").bounding_box()
     assert box is not None and box["width"] <= 390
     tab.screenshot(path=str(ARTIFACTS / "5-phone-ja.png"))
@@ -186,12 +190,13 @@ def test_a_planted_script_never_runs_when_its_citation_is_opened(tmp_path: Path)
             expect(link).to_have_attribute("title", "evil.html", timeout=30_000)
             link.click()
             frame = tab.locator("#doc-frame")
-            expect(frame).to_have_attribute("src", "/content/evil.html")
+            expect(frame).to_have_attribute("data-highlight", "found")
+            assert (frame.get_attribute("src") or "").startswith("/view/evil.html?highlight=")
             assert frame.get_attribute("sandbox") == ""
             shown = tab.frame_locator("#doc-frame").locator("body")
-            expect(shown).to_contain_text("<script>parent.document.title")
+            expect(shown).to_contain_text("Visitor parking is on level two")
             # A script of the document would have run by the frame's load event.
-            child = next(f for f in tab.frames if f.url.endswith("/content/evil.html"))
+            child = next(f for f in tab.frames if "/view/evil.html" in f.url)
             child.wait_for_load_state("load")
             ARTIFACTS.mkdir(exist_ok=True)
             tab.screenshot(path=str(ARTIFACTS / "7-evil-html-as-text.png"))
@@ -290,7 +295,7 @@ def test_a_scanned_citation_is_marked_ocr_and_opens_its_page(tmp_path: Path) -> 
             browser = launch(p)
             tab = browser.new_page(locale="ja-JP")
             tab.goto(url)
-            tab.select_option("#language", "ja")
+            expect(tab.locator("html")).to_have_attribute("lang", "ja")  # the browser's language
             tab.fill("#question", "How many dental cleanings a year?")
             tab.click("#send")
             badge = tab.locator(".sources .ocr-badge").first

@@ -41,7 +41,8 @@ def _index(tmp_path: Path, **extra: Any) -> tuple[Path, Any]:
 
 def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -> None:
     users = [{"name": "alice", "key_sha256": hashlib.sha256(b"k-alice-1").hexdigest(),
-              "groups": ["hr"]}]  # fmt: skip
+              "groups": ["hr"]},
+             {"name": "bob", "key_sha256": hashlib.sha256(b"k-bob-1").hexdigest()}]  # fmt: skip
     _, settings = _index(tmp_path, users=users)
     upload = tmp_path / "note.md"
     upload.write_text("# Note\n\nThe offsite is in June.\n")
@@ -63,7 +64,7 @@ def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -
             tab.click("#send")
             expect(tab.locator(".message.assistant .text")).to_contain_text("May", timeout=30_000)
             tab.locator(".meta button").first.click()
-            expect(tab.locator("#tab-thoughts h3").first).to_have_text("検索クエリ")
+            expect(tab.locator("#tab-thoughts h2").first).to_have_text("検索クエリ")
             tab.click("#open-documents")
             rows = tab.locator("#doc-list tbody tr")
             expect(rows).to_have_count(2)
@@ -76,9 +77,25 @@ def test_signed_in_by_key_the_ui_shows_who_and_their_documents(tmp_path: Path) -
             expect(rows).to_have_count(3)
             tab.screenshot(path="test-artifacts/8-documents-signed-in.png")
             tab.click("#documents button[value=close]")
+            # Alice's chat is kept under her name, passage text and all, until she signs out.
+            stored = tab.evaluate("JSON.stringify(localStorage)")
+            assert "yomitoki.chats.v2:alice" in stored and "salary band review" in stored
             tab.click("#open-settings")
             tab.click("#sign-out")
             expect(tab.locator("#whoami")).to_have_text("サインインしていません")
+            tab.click("#settings button[value=close]")
+            expect(tab.locator(".message")).to_have_count(0)
+            stored = tab.evaluate("JSON.stringify(localStorage)")
+            assert "salary band" not in stored and "yomitoki.chats" not in stored
+            # The next person at this browser signs in and finds none of Alice's chats.
+            tab.click("#open-settings")
+            tab.fill("#opt-key", "k-bob-1")
+            tab.click("#settings button[value=close]")
+            expect(tab.locator("#whoami")).to_have_text("bob")
+            tab.reload()
+            expect(tab.locator("#whoami")).to_have_text("bob")
+            expect(tab.locator("#welcome")).to_be_visible()
+            expect(tab.locator(".message")).to_have_count(0)
             browser.close()
 
 

@@ -255,7 +255,11 @@ $("new-chat").onclick = () => { toggleMenu(false); state.messages = []; saveChat
 $("open-settings").onclick = () => { toggleMenu(false); $("settings").showModal(); };
 $("settings").addEventListener("close", closeSettings);
 $("close-panel").onclick = () => { closePanel(); $("question").focus(); };
-$("language").onchange = () => { saveLanguage($("language").value); applyLanguage(); };
+$("language").onchange = () => { toggleMenu(false); saveLanguage($("language").value); applyLanguage(); };
+// A tap outside the open menu closes it.
+document.addEventListener("pointerdown", (event) => {
+  if ($("tools").classList.contains("open") && !event.target.closest("header")) toggleMenu(false);
+});
 for (const b of document.querySelectorAll("[role=tab]")) {
   b.onclick = () => selectTab(b.dataset.tab);
   b.onkeydown = (event) => {
