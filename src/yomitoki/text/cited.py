@@ -36,26 +36,33 @@ class Mark:
 def marked(text: str) -> list[Run | Mark]:
     """``text`` as runs and marks; joining the runs' text and the marks' brackets back in
     order gives ``text`` again, but for closing punctuation moved before a mark and the
-    space before a bracket, which goes."""
+    space before a bracket, which goes.
+
+    A mark closes the text written since the sentence began or since the mark before it
+    (a quoted passage may hold a stray bracket that keeps the sentence splitter from
+    cutting it, so a mark in the middle of a "sentence" still closes only its own part);
+    a mark with no text of its own (``… covered. [a.pdf#page=2]``, ``[a.md][b.md]``) closes
+    the same text as the one before it."""
     out: list[Run | Mark] = []
     before = ""
     for start, end in split_sentences(text):
         piece = text[start:end]
-        bare = citations.strip(piece).strip()
-        sentence = bare if bare.strip("。.．") else before
-        at = 0
+        at = since = 0
         for match in citations.BRACKET.finditer(piece):
             named = citations.parts(match.group(1))
             if named is None:
                 continue
-            # Brackets that open a piece ("… covered. [a.pdf#page=2] Next …") close the
-            # sentence before it.
-            opening = not citations.strip(piece[: match.start()]).strip()
+            said = citations.strip(piece[since : match.start()]).strip()
+            if said.strip("。.．"):
+                after = piece[match.end() :]
+                before = said + after[: len(after) - len(after.lstrip(CLOSING))]
             _append(out, Run(piece[at : match.start()]))
-            out.append(Mark(tuple(named), before if opening and before else sentence))
-            at = match.end()
+            out.append(Mark(tuple(named), before))
+            at = since = match.end()
         _append(out, Run(piece[at:]))
-        before = sentence
+        rest = citations.strip(piece[since:]).strip()
+        if rest.strip("。.．"):
+            before = rest
     return _closing_first(out)
 
 
