@@ -326,3 +326,22 @@ def test_documents_are_listed_replaced_and_deleted_after_a_confirm_step(
     assert tab.request.get(f"{url}/content/uploads/{note.name}").status == 404
     assert tab.errors == []  # type: ignore[attr-defined]
     tab.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 768])
+def test_nothing_runs_off_a_small_phone_or_a_tablet(
+    browser: Browser, site: tuple[str, Path], width: int
+) -> None:
+    url, _ = site
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 800})
+    tab = context.new_page()
+    tab.goto(url)
+    expect(tab.locator("#examples button")).to_have_count(3)
+    assert_fits(tab)
+    tab.locator("#examples button").first.click()
+    expect(tab.locator(".message.assistant .sources")).to_be_visible(timeout=30_000)
+    assert_fits(tab)
+    tab.locator(".message.assistant .sources a").first.click()
+    expect(tab.locator("#close-panel")).to_be_in_viewport()
+    assert_fits(tab)
+    context.close()
