@@ -345,3 +345,28 @@ def test_nothing_runs_off_a_small_phone_or_a_tablet(
     expect(tab.locator("#close-panel")).to_be_in_viewport()
     assert_fits(tab)
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("size", list(SIZES))
+def test_settings_offer_the_servers_modes_in_the_ui_language(
+    browser: Browser, site: tuple[str, Path], size: str, lang: str
+) -> None:
+    url, _ = site
+    tab = open_ui(browser, url, size, lang)
+    if size == "phone":
+        tab.click("#menu")
+    tab.click("#open-settings")
+    modes = tab.locator("#opt-mode option")
+    expect(modes).to_have_count(3)
+    hybrid = {"ja": "ハイブリッド（キーワードとベクトル）", "en": "Hybrid (keyword and vector)"}[lang]
+    expect(tab.locator("#opt-mode")).to_have_value("hybrid")
+    expect(modes.first).to_have_text(hybrid)
+    # The server's own mode first, then the others, by the names the demo's clients send.
+    assert [modes.nth(i).get_attribute("value") for i in range(3)] == ["hybrid", "text", "vectors"]
+    assert_fits(tab)
+    assert_accessible(tab)
+    shot(tab, size, lang, "9-settings")
+    tab.keyboard.press("Escape")  # a dialog closes on Esc
+    expect(tab.locator("#settings")).to_be_hidden()
+    tab.context.close()

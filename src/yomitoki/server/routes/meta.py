@@ -13,7 +13,7 @@ from yomitoki import __version__, assemble
 from yomitoki.server import protocol
 from yomitoki.server.routes import Asking, IdentitiesOf, Served
 from yomitoki.server.routes.signin import who_is
-from yomitoki.types import Document
+from yomitoki.types import Document, Mode
 
 router = APIRouter()
 STATIC = resources.files("yomitoki.server").joinpath("static")
@@ -36,6 +36,12 @@ def config(service: Served, identities: IdentitiesOf, principal: Asking) -> dict
         "retrieval_mode": options.mode.value,
         # The demo's name of that mode: the value a client sends as its override.
         "retrieval_mode_override": protocol.DEMO_MODES[options.mode],
+        # Every mode a client may ask for, the server's own first: the value to send, and
+        # yomitoki's name of it.
+        "retrieval_modes": [
+            {"value": protocol.DEMO_MODES[mode], "mode": mode.value}
+            for mode in sorted(Mode, key=lambda mode: mode is not options.mode)
+        ],
         "top": options.answer_sources,
         "temperature": options.temperature,
         "followups": options.followups,

@@ -4,6 +4,7 @@
 export const TEXT = {
   en: {
     newChat: "New chat", settings: "Settings", send: "Ask", stop: "Stop", placeholder: "Ask a question…",
+    mode_hybrid: "Hybrid (keyword and vector)", mode_keyword: "Keyword", mode_vector: "Vector",
     menu: "Menu", language: "Language", conversation: "Conversation", document: "Document", passages: "Passages",
     thoughts: "Thought process", mode: "Retrieval mode", top: "Passages to use", category: "Category",
     all: "All", temperature: "Temperature", followups: "Suggest follow-up questions",
@@ -42,6 +43,7 @@ export const TEXT = {
   },
   ja: {
     newChat: "新しい会話", settings: "設定", send: "質問", stop: "停止", placeholder: "質問を入力…",
+    mode_hybrid: "ハイブリッド（キーワードとベクトル）", mode_keyword: "キーワード", mode_vector: "ベクトル",
     menu: "メニュー", language: "言語", conversation: "会話", document: "文書", passages: "根拠の文章",
     thoughts: "思考過程", mode: "検索方式", top: "使う文章の数", category: "カテゴリ", all: "すべて",
     temperature: "温度", followups: "次の質問を提案する", apiKey: "API キー（必要な場合）", close: "閉じる",

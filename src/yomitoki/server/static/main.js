@@ -8,7 +8,9 @@ import { loadDocuments, upload } from "./documents.js";
 
 const $ = (id) => document.getElementById(id);
 const t = (key, values) => translate(state.lang, key, values);
-const ui = { state, t, refresh: () => loadConfig() };
+// What the other modules may ask of this one: the state, the words, and to read /config again
+// (after an upload or a deletion changes what is indexed).
+const ui = { state, t, refresh: () => loadConfig({ who: false }) };
 
 // -- messages ------------------------------------------------------------------------------------
 
@@ -80,11 +82,12 @@ function redraw(msg) {
 
 function overrides() {
   const o = {
-    retrieval_mode: $("opt-mode").value,
     top: Number($("opt-top").value) || 5,
     temperature: Number($("opt-temperature").value),
     suggest_followup_questions: $("opt-followups").checked,
   };
+  // Unset until /config has said which modes there are: the server's own is used.
+  if ($("opt-mode").value) o.retrieval_mode = $("opt-mode").value;
   if ($("opt-category").value) o.include_category = $("opt-category").value;
   return o;
 }
@@ -171,12 +174,15 @@ function showWelcome() {
   }
 }
 
-async function loadConfig() {
-  const reply = await fetch("/auth/session");
-  if (reply.ok) state.who = await reply.json();
-  becomeUser(state.who.signed_in ? state.who.user : "");
-  showWho();
-  render();
+/** Read /config again, and with `who` who is signed in (whose chats are then shown). */
+async function loadConfig({ who = true } = {}) {
+  if (who) {
+    const reply = await fetch("/auth/session");
+    if (reply.ok) state.who = await reply.json();
+    becomeUser(state.who.signed_in ? state.who.user : "");
+    showWho();
+    render();
+  }
   state.config = null;
   try {
     const answer = await fetch("/config");
@@ -185,6 +191,8 @@ async function loadConfig() {
       const select = $("opt-category");
       select.replaceChildren(new Option(t("all"), ""));
       for (const c of config.categories) select.append(new Option(c, c));
+      $("opt-mode").replaceChildren(
+        ...config.retrieval_modes.map((m) => new Option(t("mode_" + m.mode), m.value)));
       $("opt-mode").value = state.prefs.mode || config.retrieval_mode_override;
       $("opt-top").value = state.prefs.top || config.top;
       $("opt-temperature").value = state.prefs.temperature ?? config.temperature;
