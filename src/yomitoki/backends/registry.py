@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from typing import Any
 
-from yomitoki.backends.base import LLM, Embedder, Reranker, RerankerInputs
+from yomitoki.backends.base import LLM, Embedder, EmbedderInputs, Reranker, RerankerInputs
 from yomitoki.errors import ConfigError
 from yomitoki.settings.tables import LLMConfig
 
@@ -29,18 +29,19 @@ def _backend(group: str, name: str, base: type, kind: str) -> Any:
     return cls
 
 
-def get_embedder(name: str) -> Embedder:
-    """Instantiate the embedder registered as ``name``."""
-    embedder: Embedder = _backend(EMBEDDER_GROUP, name, Embedder, "embedder")()
+def get_embedder(name: str, inputs: EmbedderInputs) -> Embedder:
+    """The embedder registered as ``name``, built from ``inputs``."""
+    embedder: Embedder = _backend(EMBEDDER_GROUP, name, Embedder, "embedder").configured(inputs)
     return embedder
 
 
-def embedder_for_model(model_id: str) -> Embedder:
+def embedder_for_model(model_id: str, inputs: EmbedderInputs) -> Embedder:
     """The registered embedder whose vectors are ``model_id`` (what an index is bound to)."""
     for ep in entry_points(group=EMBEDDER_GROUP):
         cls = ep.load()
         if isinstance(cls, type) and issubclass(cls, Embedder) and cls.model_id == model_id:
-            return cls()
+            embedder: Embedder = cls.configured(inputs)
+            return embedder
     raise ConfigError(f"no installed embedder makes '{model_id}' vectors, which this index holds")
 
 

@@ -222,3 +222,5 @@ def show_settings(config: Path | None, index: Path | None) -> None:
     settings = settings_from(config, index=index)
     for name, value in settings.model_dump(mode="json").items():
         click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")
+    # What runs the embedder, and why (a comment: the lines above stay valid TOML).
+    click.echo(f"# embedder: {assemble.embedder(settings).describe()}")
