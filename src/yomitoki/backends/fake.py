@@ -14,8 +14,8 @@ from yomitoki.backends.base import Embedder, TextKind, Vectors
 class HashEmbedder(Embedder):
     """Character-bigram feature hashing: lexical similarity only, no model, no semantics."""
 
-    model_id: ClassVar[str] = "hash-bigram-256"
-    dim: ClassVar[int] = 256
+    model_id = "hash-bigram-256"
+    dim = 256
     batch_size: ClassVar[int] = 256
 
     def embed_batch(self, texts: Sequence[str], kind: TextKind) -> Vectors:

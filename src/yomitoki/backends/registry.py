@@ -39,8 +39,13 @@ def embedder_for_model(model_id: str, inputs: EmbedderInputs) -> Embedder:
     """The registered embedder whose vectors are ``model_id`` (what an index is bound to)."""
     for ep in entry_points(group=EMBEDDER_GROUP):
         cls = ep.load()
-        if isinstance(cls, type) and issubclass(cls, Embedder) and cls.model_id == model_id:
+        if isinstance(cls, type) and issubclass(cls, Embedder) and cls.makes(model_id):
             embedder: Embedder = cls.configured(inputs)
+            if embedder.model_id != model_id:
+                raise ConfigError(
+                    f"this index holds '{model_id}' vectors, but the settings name "
+                    f"'{embedder.model_id}'; set the embedding model the index was built with"
+                )
             return embedder
     raise ConfigError(f"no installed embedder makes '{model_id}' vectors, which this index holds")
 

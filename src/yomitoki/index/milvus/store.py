@@ -120,6 +120,11 @@ class MilvusStore(Retrieval):
                 f"index {self.location} holds vectors of '{bound['model']}', not '{model_id}'; "
                 "use the same embedder or another collection"
             )
+        if int(bound.get("dim", dim)) != dim:
+            raise ConfigError(
+                f"index {self.location} holds {bound['dim']}-dimensional vectors of "
+                f"'{model_id}', but the embedder now gives {dim}; use another index for it"
+            )
         if not self.has_chunks():
             index_type = self.options.index_type
             self.calls.create(

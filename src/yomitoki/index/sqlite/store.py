@@ -130,6 +130,11 @@ class Store(Retrieval):
                 f"index {self.path} holds vectors of '{bound['model']}', not '{model_id}'; "
                 "use the same embedder or another --index"
             )
+        if int(bound.get("dim", dim)) != dim:
+            raise ConfigError(
+                f"index {self.path} holds {bound['dim']}-dimensional vectors of "
+                f"'{model_id}', but the embedder now gives {dim}; use another index for it"
+            )
 
     def model(self) -> str | None:
         """The embedder model the index is bound to, if any."""
