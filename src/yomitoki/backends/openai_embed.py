@@ -39,8 +39,7 @@ class OpenAIEmbedder(Embedder):
             )
         if service.api == "azure" and not (service.url and service.api_version):
             raise ConfigError(
-                "embedding_api = azure needs embedding_url (the endpoint) and "
-                "embedding_api_version"
+                "embedding_api = azure needs embedding_url (the endpoint) and embedding_api_version"
             )
         if service.api == "azure" and not (service.key or service.entra):
             raise ConfigError("embedding_api = azure needs embedding_key or embedding_entra = true")
