@@ -78,6 +78,8 @@ bench: install
 	$(BIN)/python -m bench.engines
 	$(BIN)/python -m bench.milvus_latency
 	$(BIN)/python -m bench.embed_throughput
+	$(BIN)/python -m bench.embedding_engines
+	$(BIN)/python -m bench.search_under_ingest
 	$(BIN)/python -m bench.ray_ingest
 	$(BIN)/python -m bench.fuzz_parsers
 	$(BIN)/python -m bench.leak_timing

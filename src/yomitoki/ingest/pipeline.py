@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -20,6 +22,9 @@ from yomitoki.ingest.progress import Progress, Silent
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
 from yomitoki.text.analyzer import chunk_terms
 from yomitoki.types import Chunk, Document, FileResult, IngestReport, Outcome
+
+#: Files parsed and cut ahead of the one embedding (memory: at most this many cut files).
+CUT_AHEAD = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,24 +165,46 @@ class Ingester:
             if present is not None and doc.path not in present:
                 vanished.setdefault(doc.content_hash, doc)
         self.progress.start(len(files))
-        results: list[FileResult] = []
+        results: list[FileResult | None] = []
         jobs: list[Job] = []
-        for source in files:
-            self.progress.file(source.name)
-            decided = self._decide(source, folder, known.get(str(source.path)), vanished)
-            if isinstance(decided, Job) and self.preparer is None:
-                decided = self._finish(decided, self._prepare_here(decided))
-            if isinstance(decided, Job):
-                jobs.append(decided)
-            else:
-                self.progress.done(decided)
-                results.append(decided)
+        # Here, the next files are parsed, read by OCR and cut on a thread while the current
+        # one embeds (the engines release the GIL): the wall time nears embedding alone.
+        ahead: deque[tuple[int, Job, Future[Cut]]] = deque()
+        with ThreadPoolExecutor(1, thread_name_prefix="yomitoki-cut") as cutter:
+            for source in files:
+                self.progress.file(source.name)
+                decided = self._decide(source, folder, known.get(str(source.path)), vanished)
+                if isinstance(decided, Job) and self.preparer is None:
+                    cut = cutter.submit(self.cut, decided.source, decided.root, decided.digest)
+                    ahead.append((len(results), decided, cut))
+                    results.append(None)
+                    while len(ahead) > CUT_AHEAD:
+                        self._embed_ahead(ahead.popleft(), results)
+                elif isinstance(decided, Job):
+                    jobs.append(decided)
+                else:
+                    self.progress.done(decided)
+                    results.append(decided)
+            while ahead:
+                self._embed_ahead(ahead.popleft(), results)
         if jobs and self.preparer is not None:
             for job, prepared in self.preparer(jobs):
                 result = self._finish(job, prepared)
                 self.progress.done(result)
                 results.append(result)
-        return results
+        return [r for r in results if r is not None]
+
+    def _embed_ahead(
+        self, item: tuple[int, Job, Future[Cut]], results: list[FileResult | None]
+    ) -> None:
+        """Embed and write a file cut ahead; its result goes to its place in ``results``."""
+        slot, job, cut = item
+        try:
+            prepared: Prepared | Exception = self.embed(cut.result())
+        except Exception as exc:  # noqa: BLE001 - reported as the file's failure
+            prepared = exc
+        result = results[slot] = self._finish(job, prepared)
+        self.progress.done(result)
 
     def _remove_gone(self, folder: str, present: set[str]) -> list[FileResult]:
         """Documents of ``folder`` whose file is gone (renamed ones carry their new path)."""
@@ -256,12 +283,6 @@ class Ingester:
                 f"'{name}' is the name of a document ingested from {held.root}; ingest this "
                 "folder into another index, or remove that folder's documents first"
             )
-
-    def _prepare_here(self, job: Job) -> Prepared | Exception:
-        try:
-            return self.prepare(job.source, job.root, job.digest)
-        except Exception as exc:  # noqa: BLE001 - reported as the file's failure
-            return exc
 
     def _finish(self, job: Job, prepared: Prepared | Exception) -> FileResult:
         """Write a prepared job, or report why it could not be prepared or written."""
