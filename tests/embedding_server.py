@@ -10,7 +10,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
+
+from tests.servers import on_a_thread
 
 
 @contextmanager
@@ -100,11 +101,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def scripted() -> Iterator[ScriptedServer]:
-    server = ScriptedServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    """A ScriptedServer on a free loopback port, serving until the block ends."""
+    with on_a_thread(ScriptedServer()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()

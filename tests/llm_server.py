@@ -8,7 +8,6 @@ events when asked to, and answers from a queue of scripted replies. Every reques
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.servers import on_a_thread
 
 
 @dataclass
@@ -152,11 +153,5 @@ def _usage(body: dict[str, Any], reply: Reply) -> dict[str, int]:
 @contextmanager
 def running() -> Iterator[ChatServer]:
     """A ChatServer on a free loopback port, serving on a thread until the block ends."""
-    server = ChatServer()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with on_a_thread(ChatServer()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()

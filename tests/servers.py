@@ -7,8 +7,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import HTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -16,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from yomitoki.settings import Settings, load_settings
 
+HTTPServerT = TypeVar("HTTPServerT", bound=HTTPServer)
 #: Answers whenever a sentence is found (the hash embedder's cosines mean nothing).
 BASE: dict[str, Any] = {"min_answerability": 0.0, "embedder": "hash"}
 
@@ -48,3 +51,15 @@ def ask(client: TestClient, question: str, **overrides: Any) -> Any:
     body = {"messages": [{"role": "user", "content": question}],
             "context": {"overrides": overrides}, "session_state": "s-1"}  # fmt: skip
     return client.post("/chat", json=body)
+
+
+@contextmanager
+def on_a_thread(server: HTTPServerT) -> Iterator[HTTPServerT]:
+    """``server`` (an http.server on loopback) serving on a thread until the block ends."""
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
