@@ -277,6 +277,16 @@ def test_openai_sdk_talks_to_the_compatible_endpoint(live: tuple[str, FastAPI]) 
     assert whole.usage.completion_tokens == openai_shapes.tokens(text) > 5
     assert whole.usage.prompt_tokens > openai_shapes.tokens(question[0]["content"]) > 5
     assert whole.usage.total_tokens == whole.usage.prompt_tokens + whole.usage.completion_tokens
+    # Streamed, the usage comes as the last chunk when asked for, as OpenAI sends it.
+    chunks = list(
+        client.chat.completions.create(
+            model="yomitoki", messages=question, stream=True,  # type: ignore[arg-type]
+            stream_options={"include_usage": True},
+        )
+    )  # fmt: skip
+    assert chunks[-1].choices == [] and chunks[-1].usage is not None
+    assert chunks[-1].usage.total_tokens == whole.usage.total_tokens
+    assert all(c.usage is None for c in chunks[:-1])
     # A model this server does not serve is refused as OpenAI refuses it.
     with pytest.raises(openai.NotFoundError) as refused:
         client.chat.completions.create(model="gpt-4o", messages=question)  # type: ignore[arg-type]

@@ -206,6 +206,14 @@ class ChatRequest(RequestBody):
         return self.messages[-1].text, history
 
 
+class StreamOptions(BaseModel):
+    """OpenAI's ``stream_options``: ``include_usage`` adds a last chunk with the usage."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    include_usage: bool = False
+
+
 class CompletionRequest(RequestBody):
     """``POST /v1/chat/completions``: what OpenAI clients send; unknown extras are ignored."""
 
@@ -214,6 +222,7 @@ class CompletionRequest(RequestBody):
     model: str = Field(default="yomitoki", max_length=256)
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
+    stream_options: StreamOptions | None = None
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
 
 

@@ -13,7 +13,7 @@ from yomitoki.rag.answer import collect
 from yomitoki.server import openai_shapes, protocol
 from yomitoki.server.routes import Asking, Served
 from yomitoki.server.routes.chat import failure_message, prepare
-from yomitoki.types import TextDelta
+from yomitoki.types import Answer, Context, TextDelta
 
 router = APIRouter()
 
@@ -40,6 +40,7 @@ def completions(
                 cid, body.model, {"role": "assistant", "content": ""}, None
             )
         )
+        context, answer = None, None
         try:
             route = "/v1/chat/completions"
             for event in service.answer(principal, route, question, history, options):
@@ -49,9 +50,20 @@ def completions(
                             cid, body.model, {"content": event.text}, None
                         )
                     )
+                elif isinstance(event, Context):
+                    context = event
+                elif isinstance(event, Answer):
+                    answer = event
         except Exception as exc:  # noqa: BLE001 - reported in the stream
             yield openai_shapes.stream_failure(failure_message(exc))
         yield openai_shapes.sse(openai_shapes.completion_chunk(cid, body.model, {}, "stop"))
+        wanted = body.stream_options is not None and body.stream_options.include_usage
+        if wanted and context is not None and answer is not None:
+            # OpenAI's last chunk when asked: no choices, the completion's usage.
+            last = openai_shapes.completion_chunk(cid, body.model, {}, None)
+            yield openai_shapes.sse(
+                {**last, "choices": [], "usage": openai_shapes.usage(context, answer)}
+            )
         yield openai_shapes.SSE_DONE
 
     return StreamingResponse(chunks(), media_type="text/event-stream")
