@@ -88,7 +88,7 @@ def test_a_hit_has_one_json_shape_everywhere(indexed: Path) -> None:
         cli = CliRunner(env={"YOMITOKI_EMBEDDER": "hash"}).invoke(
             main, ["search", query, "--index", str(indexed), "--json"]
         )
-        assert json.loads(cli.output) == expected
+        assert json.loads(cli.stdout) == expected
         found = anyio.run(build_mcp(answerer, settings.top).call_tool, "search", {"query": query})
         assert found.structured_content == {"hits": expected}
     finally:

@@ -228,7 +228,7 @@ def test_names_with_brackets_are_cited_and_printed_as_they_are(tmp_path: Path) -
     searched = runner.invoke(main, ["search", "visitor parking", *base])
     assert searched.exit_code == 0 and "report[/b].md" in searched.output
     asked = runner.invoke(main, ["ask", "出張の日当はいくらですか", *base, "--json"])
-    answer = json.loads(asked.output)["answer"]
+    answer = json.loads(asked.stdout)["answer"]
     assert "報告[案].md" in answer["citations"] and "[報告[案].md]" in answer["text"]
     parking = runner.invoke(main, ["ask", "Where is visitor parking?", *base])
     assert "[report[/b].md]" in parking.output

