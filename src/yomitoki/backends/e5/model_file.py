@@ -117,7 +117,7 @@ class ModelFile:
     @cached_property
     def digest(self) -> str:
         """What identifies these weights: a hash of the file."""
-        return hashlib.blake2b(self.data.tobytes(), digest_size=16).hexdigest()
+        return hashlib.blake2b(self._view, digest_size=16).hexdigest()
 
     def _entry(self, name: str, kind: int) -> tuple[int, int, int]:
         try:

