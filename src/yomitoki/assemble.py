@@ -266,21 +266,25 @@ def embedder_inputs(settings: Settings) -> EmbedderInputs:
     """What the embedders are built from, from the settings."""
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     key = settings.embedding_key
-    service = EmbeddingService(
-        model=settings.embedding_model or "",
-        url=settings.embedding_url,
-        key=key.get_secret_value() if key else None,
-        api=settings.embedding_api,
-        api_version=settings.embedding_api_version,
-        entra=settings.embedding_entra,
-        timeout=settings.embedding_timeout,
-        retries=settings.embedding_retries,
+    service = (
+        EmbeddingService(
+            model=settings.embedding_model,
+            url=settings.embedding_url,
+            key=key.get_secret_value() if key else None,
+            api=settings.embedding_api,
+            api_version=settings.embedding_api_version,
+            entra=settings.embedding_entra,
+            timeout=settings.embedding_timeout,
+            retries=settings.embedding_retries,
+        )
+        if settings.embedding_model
+        else None
     )
     return EmbedderInputs(
         engine=settings.embedding_engine,
         cache=settings.model_cache or Path(cache) / "yomitoki",
         threads=settings.embedding_threads or len(os.sched_getaffinity(0)),
-        service=service if settings.embedding_model else None,
+        service=service,
         query_prefix=settings.embedding_query_prefix,
         passage_prefix=settings.embedding_passage_prefix,
         input_type=settings.embedding_input_type,

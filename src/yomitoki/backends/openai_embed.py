@@ -58,7 +58,7 @@ class OpenAIEmbedder(Embedder):
         )
         self._client = make_client(row)
         self.where = service.url or "api.openai.com"
-        self.dim = self._ask(["dimensions"], "query").shape[1]
+        self.dim = int(self._ask(["dimensions"], "query").shape[1])
 
     @classmethod
     def configured(cls, inputs: EmbedderInputs) -> Embedder:
@@ -79,7 +79,13 @@ class OpenAIEmbedder(Embedder):
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         todo = [i for i, t in enumerate(texts) if t.strip()]
         if todo:
-            out[todo] = self._ask([texts[i] for i in todo], kind)
+            vectors = self._ask([texts[i] for i in todo], kind)
+            if vectors.shape[1] != self.dim:
+                raise EmbedderError(
+                    f"the embeddings server at {self.where} returned {vectors.shape[1]}-"
+                    f"dimensional vectors, not {self.dim}: is embedding_model the model it serves?"
+                )
+            out[todo] = vectors
         return out
 
     def _ask(self, texts: list[str], kind: TextKind) -> Vectors:
@@ -109,13 +115,13 @@ class OpenAIEmbedder(Embedder):
                 f"the embeddings server at {self.where} returned {len(rows)} vectors for "
                 f"{len(texts)} texts"
             )
-        vectors = np.asarray([r.embedding for r in rows], dtype=np.float32)
-        if vectors.ndim != 2 or (hasattr(self, "dim") and vectors.shape[1] != self.dim):
-            got = vectors.shape[1] if vectors.ndim == 2 else "ragged"
+        lengths = {len(r.embedding) for r in rows}
+        if len(lengths) != 1 or 0 in lengths:
             raise EmbedderError(
-                f"the embeddings server at {self.where} returned {got}-dimensional vectors, "
-                f"not {getattr(self, 'dim', '?')}: is embedding_model the model it serves?"
+                f"the embeddings server at {self.where} returned vectors of "
+                f"{sorted(lengths)} dimensions in one answer"
             )
+        vectors = np.asarray([r.embedding for r in rows], dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         normalized: Vectors = vectors / np.maximum(norms, 1e-12)
         return normalized
