@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import replace
 from typing import Any, Literal
 from urllib.parse import quote
@@ -20,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
-from yomitoki.server.openai_shapes import completion_id, usage
+from yomitoki.server.openai_shapes import whole
 from yomitoki.server.protocol import ChatMessage, RequestBody
 from yomitoki.text.citations import substitute
 from yomitoki.types import Answer, Context
@@ -190,11 +189,4 @@ def completion(
         message["context"] = references.context(every)
         if answer.removed_citations:  # yomitoki's own: citations to no passage, removed
             message["context"]["removed_citations"] = list(answer.removed_citations)
-    return {
-        "id": completion_id(),
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
-        "usage": usage(context, answer),
-    }
+    return whole(context, answer, model, message)

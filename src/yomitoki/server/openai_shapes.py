@@ -57,23 +57,22 @@ def completion_id() -> str:
     return f"chatcmpl-{uuid.uuid4().hex}"
 
 
-def completion(context: Context, answer: Answer, model: str) -> dict[str, Any]:
-    """A whole ``chat.completion`` whose content is the cited answer."""
+def whole(context: Context, answer: Answer, model: str, message: dict[str, Any]) -> dict[str, Any]:
+    """A whole ``chat.completion`` carrying ``message``, with the answer's usage."""
     return {
         "id": completion_id(),
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": answer.text},
-            }
-        ],
+        "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
         "usage": usage(context, answer),
-        "citations": list(answer.citations),
     }
+
+
+def completion(context: Context, answer: Answer, model: str) -> dict[str, Any]:
+    """A whole ``chat.completion`` whose content is the cited answer."""
+    message = {"role": "assistant", "content": answer.text}
+    return {**whole(context, answer, model, message), "citations": list(answer.citations)}
 
 
 #: The last line of an OpenAI-style stream.
