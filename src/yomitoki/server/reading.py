@@ -60,8 +60,13 @@ def _paragraphs(text: str, span: tuple[int, int] | None) -> str:
 
 def render(doc: ParsedDocument, title: str, sentence: str | None) -> Reading:
     """``doc`` as an HTML page titled ``title``, ``sentence`` marked where it is found."""
-    spans = [locate(list(s.text), sentence) if sentence else None for s in doc.sections]
-    hit = next((i for i, span in enumerate(spans) if span is not None), None)
+    # The first section that holds the sentence; the ones after it are not searched.
+    found = (
+        (i, span)
+        for i, section in enumerate(doc.sections)
+        if sentence and (span := locate(list(section.text), sentence)) is not None
+    )
+    hit, marked = next(found, (None, None))
     out = [
         '<!doctype html><html><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -77,7 +82,7 @@ def render(doc: ParsedDocument, title: str, sentence: str | None) -> Reading:
                 out.append(f"<h{level}>{escape(headings[-1])}</h{level}>")
         anchor = _anchor(section)
         opening = f'<section id="{escape(anchor)}">' if anchor else "<section>"
-        span = spans[index] if index == hit else None
+        span = marked if index == hit else None
         out.append(opening + _paragraphs(section.text, span) + "</section>")
     out.append("</body></html>")
     return Reading("".join(out), hit is not None)
