@@ -19,8 +19,7 @@ from yomitoki.ingest.parsers import format_of
 from yomitoki.rag.answer import AnswerOptions
 from yomitoki.rag.passages import passages
 from yomitoki.server.thoughts import thoughts
-from yomitoki.text import citations
-from yomitoki.text.cited import Mark, marked
+from yomitoki.text.cited import Mark, Run, marked
 from yomitoki.types import Answer, Context, Message, Mode
 
 #: How deep a request's JSON may nest (the deepest real request is about six levels).
@@ -260,13 +259,14 @@ def data_points(context: Context) -> dict[str, Any]:
     }
 
 
-def cited_sentences(answer: Answer) -> dict[str, str]:
-    """Each citation of an answer with the first sentence that cites it, its citations left
-    out: what a viewer highlights on the cited page."""
+def cited_sentences(parts: Sequence[Run | Mark]) -> dict[str, str]:
+    """Each citation of an answer (as ``text.cited.marked`` parts) with the first sentence
+    that cites it, its citations left out: what a viewer highlights on the cited page."""
     sentences: dict[str, str] = {}
-    for support in answer.support:
-        for citation in support.citations:
-            sentences.setdefault(citation, citations.strip(support.sentence).strip())
+    for part in parts:
+        if isinstance(part, Mark):
+            for citation in part.citations:
+                sentences.setdefault(citation, part.sentence)
     return sentences
 
 
@@ -289,24 +289,26 @@ def response_context(
 ) -> dict[str, Any]:
     """The demo's response ``context``, and yomitoki's ``cited_sentences`` (each citation's
     first sentence in the answer) and ``answer_parts`` (the answer as text runs and citation
-    marks, each mark with the sentence it closes: what a viewer shows and highlights)."""
+    marks, each mark with the sentence it closes: what a viewer shows and highlights), both
+    read from the one division of the answer into marks."""
+    parts = marked(answer.text) if answer else []
     return {
         "data_points": data_points(context),
         "thoughts": thoughts(context, answer, ignored),
         "followup_questions": list(followups),
         "citations": list(answer.citations) if answer else [],
-        "cited_sentences": cited_sentences(answer) if answer else {},
-        "answer_parts": answer_parts(answer.text) if answer else [],
+        "cited_sentences": cited_sentences(parts),
+        "answer_parts": answer_parts(parts),
     }
 
 
-def answer_parts(text: str) -> list[dict[str, Any]]:
-    """``text`` as ``{"text"}`` runs and ``{"citations", "sentence"}`` marks."""
+def answer_parts(parts: Sequence[Run | Mark]) -> list[dict[str, Any]]:
+    """An answer's parts as ``{"text"}`` runs and ``{"citations", "sentence"}`` marks."""
     return [
         {"citations": list(p.citations), "sentence": p.sentence}
         if isinstance(p, Mark)
         else {"text": p.text}
-        for p in marked(text)
+        for p in parts
     ]
 
 
