@@ -31,7 +31,15 @@ SETS = {
     "northwind_ja": (SHARED / "northwind" / "docs", HERE / "data" / "northwind_ja.jsonl"),
 }
 #: The index a set shares with another set of the same documents.
-INDEXES = {"northwind_ja": "northwind", "model_rules_ja": "ja", "hr_ja": "ja"}
+INDEXES = {
+    "northwind_ja": "northwind",
+    "northwind_demo": "northwind",
+    "northwind_here": "northwind",
+    "jsquad_valid": "jsquad",
+    "model_rules_ja": "ja",
+    "model_rules_en": "ja",
+    "hr_ja": "ja",
+}
 
 
 def index_of(name: str) -> Path:

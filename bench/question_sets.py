@@ -1,0 +1,97 @@
+"""Every labelled question set the answer benchmarks ask, in one place.
+
+``bench.calibrate`` fits the answerability model on them and judges it holding out one whole set
+at a time; ``bench.eval_answers`` asks each set with the shipped model. Each set names its
+documents, its question files (answerable and unanswerable questions mixed) and whose hands
+wrote it: a set written here is in sample for what was tuned on it, one written elsewhere is
+the nearest thing to the questions of a user nobody here has met.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import HERE, SHARED
+
+DATA = HERE / "data"
+NORTHWIND = SHARED / "northwind" / "docs"
+RULES = SHARED / "japanese-docs"
+TEST_KINDS = ("answerable", "on_topic", "off_topic")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSet:
+    """A set of questions over one folder of documents."""
+
+    name: str
+    docs: Path
+    files: tuple[Path, ...]
+    #: Who wrote the questions.
+    hands: str
+    #: The questions' language and the documents' ("en>ja": English over Japanese).
+    languages: str
+
+
+SETS = (
+    QuestionSet(
+        "northwind_demo",
+        NORTHWIND,
+        (SHARED / "northwind" / "eval" / "ground_truth.jsonl",),
+        "azure-search-openai-demo (answerable only)",
+        "en>en",
+    ),
+    QuestionSet(
+        "northwind_here",
+        NORTHWIND,
+        (
+            DATA / "northwind_more.jsonl",
+            DATA / "northwind_unanswerable.jsonl",
+            DATA / "northwind_near_miss.jsonl",
+        ),
+        "here (near misses: absent plans, benefits and figures on topic)",
+        "en>en",
+    ),
+    QuestionSet(
+        "northwind_ja",
+        NORTHWIND,
+        (DATA / "northwind_ja.jsonl", DATA / "northwind_unanswerable_ja.jsonl"),
+        "here (the demo's questions translated)",
+        "ja>en",
+    ),
+    QuestionSet(
+        "jsquad_valid",
+        SHARED / "jsquad-valid" / "docs",
+        (SHARED / "jsquad-valid" / "questions.jsonl", DATA / "jsquad_unanswerable.jsonl"),
+        "JSQuAD's crowd workers (answerable), here (unanswerable)",
+        "ja>ja",
+    ),
+    QuestionSet(
+        "jsquad_test",
+        DATA / "jsquad-test" / "docs",
+        tuple(DATA / "jsquad-test" / f"{kind}.jsonl" for kind in TEST_KINDS),
+        "JSQuAD's crowd workers (test split; unanswerable: their questions on withheld "
+        "paragraphs and other articles)",
+        "ja>ja",
+    ),
+    QuestionSet(
+        "model_rules_ja",
+        RULES,
+        (
+            DATA / "model_rules_ja.jsonl",
+            DATA / "hr_ja.jsonl",
+            DATA / "model_rules_unanswerable_ja.jsonl",
+        ),
+        "here",
+        "ja>ja",
+    ),
+    QuestionSet(
+        "model_rules_en",
+        RULES,
+        (DATA / "model_rules_en.jsonl", DATA / "model_rules_unanswerable_en.jsonl"),
+        "here (model_rules_ja's and hr_ja's questions in English)",
+        "en>ja",
+    ),
+)
+#: Two-turn conversations over the model rules, in Japanese and English: the follow-up's page.
+FOLLOWUPS = DATA / "followups.jsonl"
