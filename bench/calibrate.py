@@ -4,14 +4,15 @@ Run: ``.venv/bin/python -m bench.calibrate`` (``--refit`` reuses the signals of 
 The fitting and the cross-validation are ``yomitoki.evals.calibration``, the same code as
 ``yomitoki eval calibrate``; this script runs them on the sets below and ships the result.
 
-1. For every labelled question of the sets below, answerable or not, the default offline
-   answerer retrieves and reads the passages, and its ``Signals`` are recorded
-   (bench/results/answerability_signals.json).
-2. A logistic model over the signals is judged by stratified 5-fold cross-validation: each
-   fold's model and threshold are fitted on the other four folds, and the fold's questions
-   are decided by them. The refusal rates reported are these out-of-fold decisions, per set
-   and language, averaged over five different splits into folds. Then each set is held out
-   whole (trained on the others), the closer picture of a corpus the calibration never saw.
+1. For every labelled question of ``bench.question_sets`` (seven sets, three of them written
+   by other hands: the demo's, and JSQuAD's validation and test questions), answerable or
+   not, the default offline answerer retrieves and reads the passages, and its ``Signals``
+   are recorded (bench/results/answerability_signals.json).
+2. Each set is held out whole and decided by the model fitted on the others (leave one set
+   out); the worst set is named. The regularisation is chosen as the one whose worst held-out
+   set fares best. The stratified 5-fold cross-validation over all sets (each fold decided by
+   the model fitted on the other four, averaged over five splits) is reported beside it; it
+   is in sample for the style of every set, so it flatters.
 3. The model fitted on every question is written to src/yomitoki/rag/answerability.json, with
    the out-of-fold figures beside it; bench/results/answerability.json has the whole report.
 
@@ -27,10 +28,10 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from bench.common import HERE, RESULTS, ROOT, SHARED, machine, ready_index, write_result
+from bench.common import RESULTS, ROOT, machine, ready_index, write_result
+from bench.question_sets import SETS
 from yomitoki import open_index
 from yomitoki.evals import calibration
 from yomitoki.evals.calibration import Labelled
@@ -38,34 +39,8 @@ from yomitoki.evals.retrieval import load_questions
 from yomitoki.rag import answerability
 from yomitoki.rag.answerability import Signals
 
-DATA = HERE / "data"
-#: Each set: the folder indexed, and its question files (answerable and unanswerable mixed).
-SETS: dict[str, tuple[Path, tuple[Path, ...]]] = {
-    "northwind": (
-        SHARED / "northwind" / "docs",
-        (
-            SHARED / "northwind" / "eval" / "ground_truth.jsonl",
-            DATA / "northwind_more.jsonl",
-            DATA / "northwind_unanswerable.jsonl",
-        ),
-    ),
-    "northwind_ja": (
-        SHARED / "northwind" / "docs",
-        (DATA / "northwind_ja.jsonl", DATA / "northwind_unanswerable_ja.jsonl"),
-    ),
-    "jsquad": (
-        SHARED / "jsquad-valid" / "docs",
-        (SHARED / "jsquad-valid" / "questions.jsonl", DATA / "jsquad_unanswerable.jsonl"),
-    ),
-    "model_rules_ja": (
-        SHARED / "japanese-docs",
-        (
-            DATA / "model_rules_ja.jsonl",
-            DATA / "hr_ja.jsonl",
-            DATA / "model_rules_unanswerable_ja.jsonl",
-        ),
-    ),
-}
+#: Regularisations tried (scikit-learn's C); each judged by its worst held-out set.
+C_GRID = (0.03, 0.1, 0.3, 1.0)
 SIGNALS = RESULTS / "answerability_signals.json"
 SHIPPED = ROOT / "src" / "yomitoki" / "rag" / answerability.SHIPPED
 
@@ -73,13 +48,13 @@ SHIPPED = ROOT / "src" / "yomitoki" / "rag" / answerability.SHIPPED
 def collect() -> list[Labelled]:
     """Every question's signals, label and set, as the default offline answerer sees them."""
     rows: list[Labelled] = []
-    for name, (docs, files) in SETS.items():
-        if (index := ready_index(name, docs)) is None:
+    for each in SETS:
+        if (index := ready_index(each.name, each.docs)) is None:
             continue
         with open_index(index) as opened:
-            questions = [q for path in files for q in load_questions(path, unanswerable=True)]
-            rows += calibration.collect(opened.answerer, questions, name)
-        print(f"{name}: {sum(r.group == name for r in rows)} questions", flush=True)
+            questions = [q for p in each.files for q in load_questions(p, unanswerable=True)]
+            rows += calibration.collect(opened.answerer, questions, each.name)
+        print(f"{each.name}: {sum(r.group == each.name for r in rows)} questions", flush=True)
     return rows
 
 
@@ -122,9 +97,14 @@ def main() -> int:
     if not rows:
         print("no question set found: nothing to fit")
         return 0
+    # The regularisation is the one whose worst held-out set fares best: a set written by
+    # other hands is what the shipped model meets.
+    by_c = {c: calibration.held_out_groups(rows, c) for c in C_GRID}
+    costs = {c: calibration.worst(report)["cost"]["cost"] for c, report in by_c.items()}
+    chosen = min(C_GRID, key=lambda c: (costs[c], -c))
+    held_out = by_c[chosen]
     out_of_fold = calibration.out_of_fold(rows)
-    held_out = calibration.held_out_groups(rows)
-    final = calibration.fit(rows)
+    final = calibration.fit(rows, chosen)
     kinds = Counter(f"{r.group}:{calibration.kind(r)}" for r in rows)
     report = {
         "machine": machine(),
@@ -132,6 +112,10 @@ def main() -> int:
         "questions": dict(kinds),
         "out_of_fold": out_of_fold,
         "held_out_set": held_out,
+        "held_out_worst": calibration.worst(held_out),
+        "held_out_worst_cost_by_c": {str(c): v for c, v in costs.items()},
+        "c": chosen,
+        "sets": {q.name: {"hands": q.hands, "languages": q.languages} for q in SETS},
         "old_floors_in_sample": calibration.rates(rows, old_floors(rows)),
         "model": json.loads(final.to_json()),
     }
@@ -140,12 +124,14 @@ def main() -> int:
         final.to_json(
             fitted=f"python -m bench.calibrate on {len(rows)} questions",
             out_of_fold={k: out_of_fold[k] for k in ("en", "ja", "all")},
+            held_out_worst=calibration.worst(held_out),
         )
     )
     for line in calibration.describe(out_of_fold):
         print(f"out of fold   {line}")
     for line in calibration.describe(held_out):
         print(f"held-out set  {line}")
+    print(f"worst held-out set (C={chosen}): {calibration.worst(held_out)}")
     return 0
 
 

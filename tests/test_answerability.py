@@ -82,12 +82,15 @@ def test_no_passages_no_signals() -> None:
 
 
 def test_the_model_is_a_logistic_over_the_named_features() -> None:
-    model = weighing(bias=-1.0, threshold=0.5, coverage=2.0, similarity_japanese=4.0)
-    english = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 0.0, 0.0)
-    japanese = Signals(0.5, 0.9, 1.0, 0.0, 1.0, 1.0, 0.0)
-    assert model.probability(english) == pytest.approx(0.5)
-    assert model.probability(japanese) == pytest.approx(1 / (1 + 2.718281828**-3.6))
-    assert model.answers(english) and not model.answers(english, threshold=0.6)
+    model = weighing(bias=-1.0, threshold=0.5, coverage=2.0, answers_across=4.0)
+    same = Signals(0.5, 0.9, 0.9, 1.0, 0.0, 1.0, 0.0, 0.0)
+    across = Signals(0.5, 0.9, 0.9, 1.0, 0.0, 1.0, 1.0, 1.0)
+    assert model.probability(same) == pytest.approx(0.5)
+    # Across languages the words' coverage says nothing; the scorer's own weight there does.
+    assert model.probability(across) == pytest.approx(1 / (1 + 2.718281828**-2.6))
+    assert model.answers(same) and not model.answers(same, threshold=0.6)
+    # The question's language and the cosine are reported, not weighed.
+    assert model.probability(Signals(0.5, 0.2, 0.9, 1.0, 0.0, 0.0, 1.0, 0.0)) == pytest.approx(0.5)
 
 
 def test_a_calibration_file_round_trips_and_the_shipped_one_loads(tmp_path: Path) -> None:
@@ -124,8 +127,8 @@ def test_the_shipped_calibration_refuses_and_answers_on_real_signals() -> None:
     close in meaning that lacks the question's key word (the shipped weights are fitted on
     such questions; their out-of-fold figures are in bench/results/answerability.json)."""
     shipped = answerability.load()
-    answers = Signals(0.75, 0.9, 0.95, 0.0, 0.6, 0.0, 0.0)
-    beside = Signals(0.3, 0.83, 0.4, 1.0, 0.2, 0.0, 0.0)
+    answers = Signals(0.75, 0.9, 0.8, 0.95, 0.0, 0.6, 0.0, 0.0)
+    beside = Signals(0.3, 0.83, 0.1, 0.4, 1.0, 0.2, 0.0, 0.0)
     assert shipped.answers(answers) and not shipped.answers(beside)
 
 
@@ -133,15 +136,18 @@ def test_the_shipped_calibration_refuses_and_answers_on_real_signals() -> None:
 
 
 def labelled(n: int, seed: int = 3) -> list[Labelled]:
-    """Questions whose best passage is close (answerable) or far (not), with noise."""
+    """Questions whose best sentence the scorer rates high (answerable) or low (not), with
+    noise, and word coverage that overlaps between the two."""
     rng = np.random.default_rng(seed)
     rows = []
     for i in range(n):
         answerable = i % 3 != 0
         group = "a" if i % 2 else "b"
-        similarity = rng.normal(0.89 if answerable else 0.83, 0.01)
-        coverage = rng.normal(0.7 if answerable else 0.3, 0.1)
-        signals = Signals(coverage, similarity, coverage, 1 - coverage, 0.5, float(i % 4 == 0), 0.0)
+        answers = rng.normal(0.85 if answerable else 0.35, 0.05)
+        coverage = rng.normal(0.7 if answerable else 0.3, 0.2)
+        signals = Signals(
+            coverage, 0.85, answers, coverage, 1 - coverage, 0.5, float(i % 4 == 0), 0.0
+        )
         rows.append(Labelled(group, f"q{i}", answerable, signals, 3))
     return rows
 
@@ -150,8 +156,8 @@ def test_the_fitted_model_separates_what_the_signals_separate() -> None:
     rows = labelled(240)
     model = calibration.fit(rows)
     assert calibration.decided(model, rows) == [r.answerable for r in rows]
-    # Its weights are the raw signals' (the cosine's hundredths matter), not the scaled ones.
-    assert model.weights[FEATURES.index("similarity")] > 10
+    # Its weights are the raw signals' (the scorer's tenths matter), not the scaled ones.
+    assert model.weights[FEATURES.index("answers")] > 10
     report = calibration.out_of_fold(rows, k=4, repeats=2)
     assert report["all"]["answerable_refused"]["rate"] < 0.05
     assert report["all"]["unanswerable_refused"]["rate"] > 0.95
@@ -179,3 +185,23 @@ def test_fitting_needs_both_kinds_of_question() -> None:
     rows = [r for r in labelled(30) if r.answerable]
     with pytest.raises(ValueError, match="answerable and unanswerable"):
         calibration.fit(rows)
+
+
+def test_each_set_held_out_is_decided_by_the_others_and_the_worst_is_named() -> None:
+    rows = labelled(120)
+    # A third set whose answerable questions the scorer rates like the others' unanswerable.
+    rows += [
+        dataclasses.replace(r, group="c", signals=dataclasses.replace(r.signals, answers=0.3))
+        for r in labelled(30, seed=5)
+        if r.answerable
+    ]
+    report = calibration.held_out_groups(rows)
+    assert set(report) == {"a", "b", "c"}
+    assert report["c"]["answerable_refused"]["rate"] > 0.9  # nothing like it was seen
+    assert "unanswerable_refused" not in report["c"]
+    assert report["a"]["answerable_refused"]["rate"] < 0.1
+    worst = calibration.worst(report)
+    assert worst["answerable_refused"]["set"] == "c" == worst["cost"]["set"]
+    assert worst["cost"]["cost"] == pytest.approx(
+        calibration.REFUSAL_COST * report["c"]["answerable_refused"]["rate"], abs=1e-3
+    )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from yomitoki.rag.chat import estimate_tokens, needs_context, standalone_query, within_budget
+from yomitoki.rag.chat import (
+    Searched,
+    estimate_tokens,
+    needs_context,
+    standalone_query,
+    within_budget,
+)
 from yomitoki.text.language import detect
 from yomitoki.types import Message
 
@@ -63,12 +69,30 @@ def test_needs_context(question: str, follow_up: bool) -> None:
     assert needs_context(question) is follow_up
 
 
-def test_standalone_query_adds_the_previous_question_only_to_follow_ups() -> None:
+def test_a_follow_up_weighs_its_own_words_and_adds_only_the_earlier_topic() -> None:
     history = [Message("user", "What does Northwind Standard cover?"), Message("assistant", "…")]
-    assert standalone_query("What about dental?", history) == (
-        "What does Northwind Standard cover? What about dental?"
+    # Its own topic: answered as asked, searched beside itself with the plan asked about.
+    assert standalone_query("What about dental?", history) == Searched(
+        "What about dental?", "What about dental? Northwind Standard cover"
     )
-    assert standalone_query("What is the copay for specialists?", history) == (
+    # A question that stands alone is left alone; so is any question without a conversation.
+    assert standalone_query("What is the copay for specialists?", history) == Searched(
         "What is the copay for specialists?"
     )
-    assert standalone_query("What about dental?", []) == "What about dental?"
+    assert standalone_query("What about dental?", []) == Searched("What about dental?")
+    # Only a quantity or a pronoun: asked with the earlier question's topic.
+    rules = [Message("user", "時間外労働の上限は１か月何時間以内ですか？")]
+    assert standalone_query("１年では？", rules) == Searched("１年では？ 時間外労働の上限")
+    leave = [Message("user", "年次有給休暇は何日付与される？")]
+    assert standalone_query("それは何か月勤務するともらえる？", leave).query.endswith(
+        "年次有給休暇"
+    )
+    overtime = [Message("user", "What is the monthly upper limit on overtime hours?")]
+    assert standalone_query("And per year?", overtime) == Searched(
+        "And per year? monthly upper limit on overtime hours"
+    )
+    # A short change of topic after an HR question is a question of its own.
+    assert standalone_query("休憩時間は？", leave) == Searched("休憩時間は？")
+    assert standalone_query("じゃあ解雇の予告は？", leave) == Searched(
+        "じゃあ解雇の予告は？", "じゃあ解雇の予告は？ 年次有給休暇"
+    )

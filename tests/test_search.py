@@ -305,3 +305,23 @@ def test_a_large_filter_on_a_graph_index_takes_admitted_graph_candidates(tmp_pat
         exact = index.ids[allowed[np.argsort(-scores[allowed], kind="stable")[:10]]]
         assert len(found) == 10 and all(mask[i - 1] for i in found)
         assert len(set(found) & set(exact.tolist())) >= 9  # the graph is approximate
+
+
+def test_several_queries_fuse_by_weight(searcher: Searcher) -> None:
+    """A follow-up's own words and the same with an earlier topic: what both find leads, what
+    only the lighter query finds still comes, each chunk once."""
+    from yomitoki.rag.retriever import Retriever
+
+    retriever = Retriever(searcher)
+    alone = retriever.search("melon price", Mode.KEYWORD, 3)
+    fused = retriever.search_weighted(
+        {"melon price": 1.0, "melon price budget": 0.5}, Mode.KEYWORD, 5
+    )
+    ids = [h.chunk_id for h in fused]
+    assert ids[0] == alone[0].chunk_id  # first in both lists
+    assert len(ids) == len(set(ids))
+    assert any("deck.pptx#slide=2" in h.locations() for h in fused)  # only the lighter query's
+    assert [h.score for h in fused] == sorted((h.score for h in fused), reverse=True)
+    # The weights decide: the heavier query's first hit leads whichever order they are given in.
+    swapped = retriever.search_weighted({"budget": 0.2, "melon price": 1.0}, Mode.KEYWORD, 5)
+    assert swapped[0].chunk_id == alone[0].chunk_id

@@ -94,6 +94,7 @@ def answer_options(settings: Settings, filters: Filters | None = None) -> Answer
         history_tokens=settings.history_tokens,
         answerability=answerability.load(settings.answerability),
         min_answerability=settings.min_answerability,
+        sentence_scorer=settings.sentence_scorer,
         filters=filters or Filters(),
         prompt_template=None,
     )

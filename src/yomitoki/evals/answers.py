@@ -40,6 +40,9 @@ class Graded:
     found: bool | None = None
     #: Whether the passages given to the answerer held one: the ceiling of ``found``.
     found_in_passages: bool | None = None
+    #: Whether the answer states a reference answer before its first citation: it leads
+    #: with the fact rather than a neighbouring rule.
+    leads: bool | None = None
 
     @property
     def answerable(self) -> bool:
@@ -96,6 +99,7 @@ def grade(
             found_in_passages=(
                 any(contains_answer(h.text, spans) for h in context.hits) if spans else None
             ),
+            leads=contains_answer(_before_first_citation(answer.text), spans) if spans else None,
         )
         out.append(graded)
         if on_done is not None:
@@ -136,6 +140,11 @@ def summary(results: Sequence[Graded]) -> dict[str, object]:
             sum(1 for g in answered_spans if g.found), len(answered_spans)
         )
         out["answer_in_passages"] = _ratio(sum(1 for g in spans if g.found_in_passages), len(spans))
+        # The issue's "states the fact and cites its page", and "the fact stated first".
+        out["answer_found_and_cited"] = _ratio(
+            sum(1 for g in spans if g.found and g.matched > 0), len(spans)
+        )
+        out["answer_leads"] = _ratio(sum(1 for g in spans if g.leads), len(spans))
     judged = [g.judge for g in results if g.judge is not None]
     if judged:
         for key in ("groundedness", "relevance"):
@@ -156,7 +165,11 @@ def per_question(results: Sequence[Graded]) -> list[dict[str, object]]:
             "unsupported": [s.sentence for s in g.answer.unsupported],
             "latency_ms": g.answer.timings.get("total_ms"),
             **(
-                {"answers": list(g.question.answers), "answer_found": g.found}
+                {
+                    "answers": list(g.question.answers),
+                    "answer_found": g.found,
+                    "answer_leads": g.leads,
+                }
                 if g.found is not None
                 else {}
             ),
@@ -164,6 +177,12 @@ def per_question(results: Sequence[Graded]) -> list[dict[str, object]]:
         }
         for g in results
     ]
+
+
+def _before_first_citation(text: str) -> str:
+    """The answer up to its first citation mark (all of it when it cites nothing)."""
+    first = next((m for m in citations.BRACKET.finditer(text) if citations.parts(m.group(1))), None)
+    return text if first is None else text[: first.start()]
 
 
 def _ratio(part: float, whole: int) -> float:

@@ -2,11 +2,11 @@
 
 ``yomitoki eval calibrate`` and ``bench/calibrate.py`` both come here. Every question, answerable
 (it cites something) or not, is answered by the offline answerer and its ``Signals`` recorded.
-A logistic model over them is fitted (scipy's L-BFGS on the L2-regularised, weighted log
-loss, the features standardised), with the threshold that minimises the weighted errors,
-refusing an answerable question costing ``REFUSAL_COST`` answered unanswerable ones. It is
-judged by stratified k-fold cross-validation repeated on several splits: every figure reported
-is a decision by a model that never saw the question.
+A logistic model over them is fitted (``evals.logistic``), with the threshold that minimises
+the weighted errors, refusing an answerable question costing ``REFUSAL_COST`` answered
+unanswerable ones. It is judged by stratified k-fold cross-validation repeated on several
+splits, and by holding out whole sets: every figure reported is a decision by a model that
+never saw the question.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import minimize
 
+from yomitoki.evals import logistic
 from yomitoki.evals.retrieval import Question
 from yomitoki.rag.answer import Answerer
 from yomitoki.rag.answerability import Answerability, Signals
@@ -78,38 +78,19 @@ def _matrix(rows: Sequence[Labelled]) -> tuple[Matrix, Matrix, Matrix]:
     return x, y, w * len(rows) / w.sum()
 
 
-def fit(rows: Sequence[Labelled]) -> Answerability:
-    """The model fitted on ``rows``, as weights of the raw signals, and its threshold."""
+def fit(rows: Sequence[Labelled], c: float = C) -> Answerability:
+    """The model fitted on ``rows`` (regularised by ``c``), as weights of the raw signals, and
+    its threshold."""
     x, y, w = _matrix(rows)
     if len(set(y)) < 2:
         raise ValueError("calibration needs answerable and unanswerable questions")
-    mean = np.average(x, axis=0, weights=w)
-    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
-    scale[scale < 1e-12] = 1.0  # a feature constant here (no cross-language question)
-    z = (x - mean) / scale
-
-    def loss(theta: Matrix) -> tuple[float, Matrix]:
-        beta, bias = theta[:-1], theta[-1]
-        margin = z @ beta + bias
-        p = 1.0 / (1.0 + np.exp(-margin))
-        value = C * float(np.sum(w * (np.logaddexp(0.0, margin) - y * margin)))
-        value += 0.5 * float(beta @ beta)
-        residual = C * w * (p - y)
-        gradient = np.append(z.T @ residual + beta, residual.sum())
-        return value, gradient
-
-    start = np.zeros(z.shape[1] + 1)
-    theta = minimize(loss, start, jac=True, method="L-BFGS-B").x
-    beta, bias = theta[:-1], float(theta[-1])
-    probabilities = 1.0 / (1.0 + np.exp(-(z @ beta + bias)))
+    weights, bias = logistic.fit(x, y, w, c)
+    probabilities = logistic.probabilities(x, weights, bias)
     cost = w * np.where(y == 1, REFUSAL_COST, 1.0)
     candidates = np.unique(np.round(probabilities, 4))
     errors = [float(np.sum(cost * ((probabilities >= t) != (y == 1)))) for t in candidates]
     threshold = float(candidates[int(np.argmin(errors))])
-    weights = beta / scale
-    return Answerability(
-        tuple(map(float, weights)), bias - float(np.sum(weights * mean)), threshold
-    )
+    return Answerability(tuple(map(float, weights)), bias, threshold)
 
 
 def decided(model: Answerability, rows: Sequence[Labelled]) -> list[bool]:
@@ -188,15 +169,44 @@ def out_of_fold(
     return report
 
 
-def held_out_groups(rows: Sequence[Labelled]) -> dict[str, Any]:
-    """Each group decided by a model fitted on the other groups only."""
+def held_out_groups(rows: Sequence[Labelled], c: float = C) -> dict[str, Any]:
+    """Each group decided by a model fitted on the other groups only (leave one set out)."""
     out = {}
     for name in sorted({r.group for r in rows}):
         train = [r for r in rows if r.group != name]
         test = [r for r in rows if r.group == name]
         if len({r.answerable for r in train}) < 2:
             continue
-        out[name] = rates(test, decided(fit(train), test))[name]
+        out[name] = rates(test, decided(fit(train, c), test))[name]
+    return out
+
+
+def cost(figures: dict[str, Any]) -> float:
+    """One set's errors as a single figure: its answerable questions refused (each costing
+    ``REFUSAL_COST``) plus its unanswerable ones answered, as rates."""
+    out = 0.0
+    if "answerable_refused" in figures:
+        out += REFUSAL_COST * figures["answerable_refused"]["rate"]
+    if "unanswerable_refused" in figures:
+        out += 1.0 - figures["unanswerable_refused"]["rate"]
+    return out
+
+
+def worst(report: dict[str, Any]) -> dict[str, Any]:
+    """The held-out sets that fare worst: most answerable questions refused, fewest
+    unanswerable ones refused, and the highest ``cost``."""
+    out: dict[str, Any] = {}
+    answerable = {k: v for k, v in report.items() if "answerable_refused" in v}
+    unanswerable = {k: v for k, v in report.items() if "unanswerable_refused" in v}
+    if answerable:
+        name = max(answerable, key=lambda k: answerable[k]["answerable_refused"]["rate"])
+        out["answerable_refused"] = {"set": name, **answerable[name]["answerable_refused"]}
+    if unanswerable:
+        name = min(unanswerable, key=lambda k: unanswerable[k]["unanswerable_refused"]["rate"])
+        out["unanswerable_refused"] = {"set": name, **unanswerable[name]["unanswerable_refused"]}
+    if report:
+        name = max(report, key=lambda k: cost(report[k]))
+        out["cost"] = {"set": name, "cost": round(cost(report[name]), 3)}
     return out
 
 

@@ -19,12 +19,14 @@ from string import Template
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
-from yomitoki.rag import answerability, chat, extractive
+from yomitoki.rag import answerability, chat, extractive, quoting, scorer
 from yomitoki.rag.answerability import Answerability, Signals
 from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.passages import passages, sources_block, titled
 from yomitoki.rag.prompts import Prompts
+from yomitoki.rag.quantities import unit_asked
+from yomitoki.rag.quoting import Asked
 from yomitoki.rag.retriever import Retriever
 from yomitoki.rag.support import check_support
 from yomitoki.text import citations
@@ -68,6 +70,8 @@ class AnswerOptions:
     answerability: Answerability
     #: A probability to answer from instead of the calibration's own threshold (None: its).
     min_answerability: float | None
+    #: Offline answerer: the learned sentence scorer chooses (where it fits the embedder).
+    sentence_scorer: bool
     filters: Filters
     #: azure-search-openai-demo's rule: ``>>>text`` inserts text into the shipped answer
     #: prompt; any other template replaces it (the sources fill ``$sources`` or follow it);
@@ -216,9 +220,14 @@ class Answerer:
         question = question[:MAX_QUESTION_CHARS]
         language = detect(question)
         turns = tuple(chat.within_budget(history, options.history_tokens))
-        query, usage = self._standalone(question, turns, language)
+        query, beside, usage = self._standalone(question, turns, language)
         searched = time.perf_counter()
-        hits = self.retriever.search(query, options.mode, options.answer_sources, options.filters)
+        top, mode = options.answer_sources, options.mode
+        if beside is None:
+            hits = self.retriever.search(query, mode, top, options.filters)
+        else:
+            weights = {query: 1.0, beside: chat.BESIDE_WEIGHT}
+            hits = self.retriever.search_weighted(weights, mode, top, options.filters)
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)
@@ -316,18 +325,21 @@ class Answerer:
 
     def _standalone(
         self, question: str, turns: Sequence[Message], language: Language
-    ) -> tuple[str, Usage]:
+    ) -> tuple[str, str | None, Usage]:
+        """The question made searchable alone, a query searched beside it (offline), and
+        what rewriting cost."""
         if not turns:
-            return question, Usage()
+            return question, None, Usage()
         if self.llm is None:
-            return chat.standalone_query(question, turns), Usage()
+            searched = chat.standalone_query(question, turns)
+            return searched.query, searched.beside, Usage()
         messages = [
             Message("system", self.prompts.render("rewrite", language)),
             Message("user", chat.transcript(turns, question)),
         ]
         text, usage = self.llm.complete(messages, temperature=0.0, max_tokens=100)
         lines = [line.strip().strip("\"'「」") for line in text.splitlines() if line.strip()]
-        return (lines[0] if lines else question), usage
+        return (lines[0] if lines else question), None, usage
 
     def judge(
         self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
@@ -338,12 +350,20 @@ class Answerer:
         reading = extractive.read(query, hits)
         # Words weigh as they do among the documents the asker may read, nothing else.
         idf = functools.partial(self.retriever.idf, filters=opts.filters)
+        embedder = self.retriever.embedder
+        vectors = scorer.Remembering(embedder)
+        head = scorer.for_model(embedder.model_id) if opts.sentence_scorer else None
+        rescore = None if head is None else scorer.rescorer(query, vectors, head)
         if across:
-            embedder = self.retriever.embedder
-            composed = extractive.compose_across_languages(query, hits, embedder)
+            asked = embedder.embed_query(query)
+            composed = extractive.compose_across_languages(
+                query, hits, vectors.passages, asked, rescore
+            )
         else:
-            composed = extractive.compose(query, hits, idf, reading)
-        found = answerability.signals(reading, hits, composed.evidence, idf, language, across)
+            composed = extractive.compose(query, hits, idf, reading, rescore)
+        found = answerability.signals(
+            reading, hits, composed.evidence, idf, language, across, composed.answers
+        )
         probability = opts.answerability.probability(found)
         floor = opts.answerability.threshold
         if opts.min_answerability is not None:
@@ -357,7 +377,9 @@ class Answerer:
         lead_in = self.prompts.text("quoted", language)
         # A question asking how much, or whether, is not answered by a document's title.
         topical = quantity_asked(query) is not None or asks_whether(query)
-        return extractive.render(judged.composed, language, lead_in, topical, topic_of(query))
+        unit = unit_asked(query)
+        asked = Asked(topical, topic_of(query), unit)
+        return quoting.render(judged.composed, language, lead_in, asked)
 
     def _followups(
         self, question: str, answer: str, language: Language

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from yomitoki.rag.asked import topic_of
 from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
+from yomitoki.text.language import has_japanese
 from yomitoki.types import Message
 
+#: A pronoun pointing back at what was said: the follow-up has no topic of its own.
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|that|this|those|these|they|them|there|same)\b|それ|その|これ|この|あれ|同じ",
+    re.IGNORECASE,
+)
 # Words by which a follow-up leans on what was said before.
 _REFERS_BACK = re.compile(
     r"\b(?:it|its|that|this|those|these|they|them|their|there|same|also|what about|how about"
-    r"|and for)\b|それ|その|これ|この|あれ|あの|そちら|こちら|同じ|では|じゃあ|も\s*[?？]?$",
+    r"|and for)\b|^\s*(?:and|then|also|so)\b"
+    r"|それ|その|これ|この|あれ|あの|そちら|こちら|同じ|では|じゃあ|も\s*[?？]?$",
     re.IGNORECASE,
 )
 #: A question with this few content words is taken as a follow-up.
@@ -49,12 +58,111 @@ def needs_context(question: str) -> bool:
     )
 
 
-def standalone_query(question: str, history: Sequence[Message]) -> str:
-    """The offline rewrite: a follow-up is searched together with the previous question."""
+#: Words of a follow-up that name no topic of their own: numbers, units, pronouns, fillers and
+#: the verbs every question has (Sudachi's normalized forms, Snowball's English stems).
+_NO_TOPIC = frozenset(
+    (
+        "年",
+        "月",
+        "日",
+        "週",
+        "時間",
+        "分",
+        "回",
+        "歳",
+        "箇月",
+        "週間",
+        "人",
+        "円",
+        "其れ",
+        "此れ",
+        "彼れ",
+        "其の",
+        "何",
+        "為る",
+        "有る",
+        "居る",
+        "成る",
+        "貰う",
+        "出来る",
+        "行く",
+        "良い",
+        "言う",
+        "思う",
+        "per",
+        "after",
+        "befor",
+        "then",
+        "also",
+        "about",
+        "what",
+        "year",
+        "month",
+        "week",
+        "day",
+        "time",
+        "hour",
+        "minut",
+        "mani",
+        "much",
+    )
+)
+_NUMBER = re.compile(r"[0-9０-９.,]+")
+#: How an English question opens before its topic: "How many days of paid leave..." is about
+#: "days of paid leave...".
+_ASKING_EN = re.compile(
+    r"^\s*(?:how\s+(?:many|much|long|often)|what(?:'s|\s+is|\s+are)?(?:\s+the)?|which|when"
+    r"|where|who|is|are|does|do|can|could|should|must|will|the|a|an)\s+",
+    re.IGNORECASE,
+)
+
+
+def has_own_topic(question: str) -> bool:
+    """Does the follow-up name a topic of its own (「休憩時間は？」, "What about breaks?"),
+    rather than only a quantity, a pronoun or filler (「１年では？」, 「それは何か月？」, "And per
+    year?")?"""
+    if _POINTS_BACK.search(question):
+        return False
+    return any(not _NUMBER.fullmatch(t) and t not in _NO_TOPIC for t in content_terms(question))
+
+
+def topic(question: str) -> str:
+    """What an earlier question was about: its topic before は (「年次有給休暇」), or what follows
+    its asking words ("days of annual paid leave are granted")."""
+    if has_japanese(question) and (found := topic_of(question)):
+        return found
+    rest, asked = question, 1
+    while asked:  # "What does ..." asks twice
+        rest, asked = _ASKING_EN.subn("", rest)
+    return rest.strip(" ?？")
+
+
+@dataclass(frozen=True, slots=True)
+class Searched:
+    """The offline rewrite of a question: what it is answered as, and a second query searched
+    beside it at less weight (``BESIDE_WEIGHT``), if any."""
+
+    query: str
+    beside: str | None = None
+
+
+#: The weight of the query with the earlier topic next to the follow-up's own (weight 1).
+BESIDE_WEIGHT = 0.5
+
+
+def standalone_query(question: str, history: Sequence[Message]) -> Searched:
+    """The offline rewrite: the follow-up's own words weigh most; the earlier question adds
+    only its topic. A follow-up that names its own topic (「休憩時間は？」, "What about
+    dental?") is answered as it is and searched beside itself with the earlier topic added
+    (at ``BESIDE_WEIGHT``: "dental" of the plan asked about before); one that leans on the
+    conversation (「１年では？」, 「それは何か月？」) is asked with the earlier topic added."""
     previous = [m.content for m in history if m.role == "user"]
     if not previous or not needs_context(question):
-        return question
-    return f"{previous[-1]} {question}"
+        return Searched(question)
+    with_topic = f"{question} {topic(previous[-1])}"
+    if has_own_topic(question):
+        return Searched(question, with_topic)
+    return Searched(with_topic)
 
 
 def transcript(history: Sequence[Message], question: str) -> str:

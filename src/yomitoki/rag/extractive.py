@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from yomitoki.backends.base import Embedder
+import numpy as np
+import numpy.typing as npt
+
 from yomitoki.rag.asked import answer_terms, quantity_asked
-from yomitoki.text import citations
+from yomitoki.rag.quantities import stated, unit_asked
 from yomitoki.text.analyzer import content_terms
-from yomitoki.text.language import Language, has_japanese
+from yomitoki.text.language import has_japanese
 from yomitoki.text.sentences import open_brackets, split_sentences
 from yomitoki.text.spelling import corrected
+from yomitoki.text.template import Place, has_blank, place_of
 from yomitoki.types import Hit
 
 MAX_SENTENCES = 4
@@ -39,7 +41,7 @@ MAX_CHARS = 600
 
 _LINE_BREAK_JA = re.compile(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])")
 _WHITESPACE = re.compile(r"\s+")
-_END = re.compile(r"([.。．!?！？]+)$")
+SENTENCE_END = re.compile(r"([.。．!?！？]+)$")
 _CLOSED = re.compile(r"[.。．!?！？:：」』)）]$")
 #: A line this short without closing punctuation, at the start of a sentence, is a heading.
 HEADING_CHARS = 60
@@ -59,11 +61,6 @@ QUANTITY_BONUS = 0.3
 QUANTITY_ELSEWHERE_BONUS = 0.1
 #: Characters between a quantity and a word of the question for the one to be the other's.
 QUANTITY_REACH = 6
-#: A Japanese sentence with one of these points back at something it does not name
-#: (この国, 同社, 本条, 当該): its document's title says what.
-_POINTS_BACK = re.compile(r"この|その(?!他|ほか)|あの|これ|それ|同[国社法氏市町村]|本[条件]|当該")
-#: ... otherwise one whose topic is in its first words ("年次有給休暇は、…") says it itself.
-_TOPIC = re.compile(r"^[^、。]{1,25}?(?:とは|は|が)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +75,12 @@ class Evidence:
     hit_rank: int
     #: The title of the document the sentence is in, when it has one.
     title: str | None = None
+    #: The example or commentary of a model document the sentence is in (None: a rule).
+    place: Place | None = None
+    #: The sentence leaves a number blank for the employer (○時間, 「　か月」).
+    blank: bool = False
+    #: The learned scorer's probability that it answers (``rag.scorer``); None unscored.
+    learned: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,8 @@ class Composed:
     sentences: tuple[Evidence, ...]
     #: The best sentence's coverage of the question, 0..1 (across languages: its cosine).
     evidence: float
+    #: The learned scorer's best probability over every candidate (0 without the scorer).
+    answers: float = 0.0
 
     @property
     def dont_know(self) -> bool:
@@ -144,7 +149,7 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
 def is_subject(title: str | None) -> bool:
     """Whether ``title`` names a subject, rather than being missing or a first line or
     sentence standing in for a title."""
-    return title is not None and 0 < len(title) <= TITLE_CHARS and not _END.search(title)
+    return title is not None and 0 < len(title) <= TITLE_CHARS and not SENTENCE_END.search(title)
 
 
 def subject_terms(title: str | None) -> frozenset[str]:
@@ -185,6 +190,8 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                     terms=terms,
                     hit_rank=rank,
                     title=hit.title,
+                    place=place_of(hit.text, start),
+                    blank=has_blank(text),
                 )
             )
     return out
@@ -202,8 +209,9 @@ def choose(pool: list[Evidence]) -> Composed:
     cite the one that holds the answer than three sentences from one page.
     """
     ranked = sorted(pool, key=lambda e: e.score, reverse=True)
+    learned = max((e.learned for e in pool if e.learned is not None), default=0.0)
     if not ranked:
-        return Composed((), 0.0)
+        return Composed((), 0.0, learned)
     best = ranked[0]
     chosen = [best]
     rest = [e for e in ranked[1:] if e.score >= RELATIVE_FLOOR * best.score]
@@ -215,7 +223,7 @@ def choose(pool: list[Evidence]) -> Composed:
         pick = max(rest, key=lambda e: e.score - (SAME_PAGE_PENALTY if e.citation in cited else 0))
         chosen.append(pick)
         rest.remove(pick)
-    return Composed(tuple(chosen), best.coverage)
+    return Composed(tuple(chosen), best.coverage, learned)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,25 +244,46 @@ def read(question: str, hits: Sequence[Hit]) -> Reading:
     return Reading(tuple(sorted(terms)), frozenset(known))
 
 
+#: Re-scores a pool of sentences (the learned scorer, ``rag.scorer``): it gives each kept
+#: one its ``learned`` probability and its new ``score``.
+Rescore = Callable[[list[Evidence]], list[Evidence]]
+
+
 def compose(
     question: str,
     hits: Sequence[Hit],
     idf: Callable[[list[str]], dict[str, float]],
     reading: Reading,
+    rescore: Rescore | None = None,
 ) -> Composed:
     """Score the sentences of ``hits`` for ``question`` (as ``reading`` reads it) and choose
     the answer's sentences.
 
     A sentence that states the quantity the question asks for (何日, how long) scores more,
-    but its coverage of the question, a signal of whether to answer at all, stays what it is."""
+    but its coverage of the question, a signal of whether to answer at all, stays what it is.
+    With ``rescore``, the learned scorer has the last word on the best of the pool."""
     terms = list(reading.terms)
     pool = candidates(idf(terms), hits)
-    if (wanted := quantity_asked(question)) is not None:
+    wanted = quantity_asked(question)
+    if wanted is not None:
         pool = [
             dataclasses.replace(e, score=e.score + _quantity_bonus(e.text, wanted, terms))
             for e in pool
         ]
-    return choose(pool)
+    if rescore is not None:
+        pool = rescore(pool)
+    composed = choose(pool)
+    if wanted is None:
+        return composed
+    return fact_first(composed, lambda e: _quantity_bonus(e.text, wanted, terms))
+
+
+def fact_first(composed: Composed, states: Callable[[Evidence], float]) -> Composed:
+    """The chosen sentences reordered so that those stating the asked-for quantity lead, the
+    one beside a word of the question first (``states``: how much a sentence states it); the
+    rest keep their order. An answer opens with its fact, not a neighbouring rule."""
+    order = sorted(composed.sentences, key=lambda e: -states(e))
+    return dataclasses.replace(composed, sentences=tuple(order))
 
 
 def passage_terms(hits: Sequence[Hit]) -> set[str]:
@@ -278,100 +307,38 @@ def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]
 def compose_across_languages(
     question: str,
     hits: Sequence[Hit],
-    embedder: Embedder,
+    embed: Callable[[Sequence[str]], npt.NDArray[np.float32]],
+    query: npt.NDArray[np.float32],
+    rescore: Rescore | None = None,
     max_sentences: int = 40,
 ) -> Composed:
     """Choose the answer's sentences by meaning, for a question in another language.
 
-    A Japanese question shares no words with English passages, so word coverage says nothing;
-    the embedding model is multilingual. Each sentence's cosine with the question, scaled so
-    the best is 1 and the worst 0, stands in for coverage when choosing; the best cosine is
-    the evidence that ``answerability`` weighs.
+        A Japanese question shares no words with English passages, so word coverage says nothing;
+        the embedding model is multilingual. Each sentence's cosine with the question, scaled so
+        the best is 1 and the worst 0, stands in for coverage when choosing; the best cosine is
+        the evidence that ``answerability`` weighs. ``embed`` gives the sentences' vectors,
+    ``query`` is the question's. With ``rescore``, the learned scorer chooses.
     """
     pool = sentences(hits)[:max_sentences]
     if not pool:
         return Composed((), 0.0)
-    vectors = embedder.embed_passages([e.text for e in pool])
-    cosines = vectors @ embedder.embed_query(question)
+    cosines = embed([e.text for e in pool]) @ query
     low, high = float(cosines.min()), float(cosines.max())
     spread = high - low or 1.0
     scored = [_scored(e, (float(s) - low) / spread) for e, s in zip(pool, cosines, strict=True)]
-    return Composed(choose(scored).sentences, high)
+    unit = unit_asked(question)
 
+    def states(e: Evidence) -> float:
+        return QUANTITY_ELSEWHERE_BONUS if unit is not None and stated(e.text, unit) else 0.0
 
-def cite(evidence: Evidence) -> str:
-    """The sentence with its citation before its closing punctuation (no space in Japanese);
-    brackets in the sentence that look like citations are its words, shown as text."""
-    sentence = citations.neutralise(evidence.text)
-    match = _END.search(sentence)
-    body, end = (sentence, "") if match is None else (sentence[: match.start()], match.group(1))
-    space = "" if body[-1:] and not body[-1].isascii() else " "
-    return f"{body}{space}[{evidence.citation}]{end}"
+    if rescore is not None:
+        scored = rescore([dataclasses.replace(e, coverage=0.0) for e in scored])
+    else:
+        scored = [dataclasses.replace(e, score=e.score + states(e)) for e in scored]
+    chosen = choose(scored)
+    return fact_first(dataclasses.replace(chosen, evidence=high), states)
 
 
 #: Longer "titles" are first lines or sentences standing in for a title, not a subject.
 TITLE_CHARS = 80
-
-
-def names_its_source(evidence: Evidence, topical: bool = False, topic: str = "") -> bool:
-    """Does the sentence say what it is about: the longest word of its document's title?
-
-    ("The Northwind Standard plan covers…" names "Zava Northwind Health Standard Plan"; "この国
-    だけ" does not name "ドミニカ国".) A missing or sentence-like title counts as named. For a
-    ``topical`` question, a Japanese sentence names what it is about when it opens with its
-    own topic or holds the question's ``topic`` (「年次有給休暇」 of 「年次有給休暇は何日？」).
-    """
-    title = evidence.title or ""
-    if not is_subject(title):
-        return True
-    if topical and has_japanese(evidence.text):
-        # 「年次有給休暇は、…」 says what it is about; 「この国だけ…」 does not.
-        if _POINTS_BACK.search(evidence.text):
-            return False
-        text = unicodedata.normalize("NFKC", evidence.text)
-        return bool(_TOPIC.match(text)) or bool(topic and topic in text)
-    words = content_terms(title)
-    if not words:
-        return True
-    longest = max(map(len, words))
-    return any(w in evidence.terms for w in words if len(w) == longest)
-
-
-def attributed(evidence: Evidence) -> str:
-    """The cited sentence after its document's title.
-
-    A sentence lifted out of its document often leaves its subject behind ("the only country
-    in the eastern Caribbean where…", "this plan does not cover…"); the title puts it back.
-    """
-    colon = "：" if has_japanese(evidence.text) else ": "
-    return f"{evidence.title}{colon}{cite(evidence)}"
-
-
-def render(
-    composed: Composed, language: Language, lead_in: str, topical: bool = False, topic: str = ""
-) -> list[str]:
-    """The answer as pieces of text to stream: an optional lead-in, then one per sentence.
-
-    ``lead_in`` is said first when the sentences are not in the question's language, so a
-    Japanese question answered from English documents says that it quotes them. A sentence
-    that does not name its document's subject is given the document's title, unless the
-    sentence before it came from a document of the same title. ``topical``: the question
-    asks for a quantity of something (何日, 何分) or whether (〜されますか), so a Japanese
-    sentence that names its own topic or the question's ``topic`` needs no title; a question
-    asking for a thing may be answered by the title itself (「…唯一の内陸国はどこか」: ラオス),
-    so there the title stays.
-    """
-    pieces = []
-    quoted_ja = all(has_japanese(e.text) for e in composed.sentences)
-    if (language == "ja") != quoted_ja:
-        pieces.append(lead_in)
-    previous: str | None = None
-    for number, evidence in enumerate(composed.sentences):
-        joiner = "" if number == 0 or (quoted_ja and language == "ja") else " "
-        if number == 0 and pieces:
-            joiner = "\n"
-        named = names_its_source(evidence, topical, topic)
-        new_subject = evidence.title != previous and not named
-        pieces.append(joiner + (attributed(evidence) if new_subject else cite(evidence)))
-        previous = evidence.title
-    return pieces

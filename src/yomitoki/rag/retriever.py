@@ -3,10 +3,17 @@ and, when configured, the second that re-scores its best hits (``rerank.Rerankin
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+
 from yomitoki.index.engine import Filters
+from yomitoki.index.fusion import reciprocal_rank_fusion
 from yomitoki.index.search import Searcher, clean_query
 from yomitoki.rag.rerank import Reranking
 from yomitoki.types import Hit, Mode
+
+#: The k of the fusion of several queries' rankings: small, as they are short (``top``).
+FOLLOWUP_RRF_K = 10
 
 
 class Retriever:
@@ -43,3 +50,14 @@ class Retriever:
         query = clean_query(query)  # as the first stage read it
         scope = filters or Filters()
         return self.reranking.apply(query, head, lambda terms: self.idf(terms, scope))[:top]
+
+    def search_weighted(
+        self, queries: Mapping[str, float], mode: Mode, top: int, filters: Filters | None = None
+    ) -> list[Hit]:
+        """The ``top`` best hits of several queries, their rankings fused by weight (a
+        follow-up's own words, and the same with an earlier question's topic)."""
+        found = {query: self.search(query, mode, top, filters) for query in queries}
+        by_id = {h.chunk_id: h for hits in reversed(found.values()) for h in hits}
+        rankings = {query: [h.chunk_id for h in hits] for query, hits in found.items()}
+        fused = reciprocal_rank_fusion(rankings, FOLLOWUP_RRF_K, dict(queries))
+        return [dataclasses.replace(by_id[i], score=score) for i, score in fused[:top]]

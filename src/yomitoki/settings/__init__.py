@@ -249,6 +249,13 @@ class Settings(EmbeddingServer):
         "rather than saying \"I don't know\"; unset means the calibration's own threshold. "
         "0 answers whenever a sentence was found.",
     )
+    sentence_scorer: bool = Field(
+        default=True,
+        description="Offline answerer: the learned sentence scorer shipped with yomitoki "
+        "(for the bundled model's vectors only) chooses the answer's sentences and informs "
+        "answerability; false: word coverage alone (the shipped calibration then refuses "
+        "more, as it weighs the scorer).",
+    )
     prompt_dir: Path | None = Field(
         default=None,
         description="Folder of prompt templates that replace the shipped ones, file by file.",

@@ -1,0 +1,133 @@
+"""The quantity a question asks for, in either language, and that quantity in the other.
+
+「年次有給休暇は何日？」 and "How many days of paid leave?" both ask for days; a Japanese
+sentence states them as 「１０日」, an English one as "10 days". An answer quoted from
+documents in the other language than the question leads with the quantity said in the
+question's language ("10 days", 「10日」), cited, before the sentence as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NUMBER_JA = r"(?:[0-9０-９][0-9０-９,，.．]*|[一二三四五六七八九十百千万〇]+)"
+#: ２割５分 (two tenths, five hundredths), ８割, 25パーセント, 25％.
+_SHARE_JA = "割(?:[0-9０-９一二三四五六七八九]分)?|パーセント|[%％]"
+NUMBER_EN = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What a quantity counts, as each language writes it."""
+
+    key: str
+    #: The unit after a number in Japanese text (日 of １０日).
+    ja: str
+    #: The unit after a number in English text (days of 10 days).
+    en: str
+    #: How the lead says it: English (plural), Japanese.
+    en_word: str
+    ja_word: str
+
+    def pattern(self, japanese: bool) -> re.Pattern[str]:
+        """A number in this unit, in Japanese or English text."""
+        if japanese:
+            return re.compile(f"{NUMBER_JA}\\s*(?:{self.ja})")
+        return re.compile(rf"\b{NUMBER_EN}[\s-]*(?:{self.en})\b", re.IGNORECASE)
+
+
+UNITS = {
+    u.key: u
+    for u in (
+        Unit("day", "日", "days?", "days", "日"),
+        Unit("minute", "分", "minutes?", "minutes", "分"),
+        Unit("hour", "時間", "hours?", "hours", "時間"),
+        Unit("week", "週間?", "weeks?", "weeks", "週間"),
+        Unit("month", "[かヶカケ箇]月", "months?", "months", "か月"),
+        Unit("year", "年", "years?", "years", "年"),
+        Unit("age", "歳", "years?(?:\\s+old)?", "years old", "歳"),
+        Unit("time", "回", "times?", "times", "回"),
+        Unit("person", "[人名]", "people|persons?|workers?|employees?", "people", "人"),
+        Unit("yen", "円", "yen", "yen", "円"),
+        Unit("share", _SHARE_JA, "%|percent", "", "%"),
+    )
+}
+#: Japanese interrogatives and the unit they ask for.
+ASKED_JA = (
+    (r"何日", "day"),
+    (r"何分", "minute"),
+    (r"何時間", "hour"),
+    (r"何歳", "age"),
+    (r"何回", "time"),
+    (r"何週", "week"),
+    (r"何[かヶカケ箇]月", "month"),
+    (r"何年", "year"),
+    (r"何[人名]", "person"),
+    (r"何割|何パーセント|何[%％]|割増率|率は", "share"),
+    (r"いくら|何円", "yen"),
+)
+_NOUN_EN = {
+    "day": "day",
+    "minute": "minute",
+    "hour": "hour",
+    "week": "week",
+    "month": "month",
+    "year": "year",
+    "time": "time",
+    "worker": "person",
+    "people": "person",
+    "person": "person",
+    "employee": "person",
+}
+_COUNTED_EN = re.compile(
+    r"\b(?:how\s+many|number\s+of|in)\s+(?:\w+\s+){0,2}?"
+    r"(days?|minutes?|hours?|weeks?|months?|years?|times|workers?|people|persons?|employees?)\b",
+    re.IGNORECASE,
+)
+_ASKED_EN = (
+    (re.compile(r"\b(?:how\s+old|what\s+age|retirement\s+age)\b", re.IGNORECASE), "age"),
+    (re.compile(r"\b(?:rate|percentage|percent|share)\b", re.IGNORECASE), "share"),
+)
+
+
+def unit_asked(question: str) -> Unit | None:
+    """The unit of the quantity ``question`` asks for, in either language; None for none."""
+    for asked, key in ASKED_JA:
+        if re.search(asked, question):
+            return UNITS[key]
+    for pattern, key in _ASKED_EN:
+        if pattern.search(question):
+            return UNITS[key]
+    if counted := _COUNTED_EN.search(question):
+        noun = counted.group(1).lower()
+        noun = noun if noun in _NOUN_EN else noun.removesuffix("s")
+        return UNITS[_NOUN_EN[noun]]
+    return None
+
+
+def stated(sentence: str, unit: Unit) -> str | None:
+    """The first quantity in ``unit`` that ``sentence`` states, as written; None for none."""
+    japanese = any(ord(c) > 0x3000 for c in sentence)
+    found = unit.pattern(japanese).search(sentence)
+    return found.group(0) if found else None
+
+
+def said_in(quantity: str, unit: Unit, japanese: bool) -> str:
+    """``quantity`` (as a sentence states it) said in Japanese or English: 「１０日」 -> "10
+    days", "10 days" -> 「10日」; a number in kanji stays as written."""
+    plain = unicodedata.normalize("NFKC", quantity)
+    number = re.match(r"[0-9][0-9,.]*|[一二三四五六七八九十百千万〇]+|[A-Za-z]+", plain)
+    value = number.group(0) if number else plain
+    if japanese:
+        return f"{value}{unit.ja_word}"
+    if unit.key == "share":
+        tenths = re.match(r"([0-9]+)割(?:([0-9])分)?", plain)
+        if tenths:  # ２割５分: two tenths and five hundredths, 25 %
+            return f"{10 * int(tenths.group(1)) + int(tenths.group(2) or 0)}%"
+        return plain
+    word = unit.en_word
+    if value in ("1", "one") and word.endswith("s") and unit.key != "age":
+        word = word[:-1]
+    return f"{value} {word}"

@@ -1,0 +1,77 @@
+"""Where a sentence sits in a model document: a rule, one of its examples, its commentary.
+
+A government model such as the 就業規則規程例 gives one rule several ways (［例１］ 定年を満７０歳
+とする例, ［例２］ …), leaves blanks for each employer to fill in (○時間, 年○日, 満＿歳, 「　か月」)
+and explains each article in commentary headed by its number (【第１条 目的】 …). Quoted as if
+it were the rule, an example, a blank or a comment misleads; the offline answerer says which
+it is (``rag.quoting``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: ［例１］ 定年を満７０歳とする例 (the heading of one of several ways to write an article).
+_EXAMPLE = re.compile(r"[［\[]例\s*([0-9０-９]{1,2})[］\]][ \t　]*([^\n［\[]{0,60})")
+#: 【第１条 目的】: the commentary on article 1 follows.
+_COMMENTARY = re.compile(r"【(第[0-9０-９]{1,3}条[^】\n]{0,30})】")
+#: A chapter heading at the start of a line ends any example or commentary before it.
+_CHAPTER = re.compile(r"^第[0-9０-９一二三四五六七八九十]{1,3}章", re.MULTILINE)
+#: An article where a line, a space or its title's bracket leaves off: 「（定年等）\n第５１条 …」.
+_ARTICLE = re.compile(r"(?:^|(?<=[\s）)]))第([0-9０-９]{1,3})条[ 　]", re.MULTILINE)
+#: A number left for the employer: ○ or ＿ before a unit, or a unit after a gap where its
+#: number belongs (「採用の日から　か月間」, 「午前　時　分」).
+_BLANK = re.compile(
+    r"[○◯＿_]{1,3}\s*(?:[時分日年歳回人円週%％]|か月|ヶ月|カ月)"
+    r"|(?:から|満|年|毎月|少なくとも|午前|午後)[ 　]{1,3}(?:か月|ヶ月|カ月|日|時間|時|分|歳|円|回)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """An example or a commentary, and its heading as the document writes it."""
+
+    kind: str  # "example" or "commentary"
+    #: The example's number and description (「例１」, 「定年を満７０歳とする例」) or the
+    #: commented article (「第１条 目的」).
+    number: str
+    label: str
+
+
+def place_of(text: str, position: int) -> Place | None:
+    """The example or commentary the text at ``position`` belongs to, None for a rule (or a
+    document that is no model).
+
+    An example runs from its heading over the article it gives, until another example, a
+    comment, a chapter or an article of another number; a comment runs until the next
+    article, example or chapter."""
+    # A sentence that opens an article ("第５０条 賞与は、…") is that article's.
+    opening = _ARTICLE.match(text, position)
+    before = text[: opening.end() if opening else position]
+    example = _last(_EXAMPLE, before)
+    comment = _last(_COMMENTARY, before)
+    chapter = _last(_CHAPTER, before)
+    latest = max((m for m in (example, comment, chapter) if m is not None),
+                 key=lambda m: m.start(), default=None)  # fmt: skip
+    if latest is None or latest is chapter:
+        return None
+    articles = [m.group(1) for m in _ARTICLE.finditer(before, latest.end())]
+    if latest is comment:
+        return None if articles else Place("commentary", "", comment.group(1).strip())
+    assert example is not None
+    if len(set(articles)) > 1:  # the example's article ended, another began
+        return None
+    return Place("example", f"例{example.group(1)}", example.group(2).strip())
+
+
+def has_blank(sentence: str) -> bool:
+    """Whether ``sentence`` leaves a number for the employer to fill in."""
+    return bool(_BLANK.search(sentence))
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    return found

