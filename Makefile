@@ -78,6 +78,8 @@ bench: install
 	$(BIN)/python -m bench.analyzers
 	$(BIN)/python -m bench.calibrate
 	$(BIN)/python -m bench.eval_answers
+	$(BIN)/python -m bench.eval_followups
+	$(BIN)/python -m bench.scorer_uses
 	$(BIN)/python -m bench.sparse_leg
 	$(BIN)/python -m bench.search_latency
 	$(BIN)/python -m bench.filtered_search

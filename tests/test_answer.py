@@ -11,7 +11,7 @@ import pytest
 from tests import builders
 from tests.conftest import CountingEmbedder
 from tests.llm_server import ChatServer, Reply, running
-from tests.options import WORDS, calibration, ingest_options
+from tests.options import WORDS, ingest_options
 from tests.options import answerer as make_answerer
 from tests.options import searcher as searcher_over
 from yomitoki.backends.fake import HashEmbedder
@@ -139,19 +139,6 @@ def test_min_answerability_overrides_the_calibrations_threshold(searcher: Search
     assert not make_answerer(searcher, answerability=WORDS).ask(question)[1].dont_know
     refusing = make_answerer(searcher, answerability=WORDS, min_answerability=1.0)
     assert refusing.ask(question)[1].dont_know
-
-
-@pytest.mark.parametrize(
-    ("question", "japanese"),
-    [("How many days do I have for returns?", False), ("年次有給休暇は何日付与されますか？", True)],
-)
-def test_the_calibration_weighs_the_questions_language(
-    searcher: Searcher, question: str, japanese: bool
-) -> None:
-    """Cosines run lower in Japanese for the same model: the model may weigh them apart."""
-    wary_of_japanese = calibration(bias=1.0, japanese=-2.0)
-    _, answer = make_answerer(searcher, answerability=wary_of_japanese).ask(question)
-    assert answer.dont_know is japanese
 
 
 def test_empty_index_and_empty_question(store: Store) -> None:

@@ -149,6 +149,19 @@ def test_eval_answers_finds_reference_answers_in_the_answer(indexed: Path, tmp_p
     assert [q["answer_found"] for q in report["per_question"]] == [True, False]
     summary = report["summary"]
     assert summary["answer_found"] == 0.5 and summary["answer_in_passages"] == 0.5
+    # It states it before its first citation, and cites the page that holds it.
+    first = report["per_question"][0]
+    assert first["answer_leads"] is True
+    assert first["answer"].index("二年間") < first["answer"].index("[")
+    assert summary["answer_leads"] == 0.5 and summary["answer_found_and_cited"] == 0.5
+
+
+def test_an_answer_leads_with_the_fact_only_when_it_comes_before_the_first_citation() -> None:
+    from yomitoki.evals.answers import _before_first_citation
+
+    assert _before_first_citation("２年間です[a.pdf#page=3]。詳しくは[b.pdf]") == "２年間です"
+    assert _before_first_citation("See [sic] the manual [a.pdf].") == "See [sic] the manual"
+    assert _before_first_citation("No citation at all.") == "No citation at all."
 
 
 def test_eval_answers_judge_needs_an_llm(indexed: Path, tmp_path: Path) -> None:
@@ -259,6 +272,28 @@ def test_eval_calibrate_fits_on_your_questions_and_the_answers_use_it(
                             "--json", env={"YOMITOKI_ANSWERABILITY": str(fitted)})  # fmt: skip
     assert code == 0, err
     assert json.loads(out)["answer"]["answerability"]["threshold"] == round(model.threshold, 4)
+
+
+def test_eval_calibrate_holds_out_each_file_when_given_several(
+    indexed: Path, tmp_path: Path
+) -> None:
+    english, japanese = tmp_path / "english.jsonl", tmp_path / "japanese.jsonl"
+    lines = [{"question": q, "relevant": [c]} for q, c in ANSWERABLE]
+    lines += [{"question": q, "relevant": []} for q in UNANSWERABLE]
+    for path, wanted in ((english, True), (japanese, False)):
+        mine = [x for x in lines if str(x["question"]).isascii() is wanted]
+        path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in mine) + "\n")
+    fitted = tmp_path / "both.json"
+    code, out, err = invoke(
+        "eval", "calibrate", english, japanese, "--index", indexed, "--out", fitted,
+        "--folds", "2", "--repeats", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "each file held out" in out and "worst: " in out
+    held = json.loads(fitted.read_text())["held_out_set"]
+    assert set(held) == {"english", "japanese"}
+    assert held["english"]["answerable_refused"]["of"] == 5
+    assert held["japanese"]["unanswerable_refused"]["of"] == 2
 
 
 def test_eval_calibrate_needs_questions_of_both_kinds(indexed: Path, tmp_path: Path) -> None:

@@ -369,8 +369,11 @@ def eval_calibrate(
         )
     report = calibration.out_of_fold(rows, folds, repeats)
     model = calibration.fit(rows)
+    held_out = calibration.held_out_groups(rows) if len(questions) > 1 else {}
     written = model.to_json(
-        fitted=f"yomitoki eval calibrate on {len(rows)} questions", out_of_fold=report
+        fitted=f"yomitoki eval calibrate on {len(rows)} questions",
+        out_of_fold=report,
+        **({"held_out_set": held_out} if held_out else {}),
     )
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(written, encoding="utf-8")
@@ -378,6 +381,12 @@ def eval_calibrate(
     out.print(f"{len(rows)} questions, index {where}: refusals out of fold")
     for line in calibration.describe(report):
         out.print(f"  {line}")
+    if held_out:
+        out.print("each file held out, decided by the model fitted on the others")
+        for line in calibration.describe(held_out):
+            out.print(f"  {line}")
+        worst = calibration.worst(held_out)["cost"]
+        out.print(f"  worst: {worst['set']} (errors {worst['cost']:.3f})")
     out.print(
         f"wrote {out_path} (threshold {model.threshold:.4f}); to use it, set "
         f'answerability = "{out_path}"',

@@ -355,9 +355,8 @@ class Answerer:
         head = scorer.for_model(embedder.model_id) if opts.sentence_scorer else None
         rescore = None if head is None else scorer.rescorer(query, vectors, head)
         if across:
-            asked = embedder.embed_query(query)
             composed = extractive.compose_across_languages(
-                query, hits, vectors.passages, asked, rescore
+                query, hits, vectors.passages, vectors.query(query), rescore
             )
         else:
             composed = extractive.compose(query, hits, idf, reading, rescore)

@@ -310,7 +310,7 @@ def compose_across_languages(
     embed: Callable[[Sequence[str]], npt.NDArray[np.float32]],
     query: npt.NDArray[np.float32],
     rescore: Rescore | None = None,
-    max_sentences: int = 40,
+    max_sentences: int = 80,
 ) -> Composed:
     """Choose the answer's sentences by meaning, for a question in another language.
 

@@ -123,12 +123,19 @@ MAX_SCORED = 40
 
 
 class Remembering:
-    """An embedder's passage vectors for one answer, each text embedded once however often it
-    is asked for (the cross-language path and the scorer read the same sentences)."""
+    """An embedder's vectors for one answer, each text embedded once however often it is asked
+    for (the cross-language path and the scorer read the same sentences and question)."""
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
         self._seen: dict[str, npt.NDArray[np.float32]] = {}
+        self._queries: dict[str, npt.NDArray[np.float32]] = {}
+
+    def query(self, text: str) -> npt.NDArray[np.float32]:
+        """The question's vector."""
+        if text not in self._queries:
+            self._queries[text] = self.embedder.embed_query(text)
+        return self._queries[text]
 
     def passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """One row per text."""
@@ -149,7 +156,7 @@ def rescorer(question: str, vectors: Remembering, head: SentenceScorer) -> Resco
         if not best:
             return best
         candidates = Candidates(
-            question=vectors.embedder.embed_query(question),
+            question=vectors.query(question),
             sentences=vectors.passages([e.text for e in best]),
             coverage=[e.coverage for e in best],
             states=None if unit is None else [stated(e.text, unit) is not None for e in best],
