@@ -4,9 +4,11 @@ Run: ``.venv/bin/python -m bench.scorer_uses`` (after ``bench.calibrate``, whose
 signals it reads). Results: bench/results/scorer_uses.json.
 
 1. Choosing and ordering the answer's sentences: ``yomitoki eval answers --offline`` with every
-   question answered (``min_answerability = 0``, so that refusals do not blur the choice), with
-   the scorer and without it (``sentence_scorer = false``), on the sets with reference answers
-   and on the demo's Northwind questions (citations_matched).
+   question answered (``min_answerability = 0``, so that refusals do not blur the choice), as
+   shipped and with word coverage alone (``sentence_scorer = false``), on the sets with
+   reference answers and on the demo's Northwind questions (citations_matched). As shipped,
+   the scorer chooses across languages only: letting it choose within a language too chose
+   worse there (results/scorer_uses_choosing_everywhere.json).
 2. As a signal of answerability: each set held out whole, decided by the model fitted on the
    others, with the scorer's probability among the signals and without it.
 3. As a second stage over the first stage's best 30 passages (each passage scored by its best
@@ -51,7 +53,7 @@ def choosing() -> dict[str, Any]:
         answerable = [str(p) for p in each.files if "unanswerable" not in p.name
                       and p.name not in ("on_topic.jsonl", "off_topic.jsonl")]  # fmt: skip
         out[each.name] = {}
-        for name, flag in (("scorer", "true"), ("word_coverage", "false")):
+        for name, flag in (("shipped", "true"), ("word_coverage", "false")):
             env = {**os.environ, "YOMITOKI_MIN_ANSWERABILITY": "0",
                    "YOMITOKI_SENTENCE_SCORER": flag}  # fmt: skip
             report = RESULTS / ".scorer_uses.json"

@@ -353,7 +353,10 @@ class Answerer:
         embedder = self.retriever.embedder
         vectors = scorer.Remembering(embedder)
         head = scorer.for_model(embedder.model_id) if opts.sentence_scorer else None
-        rescore = None if head is None else scorer.rescorer(query, vectors, head)
+        # Across languages the scorer chooses the sentences; within one, the words do (they
+        # chose better on every same-language set: bench/results/scorer_uses.json) and the
+        # scorer's probability only informs answerability.
+        rescore = None if head is None else scorer.rescorer(query, vectors, head, across)
         if across:
             composed = extractive.compose_across_languages(
                 query, hits, vectors.passages, vectors.query(query), rescore

@@ -261,7 +261,8 @@ def compose(
 
     A sentence that states the quantity the question asks for (何日, how long) scores more,
     but its coverage of the question, a signal of whether to answer at all, stays what it is.
-    With ``rescore``, the learned scorer has the last word on the best of the pool."""
+    With ``rescore``, the learned scorer rates the best of the pool (and, if it chooses,
+    re-scores them)."""
     terms = list(reading.terms)
     pool = candidates(idf(terms), hits)
     wanted = quantity_asked(question)

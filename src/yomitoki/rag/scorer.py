@@ -8,7 +8,9 @@ how many days) or lacks it, and its length. Fitted by ``python -m bench.train_sc
 JSQuAD's validation questions that none of the benchmarks ask (public data, CC BY-SA 4.0),
 with numpy at run time. It scores only vectors of the model it was fitted on
 (``sentence_scorer.json`` names it); with any other embedder the answerer keeps its word
-coverage.
+coverage. Its rating chooses the answer's sentences across languages (where no word is shared)
+and is a signal of answerability everywhere; within a language the words chose better
+(bench/results/scorer_uses_choosing_everywhere.json).
 """
 
 from __future__ import annotations
@@ -146,9 +148,12 @@ class Remembering:
         return np.array([self._seen[t] for t in texts], dtype=np.float32)
 
 
-def rescorer(question: str, vectors: Remembering, head: SentenceScorer) -> Rescore:
+def rescorer(
+    question: str, vectors: Remembering, head: SentenceScorer, chooses: bool = True
+) -> Rescore:
     """The ``extractive.Rescore`` of ``question``: the best ``MAX_SCORED`` sentences of a pool,
-    each scored by ``head`` (its probability, plus a little for its passage's rank)."""
+    each given ``head``'s probability; when it ``chooses``, that probability (plus a little for
+    its passage's rank) becomes the sentence's score, else the score stays the words' own."""
     unit = unit_asked(question)
 
     def rescore(pool: list[Evidence]) -> list[Evidence]:
@@ -164,7 +169,11 @@ def rescorer(question: str, vectors: Remembering, head: SentenceScorer) -> Resco
         )
         probabilities = head.probabilities(candidates)
         return [
-            dataclasses.replace(e, learned=float(p), score=float(p) + RANK_WEIGHT / e.hit_rank)
+            dataclasses.replace(
+                e,
+                learned=float(p),
+                score=float(p) + RANK_WEIGHT / e.hit_rank if chooses else e.score,
+            )
             for e, p in zip(best, probabilities, strict=True)
         ]
 

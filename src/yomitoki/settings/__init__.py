@@ -252,9 +252,9 @@ class Settings(EmbeddingServer):
     sentence_scorer: bool = Field(
         default=True,
         description="Offline answerer: the learned sentence scorer shipped with yomitoki "
-        "(for the bundled model's vectors only) chooses the answer's sentences and informs "
-        "answerability; false: word coverage alone (the shipped calibration then refuses "
-        "more, as it weighs the scorer).",
+        "(for the bundled model's vectors only) chooses the answer's sentences across "
+        "languages and informs answerability; false: word coverage alone (the shipped "
+        "calibration then refuses more, as it weighs the scorer).",
     )
     prompt_dir: Path | None = Field(
         default=None,
