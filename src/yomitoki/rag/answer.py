@@ -70,7 +70,8 @@ class AnswerOptions:
     answerability: Answerability
     #: A probability to answer from instead of the calibration's own threshold (None: its).
     min_answerability: float | None
-    #: Offline answerer: the learned sentence scorer chooses (where it fits the embedder).
+    #: Offline answerer: the learned sentence scorer rates the sentences (and chooses them
+    #: across languages) where it was fitted on the embedder's vectors.
     sentence_scorer: bool
     filters: Filters
     #: azure-search-openai-demo's rule: ``>>>text`` inserts text into the shipped answer
@@ -354,7 +355,7 @@ class Answerer:
         vectors = scorer.Remembering(embedder)
         head = scorer.for_model(embedder.model_id) if opts.sentence_scorer else None
         # Across languages the scorer chooses the sentences; within one, the words do (they
-        # chose better on every same-language set: bench/results/scorer_uses.json) and the
+        # chose better there: bench/results/scorer_uses_choosing_everywhere.json) and the
         # scorer's probability only informs answerability.
         rescore = None if head is None else scorer.rescorer(query, vectors, head, across)
         if across:

@@ -12,16 +12,15 @@ from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
 from yomitoki.types import Message
 
-#: A pronoun pointing back at what was said: the follow-up has no topic of its own.
-_POINTS_BACK = re.compile(
-    r"\b(?:it|its|that|this|those|these|they|them|there|same)\b|それ|その|これ|この|あれ|同じ",
-    re.IGNORECASE,
-)
+#: Pronouns pointing back at what was said.
+_PRONOUNS_EN = "it|its|that|this|those|these|they|them|there|same"
+_PRONOUNS_JA = "それ|その|これ|この|あれ|同じ"
+#: A follow-up with one of these has no topic of its own.
+_POINTS_BACK = re.compile(rf"\b(?:{_PRONOUNS_EN})\b|{_PRONOUNS_JA}", re.IGNORECASE)
 # Words by which a follow-up leans on what was said before.
 _REFERS_BACK = re.compile(
-    r"\b(?:it|its|that|this|those|these|they|them|their|there|same|also|what about|how about"
-    r"|and for)\b|^\s*(?:and|then|also|so)\b"
-    r"|それ|その|これ|この|あれ|あの|そちら|こちら|同じ|では|じゃあ|も\s*[?？]?$",
+    rf"\b(?:{_PRONOUNS_EN}|their|also|what about|how about|and for)\b"
+    rf"|^\s*(?:and|then|also|so)\b|{_PRONOUNS_JA}|あの|そちら|こちら|では|じゃあ|も\s*[?？]?$",
     re.IGNORECASE,
 )
 #: A question with this few content words is taken as a follow-up.
@@ -60,53 +59,15 @@ def needs_context(question: str) -> bool:
 
 #: Words of a follow-up that name no topic of their own: numbers, units, pronouns, fillers and
 #: the verbs every question has (Sudachi's normalized forms, Snowball's English stems).
-_NO_TOPIC = frozenset(
-    (
-        "年",
-        "月",
-        "日",
-        "週",
-        "時間",
-        "分",
-        "回",
-        "歳",
-        "箇月",
-        "週間",
-        "人",
-        "円",
-        "其れ",
-        "此れ",
-        "彼れ",
-        "其の",
-        "何",
-        "為る",
-        "有る",
-        "居る",
-        "成る",
-        "貰う",
-        "出来る",
-        "行く",
-        "良い",
-        "言う",
-        "思う",
-        "per",
-        "after",
-        "befor",
-        "then",
-        "also",
-        "about",
-        "what",
-        "year",
-        "month",
-        "week",
-        "day",
-        "time",
-        "hour",
-        "minut",
-        "mani",
-        "much",
-    )
-)
+# fmt: off
+_NO_TOPIC = frozenset((
+    "年", "月", "日", "週", "時間", "分", "回", "歳", "箇月", "週間", "人", "円",
+    "其れ", "此れ", "彼れ", "其の", "何", "為る", "有る", "居る", "成る", "貰う", "出来る",
+    "行く", "良い", "言う", "思う",
+    "per", "after", "befor", "then", "also", "about", "what", "year", "month", "week", "day",
+    "time", "hour", "minut", "mani", "much",
+))
+# fmt: on
 _NUMBER = re.compile(r"[0-9０-９.,]+")
 #: How an English question opens before its topic: "How many days of paid leave..." is about
 #: "days of paid leave...".
