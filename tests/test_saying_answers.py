@@ -4,6 +4,8 @@ sentence scorer that chooses."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -52,6 +54,11 @@ def test_a_quantity_is_found_as_written_and_said_in_the_other_language() -> None
     premium = "２割５分以上の率で計算した割増賃金を支払う。"
     assert said_in(stated(premium, share) or "", share, japanese=False) == "25%"
     assert stated("賃金は毎月支払う。", days) is None
+    # One of a unit said as a rate is no quantity to answer with: 「１日の」, 「１日８時間」.
+    rate = "１日の所定労働時間を８時間とし、年間休日を１０５日とする。"
+    assert stated(rate, days) == "１日"  # the scorer's signal: a quantity in days is there
+    assert stated(rate, days, rates=False) == "１０５日"
+    assert stated("１日８時間とする。", days, rates=False) is None
 
 
 # -- a model document: examples, commentary, blanks ----------------------------------------
@@ -133,6 +140,9 @@ def test_an_answer_quoted_from_the_other_language_leads_with_the_quantity_in_its
         "From the sources, as written:",
         "\n１０日の年次有給休暇を与える[rules.pdf#page=38]。",
     ]
+    # Nor when the learned scorer doubts the sentence answers at all.
+    doubted = extractive.Composed((dataclasses.replace(rule, learned=0.3),), 1.0)
+    assert quoting.render(doubted, "en", "From:", asked)[0] == "From:"
     # Without a quantity asked for, or stated, there is no lead.
     assert quoting.render(composed, "en", "From:")[0] == "From:"
     other = extractive.Composed((_evidence("休暇は労働者の請求する時季に与える。"),), 1.0)

@@ -107,11 +107,24 @@ def unit_asked(question: str) -> Unit | None:
     return None
 
 
-def stated(sentence: str, unit: Unit) -> str | None:
-    """The first quantity in ``unit`` that ``sentence`` states, as written; None for none."""
+#: 「１日の所定労働時間」, 「１週間について」, 「１日８時間」: one of a unit followed by these is a
+#: rate (per day, per week), not a quantity of it.
+_PER = re.compile(r"[のに当あ0-9０-９]|につき|ごと")
+_ONE = frozenset(("1", "１", "一", "one"))
+
+
+def stated(sentence: str, unit: Unit, rates: bool = True) -> str | None:
+    """The first quantity in ``unit`` that ``sentence`` states, as written; None for none.
+    Without ``rates``, one of a unit said as a rate (「１日の」, 「１日８時間」) is passed over:
+    it is no quantity to answer with."""
     japanese = any(ord(c) > 0x3000 for c in sentence)
-    found = unit.pattern(japanese).search(sentence)
-    return found.group(0) if found else None
+    for found in unit.pattern(japanese).finditer(sentence):
+        number = re.match(NUMBER_JA if japanese else NUMBER_EN, found.group(0))
+        one = number is not None and number.group(0) in _ONE
+        if not rates and one and japanese and _PER.match(sentence, found.end()):
+            continue
+        return found.group(0)
+    return None
 
 
 def said_in(quantity: str, unit: Unit, japanese: bool) -> str:

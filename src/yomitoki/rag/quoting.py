@@ -140,12 +140,22 @@ def render(
     return pieces
 
 
+#: The learned scorer's probability below which a sentence's quantity is not stated as the
+#: answer in the question's language: the sentence is quoted, its number not vouched for.
+LEAD_CONFIDENCE = 0.5
+
+
 def _lead(composed: Composed, language: Language, unit: Unit | None) -> list[str]:
     """The asked-for quantity of the first sentence said in ``language``, cited; none when the
-    question asks for none or the first sentence states none."""
+    question asks for none, the first sentence states none, or the learned scorer doubts that
+    the sentence answers (「１日の所定労働時間」 is no answer to "how many days of leave")."""
     first = composed.sentences[0] if composed.sentences else None
-    quantity = stated(first.text, unit) if first is not None and unit is not None else None
+    quantity = (
+        stated(first.text, unit, rates=False) if first is not None and unit is not None else None
+    )
     if first is None or unit is None or quantity is None:
+        return []
+    if first.learned is not None and first.learned < LEAD_CONFIDENCE:
         return []
     said = said_in(quantity, unit, language == "ja")
     return [
