@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NUMBER = r"(?:[0-9０-９][0-9０-９,，.．]*|[一二三四五六七八九十百千万〇]+)"
+from yomitoki.rag.quantities import NUMBER_JA
+
 #: Japanese interrogatives and the units of their answers.
 _JAPANESE = (
     (r"何日", r"日"),
@@ -105,12 +106,12 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
     question asks for none."""
     for asked, unit in _JAPANESE:
         if re.search(asked, question):
-            return re.compile(f"{_NUMBER}\\s*(?:{unit})")
+            return re.compile(f"{NUMBER_JA}\\s*(?:{unit})")
     if bare := _BARE_TOPIC.search(question):
         topic = question[: bare.start()]
         for noun, unit in _TOPIC_UNITS:
             if re.search(f"(?:{noun})$", topic):
-                return re.compile(f"{_NUMBER}\\s*(?:{unit})")
+                return re.compile(f"{NUMBER_JA}\\s*(?:{unit})")
     if many := _HOW_MANY.search(question):
         noun = many.group(1).lower().rstrip("s")
         return re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+)?{noun}",

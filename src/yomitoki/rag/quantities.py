@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from yomitoki.text.language import has_japanese
+
 NUMBER_JA = r"(?:[0-9０-９][0-9０-９,，.．]*|[一二三四五六七八九十百千万〇]+)"
 #: ２割５分 (two tenths, five hundredths), ８割, 25パーセント, 25％.
 _SHARE_JA = "割(?:[0-9０-９一二三四五六七八九]分)?|パーセント|[%％]"
@@ -117,7 +119,7 @@ def stated(sentence: str, unit: Unit, rates: bool = True) -> str | None:
     """The first quantity in ``unit`` that ``sentence`` states, as written; None for none.
     Without ``rates``, one of a unit said as a rate (「１日の」, 「１日８時間」) is passed over:
     it is no quantity to answer with."""
-    japanese = any(ord(c) > 0x3000 for c in sentence)
+    japanese = has_japanese(sentence)
     for found in unit.pattern(japanese).finditer(sentence):
         number = re.match(NUMBER_JA if japanese else NUMBER_EN, found.group(0))
         one = number is not None and number.group(0) in _ONE
