@@ -149,13 +149,12 @@ def _lead(composed: Composed, language: Language, unit: Unit | None) -> list[str
     """The asked-for quantity of the first sentence said in ``language``, cited; none when the
     question asks for none, the first sentence states none, or the learned scorer doubts that
     the sentence answers (「１日の所定労働時間」 is no answer to "how many days of leave")."""
-    first = composed.sentences[0] if composed.sentences else None
-    quantity = (
-        stated(first.text, unit, rates=False) if first is not None and unit is not None else None
-    )
-    if first is None or unit is None or quantity is None:
+    if not composed.sentences or unit is None:
         return []
-    if first.learned is not None and first.learned < LEAD_CONFIDENCE:
+    first = composed.sentences[0]
+    quantity = stated(first.text, unit, rates=False)
+    doubted = first.learned is not None and first.learned < LEAD_CONFIDENCE
+    if quantity is None or doubted:
         return []
     said = said_in(quantity, unit, language == "ja")
     return [
