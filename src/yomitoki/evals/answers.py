@@ -181,8 +181,8 @@ def per_question(results: Sequence[Graded]) -> list[dict[str, object]]:
 
 def _before_first_citation(text: str) -> str:
     """The answer up to its first citation mark (all of it when it cites nothing)."""
-    first = next((m for m in citations.BRACKET.finditer(text) if citations.parts(m.group(1))), None)
-    return text if first is None else text[: first.start()]
+    first = next(citations.brackets(text), None)
+    return text if first is None else text[: first[0].start()]
 
 
 def _ratio(part: float, whole: int) -> float:

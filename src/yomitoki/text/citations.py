@@ -11,7 +11,7 @@ one level of balanced brackets (``報告[案].pdf``, common in Japanese file nam
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 # A bracket holding up to 400 characters, with one level of balanced brackets inside.
 BRACKET = re.compile(r"\s?\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,400})\]")
@@ -31,12 +31,17 @@ def parts(inside: str) -> list[str] | None:
     return [whole] if whole and _PART.fullmatch(whole) else None
 
 
+def brackets(text: str) -> Iterator[tuple[re.Match[str], list[str]]]:
+    """Every citation bracket of ``text`` in order, with the citations it holds; a bracket that
+    is no citation (``[sic]``) is passed over."""
+    for match in BRACKET.finditer(text):
+        if (named := parts(match.group(1))) is not None:
+            yield match, named
+
+
 def find(text: str) -> list[str]:
     """Every citation in ``text``, in order of first appearance, without duplicates."""
-    found: list[str] = []
-    for match in BRACKET.finditer(text):
-        found.extend(parts(match.group(1)) or ())
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(c for _, named in brackets(text) for c in named))
 
 
 def substitute(text: str, replace: Callable[[list[str], str], str]) -> str:

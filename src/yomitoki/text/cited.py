@@ -48,10 +48,7 @@ def marked(text: str) -> list[Run | Mark]:
     for start, end in split_sentences(text):
         piece = text[start:end]
         at = since = 0
-        for match in citations.BRACKET.finditer(piece):
-            named = citations.parts(match.group(1))
-            if named is None:
-                continue
+        for match, named in citations.brackets(piece):
             said = citations.strip(piece[since : match.start()]).strip()
             if said.strip("。.．"):
                 after = piece[match.end() :]
