@@ -65,9 +65,10 @@ class Signals:
         counts in both, with its own weight across languages, and being across shifts the
         whole. The cosine, the question's language and the legs' agreement are reported, not
         weighed: each set has its own scale of them, and weighed they let the model learn one
-        offset per set. Holding out whole sets (``bench.calibrate``, 2026-12-06) the worst
-        set's refusal of answerable questions went from 1.00 to 0.54 (English over Japanese)
-        and of unanswerable ones from 0.20 to 0.55 (Northwind's near misses)."""
+        offset per set. Holding out whole sets (``bench.calibrate``, 2026-12-06, same recorded
+        signals) English over Japanese went from refusing every answerable question (1.00) to
+        0.54, and Northwind's near misses from being refused 0.23 to 0.48 (bench/README.md
+        has the figures of the shipped model)."""
         same = 1.0 - self.across
         return [
             self.coverage * same,
