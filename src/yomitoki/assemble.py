@@ -29,7 +29,9 @@ from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.ocr.reader import OcrOptions, PageReader
 from yomitoki.ingest.ocr.tesseract import OcrUnavailableError, Tesseract
 from yomitoki.ingest.parsers import FORMATS
-from yomitoki.ingest.pipeline import Ingester, IngestOptions, Preparer
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.ingest.source import Source
+from yomitoki.ingest.work import IngestOptions, Preparer
 from yomitoki.rag import answerability
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.rag.prompts import Prompts
@@ -37,6 +39,7 @@ from yomitoki.rag.rerank import Reranking
 from yomitoki.rag.retriever import Retriever
 from yomitoki.settings import Settings
 from yomitoki.settings.tables import LLMConfig, UserConfig
+from yomitoki.sources import SourceOptions, open_source
 from yomitoki.types import LOCAL_ADMIN, OcrMode, Principal, group_reader, user_reader
 
 if TYPE_CHECKING:
@@ -126,6 +129,47 @@ def max_pixels(settings: Settings) -> int:
     return int(settings.ocr_max_megapixels * 1_000_000)
 
 
+def secret(value: SecretStr | None) -> str | None:
+    """A secret setting's value, for the one client that needs it."""
+    return value.get_secret_value() if value is not None else None
+
+
+def source_options(settings: Settings) -> SourceOptions:
+    """How to reach the sources, from the settings and the clients' usual variables."""
+    connection = secret(settings.azure_connection_string)
+    return SourceOptions(
+        azure_connection_string=connection or os.environ.get("AZURE_STORAGE_CONNECTION_STRING"),
+        azure_account_url=settings.azure_account_url,
+        azure_credential=secret(settings.azure_credential),
+        s3_endpoint_url=settings.s3_endpoint_url,
+        s3_region=settings.s3_region,
+        s3_tags=settings.s3_tags,
+        smb_user=settings.smb_user,
+        smb_password=secret(settings.smb_password),
+        smb_domain=settings.smb_domain,
+        smb_acls=settings.smb_acls,
+        sids={
+            sid: who if who.startswith("user:") else group_reader(who)
+            for sid, who in settings.smb_sids.items()
+        },
+        timeout=settings.source_timeout,
+    )
+
+
+def source(settings: Settings, uri: str) -> Source:
+    """The source ``uri`` names (``az://``, ``s3://``, ``smb://``), ready to list."""
+    return open_source(uri, source_options(settings))
+
+
+def source_cache(settings: Settings) -> Path:
+    """Where the bytes of sources' entries are kept, and their syncs recorded."""
+    if settings.source_cache is not None:
+        return settings.source_cache
+    if settings.store == "milvus":
+        return Path(".yomitoki") / f"{settings.milvus_collection}-sources"
+    return settings.index.with_name(f"{settings.index.stem}-sources")
+
+
 def upload_types(settings: Settings) -> list[str]:
     """The extensions uploads may have: the setting, or every one ingest reads."""
     return list(settings.upload_types) if settings.upload_types is not None else list(FORMATS)
@@ -134,9 +178,6 @@ def upload_types(settings: Settings) -> list[str]:
 def milvus_options(settings: Settings) -> MilvusOptions:
     """Where the Milvus index is, from the settings."""
     from yomitoki.index.milvus.client import MilvusOptions
-
-    def secret(value: SecretStr | None) -> str | None:
-        return value.get_secret_value() if value is not None else None
 
     return MilvusOptions(
         uri=settings.milvus_uri,

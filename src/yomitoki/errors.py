@@ -122,6 +122,14 @@ class LLMError(YomitokiError):
     code = "llm_error"
 
 
+class SourceError(YomitokiError):
+    """A source of documents (a blob container, a bucket, a share) cannot be reached, named or
+    read: the message says which and what to check. Nothing indexed is removed for it."""
+
+    status = 502
+    code = "source_error"
+
+
 class InvalidNameError(YomitokiError):
     """A file name that cannot be stored or cited safely. ``reason`` says which rule it breaks."""
 

@@ -19,6 +19,7 @@ from yomitoki.types import (
     IngestReport,
     Location,
     Outcome,
+    SyncState,
 )
 
 JSON = dict[str, Any]
@@ -78,6 +79,17 @@ def ingest_report(report: IngestReport) -> JSON:
         "chunks": sum(r.chunks for r in report.results if r.outcome is not Outcome.REMOVED),
         "files": [file_result(r) for r in report.results],
         "warnings": list(report.warnings),
+    }
+
+
+def sync_state(state: SyncState) -> JSON:
+    """A source's last sync: when it ended, its files by outcome, and its error if any."""
+    return {
+        "source": state.source,
+        "ended": state.ended,
+        "counts": dict(state.counts),
+        "error": state.error,
+        "failures": state.failures,
     }
 
 

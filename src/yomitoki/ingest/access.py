@@ -46,10 +46,14 @@ def check_pattern(pattern: str) -> str:
 
 
 def readers_for(
-    name: str, rules: Sequence[AccessRule], default: tuple[str, ...]
+    name: str,
+    rules: Sequence[AccessRule],
+    default: tuple[str, ...],
+    given: tuple[str, ...] = (),
 ) -> tuple[str, ...]:
-    """The readers of the file called ``name``: every matching rule's, else ``default``."""
-    matched = sorted({r for rule in rules if rule.matches(name) for r in rule.readers})
+    """The readers of the file called ``name``: those its source ``given`` (blob metadata,
+    object tags, a share's ACL) and every matching rule's, together; none: ``default``."""
+    matched = sorted({*given, *(r for rule in rules if rule.matches(name) for r in rule.readers)})
     return tuple(matched) if matched else (default or (EVERYONE,))
 
 

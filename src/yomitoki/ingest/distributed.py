@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from yomitoki.ingest.pipeline import Cut, Ingester, Job, Prepared
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.ingest.work import Cut, Job, Prepared
 
 #: Builds the ingester a worker uses (its engine, embedder and OCR); must pickle.
 MakeIngester = Callable[[], Ingester]

@@ -2,111 +2,48 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
-from yomitoki.backends.base import Embedder, Vectors
-from yomitoki.errors import NameTakenError, ParseError, YomitokiError
+from yomitoki.backends.base import Embedder
+from yomitoki.errors import (
+    FileTooLargeError,
+    NameTakenError,
+    ParseError,
+    SourceError,
+    YomitokiError,
+)
 from yomitoki.index.engine import Engine, NewChunk, NewDocument
-from yomitoki.ingest.access import AccessRule, readers_for, unmatched
-from yomitoki.ingest.chunking import CUTTER, chunk_document
+from yomitoki.ingest import cache
+from yomitoki.ingest.access import readers_for, unmatched
+from yomitoki.ingest.chunking import chunk_document
 from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.progress import Progress, Silent
 from yomitoki.ingest.scan import SourceFile, file_hash, scan
+from yomitoki.ingest.source import GoneError, Source, entries
+from yomitoki.ingest.work import (
+    Cut,
+    IngestOptions,
+    Job,
+    Prepared,
+    Preparer,
+    embed_input,
+    vector_key,
+)
 from yomitoki.text.analyzer import chunk_terms
-from yomitoki.types import Chunk, Document, FileResult, IngestReport, Outcome
+from yomitoki.types import Document, FileResult, IngestReport, Outcome
 
 #: Files parsed and cut ahead of the one embedding (memory: at most this many cut files).
 CUT_AHEAD = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A parsed, chunked and embedded file, not yet in the index: what a commit writes."""
-
-    document: NewDocument
-    chunks: Sequence[NewChunk]
-    vectors: dict[str, Vectors]
-    #: Parts of the file that were skipped, and why.
-    warnings: tuple[str, ...] = ()
-    #: Pages read by OCR.
-    ocr_pages: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A file whose content is new to the index: to be parsed, chunked and embedded."""
-
-    source: SourceFile
-    root: str
-    digest: str
-    existing: Document | None
-
-
-@dataclass(frozen=True, slots=True)
-class Cut:
-    """A parsed and chunked file with its chunks' keyword terms, before any embedding."""
-
-    document: NewDocument
-    chunks: Sequence[NewChunk]
-    #: The text each distinct vector key is embedded from.
-    inputs: dict[str, str]
-    warnings: tuple[str, ...]
-    ocr_pages: int
-
-
-class Preparer(Protocol):
-    """Prepares many files, anywhere (``yomitoki.ingest.distributed`` runs them on Ray)."""
-
-    def __call__(self, jobs: Sequence[Job]) -> Iterator[tuple[Job, Prepared | Exception]]:
-        """Each job with its prepared file, or the exception preparing it raised; any order."""
-
-
-@dataclass(frozen=True, slots=True)
-class IngestOptions:
-    """What ingest does with a folder; ``yomitoki.assemble`` builds it from the settings."""
-
-    chunk_size: int
-    chunk_overlap: int
-    max_bytes: int
-    category: str | None
-    exclude: Sequence[str]
-    batch_size: int | None
-    #: Follow symbolic links whose target lies outside the ingested folder.
-    outside_links: bool
-    #: Who may read which files, by path (see ``yomitoki.ingest.access``).
-    rules: tuple[AccessRule, ...]
-    #: The readers of files no rule covers (``ingest --group/--user``); empty: everyone.
-    readers: tuple[str, ...]
-
-    @property
-    def chunking(self) -> str:
-        """The chunk settings as recorded with each document, and the way sentences are cut
-        (``CUTTER``): a document cut another way is cut again by the next ingest."""
-        return f"{self.chunk_size}/{self.chunk_overlap}/{CUTTER}"
-
-
-def embed_input(chunk: Chunk) -> str:
-    """The text that is embedded for a chunk: its heading path, then its normalized text."""
-    if chunk.location.heading:
-        return " > ".join(chunk.location.heading) + "\n" + chunk.norm_text
-    return chunk.norm_text
-
-
-def vector_key(model_id: str, text: str) -> str:
-    """Vectors are stored once per (model, text): renames and copies re-embed nothing."""
-    return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()
-
-
 class Ingester:
-    """Syncs the index with a folder: adds, updates, renames and removes documents."""
+    """Syncs the index with a folder or a source: adds, updates, renames and removes
+    documents."""
 
     def __init__(
         self,
@@ -125,6 +62,8 @@ class Ingester:
         self.ocr = ocr
         #: Prepares new content elsewhere (on Ray); None: here, one file after another.
         self.preparer = preparer
+        #: While a source is synced: it, and the folder its entries' bytes are kept in.
+        self._reading: tuple[Source, Path] | None = None
 
     def run(self, root: Path) -> IngestReport:
         """Ingest every file under ``root`` and drop documents whose files are gone."""
@@ -133,24 +72,67 @@ class Ingester:
         if not root.exists():
             raise YomitokiError(f"{root}: no such file or folder")
         folder = root if root.is_dir() else root.parent
-        self.engine.bind_model(self.embedder.model_id, self.embedder.dim)
         files, problems = scan(root, self.options.exclude, self.options.outside_links)
+        return self._sync(files, problems, str(folder), str(root), root.is_dir(), began)
+
+    def sync(self, source: Source, kept: Path) -> IngestReport:
+        """Ingest every entry of ``source`` and drop documents whose entries are gone.
+
+        Entries are listed whole before anything changes: a source that fails while it is
+        listed, or while an entry is read (SourceError), ends the run with every document
+        written so far kept and none removed. The bytes of new entries are kept under
+        ``kept`` (``ingest.cache``), which ``/content`` reads."""
+        began = time.perf_counter()
+        files: list[SourceFile] = []
+        problems: list[tuple[str, str]] = []
+        for item in entries(source.listing(), self.options.exclude):
+            if isinstance(item, tuple):
+                problems.append(item)
+                continue
+            where = source.location(item.name)
+            unread = cache.unread(kept)
+            files.append(
+                SourceFile(
+                    unread, item.name, item.size, item.mtime_ns, where, item.readers, item.key
+                )
+            )
+            self.progress.listed(len(files))
+        self._reading = (source, kept)
+        try:
+            report = self._sync(files, problems, source.uri, source.uri, True, began)
+        finally:
+            self._reading = None
+        cache.prune(kept, self.engine.documents())
+        return report
+
+    def _sync(
+        self,
+        files: list[SourceFile],
+        problems: list[tuple[str, str]],
+        folder: str,
+        shown: str,
+        whole: bool,
+        began: float,
+    ) -> IngestReport:
+        """Bring the documents under ``folder`` in line with ``files``; ``whole``: they are
+        all its files, so documents of others are removed."""
+        self.engine.bind_model(self.embedder.model_id, self.embedder.dim)
         results = [FileResult(name, Outcome.FAILED, error=reason) for name, reason in problems]
-        present = {str(f.path) for f in files}
-        results += self._ingest(files, str(folder), present if root.is_dir() else None)
-        if root.is_dir():
-            results += self._remove_gone(str(folder), present)
+        present = {f.location for f in files}
+        results += self._ingest(files, folder, present if whole else None)
+        if whole:
+            results += self._remove_gone(folder, present)
         self.engine.collect_vectors()
         if any(r.outcome is not Outcome.UNCHANGED for r in results):
             # A no-change run must not read a large index's every vector to check its graph.
             self.engine.ready_for_search()
-        names = [f.name for f in files] if root.is_dir() else None
+        names = [f.name for f in files] if whole else None
         return IngestReport(
-            root=str(root),
+            root=shown,
             index=self.engine.location,
             results=tuple(results),
             seconds=time.perf_counter() - began,
-            warnings=self._warnings(str(folder), names),
+            warnings=self._warnings(folder, names),
         )
 
     def _ingest(
@@ -173,7 +155,13 @@ class Ingester:
         with ThreadPoolExecutor(1, thread_name_prefix="yomitoki-cut") as cutter:
             for source in files:
                 self.progress.file(source.name)
-                decided = self._decide(source, folder, known.get(str(source.path)), vanished)
+                try:
+                    decided = self._decide(source, folder, known.get(source.location), vanished)
+                except SourceError:
+                    # The source went away: what was read before is still written.
+                    while ahead:
+                        self._embed_ahead(ahead.popleft(), results)
+                    raise
                 if isinstance(decided, Job) and self.preparer is None:
                     cut = cutter.submit(self.cut, decided.source, decided.root, decided.digest)
                     ahead.append((len(results), decided, cut))
@@ -234,14 +222,14 @@ class Ingester:
         """What to do with one file: nothing, new metadata, a rename, or a Job for its new
         content (the only case that parses and embeds)."""
         try:
-            parser_for(source.path)  # unknown extensions fail here, before any hashing
+            parser_for(Path(source.name))  # unknown extensions fail here, before any reading
             if existing is None:
                 self._check_name_free(source.name, root)
             # A document cut with other chunk settings is cut again (its text is re-embedded
             # only where chunks changed: vectors are kept by text). None: recorded before
             # yomitoki kept track, so left alone.
             same_cut = existing is None or existing.chunking in (None, self.options.chunking)
-            readers = self.readers_of(source.name)
+            readers = self.readers_of(source)
             if (
                 existing is not None
                 and same_cut
@@ -251,7 +239,7 @@ class Ingester:
                 and existing.readers == readers
             ):
                 return FileResult(source.name, Outcome.UNCHANGED, existing.chunks)
-            digest = file_hash(source.path)
+            source, digest = self._read(source)
             if existing is not None and same_cut and existing.content_hash == digest:
                 # New readers or category: recorded without parsing or embedding anything.
                 self.engine.touch_document(
@@ -261,7 +249,7 @@ class Ingester:
             moved = vanished.pop(digest, None) if existing is None else None
             if moved is not None:
                 self.engine.move_document(
-                    moved.id, str(source.path), source.name, root, source.mtime_ns
+                    moved.id, source.location, source.name, root, source.mtime_ns
                 )
                 if moved.readers != readers or moved.category != self.options.category:
                     self.engine.touch_document(
@@ -270,9 +258,24 @@ class Ingester:
                 return FileResult(
                     source.name, Outcome.RENAMED, moved.chunks, previous_name=moved.name
                 )
+        except SourceError:
+            raise  # the source itself failed: the run ends, and nothing more is changed
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             return self._failed(source.name, existing, exc)
         return Job(source, root, digest, existing)
+
+    def _read(self, source: SourceFile) -> tuple[SourceFile, str]:
+        """The file with its bytes where they can be parsed, and their hash: a folder's file
+        as it is; a source's entry read into the cache first (never one over the size cap)."""
+        if self._reading is None:
+            return source, file_hash(source.path)
+        if source.size > self.options.max_bytes:
+            size, cap = source.size / 2**20, self.options.max_bytes / 2**20
+            raise FileTooLargeError(
+                source.name, f"file is {size:.1f} MiB, over the {cap:.1f} MiB limit"
+            )
+        origin, kept = self._reading
+        return cache.fetch(origin, source, kept)
 
     def _check_name_free(self, name: str, root: str) -> None:
         """A name is one document's: a file whose name a document of another folder holds
@@ -307,6 +310,8 @@ class Ingester:
             reason = exc.reason
         elif isinstance(exc, NameTakenError):
             reason = str(exc)
+        elif isinstance(exc, GoneError):
+            reason = "it was removed from its source while it was read"
         elif isinstance(exc, OSError):
             reason = f"cannot read file: {exc.strerror or exc}"
         else:
@@ -317,9 +322,9 @@ class Ingester:
             reason += " (its previous version was removed from the index)"
         return FileResult(name, Outcome.FAILED, error=reason)
 
-    def readers_of(self, name: str) -> tuple[str, ...]:
-        """Who may read the file called ``name``, by the rules and the run's readers."""
-        return readers_for(name, self.options.rules, self.options.readers)
+    def readers_of(self, source: SourceFile) -> tuple[str, ...]:
+        """Who may read ``source``: its source's readers and the rules', else the run's."""
+        return readers_for(source.name, self.options.rules, self.options.readers, source.readers)
 
     def prepare(self, source: SourceFile, root: str, digest: str) -> Prepared:
         """Parse, chunk and embed one file without touching the index's documents."""
@@ -335,7 +340,7 @@ class Ingester:
         inputs = [embed_input(c) for c in chunks]
         keys = [vector_key(model, text) for text in inputs]
         document = NewDocument(
-            path=str(source.path),
+            path=source.location,
             name=source.name,
             root=root,
             format=format_of(source.path) or "unknown",
@@ -346,7 +351,7 @@ class Ingester:
             pages=parsed.pages,
             category=self.options.category,
             chunking=self.options.chunking,
-            readers=self.readers_of(source.name),
+            readers=self.readers_of(source),
         )
         new = [
             NewChunk(c, chunk_terms(c.location.heading, c.norm_text), key)

@@ -10,6 +10,9 @@ from yomitoki.types import FileResult
 class Progress(Protocol):
     """What the pipeline tells a progress display. Every method is optional work."""
 
+    def listed(self, count: int) -> None:
+        """A source has listed ``count`` entries so far (before ``start``)."""
+
     def start(self, files: int) -> None:
         """The run will look at ``files`` files."""
 
@@ -34,6 +37,9 @@ class Progress(Protocol):
 
 class Silent:
     """A progress display that shows nothing (a server's upload, a script)."""
+
+    def listed(self, count: int) -> None:
+        pass
 
     def start(self, files: int) -> None:
         pass

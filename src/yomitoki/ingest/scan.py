@@ -15,12 +15,20 @@ from yomitoki.ingest.names import check_folder_name, check_name
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file found under an ingest root."""
+    """A file found under an ingest root, or an entry of a source (``ingest.source``)."""
 
+    #: Where its bytes are read: the file itself, or a source's entry in the cache.
     path: Path
+    #: What citations show: its path under the folder or the source.
     name: str
     size: int
     mtime_ns: int
+    #: What its document records as its path: the real file's, or ``SOURCE-URI/NAME``.
+    location: str
+    #: Who its source says may read it (``ingest.access`` adds the rules' readers).
+    readers: tuple[str, ...] = ()
+    #: The source's own name for it (a blob name, an object key); empty for a folder's file.
+    key: str = ""
 
 
 def _excluded(name: str, patterns: Sequence[str]) -> bool:
@@ -43,7 +51,8 @@ def scan(
             name = check_name(root.name)
         except InvalidNameError as exc:
             return [], [(root.name, exc.reason)]
-        return [SourceFile(root.resolve(), name, stat.st_size, stat.st_mtime_ns)], []
+        real = root.resolve()
+        return [SourceFile(real, name, stat.st_size, stat.st_mtime_ns, str(real))], []
     real_root = root.resolve()
     files: list[SourceFile] = []
     problems: list[tuple[str, str]] = []
@@ -81,7 +90,7 @@ def scan(
             except InvalidNameError as exc:
                 problems.append((rel, exc.reason))
                 continue
-            files.append(SourceFile(real, name, stat.st_size, stat.st_mtime_ns))
+            files.append(SourceFile(real, name, stat.st_size, stat.st_mtime_ns, str(real)))
     return files, problems
 
 

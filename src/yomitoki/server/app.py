@@ -9,6 +9,8 @@ with the status each error class carries (``yomitoki.errors``); no traceback rea
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +22,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
-from yomitoki import __version__, assemble
+from yomitoki import __version__, assemble, syncing
 from yomitoki.errors import YomitokiError
 from yomitoki.rag.answer import Answerer
 from yomitoki.server import protocol, security
@@ -39,12 +41,25 @@ _error = security.error
 
 def create_app(settings: Settings, answerer: Answerer | None = None) -> FastAPI:
     """The ASGI app over ``settings.index``; pass ``answerer`` to serve a prepared one."""
+    service = Service(settings, answerer)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The setting sources, kept in sync in the background while the server runs.
+        keeper = syncing.Keeper(settings, settings.sources, service.sync)
+        keeper.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(keeper.stop)
+
     app = FastAPI(
         title="yomitoki",
         version=__version__,
         description="Answers from your documents, with checked citations.",
+        lifespan=lifespan,
     )
-    app.state.service = Service(settings, answerer)
+    app.state.service = service
     app.state.identities = Identities(settings)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (chat, openai, azure, documents, content, signin, meta):

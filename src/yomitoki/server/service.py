@@ -12,9 +12,10 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path, PurePath
 
-from yomitoki import assemble
+from yomitoki import assemble, syncing
 from yomitoki.errors import BusyError, ForbiddenError, InvalidNameError, NameTakenError, ParseError
 from yomitoki.index.engine import Engine
+from yomitoki.ingest import cache
 from yomitoki.ingest.names import UPLOADS, check_part, upload_name
 from yomitoki.ingest.ocr.tesseract import Tesseract
 from yomitoki.ingest.pipeline import Ingester
@@ -22,7 +23,16 @@ from yomitoki.ingest.scan import SourceFile, file_hash
 from yomitoki.rag.answer import Answerer, AnswerOptions
 from yomitoki.server.audit import AuditLog, audited
 from yomitoki.settings import Settings
-from yomitoki.types import EVERYONE, LOCAL_ADMIN, Document, Event, Message, Principal
+from yomitoki.types import (
+    EVERYONE,
+    LOCAL_ADMIN,
+    Document,
+    Event,
+    IngestReport,
+    Message,
+    Principal,
+    SyncState,
+)
 
 STAGING = ".staging"
 
@@ -73,8 +83,20 @@ class Service:
         with assemble.open_engine(self.settings) as engine:
             return engine.document_named(name)
 
+    def sync(self, target: str) -> IngestReport:
+        """Sync the folder or source ``target`` (the setting ``sources``), as the one writer:
+        it waits for another writer, and uploads meanwhile get 503."""
+        return syncing.sync(self.settings, target, wait=True)
+
+    def syncs(self) -> list[SyncState]:
+        """How the last sync of each folder and source went."""
+        return syncing.states(self.settings)
+
     def document_path(self, doc: Document) -> Path | None:
-        """The file of ``doc``, if it is still a regular file safely inside its root."""
+        """The file of ``doc``: a source's document's bytes as ingested (``ingest.cache``),
+        or a folder's file if it is still a regular file safely inside its root."""
+        if cache.is_sourced(doc.root):
+            return cache.kept_for(assemble.source_cache(self.settings), doc)
         path, root = Path(doc.path), Path(doc.root)
         try:
             real, real_root = path.resolve(strict=True), root.resolve(strict=True)
@@ -140,7 +162,7 @@ class Service:
         embedder = self.answerer.retriever.embedder
         options = assemble.ingest_options(self.settings)
         ingester = Ingester(store, embedder, options, ocr=assemble.page_reader(self.settings))
-        source = SourceFile(staged, name, stat.st_size, stat.st_mtime_ns)
+        source = SourceFile(staged, name, stat.st_size, stat.st_mtime_ns, str(staged))
         try:
             prepared = ingester.prepare(source, str(self.uploads), file_hash(staged))
         except ParseError as exc:

@@ -16,6 +16,7 @@ from pydantic_settings import (
 
 from yomitoki.errors import ConfigError
 from yomitoki.settings.embedding import EmbeddingServer
+from yomitoki.settings.sources import SourceSettings
 from yomitoki.settings.tables import LLMConfig, OIDCConfig, PermissionRule, UserConfig
 from yomitoki.types import FusionMethod, Mode, OcrMode
 
@@ -23,7 +24,7 @@ ENV_PREFIX = "YOMITOKI_"
 DEFAULT_CONFIG_FILE = "yomitoki.toml"
 
 
-class Settings(EmbeddingServer):
+class Settings(EmbeddingServer, SourceSettings):
     """Every knob yomitoki has. Each field is documented in docs/settings.md."""
 
     model_config = SettingsConfigDict(

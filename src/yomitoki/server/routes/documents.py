@@ -46,9 +46,15 @@ def upload_readers(principal: Principal, groups: list[str], everyone: bool) -> t
 
 @router.get("/documents")
 def documents(service: Served, principal: Asking) -> dict[str, Any]:
-    """The documents the principal may read; an admin also sees who may read each."""
+    """The documents the principal may read; an admin also sees who may read each, and how
+    the last sync of each folder and source went (names and counts others may not see)."""
     shown = [d for d in service.documents() if principal.can_read(d)]
-    return {"documents": [serialize.document(d, readers=principal.admin) for d in shown]}
+    listing: dict[str, Any] = {
+        "documents": [serialize.document(d, readers=principal.admin) for d in shown]
+    }
+    if principal.admin:
+        listing["sources"] = [serialize.sync_state(s) for s in service.syncs()]
+    return listing
 
 
 @router.post("/documents", status_code=201)

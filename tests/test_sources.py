@@ -1,0 +1,228 @@
+"""Sources beyond a folder against real servers on loopback: Azurite (Azure Blob), moto's S3
+server and Samba (an SMB share). Each test runs for the three: ingest indexes, a rerun
+reads nothing, changes, renames and deletes are followed, readers come from the source,
+bad sources get one clear line, and a source that fails midway loses nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from tests.conftest import CountingEmbedder
+from tests.stores import Box
+from yomitoki import assemble
+from yomitoki.cli import main
+from yomitoki.errors import SourceError
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.ingest.source import GoneError, Listed, Source
+from yomitoki.server.app import create_app
+from yomitoki.settings import Settings, load_settings
+from yomitoki.types import Mode, Outcome
+
+pytestmark = pytest.mark.slow  # servers started as processes: make test and CI
+
+LEAVE = b"# Leave\n\nNew employees get 10 days of paid leave zqleave after six months.\n"
+GUIDE = b"# Guide\n\nThe office opens at nine zqguide and closes at six.\n"
+
+
+def settings_of(box: Box, tmp_path: Path, **extra: Any) -> Settings:
+    return load_settings(
+        index=tmp_path / "index.sqlite", embedder="hash", min_answerability=0.0,
+        **box.settings(), **extra,
+    )  # fmt: skip
+
+
+def config_of(box: Box, tmp_path: Path) -> Path:
+    """A yomitoki.toml naming the index and what reaches ``box`` (for the CLI)."""
+    config = tmp_path / "yomitoki.toml"
+    lines = [f"index = {json.dumps(str(tmp_path / 'index.sqlite'))}", 'embedder = "hash"']
+    tables = []
+    for key, value in box.settings().items():
+        if isinstance(value, dict):
+            tables += [
+                f"[{key}]",
+                *(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in value.items()),
+            ]
+        else:
+            lines.append(f"{key} = {json.dumps(value)}")
+    config.write_text("\n".join(lines + tables) + "\n")
+    return config
+
+
+def ingest(box: Box, tmp_path: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    """``yomitoki ingest URI --json``: its exit code and report (or its error line)."""
+    config = config_of(box, tmp_path)
+    run = CliRunner().invoke(main, ["ingest", box.uri, "--config", str(config), "--json", *args])
+    if run.exit_code not in (0, 1) or not run.stdout.strip():
+        return run.exit_code, {"error": run.output}
+    return run.exit_code, json.loads(run.stdout)
+
+
+def outcomes(report: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["outcome"] for f in report["files"]}
+
+
+class Counting(Source):
+    """A source read through, counting the entries read; ``fail_after`` reads it fails as
+    a source that went away, ``gone`` entries are deleted while they are read."""
+
+    def __init__(self, inner: Source, fail_after: int | None = None, gone: str = "") -> None:
+        self.inner, self.uri = inner, inner.uri
+        self.reads: list[str] = []
+        self.fail_after, self.gone = fail_after, gone
+
+    def listing(self) -> Iterator[Listed]:
+        return self.inner.listing()
+
+    def read(self, key: str, into: BinaryIO) -> None:
+        if self.fail_after is not None and len(self.reads) >= self.fail_after:
+            raise SourceError(f"{self.uri}: cannot reach the server (test)")
+        if key == self.gone:
+            raise GoneError(key)
+        self.reads.append(key)
+        self.inner.read(key, into)
+
+
+def synced(settings: Settings, source: Source, embedder: CountingEmbedder) -> Any:
+    with assemble.open_engine(settings) as engine:
+        ingester = Ingester(engine, embedder, assemble.ingest_options(settings))
+        return ingester.sync(source, assemble.source_cache(settings))
+
+
+def test_ingest_a_source_then_a_rerun_changes_nothing_and_a_deleted_entry_goes(
+    box: Box, tmp_path: Path
+) -> None:
+    box.put("hr/leave.md", LEAVE, "group:hr")
+    box.put("guide.md", GUIDE)
+    code, report = ingest(box, tmp_path)
+    assert code == 0, json.dumps(report)
+    assert outcomes(report) == {"hr/leave.md": "added", "guide.md": "added"}
+    settings = settings_of(box, tmp_path)
+    with assemble.open_engine(settings) as engine:
+        docs = {d.name: d for d in engine.documents()}
+    # Citations name the path under the source; the document records where it came from.
+    assert set(docs) == {"hr/leave.md", "guide.md"}
+    assert docs["hr/leave.md"].path == f"{box.uri}/hr/leave.md"
+    # Readers carried from the blob's metadata, the object's tag, the file's ACL.
+    assert docs["hr/leave.md"].readers == ("group:hr",)
+    assert docs["guide.md"].readers == ("*",)
+
+    code, report = ingest(box, tmp_path)
+    assert code == 0 and set(outcomes(report).values()) == {"unchanged"}
+
+    box.delete("guide.md")
+    code, report = ingest(box, tmp_path)
+    assert code == 0 and outcomes(report) == {"hr/leave.md": "unchanged", "guide.md": "removed"}
+    with assemble.open_engine(settings) as engine:
+        assert [d.name for d in engine.documents()] == ["hr/leave.md"]
+
+
+def test_unchanged_entries_are_not_read_and_changed_ones_replace_their_chunks(
+    box: Box, tmp_path: Path
+) -> None:
+    box.put("guide.md", GUIDE)
+    box.put("hr/leave.md", LEAVE, "group:hr")
+    settings, embedder = settings_of(box, tmp_path), CountingEmbedder()
+    first = Counting(assemble.source(settings, box.uri))
+    synced(settings, first, embedder)
+    assert sorted(first.reads) == ["guide.md", "hr/leave.md"]
+
+    again = Counting(assemble.source(settings, box.uri))
+    embedded = len(embedder.calls)
+    report = synced(settings, again, embedder)
+    assert again.reads == [] and len(embedder.calls) == embedded
+    assert {r.outcome for r in report.results} == {Outcome.UNCHANGED}
+
+    box.put("guide.md", GUIDE.replace(b"zqguide", b"zqmoved"))
+    changed = Counting(assemble.source(settings, box.uri))
+    report = synced(settings, changed, embedder)
+    assert changed.reads == ["guide.md"]
+    assert {r.name: r.outcome for r in report.results}["guide.md"] is Outcome.UPDATED
+    assert keyword_hits(settings, "zqmoved") == ["guide.md"]
+    assert keyword_hits(settings, "zqguide") == []
+
+
+def keyword_hits(settings: Settings, word: str) -> list[str]:
+    """The names of the documents whose chunks hold ``word`` (a keyword search)."""
+    retriever = assemble.open_answerer(settings).retriever
+    try:
+        hits = retriever.search(word, Mode.KEYWORD, 5)
+    finally:
+        retriever.close()
+    return sorted({h.document for h in hits if word in h.text})
+
+
+def test_a_renamed_entry_is_known_by_its_bytes_and_embeds_nothing(box: Box, tmp_path: Path) -> None:
+    box.put("old/guide.md", GUIDE)
+    settings, embedder = settings_of(box, tmp_path), CountingEmbedder()
+    synced(settings, assemble.source(settings, box.uri), embedder)
+    embedded = len(embedder.calls)
+    box.put("new/guide.md", GUIDE)
+    box.delete("old/guide.md")
+    report = synced(settings, assemble.source(settings, box.uri), embedder)
+    (result,) = report.results
+    assert (result.name, result.outcome, result.previous_name) == (
+        "new/guide.md", Outcome.RENAMED, "old/guide.md",
+    )  # fmt: skip
+    assert len(embedder.calls) == embedded
+    assert keyword_hits(settings, "zqguide") == ["new/guide.md"]
+
+
+def test_a_source_that_fails_midway_keeps_what_was_there_and_removes_nothing(
+    box: Box, tmp_path: Path
+) -> None:
+    for n in range(3):
+        box.put(f"doc{n}.md", GUIDE.replace(b"zqguide", f"zqdoc{n}".encode()))
+    settings, embedder = settings_of(box, tmp_path), CountingEmbedder()
+    synced(settings, assemble.source(settings, box.uri), embedder)
+    for n in range(3):
+        box.put(f"doc{n}.md", GUIDE.replace(b"zqguide", f"zqnew{n}".encode()))
+    box.put("doc3.md", GUIDE)
+    failing = Counting(assemble.source(settings, box.uri), fail_after=1)
+    with pytest.raises(SourceError, match="cannot reach"):
+        synced(settings, failing, embedder)
+    # The entry read before the source failed is written; the others are as they were, and
+    # nothing is removed for entries the run never reached.
+    (read,) = failing.reads
+    with assemble.open_engine(settings) as engine:
+        names = sorted(d.name for d in engine.documents())
+    assert names == sorted({"doc0.md", "doc1.md", "doc2.md", read})
+    old = [n for n in range(3) if keyword_hits(settings, f"zqdoc{n}")]
+    new = [n for n in range(3) if keyword_hits(settings, f"zqnew{n}")]
+    assert new == ([] if read == "doc3.md" else [int(read[3])])
+    assert sorted(old + new) == [0, 1, 2]
+    # The next sync that runs through brings the rest.
+    synced(settings, assemble.source(settings, box.uri), embedder)
+    assert all(keyword_hits(settings, f"zqnew{n}") for n in range(3))
+    assert keyword_hits(settings, "zqguide") == ["doc3.md"]
+
+
+def test_an_entry_deleted_while_it_is_read_fails_alone(box: Box, tmp_path: Path) -> None:
+    box.put("a.md", GUIDE)
+    box.put("b.md", LEAVE)
+    settings, embedder = settings_of(box, tmp_path), CountingEmbedder()
+    report = synced(settings, Counting(assemble.source(settings, box.uri), gone="a.md"), embedder)
+    results = {r.name: r for r in report.results}
+    assert results["b.md"].outcome is Outcome.ADDED
+    assert results["a.md"].outcome is Outcome.FAILED
+    assert results["a.md"].error == "it was removed from its source while it was read"
+
+
+def test_content_and_pages_are_read_from_what_was_ingested(box: Box, tmp_path: Path) -> None:
+    box.put("hr/leave.md", LEAVE, "group:hr")
+    settings = settings_of(box, tmp_path)
+    synced(settings, assemble.source(settings, box.uri), CountingEmbedder())
+    with TestClient(create_app(settings)) as client:
+        shown = client.get("/content/hr/leave.md")
+        assert shown.status_code == 200 and shown.text == LEAVE.decode()
+        # The source changes; what is shown is what was indexed until the next sync.
+        box.put("hr/leave.md", LEAVE.replace(b"10 days", b"12 days"), "group:hr")
+        assert client.get("/content/hr/leave.md").text == LEAVE.decode()
+        # Nothing of a request names a path: a name outside the index is not found.
+        assert client.get("/content/..%2F..%2Fetc%2Fpasswd").status_code == 404
