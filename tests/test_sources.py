@@ -41,17 +41,7 @@ def settings_of(box: Box, tmp_path: Path, **extra: Any) -> Settings:
 def config_of(box: Box, tmp_path: Path) -> Path:
     """A yomitoki.toml naming the index and what reaches ``box`` (for the CLI)."""
     config = tmp_path / "yomitoki.toml"
-    lines = [f"index = {json.dumps(str(tmp_path / 'index.sqlite'))}", 'embedder = "hash"']
-    tables = []
-    for key, value in box.settings().items():
-        if isinstance(value, dict):
-            tables += [
-                f"[{key}]",
-                *(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in value.items()),
-            ]
-        else:
-            lines.append(f"{key} = {json.dumps(value)}")
-    config.write_text("\n".join(lines + tables) + "\n")
+    config.write_text(config_of_settings(tmp_path, box.settings()))
     return config
 
 
@@ -226,3 +216,72 @@ def test_content_and_pages_are_read_from_what_was_ingested(box: Box, tmp_path: P
         assert client.get("/content/hr/leave.md").text == LEAVE.decode()
         # Nothing of a request names a path: a name outside the index is not found.
         assert client.get("/content/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def wrong(box: Box) -> tuple[dict[str, object], str]:
+    """Settings that reach ``box``'s server with credentials it refuses, and what is said."""
+    if box.kind == "azure":
+        connection = str(box.settings()["azure_connection_string"])
+        key = connection.split("AccountKey=")[1].split(";")[0]
+        bad = connection.replace(key, "d3Jvbmcta2V5" * 8)
+        return {"azure_connection_string": bad}, "refused the credentials"
+    if box.kind == "s3":
+        # moto takes any key; an endpoint that is not S3 at all is the wrong store.
+        return {**box.settings(), "s3_endpoint_url": "http://127.0.0.1:9"}, "cannot reach"
+    return {**box.settings(), "smb_password": "not-the-password"}, "refused the user or password"
+
+
+def unreachable(box: Box) -> dict[str, object]:
+    """Settings that point ``box``'s kind at a port where nothing listens."""
+    if box.kind == "azure":
+        connection = str(box.settings()["azure_connection_string"])
+        port = connection.split("127.0.0.1:")[1].split("/")[0]
+        return {"azure_connection_string": connection.replace(f":{port}/", ":9/")}
+    if box.kind == "s3":
+        return {**box.settings(), "s3_endpoint_url": "http://127.0.0.1:9"}
+    return box.settings()
+
+
+def test_a_bad_source_gets_one_clear_line_and_loses_nothing(
+    box: Box, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box.put("guide.md", GUIDE)
+    code, report = ingest(box, tmp_path)
+    assert code == 0 and outcomes(report) == {"guide.md": "added"}
+    misnamed = box.uri + "-missing" if box.kind != "smb" else box.uri.replace("/docs/", "/nope/")
+    cases: list[tuple[str, dict[str, object], str]] = [
+        (misnamed, box.settings(), "no such"),
+        (box.uri, *wrong(box)),
+    ]
+    if box.kind != "smb":
+        cases.append((box.uri, unreachable(box), "cannot reach"))
+    else:
+        cases.append((box.uri.replace(box.uri.split("/")[2], "127.0.0.1:9"), box.settings(),
+                      "cannot reach"))  # fmt: skip
+    for uri, settings, said in cases:
+        runner = CliRunner()
+        config = tmp_path / "bad.toml"
+        config.write_text(config_of_settings(tmp_path, settings))
+        run = runner.invoke(main, ["ingest", uri, "--config", str(config)])
+        lines = [line for line in run.output.splitlines() if line.strip()]
+        assert run.exit_code == 1 and len(lines) == 1, run.output
+        assert lines[0].startswith("error: ") and said in lines[0], (uri, lines)
+        for secret in ("not-the-password", "d3Jvbmcta2V5", box.settings().get("smb_password")):
+            assert not secret or str(secret) not in run.output
+    with assemble.open_engine(settings_of(box, tmp_path)) as engine:
+        assert [d.name for d in engine.documents()] == ["guide.md"]
+
+
+def config_of_settings(tmp_path: Path, settings: dict[str, object]) -> str:
+    lines = [f"index = {json.dumps(str(tmp_path / 'index.sqlite'))}", 'embedder = "hash"',
+             "source_timeout = 5"]  # fmt: skip
+    tables = []
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            tables += [
+                f"[{key}]",
+                *(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in value.items()),
+            ]
+        else:
+            lines.append(f"{key} = {json.dumps(value)}")
+    return "\n".join(lines + tables) + "\n"

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from azure.core.exceptions import (
-    ClientAuthenticationError,
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
@@ -95,13 +94,13 @@ def _failures(uri: str) -> Iterator[None]:
         raise
     except ResourceNotFoundError:
         raise SourceError(f"{uri}: no such container") from None
-    except ClientAuthenticationError:
-        raise SourceError(
-            f"{uri}: the storage account refused the credentials (check the connection "
-            "string, key, SAS or Entra ID role)"
-        ) from None
     except ServiceRequestError as exc:
         raise SourceError(f"{uri}: cannot reach the storage account ({exc.message})") from None
     except HttpResponseError as exc:
+        if exc.status_code == 403:
+            raise SourceError(
+                f"{uri}: the storage account refused the credentials (check the connection "
+                "string, key, SAS or Entra ID role)"
+            ) from None
         code = getattr(exc, "error_code", None) or exc.status_code
         raise SourceError(f"{uri}: the storage account answered {code}") from None

@@ -11,7 +11,14 @@ from contextlib import contextmanager
 from typing import BinaryIO
 
 import smbclient
-from smbprotocol.exceptions import SMBAuthenticationError, SMBException, SMBOSError
+from smbprotocol.exceptions import (
+    BadNetworkName,
+    LogonFailure,
+    SMBAuthenticationError,
+    SMBException,
+    SMBOSError,
+)
+from smbprotocol.header import NtStatus
 
 from yomitoki.errors import ConfigError, SourceError
 from yomitoki.ingest.source import GoneError, Listed, Source
@@ -20,6 +27,9 @@ from yomitoki.sources.acl import readers_of, security_descriptor
 from yomitoki.sources.stamps import nanoseconds
 
 _DIRECTORY = 0x10
+_REFUSED = (
+    "{uri}: the server refused the user or password (settings smb_user, smb_password, smb_domain)"
+)
 
 
 class SMBSource(Source):
@@ -95,18 +105,23 @@ def _failures(uri: str) -> Iterator[None]:
         yield
     except GoneError:
         raise
-    except SMBAuthenticationError:
-        raise SourceError(
-            f"{uri}: the server refused the user or password (settings smb_user, "
-            "smb_password, smb_domain)"
-        ) from None
+    except (SMBAuthenticationError, LogonFailure):
+        raise SourceError(_REFUSED.format(uri=uri)) from None
+    except BadNetworkName:
+        raise SourceError(f"{uri}: no such share") from None
     except SMBOSError as exc:
+        if exc.ntstatus == NtStatus.STATUS_LOGON_FAILURE:
+            raise SourceError(_REFUSED.format(uri=uri)) from None
+        if exc.ntstatus == NtStatus.STATUS_BAD_NETWORK_NAME:
+            raise SourceError(f"{uri}: no such share") from None
         if exc.errno == errno.ENOENT:
             raise SourceError(f"{uri}: no such share or folder") from None
         if exc.errno == errno.EACCES:
             raise SourceError(f"{uri}: access denied") from None
         raise SourceError(f"{uri}: {exc.strerror}") from None
-    except (SMBException, ValueError) as exc:
+    except SMBException as exc:
         raise SourceError(f"{uri}: {exc}") from None
+    except ValueError as exc:  # smbprotocol's word for a connection that failed
+        raise SourceError(f"{uri}: cannot reach the server ({exc})") from None
     except OSError as exc:
         raise SourceError(f"{uri}: cannot reach the server ({exc.strerror or exc})") from None
