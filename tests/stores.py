@@ -14,7 +14,7 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +91,8 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         missing("Azurite", "make test runs npm ci in tests/js")
     folder, port = tmp_path_factory.mktemp("azurite"), free_port()
     command = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(port),
-               "--location", str(folder), "--skipApiVersionCheck", "--loose", "--silent"]  # fmt: skip
+               "--location", str(folder), "--skipApiVersionCheck", "--loose",
+               "--silent"]  # fmt: skip
     with running(command, port, folder):
         yield azurite_connection(port)
 
@@ -207,9 +208,10 @@ class Box:
         raise NotImplementedError
 
 
-#: The Unix group a share's file is given to be readable by "hr" only, and its SID.
-HR_GID = 4321
-HR_SID = f"S-1-22-2-{HR_GID}"
+#: The Unix groups a share's files are given to be readable by one group only, as an ACL
+#: says; their SIDs (Samba's "Unix Group" SIDs) are mapped back by ``smb_sids``.
+GIDS = {"hr": 4321, "legal": 4322, "sales": 4323}
+SIDS = {f"S-1-22-2-{gid}": group for group, gid in GIDS.items()}
 
 
 class AzureBox(Box):
@@ -269,26 +271,43 @@ class SMBBox(Box):
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        if readers == "group:hr":
-            os.chown(path, 0, HR_GID)
-            path.chmod(0o640)
-        else:
-            assert readers is None, "the share's test files are hr's or everyone's"
+        if readers is None:
             path.chmod(0o644)
+            return
+        group = readers.removeprefix("group:")
+        assert group in GIDS, "a share's test file is one group's or everyone's"
+        os.chown(path, 0, GIDS[group])
+        path.chmod(0o640)
 
     def delete(self, name: str) -> None:
         (self.root / name).unlink()
 
     def settings(self) -> dict[str, object]:
-        return {"smb_user": SMB_USER, "smb_password": SMB_PASSWORD, "smb_sids": {HR_SID: "hr"}}
+        return {"smb_user": SMB_USER, "smb_password": SMB_PASSWORD, "smb_sids": SIDS}
 
 
-@pytest.fixture(params=["azure", "s3", "smb"])
-def box(request: pytest.FixtureRequest) -> Box:
-    """An empty container, bucket or share folder of each kind, new for the test."""
+KINDS = ("azure", "s3", "smb")
+
+
+def new_box(kind: str, request: pytest.FixtureRequest) -> Box:
+    """An empty container, bucket or share folder of ``kind``, on the session's server."""
     name = f"t{uuid.uuid4().hex[:12]}"
-    if request.param == "azure":
+    if kind == "azure":
         return AzureBox(request.getfixturevalue("azurite"), name)
-    if request.param == "s3":
+    if kind == "s3":
         return S3Box(request.getfixturevalue("s3_endpoint"), name)
     return SMBBox(request.getfixturevalue("samba"), name)
+
+
+def fill(box: Box, root: Path, readers: Callable[[str], str | None]) -> None:
+    """Put every file under ``root`` into ``box`` by its path, with ``readers(path)``."""
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(root).as_posix()
+            box.put(name, path.read_bytes(), readers(name))
+
+
+@pytest.fixture(params=KINDS)
+def box(request: pytest.FixtureRequest) -> Box:
+    """An empty container, bucket or share folder of each kind, new for the test."""
+    return new_box(request.param, request)

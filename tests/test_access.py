@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from tests import builders
+from tests import builders, stores
 from tests.conftest import ENGINES, CountingEmbedder, engine_settings
 from tests.options import ingest_options, open_store
 from tests.options import searcher as searcher_over
@@ -63,15 +63,17 @@ def rules() -> list[dict[str, Any]]:
 
 
 def settings_for(where: dict[str, Any], **extra: Any) -> Settings:
-    """Settings over the index ``where`` names (``engine_settings``), with the users and rules."""
+    """Settings over the index ``where`` names (``engine_settings``), with the users and rules
+    (an index of a source has its readers from the source, and no rules)."""
     given = {"users": users(), "permissions": rules(), "api_keys": [ANONYMOUS_KEY], **extra}
-    return load_settings(**where, **BASE, **given)
+    return load_settings(**{**BASE, **given, **where})
 
 
 def config_for(where: dict[str, Any], folder: Path) -> Path:
     """A yomitoki.toml over the index ``where`` names, with the users (for the CLI)."""
     config = folder / "yomitoki.toml"
-    lines = [f"{key} = {json.dumps(str(value))}" for key, value in where.items()]
+    scalars = {k: v for k, v in where.items() if isinstance(v, str | Path | int | float)}
+    lines = [f"{key} = {json.dumps(str(value))}" for key, value in scalars.items()]
     lines += ['embedder = "hash"', "min_answerability = 0.0"]
     for user in users():
         lines += ["[[users]]", *(f"{k} = {json.dumps(v)}" for k, v in user.items())]
@@ -109,16 +111,51 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+#: The corpus also kept in each kind of source, its readers carried by the source (blob
+#: metadata, object tags, the share's ACLs) and no rule: every leak test runs over them too.
+SOURCES = [pytest.param(kind, marks=pytest.mark.slow) for kind in stores.KINDS]
+
+
+def ingested(kind: str, root: Path, request: pytest.FixtureRequest, folder: Path) -> dict[str, Any]:
+    """``root`` ingested into an index of engine ``kind``, or through a source of ``kind``
+    into a SQLite index: the settings that name the index."""
+    if kind not in stores.KINDS:
+        where = engine_settings(kind, folder, request)
+        settings = settings_for(where)
+        with assemble.open_engine(settings) as engine:
+            Ingester(engine, CountingEmbedder(), assemble.ingest_options(settings)).run(root)
+        return where
+    box = stores.new_box(kind, request)
+    stores.fill(box, root, source_readers)
+    where = {"index": folder / "index.sqlite", "permissions": [], **box.settings()}
+    settings = settings_for(where)
+    with assemble.open_engine(settings) as engine:
+        ingester = Ingester(engine, CountingEmbedder(), assemble.ingest_options(settings))
+        ingester.sync(assemble.source(settings, box.uri), assemble.source_cache(settings))
+    return where
+
+
+def source_readers(name: str) -> str | None:
+    """What a source keeps as the readers of the corpus's file ``name``: its folder's group."""
+    groups = FOLDERS[name.split("/")[0]]
+    return " ".join(f"group:{g}" for g in groups) if groups else None
+
+
+def kind_of(where: dict[str, Any]) -> str:
+    for kind, setting in (("azure", "azure_connection_string"), ("s3", "s3_endpoint_url"),
+                          ("smb", "smb_user"), ("milvus", "milvus_uri")):  # fmt: skip
+        if setting in where:
+            return kind
+    return "sqlite"
+
+
+@pytest.fixture(scope="module", params=ENGINES + SOURCES)
 def index(
     request: pytest.FixtureRequest, corpus: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
-    """The corpus ingested into each engine: the settings that name the index."""
-    where = engine_settings(request.param, tmp_path_factory.mktemp("idx"), request)
-    settings = settings_for(where)
-    with assemble.open_engine(settings) as engine:
-        Ingester(engine, CountingEmbedder(), assemble.ingest_options(settings)).run(corpus)
-    return where
+    """The corpus ingested into each engine, and through each source: the settings that
+    name the index."""
+    return ingested(request.param, corpus, request, tmp_path_factory.mktemp("idx"))
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +231,14 @@ def test_bob_gets_no_hr_text_name_or_citation_and_alice_gets_hers(app_client: Te
         assert gone.status_code == never.status_code == 404 and gone.json() == never.json()
     assert app_client.get("/content/hr/hr-0.md", headers=headers("alice")).status_code == 200
     assert app_client.get("/view/hr/hr-0.md", headers=headers("alice")).status_code == 200
+
+
+def test_only_an_admin_is_shown_the_sources_and_their_syncs(app_client: TestClient) -> None:
+    """A source's name, counts and errors speak of documents others may not read."""
+    for user in ("alice", "bob", "anonymous"):
+        listing = app_client.get("/documents", headers=headers(user)).json()
+        assert "sources" not in listing
+    assert "sources" in app_client.get("/documents", headers=headers("admin")).json()
 
 
 def test_the_anonymous_key_reads_only_what_everyone_may(app_client: TestClient) -> None:
@@ -375,7 +420,10 @@ def test_a_name_is_one_documents_across_folders_and_uploads_have_their_own(
         errors = {r.name: r.error for r in report.results if r.error}
         assert "another index" in str(errors["hr/hr-0.md"])
         assert "reserved" in str(report).replace("\n", " ")
-        assert engine.document_named("hr/hr-0.md").root == str(corpus.resolve())  # type: ignore[union-attr]
+        # The name stays the first folder's (or source's) document's.
+        held = engine.document_named("hr/hr-0.md")
+        assert held is not None and held.root != str(other.resolve())
+        assert "zqplantedx" not in " ".join(c.text for c in engine.chunks(held.id))
         assert engine.document_named("fresh.md") is not None
         engine.remove_document(engine.document_named("fresh.md").id)  # type: ignore[union-attr]
 
@@ -548,12 +596,7 @@ def twin(
     for path in (root / "hr").iterdir():
         text = path.read_text().replace("zqhr", "zqother")
         path.write_text(text + "\nSalary review notes: " + "budget review salary " * 40 + "\n")
-    kind = "milvus" if index.get("store") == "milvus" else "sqlite"
-    where = engine_settings(kind, tmp_path_factory.mktemp("twin-idx"), request)
-    settings = settings_for(where)
-    with assemble.open_engine(settings) as engine:
-        Ingester(engine, CountingEmbedder(), assemble.ingest_options(settings)).run(root)
-    return where
+    return ingested(kind_of(index), root, request, tmp_path_factory.mktemp("twin-idx"))
 
 
 @pytest.mark.parametrize("user", ["bob", "anonymous"])

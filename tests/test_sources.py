@@ -6,7 +6,9 @@ bad sources get one clear line, and a source that fails midway loses nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -16,14 +18,14 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import CountingEmbedder
 from tests.stores import Box
-from yomitoki import assemble
+from yomitoki import assemble, syncing
 from yomitoki.cli import main
 from yomitoki.errors import SourceError
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.ingest.source import GoneError, Listed, Source
 from yomitoki.server.app import create_app
 from yomitoki.settings import Settings, load_settings
-from yomitoki.types import Mode, Outcome
+from yomitoki.types import IngestReport, Mode, Outcome
 
 pytestmark = pytest.mark.slow  # servers started as processes: make test and CI
 
@@ -285,3 +287,68 @@ def config_of_settings(tmp_path: Path, settings: dict[str, object]) -> str:
         else:
             lines.append(f"{key} = {json.dumps(value)}")
     return "\n".join(lines + tables) + "\n"
+
+
+def until(found: Callable[[], bool], seconds: float) -> float:
+    """Poll ``found`` until it holds; the seconds it took (fails past ``seconds``)."""
+    began = time.monotonic()
+    while not found():
+        assert time.monotonic() - began < seconds, f"not within {seconds} s"
+        time.sleep(0.25)
+    return time.monotonic() - began
+
+
+def test_a_new_file_in_a_watched_folder_is_searchable_within_15_seconds(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "guide.md").write_bytes(GUIDE)
+    settings = load_settings(index=tmp_path / "index" / "index.sqlite", embedder="hash")
+    told: list[object] = []
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=syncing.watch, args=(settings, str(folder), told.append, stop), daemon=True
+    )
+    watcher.start()
+    try:
+        until(lambda: bool(told), 30)
+        assert keyword_hits(settings, "zqguide") == ["guide.md"]
+        (folder / "hr").mkdir()
+        (folder / "hr" / "leave.md").write_bytes(LEAVE)
+        until(lambda: keyword_hits(settings, "zqleave") == ["hr/leave.md"], 15)
+        (folder / "guide.md").unlink()
+        until(lambda: keyword_hits(settings, "zqguide") == [], 15)
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert all(isinstance(outcome, IngestReport) for outcome in told), told
+
+
+def test_a_served_index_keeps_its_sources_in_sync_and_one_failing_stops_none(
+    box: Box, tmp_path: Path
+) -> None:
+    box.put("guide.md", GUIDE)
+    broken = "az://no-such-container" if box.kind != "azure" else box.uri + "-gone"
+    interval = 2.0
+    # Beside the box, a source that cannot be synced: a missing container, or for the other
+    # kinds an az:// source whose connection string is not one.
+    unusable = {} if box.kind == "azure" else {"azure_connection_string": "not a connection"}
+    settings = settings_of(
+        box, tmp_path, sources=[broken, box.uri], sync_interval=interval, **unusable
+    )
+    with TestClient(create_app(settings)) as client:
+
+        def names() -> list[str]:
+            return [d["name"] for d in client.get("/documents").json()["documents"]]
+
+        until(lambda: names() == ["guide.md"], 30)
+        box.put("hr/leave.md", LEAVE, "group:hr")
+        took = until(lambda: names() == ["guide.md", "hr/leave.md"], interval + 15)
+        states = {s["source"]: s for s in client.get("/documents").json()["sources"]}
+        assert states[box.uri]["error"] is None and states[box.uri]["failures"] == 0
+        assert states[box.uri]["counts"]["unchanged"] + states[box.uri]["counts"]["added"] >= 1
+        assert states[broken]["failures"] >= 1 and states[broken]["error"]
+    assert took <= interval + 15
+    # The CLI shows the same record.
+    run = CliRunner().invoke(main, ["sources", "--config", str(config_of(box, tmp_path))])
+    assert run.exit_code == 0 and f"{box.uri}: " in run.output and "failed" in run.output
