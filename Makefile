@@ -18,8 +18,9 @@ $(BIN)/yomitoki: pyproject.toml
 
 install: $(BIN)/yomitoki
 
-# axe-core, which the browser tests load into Chromium to check accessibility (npm, pinned by
-# tests/js/package-lock.json). Without npm the axe checks skip, except in CI, where they fail.
+# axe-core, which the browser tests load into Chromium to check accessibility, and Azurite, the
+# Azure Blob emulator the sources' tests run against (npm, pinned by tests/js/package-lock.json).
+# Without npm those tests skip, except in CI, where they fail.
 AXE := tests/js/node_modules/axe-core/axe.min.js
 $(AXE): tests/js/package.json tests/js/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/js --silent --no-audit --no-fund; \
@@ -94,6 +95,7 @@ bench: install
 	$(BIN)/python -m bench.fuzz_parsers
 	$(BIN)/python -m bench.leak_timing
 	$(BIN)/python -m bench.ocr
+	$(BIN)/python -m bench.source_listing
 
 clean:
 	rm -rf $(VENV) .yomitoki .pytest_cache .mypy_cache .ruff_cache .coverage
