@@ -21,12 +21,16 @@ from tests.browsers import ARTIFACTS, BROWSER_TESTS, axe_violations, launch
 from tests.conftest import CountingEmbedder
 from tests.options import ingest_options, open_store
 from tests.servers import served, settings_for
+from yomitoki import assemble
+from yomitoki.errors import SourceError
+from yomitoki.ingest import synced
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
 
 pytestmark = BROWSER_TESTS
 
 SIZES = {"phone": (390, 844), "desk": (1366, 900)}
+FAILING_SHARE = "smb://fileserver/共有/人事"
 GALLERY = ARTIFACTS / "gallery"
 #: What may not open a line in Japanese (kinsoku) nor follow a badge.
 CLOSING = "。、．，」』）】.,!?！？"
@@ -67,7 +71,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     )
     index = docs.parent / "index.sqlite"
     with open_store(index) as store:
-        Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
+        report = Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
+    # The syncs an admin sees in the documents dialog: the folder's, and a share that fails.
+    kept = assemble.source_cache(settings_for(index))
+    synced.record(kept, str(docs), report)
+    for _ in range(2):
+        synced.record(kept, FAILING_SHARE, SourceError(f"{FAILING_SHARE}: access denied"))
     for url, _ in served(create_app(settings_for(index))):
         yield url, docs
 
@@ -292,6 +301,17 @@ def test_documents_are_listed_replaced_and_deleted_after_a_confirm_step(
     expect(rows.first).to_be_visible()
     before = rows.count()
     expect(rows.filter(has_text="hr/就業規則.pdf")).to_contain_text("2")  # its pages
+    # The admin sees how each folder's and source's last sync went.
+    syncs = tab.locator("#sync-list li")
+    expect(syncs).to_have_count(2)
+    added = {"ja": "追加 3", "en": "3 added"}[lang]
+    expect(syncs.filter(has_text="/docs")).to_contain_text(added)
+    failed = {"ja": "直近 2 回の同期に失敗", "en": "the last 2 syncs failed"}[lang]
+    failing = syncs.filter(has_text=FAILING_SHARE)
+    expect(failing).to_contain_text(failed)
+    # It never ran through: no counts are shown for it, only when it was last tried.
+    expect(failing).to_contain_text({"ja": "最終試行", "en": "last tried"}[lang])
+    expect(failing).not_to_contain_text({"ja": "追加", "en": "added"}[lang])
     assert_fits(tab)
     assert_accessible(tab)
     shot(tab, size, lang, "7-documents")

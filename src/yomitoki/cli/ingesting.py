@@ -293,7 +293,12 @@ def sources(config: Path | None, index: Path | None, as_json: bool) -> None:
             continue
         when = datetime.fromtimestamp(state.ended).astimezone().isoformat(timespec="seconds")
         counts = ", ".join(f"{n} {outcome}" for outcome, n in state.counts if n)
-        line = Text(f"{state.source}: {when}: {counts or 'no files'}")
+        if state.error is None:
+            line = Text(f"{state.source}: synced {when}: {counts or 'no files'}")
+        else:
+            line = Text(
+                f"{state.source}: tried {when}" + (f" (last full sync: {counts})" if counts else "")
+            )
         if state.error is not None:
             line.append(f"; failed {state.failures}x: {state.error}", style="red")
         out.print(line, soft_wrap=True)

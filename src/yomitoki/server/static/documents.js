@@ -35,7 +35,9 @@ export async function loadDocuments(ui) {
   body.replaceChildren();
   const reply = await fetch("/documents");
   if (!reply.ok) { say(problem(reply.status, "", ui.t), "error"); return; }
-  for (const doc of (await reply.json()).documents) {
+  const listing = await reply.json();
+  showSyncs(ui, listing.sources || []);
+  for (const doc of listing.documents) {
     const row = body.insertRow();
     row.dataset.id = doc.id;
     const name = cell(row, doc.name, "name");
@@ -67,6 +69,39 @@ export async function loadDocuments(ui) {
     box.checked = true;
     label.append(box, " " + g);
     groups.append(label);
+  }
+}
+
+/** How the last sync of each folder and source went (the server sends them to admins). */
+function showSyncs(ui, syncs) {
+  const list = $("sync-list");
+  list.replaceChildren();
+  $("syncs").hidden = syncs.length === 0;
+  for (const sync of syncs) {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = sync.source;
+    const when = document.createElement("span");
+    when.className = "hint";
+    if (sync.ended == null) when.textContent = ui.t("notSynced");
+    else {
+      const date = new Date(sync.ended * 1000).toLocaleString(ui.state.lang === "ja" ? "ja-JP" : "en-GB");
+      // A failed sync keeps the counts of the last one that ran through, if any did.
+      const parts = [ui.t(sync.error ? "lastTried" : "lastSync", { when: date })];
+      const counts = { added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0, ...sync.counts };
+      if (Object.keys(sync.counts).length) parts.push(ui.t("syncCounts", counts));
+      when.textContent = parts.join(" · ");
+    }
+    item.append(name, " ", when);
+    if (sync.error) {
+      const error = document.createElement("p");
+      error.className = "problem";
+      const key = sync.failures > 1 ? "syncFailed" : "syncFailedOne";
+      error.textContent = ui.t(key, { n: sync.failures, error: sync.error });
+      item.append(error);
+    }
+    list.append(item);
   }
 }
 

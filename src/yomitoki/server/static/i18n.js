@@ -40,6 +40,9 @@ export const TEXT = {
     unsupported: "Sentences their sources do not back", timings: "Timings", usage: "Tokens",
     query: "Search query", results: "Search results", prompt: "Prompt",
     ignored: "Options without effect", checks: "Answer checks", none: "none",
+    syncs: "Folders and sources kept in sync", notSynced: "not synced yet", lastSync: "last synced {when}", lastTried: "last tried {when}",
+    syncCounts: "{added} added, {updated} updated, {unchanged} unchanged, {removed} removed, {failed} failed",
+    syncFailed: "the last {n} syncs failed: {error}", syncFailedOne: "the last sync failed: {error}",
   },
   ja: {
     newChat: "新しい会話", settings: "設定", send: "質問", stop: "停止", placeholder: "質問を入力…",
@@ -79,6 +82,9 @@ export const TEXT = {
     unsupported: "出典が裏付けない文", timings: "所要時間", usage: "トークン数",
     query: "検索クエリ", results: "検索結果", prompt: "プロンプト",
     ignored: "効果のない設定", checks: "回答の検証", none: "なし",
+    syncs: "同期している保存場所", notSynced: "まだ同期していません", lastSync: "最終同期 {when}", lastTried: "最終試行 {when}",
+    syncCounts: "追加 {added}・更新 {updated}・変更なし {unchanged}・削除 {removed}・失敗 {failed}",
+    syncFailed: "直近 {n} 回の同期に失敗: {error}", syncFailedOne: "直近の同期に失敗: {error}",
   },
 };
 
