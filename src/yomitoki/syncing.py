@@ -43,10 +43,13 @@ def sync(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest the folder or source ``target`` once, holding the index's writer lock, and
-    record how it went; an error is recorded, then raised."""
+    record how it went; an error once the index is open is recorded, then raised (one that
+    opening the index raised, say a file that is not an index, leaves nothing beside it)."""
     kept = assemble.source_cache(settings)
+    opened = False
     try:
         with assemble.ingesting(settings, wait, on_wait, run_readers) as ingester:
+            opened = True
             if progress is not None:
                 ingester.progress = progress
             if not is_source(target):
@@ -58,7 +61,8 @@ def sync(
                 finally:
                     source.close()
     except Exception as exc:
-        synced.record(kept, name_of(target), exc)
+        if opened:
+            synced.record(kept, name_of(target), exc)
         raise
     synced.record(kept, name_of(target), report)
     return report

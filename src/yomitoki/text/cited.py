@@ -45,7 +45,7 @@ def marked(text: str) -> list[Run | Mark]:
     the same text as the one before it."""
     out: list[Run | Mark] = []
     before = ""
-    for start, end in split_sentences(text):
+    for start, end in _sentences(text):
         piece = text[start:end]
         at = since = 0
         for match, named in citations.brackets(piece):
@@ -61,6 +61,20 @@ def marked(text: str) -> list[Run | Mark]:
         if rest.strip("。.．"):
             before = rest
     return _closing_first(out)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of ``text``, none cut inside a citation bracket (``[。.a]`` is one
+    bracket, though the splitter would end a sentence at its 。)."""
+    # A bracket's match may take the space before it; the bracket itself opens at "[".
+    brackets = [(text.index("[", m.start()), m.end()) for m, _ in citations.brackets(text)]
+    spans: list[tuple[int, int]] = []
+    for start, end in split_sentences(text):
+        if spans and any(left < start < right for left, right in brackets):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _append(out: list[Run | Mark], run: Run) -> None:
