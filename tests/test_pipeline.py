@@ -219,6 +219,9 @@ class RecordingProgress:
     def __init__(self) -> None:
         self.events: list[tuple[str, object]] = []
 
+    def listed(self, count: int) -> None:
+        self.events.append(("listed", count))
+
     def start(self, files: int) -> None:
         self.events.append(("start", files))
 
@@ -242,7 +245,8 @@ def test_progress_hears_about_every_file_and_every_embedded_chunk(
     progress = RecordingProgress()
     report = Ingester(engine, embedder, ingest_options(batch_size=2), progress).run(corpus)
     kinds = [kind for kind, _ in progress.events]
-    assert kinds[0] == "start" and progress.events[0][1] == 9
+    # The listing is counted as it goes, then the run starts on what was listed.
+    assert progress.events[:10] == [("listed", n) for n in range(1, 10)] + [("start", 9)]
     assert kinds.count("file") == kinds.count("done") == 9
     to_embed = sum(n for kind, n in progress.events if kind == "embedding")  # type: ignore[misc]
     embedded = sum(n for kind, n in progress.events if kind == "embedded")  # type: ignore[misc]

@@ -14,16 +14,16 @@ from yomitoki.errors import (
     NameTakenError,
     ParseError,
     SourceError,
-    YomitokiError,
 )
 from yomitoki.index.engine import Engine, NewChunk, NewDocument
 from yomitoki.ingest import cache
 from yomitoki.ingest.access import readers_for, unmatched
 from yomitoki.ingest.chunking import chunk_document
+from yomitoki.ingest.folder import Folder
 from yomitoki.ingest.ocr.reader import PageReader
 from yomitoki.ingest.parsers import format_of, parse_file, parser_for
 from yomitoki.ingest.progress import Progress, Silent
-from yomitoki.ingest.scan import SourceFile, file_hash, scan
+from yomitoki.ingest.scan import SourceFile, file_hash
 from yomitoki.ingest.source import GoneError, Source, entries
 from yomitoki.ingest.work import (
     Cut,
@@ -66,22 +66,17 @@ class Ingester:
         self._reading: tuple[Source, Path] | None = None
 
     def run(self, root: Path) -> IngestReport:
-        """Ingest every file under ``root`` and drop documents whose files are gone."""
-        began = time.perf_counter()
-        root = root.resolve()
-        if not root.exists():
-            raise YomitokiError(f"{root}: no such file or folder")
-        folder = root if root.is_dir() else root.parent
-        files, problems = scan(root, self.options.exclude, self.options.outside_links)
-        return self._sync(files, problems, str(folder), str(root), root.is_dir(), began)
+        """Ingest every file under ``root`` (a folder, or one file) and drop documents whose
+        files are gone."""
+        return self.sync(Folder(root, self.options.exclude, self.options.outside_links), None)
 
-    def sync(self, source: Source, kept: Path) -> IngestReport:
+    def sync(self, source: Source, kept: Path | None) -> IngestReport:
         """Ingest every entry of ``source`` and drop documents whose entries are gone.
 
         Entries are listed whole before anything changes: a source that fails while it is
         listed, or while an entry is read (SourceError), ends the run with every document
-        written so far kept and none removed. The bytes of new entries are kept under
-        ``kept`` (``ingest.cache``), which ``/content`` reads."""
+        written so far kept and none removed. An entry not read in place (a folder's files
+        are) is read into ``kept`` (``ingest.cache``), which ``/content`` shows."""
         began = time.perf_counter()
         files: list[SourceFile] = []
         problems: list[tuple[str, str]] = []
@@ -89,33 +84,29 @@ class Ingester:
             if isinstance(item, tuple):
                 problems.append(item)
                 continue
-            where = source.location(item.name)
-            unread = cache.unread(kept)
-            files.append(
-                SourceFile(
-                    unread, item.name, item.size, item.mtime_ns, where, item.readers, item.key
-                )
-            )
+            size, mtime, readers = item.size, item.mtime_ns, item.readers
+            if item.path is not None:  # read in place: no key to read it by
+                file = SourceFile(item.path, item.name, size, mtime, str(item.path), readers)
+            else:
+                where, unread = source.location(item.name), cache.unread(kept or Path())
+                file = SourceFile(unread, item.name, size, mtime, where, readers, item.key)
+            files.append(file)
             self.progress.listed(len(files))
-        self._reading = (source, kept)
+        self._reading = (source, kept or Path())
         try:
-            report = self._sync(files, problems, source.uri, source.uri, True, began)
+            report = self._sync(files, problems, source, began)
         finally:
             self._reading = None
-        cache.prune(kept, self.engine.documents())
+        if kept is not None:
+            cache.prune(kept, self.engine.documents())
         return report
 
     def _sync(
-        self,
-        files: list[SourceFile],
-        problems: list[tuple[str, str]],
-        folder: str,
-        shown: str,
-        whole: bool,
-        began: float,
+        self, files: list[SourceFile], problems: list[tuple[str, str]], source: Source, began: float
     ) -> IngestReport:
-        """Bring the documents under ``folder`` in line with ``files``; ``whole``: they are
-        all its files, so documents of others are removed."""
+        """Bring the documents of ``source`` in line with ``files``; where its listing is
+        whole, documents of files not listed are removed."""
+        folder, whole = source.uri, source.whole
         self.engine.bind_model(self.embedder.model_id, self.embedder.dim)
         results = [FileResult(name, Outcome.FAILED, error=reason) for name, reason in problems]
         present = {f.location for f in files}
@@ -128,7 +119,7 @@ class Ingester:
             self.engine.ready_for_search()
         names = [f.name for f in files] if whole else None
         return IngestReport(
-            root=shown,
+            root=source.shown,
             index=self.engine.location,
             results=tuple(results),
             seconds=time.perf_counter() - began,
@@ -267,7 +258,7 @@ class Ingester:
     def _read(self, source: SourceFile) -> tuple[SourceFile, str]:
         """The file with its bytes where they can be parsed, and their hash: a folder's file
         as it is; a source's entry read into the cache first (never one over the size cap)."""
-        if self._reading is None:
+        if self._reading is None or not source.key:  # a folder's file: read where it is
             return source, file_hash(source.path)
         if source.size > self.options.max_bytes:
             size, cap = source.size / 2**20, self.options.max_bytes / 2**20

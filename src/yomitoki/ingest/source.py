@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 from yomitoki.errors import InvalidNameError
@@ -34,6 +35,8 @@ class Listed:
     mtime_ns: int
     #: Reader tokens the source keeps for it; empty: the source says nothing.
     readers: tuple[str, ...] = ()
+    #: Where its bytes already are (a folder's file): read in place, never copied.
+    path: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,20 +48,33 @@ class Entry:
     size: int
     mtime_ns: int
     readers: tuple[str, ...]
+    path: Path | None
 
 
 class GoneError(Exception):
     """The entry was removed between its listing and its reading."""
 
 
+#: An entry the source lists but cannot offer, and why (a folder it may not open).
+Refused = tuple[str, str]
+
+
 class Source(ABC):
     """Where documents are kept. ``uri`` is the root their documents record
-    (``az://docs/hr``); a document's path is ``uri/name``."""
+    (``az://docs/hr``, a folder's path); a document's path is ``uri/name``, or the file's
+    own path where its bytes are read in place."""
 
     uri: str
+    #: The listing is all there is under ``uri``: a document of it not listed is removed.
+    whole: bool = True
+
+    @property
+    def shown(self) -> str:
+        """What a report names as what was ingested."""
+        return self.uri
 
     @abstractmethod
-    def listing(self) -> Iterator[Listed]:
+    def listing(self) -> Iterator[Listed | Refused]:
         """Every entry under the source, a page at a time (a listing of 100k entries is not
         held by the client); raises SourceError when the source cannot be listed."""
 
@@ -75,10 +91,16 @@ class Source(ABC):
         """Release the client's connections."""
 
 
-def entries(listed: Iterable[Listed], exclude: Sequence[str]) -> Iterator[Entry | tuple[str, str]]:
-    """Each listed entry with a checked name, or ``(key, reason)`` when its name is refused;
-    entries whose name or folder an ``exclude`` glob matches are left out."""
+def entries(
+    listed: Iterable[Listed | Refused], exclude: Sequence[str]
+) -> Iterator[Entry | Refused]:
+    """Each listed entry with a checked name, or ``(key, reason)`` when it is refused (its
+    name, or by the source); entries whose name or folder an ``exclude`` glob matches are
+    left out."""
     for item in listed:
+        if isinstance(item, tuple):
+            yield item
+            continue
         parts = item.key.split("/")
         if any(globs.matches(part, pattern) for part in parts for pattern in exclude):
             continue
@@ -87,7 +109,7 @@ def entries(listed: Iterable[Listed], exclude: Sequence[str]) -> Iterator[Entry 
         except InvalidNameError as exc:
             yield item.key, exc.reason
             continue
-        yield Entry(item.key, name, item.size, item.mtime_ns, item.readers)
+        yield Entry(item.key, name, item.size, item.mtime_ns, item.readers, item.path)
 
 
 def reader_tokens(value: str) -> tuple[str, ...]:
