@@ -114,3 +114,30 @@ def test_a_damaged_page_is_a_store_error_naming_the_file(tmp_path: Path, corpus:
         store.chunks(1)
         store.passages(list(range(1, 200)))
     assert str(path) in str(raised.value)
+
+
+def test_a_new_index_opened_by_many_at_once_is_created_once(tmp_path: Path) -> None:
+    """A server opening an index while an ingest creates it: whoever takes the lock second
+    finds the schema written and writes nothing (it used to fail: table meta exists)."""
+    import threading
+
+    for round_ in range(5):
+        path = tmp_path / f"new{round_}.sqlite"
+        failures: list[BaseException] = []
+        start = threading.Barrier(6)
+
+        def opener(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                open_store(path).close()
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+                failures.append(exc)
+
+        threads = [threading.Thread(target=opener) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.latest()

@@ -95,6 +95,12 @@ def latest() -> int:
 
 def _apply(conn: sqlite3.Connection, step: Migration, version: int) -> None:
     conn.execute("BEGIN IMMEDIATE")
+    (now,) = conn.execute("PRAGMA user_version").fetchone()
+    if now >= version:
+        # Another connection (a server opening the index while an ingest creates it) took
+        # the lock first and did this step.
+        conn.execute("ROLLBACK")
+        return
     try:
         if callable(step):
             step(conn)
