@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
+from tests import stores
 from tests.conftest import CountingEmbedder
 from tests.stores import Box
 from yomitoki import assemble, syncing
@@ -352,3 +354,55 @@ def test_a_served_index_keeps_its_sources_in_sync_and_one_failing_stops_none(
     # The CLI shows the same record.
     run = CliRunner().invoke(main, ["sources", "--config", str(config_of(box, tmp_path))])
     assert run.exit_code == 0 and f"{box.uri}: " in run.output and "failed" in run.output
+
+
+def test_an_azure_account_is_reached_by_its_key_or_a_sas_as_well(
+    azurite: str, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from azure.storage.blob import ContainerSasPermissions, generate_container_sas
+
+    box = stores.AzureBox(azurite, f"t{uuid.uuid4().hex[:12]}")
+    box.put("guide.md", GUIDE)
+    endpoint = azurite.split("BlobEndpoint=")[1].rstrip(";")
+    sas = generate_container_sas(
+        stores.AZURITE_ACCOUNT, box.client.container_name, account_key=stores.AZURITE_KEY,
+        permission=ContainerSasPermissions(read=True, list=True),
+        expiry=datetime.now(UTC) + timedelta(hours=1),
+    )  # fmt: skip
+    for n, credential in enumerate((stores.AZURITE_KEY, sas)):
+        settings = load_settings(
+            index=tmp_path / f"index{n}.sqlite", embedder="hash",
+            azure_account_url=endpoint, azure_credential=credential,
+        )  # fmt: skip
+        report = synced(settings, assemble.source(settings, box.uri), CountingEmbedder())
+        assert [(r.name, r.outcome) for r in report.results] == [("guide.md", Outcome.ADDED)]
+    # A key that is not the account's is refused, in one line.
+    settings = load_settings(
+        index=tmp_path / "index2.sqlite", embedder="hash",
+        azure_account_url=endpoint, azure_credential="d3Jvbmcta2V5" * 8,
+    )  # fmt: skip
+    with pytest.raises(SourceError, match="refused the credentials"):
+        synced(settings, assemble.source(settings, box.uri), CountingEmbedder())
+
+
+def test_a_watched_source_is_synced_every_interval(box: Box, tmp_path: Path) -> None:
+    box.put("guide.md", GUIDE)
+    settings = settings_of(box, tmp_path, sync_interval=1)
+    told: list[object] = []
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=syncing.watch, args=(settings, box.uri, told.append, stop), daemon=True
+    )
+    watcher.start()
+    try:
+        # Searched from the first moment: the index may be being created meanwhile.
+        until(lambda: bool(told) and keyword_hits(settings, "zqguide") == ["guide.md"], 30)
+        box.put("hr/leave.md", LEAVE, "group:hr")
+        until(lambda: keyword_hits(settings, "zqleave") == ["hr/leave.md"], 1 + 15)
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert not watcher.is_alive() and len(told) >= 2
+    assert all(isinstance(outcome, IngestReport) for outcome in told), told

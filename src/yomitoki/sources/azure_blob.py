@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
+from azure.core.credentials import AzureNamedKeyCredential
 from azure.core.exceptions import (
     HttpResponseError,
     ResourceNotFoundError,
@@ -43,17 +45,10 @@ class AzureBlobSource(Source):
                 f"{self.uri}: set AZURE_STORAGE_CONNECTION_STRING, or azure_account_url (with "
                 "azure_credential, a key or SAS, or nothing for Entra ID)"
             )
-        credential: Any = options.azure_credential
-        if credential is None:
-            try:
-                from azure.identity import DefaultAzureCredential
-            except ImportError:
-                raise MissingDependencyError("azure-identity", "Entra ID sign-in") from None
-            credential = DefaultAzureCredential()
         self._client = ContainerClient(
             options.azure_account_url,
             container,
-            credential=credential,
+            credential=_credential(options.azure_account_url, options.azure_credential),
             retry_total=1,
             connection_timeout=timeout,
         )
@@ -83,6 +78,24 @@ class AzureBlobSource(Source):
 
     def close(self) -> None:
         self._client.close()
+
+
+def _credential(account_url: str, given: str | None) -> Any:
+    """A SAS token as it is, an account key with the account's name (from the endpoint's
+    host, or an emulator's first path segment), nothing: Microsoft Entra ID."""
+    if given is None:
+        try:
+            from azure.identity import DefaultAzureCredential
+        except ImportError:
+            raise MissingDependencyError("azure-identity", "Entra ID sign-in") from None
+        return DefaultAzureCredential()
+    if "sig=" in given:
+        return given.lstrip("?")
+    parts = urlsplit(account_url)
+    host = parts.hostname or ""
+    on_path = host in ("localhost", "127.0.0.1", "::1") or host.replace(".", "").isdigit()
+    account = parts.path.strip("/").split("/")[0] if on_path else host.split(".")[0]
+    return AzureNamedKeyCredential(account, given)
 
 
 @contextmanager
