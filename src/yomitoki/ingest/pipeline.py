@@ -87,12 +87,14 @@ class Ingester:
             size, mtime, readers = item.size, item.mtime_ns, item.readers
             if item.path is not None:  # read in place: no key to read it by
                 file = SourceFile(item.path, item.name, size, mtime, str(item.path), readers)
+            elif kept is None:
+                raise ValueError(f"{source.uri}: its entries are read into a cache: give one")
             else:
-                where, unread = source.location(item.name), cache.unread(kept or Path())
+                where, unread = source.location(item.name), cache.unread(kept)
                 file = SourceFile(unread, item.name, size, mtime, where, readers, item.key)
             files.append(file)
             self.progress.listed(len(files))
-        self._reading = (source, kept or Path())
+        self._reading = (source, kept) if kept is not None else None
         try:
             report = self._sync(files, problems, source, began)
         finally:
@@ -258,8 +260,9 @@ class Ingester:
     def _read(self, source: SourceFile) -> tuple[SourceFile, str]:
         """The file with its bytes where they can be parsed, and their hash: a folder's file
         as it is; a source's entry read into the cache first (never one over the size cap)."""
-        if self._reading is None or not source.key:  # a folder's file: read where it is
+        if not source.key:  # a folder's file: read where it is
             return source, file_hash(source.path)
+        assert self._reading is not None, "an entry with a key is read while its source syncs"
         if source.size > self.options.max_bytes:
             size, cap = source.size / 2**20, self.options.max_bytes / 2**20
             raise FileTooLargeError(
