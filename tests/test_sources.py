@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from tests import stores
+from tests import builders, stores
 from tests.conftest import CountingEmbedder
 from tests.stores import Box
 from yomitoki import assemble, syncing
@@ -220,6 +220,22 @@ def test_content_and_pages_are_read_from_what_was_ingested(box: Box, tmp_path: P
         assert client.get("/content/hr/leave.md").text == LEAVE.decode()
         # Nothing of a request names a path: a name outside the index is not found.
         assert client.get("/content/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_a_sources_pdf_page_is_drawn_with_its_sentence_highlighted(
+    box: Box, tmp_path: Path
+) -> None:
+    pdf = builders.pdf(tmp_path / "rules.pdf", [["Overview."], ["Leave is 10 days a year."]])
+    box.put("hr/rules.pdf", pdf.read_bytes())
+    settings = settings_of(box, tmp_path)
+    synced(settings, assemble.source(settings, box.uri), CountingEmbedder())
+    with TestClient(create_app(settings)) as client:
+        drawn = client.get(
+            "/page/hr/rules.pdf", params={"page": 2, "highlight": "Leave is 10 days a year."}
+        )
+        assert drawn.status_code == 200 and drawn.content.startswith(b"\x89PNG")
+        assert drawn.headers["x-highlight"] == "found"
+        assert client.get("/content/hr/rules.pdf").content == pdf.read_bytes()
 
 
 def wrong(box: Box) -> tuple[dict[str, object], str]:

@@ -126,7 +126,11 @@ def test_a_new_index_opened_by_many_at_once_is_created_once(tmp_path: Path) -> N
         failures: list[BaseException] = []
         start = threading.Barrier(6)
 
-        def opener(path: Path = path, start: threading.Barrier = start) -> None:
+        def opener(
+            path: Path = path,
+            start: threading.Barrier = start,
+            failures: list[BaseException] = failures,
+        ) -> None:
             start.wait()
             try:
                 open_store(path).close()
