@@ -84,17 +84,25 @@ def azurite_connection(port: int) -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Azurite's Blob service on loopback: its connection string."""
-    if not AZURITE.exists() or shutil.which("node") is None:
-        missing("Azurite", "make test runs npm ci in tests/js")
-    folder, port = tmp_path_factory.mktemp("azurite"), free_port()
+@contextmanager
+def azurite_in(folder: Path) -> Iterator[str]:
+    """Azurite's Blob service on a free loopback port, keeping its data in ``folder``: its
+    connection string (for the tests, and bench.sync_latency)."""
+    port = free_port()
     command = [str(AZURITE), "--blobHost", "127.0.0.1", "--blobPort", str(port),
                "--location", str(folder), "--skipApiVersionCheck", "--loose",
                "--silent"]  # fmt: skip
     with running(command, port, folder):
         yield azurite_connection(port)
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Azurite's Blob service on loopback: its connection string."""
+    if not AZURITE.exists() or shutil.which("node") is None:
+        missing("Azurite", "make test runs npm ci in tests/js")
+    with azurite_in(tmp_path_factory.mktemp("azurite")) as connection:
+        yield connection
 
 
 @pytest.fixture(scope="session")

@@ -283,3 +283,31 @@ def test_documents_cut_by_an_older_cutter_are_cut_again(
     report = Ingester(store, embedder, ingest_options()).run(corpus)
     assert set(outcomes(report).values()) == {Outcome.UPDATED}
     assert {d.chunking for d in store.documents()} == {f"1000/150/{CUTTER}"}
+
+
+def test_the_cache_keeps_what_documents_hold_and_drops_the_rest(tmp_path: Path) -> None:
+    """prune: kept files no source's document holds go, and so do half-read entries an
+    hour old (a killed ingest's); the sync record and fresh reads stay."""
+    import time
+
+    from yomitoki.ingest import cache
+    from yomitoki.types import Document
+
+    kept = tmp_path / "kept"
+    (kept / ".partial").mkdir(parents=True)
+    held, dropped = "a" * 64, "b" * 64
+    (kept / f"{held}.pdf").write_bytes(b"held")
+    (kept / f"{dropped}.pdf").write_bytes(b"no one's")
+    (kept / "syncs.json").write_text("[]")
+    old, fresh = kept / ".partial" / "old", kept / ".partial" / "fresh"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    hour_ago = time.time() - cache.STALE_SECONDS - 60
+    os.utime(old, (hour_ago, hour_ago))
+    doc = Document(
+        id=1, path="az://c/hr/x.pdf", name="hr/x.pdf", root="az://c", format="pdf",
+        content_hash=held, size=4, mtime_ns=0, title=None, pages=1, chunks=1,
+    )  # fmt: skip
+    cache.prune(kept, [doc])
+    left = sorted(p.relative_to(kept).as_posix() for p in kept.rglob("*") if p.is_file())
+    assert left == [".partial/fresh", f"{held}.pdf", "syncs.json"]

@@ -8,9 +8,11 @@ pruned after each sync. A folder's files are read where they are and never copie
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -20,6 +22,8 @@ from yomitoki.ingest.source import Source
 from yomitoki.types import Document
 
 _PARTIAL = ".partial"
+#: How old a half-read entry must be to be taken for a killed ingest's.
+STALE_SECONDS = 3600
 #: The name of a kept file: its hash, and the entry's extension.
 _KEPT = re.compile(r"^[0-9a-f]{64}(\.[^./]+)?$")
 
@@ -64,9 +68,15 @@ def fetch(source: Source, file: SourceFile, kept: Path) -> tuple[SourceFile, str
 
 
 def prune(kept: Path, documents: Iterable[Document]) -> None:
-    """Remove the kept files that no source's document holds."""
+    """Remove the kept files that no source's document holds, and reads an ingest that was
+    killed left half done (an hour old: another ingest of a Milvus index may be reading)."""
     if not kept.is_dir():
         return
+    stale = time.time() - STALE_SECONDS
+    for partial in (kept / _PARTIAL).glob("*"):
+        with contextlib.suppress(OSError):
+            if partial.is_file() and partial.stat().st_mtime < stale:
+                partial.unlink()
     held = {
         kept_file(kept, doc.content_hash, doc.name).name
         for doc in documents
