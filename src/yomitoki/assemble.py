@@ -165,8 +165,8 @@ def source_cache(settings: Settings) -> Path:
     """Where the bytes of sources' entries are kept, and their syncs recorded."""
     if settings.source_cache is not None:
         return settings.source_cache
-    if settings.store == "milvus":
-        return Path(".yomitoki") / f"{settings.milvus_collection}-sources"
+    if settings.store == "milvus":  # no file of its own: beside where the index setting points
+        return settings.index.parent / f"{settings.milvus_collection}-sources"
     return settings.index.with_name(f"{settings.index.stem}-sources")
 
 

@@ -30,7 +30,8 @@ class SourceSettings(BaseSettings):
         default=None,
         description="Where the bytes of sources' entries are kept once ingested (parsed there, "
         "shown by `/content` and `/page`), with each source's last sync; default: "
-        "`INDEX-sources/` beside the index.",
+        "`INDEX-sources/` beside the index (Milvus: `COLLECTION-sources/` in the `index` "
+        "setting's folder).",
     )
     source_timeout: float = Field(
         default=20.0, gt=0, description="Seconds a source may take to connect."
