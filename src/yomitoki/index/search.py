@@ -67,6 +67,12 @@ class Searcher:
         with self._lock:
             return self.engine.idf(terms, filters)
 
+    def visible(self, query: str, filters: Filters) -> float:
+        """The IDF-weighted share of ``query``'s content terms that some chunk ``filters``'
+        readers may see holds (``Engine.visible``)."""
+        with self._lock:
+            return self.engine.visible(query, filters)
+
     def _search(self, query: str, mode: Mode, top: int, filters: Filters) -> list[Hit]:
         query = clean_query(query)
         if not query or top <= 0:

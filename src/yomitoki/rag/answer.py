@@ -19,7 +19,7 @@ from string import Template
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
-from yomitoki.rag import answerability, chat, extractive, quoting, scorer
+from yomitoki.rag import answerability, chat, crosslingual, extractive, quoting, scorer
 from yomitoki.rag.answerability import Answerability, Signals
 from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
@@ -223,12 +223,15 @@ class Answerer:
         turns = tuple(chat.within_budget(history, options.history_tokens))
         query, beside, usage = self._standalone(question, turns, language)
         searched = time.perf_counter()
-        top, mode = options.answer_sources, options.mode
-        if beside is None:
-            hits = self.retriever.search(query, mode, top, options.filters)
+        top, mode, scope = options.answer_sources, options.mode, options.filters
+        weights = {query: 1.0} | ({beside: chat.BESIDE_WEIGHT} if beside is not None else {})
+        if language == "en":  # over Japanese documents, in their words too
+            terms = crosslingual.japanese_terms(query, lambda t: self.retriever.holds(t, scope))
+            weights |= {" ".join(terms): crosslingual.TERMS_WEIGHT} if terms else {}
+        if len(weights) == 1:
+            hits = self.retriever.search(query, mode, top, scope)
         else:
-            weights = {query: 1.0, beside: chat.BESIDE_WEIGHT}
-            hits = self.retriever.search_weighted(weights, mode, top, options.filters)
+            hits = self.retriever.search_weighted(weights, mode, top, scope)
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)

@@ -14,6 +14,8 @@ from yomitoki.types import Hit, Mode
 
 #: The k of the fusion of several queries' rankings: small, as they are short (``top``).
 FOLLOWUP_RRF_K = 10
+#: A term is held when this share of its IDF weight is in visible chunks: all of it.
+HELD = 1.0 - 1e-9
 
 
 class Retriever:
@@ -29,6 +31,10 @@ class Retriever:
         """The BM25 IDF of each term among what ``filters``' readers may see (for scorers
         that weight a question's words)."""
         return self.searcher.idf(terms, filters)
+
+    def holds(self, term: str, filters: Filters | None = None) -> bool:
+        """Whether some chunk ``filters``' readers may see holds every word of ``term``."""
+        return self.searcher.visible(term, filters or Filters()) >= HELD
 
     def close(self) -> None:
         """Release the index."""

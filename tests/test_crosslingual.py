@@ -1,0 +1,72 @@
+"""An English question over Japanese documents also searches their words (JMdict's glosses),
+only those some document the asker may read holds."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tests import builders
+from tests.conftest import CountingEmbedder
+from tests.options import answer_options, answerer, ingest_options, open_store, searcher
+from yomitoki.index.engine import Filters
+from yomitoki.ingest.access import AccessRule
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.rag.crosslingual import japanese_terms
+from yomitoki.types import Mode
+
+
+def test_phrases_become_the_japanese_terms_a_readable_document_holds() -> None:
+    held = {"有給休暇", "時間外労働", "残業"}
+    terms = japanese_terms(
+        "How many days of paid vacation, and is overtime work paid?", held.__contains__
+    )
+    assert set(terms) == held
+    # A longer phrase's terms come first: "overtime work" before "overtime" alone.
+    assert terms.index("時間外労働") < terms.index("残業")
+    # Plural and singular alike; question words alone look nothing up.
+    assert japanese_terms("Are paid vacations granted?", held.__contains__) == ["有給休暇"]
+    assert japanese_terms("What is it and how many?", lambda term: True) == []
+    # Over English documents no Japanese term is held: nothing is added.
+    assert japanese_terms("How many days of paid vacation?", lambda term: False) == []
+
+
+RULES = {
+    "hr/leave.md": "# 第22条 年次有給休暇\n\n入社６か月後に10日の年次有給休暇を与える。\n",
+    "calendar.md": "# 休日\n\n年間休日は111日とする。会社の行事予定を定める。\n",
+    "misc.md": "# 服務\n\n社員は誠実に勤務しなければならない。\n",
+}
+
+
+@pytest.fixture
+def rules(tmp_path: Path) -> Path:
+    for name, text in RULES.items():
+        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        builders.text(tmp_path / "docs" / name, text)
+    index = tmp_path / "index.sqlite"
+    options = ingest_options(rules=(AccessRule("hr/**", ("group:hr",)),))
+    with open_store(index) as store:
+        Ingester(store, CountingEmbedder(), options).run(tmp_path / "docs")
+    return index
+
+
+def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -> None:
+    store = open_store(rules)
+    # The keyword leg alone: the English words are in no document, their Japanese terms are.
+    asker = answerer(searcher(store, CountingEmbedder()))
+    keyword = answer_options(mode=Mode.KEYWORD)
+    try:
+        question = "How many days of paid vacation, and which annual holidays?"
+        assert asker.retriever.search(question, Mode.KEYWORD, 5) == []
+        hits = asker.retrieve(question, (), keyword).hits
+        assert [h.document for h in hits] == ["hr/leave.md", "calendar.md"]
+        # Someone who may not read hr/ gets no term only hr/ holds, and so no sign of it.
+        bob = Filters(readers=frozenset({"user:bob", "*"}))
+        terms = japanese_terms(question, lambda term: asker.retriever.holds(term, bob))
+        assert "休日" in terms and not {"有給休暇", "有休"} & set(terms)
+        scoped = dataclasses.replace(keyword, filters=bob)
+        assert [h.document for h in asker.retrieve(question, (), scoped).hits] == ["calendar.md"]
+    finally:
+        store.close()
