@@ -96,6 +96,7 @@ bench: install
 	$(BIN)/python -m bench.leak_timing
 	$(BIN)/python -m bench.ocr
 	$(BIN)/python -m bench.source_listing
+	$(BIN)/python -m bench.sync_latency
 
 clean:
 	rm -rf $(VENV) .yomitoki .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -76,6 +76,7 @@ def served_rounds(tmp: Path) -> list[float]:
         settings = load_settings(
             index=tmp / "served-index" / "index.sqlite", embedder="hash",
             azure_connection_string=connection, sources=[box.uri], sync_interval=INTERVAL,
+            allowed_hosts=["testserver"],  # the name the in-process client reaches it by
         )  # fmt: skip
         with TestClient(create_app(settings)) as client:
 
