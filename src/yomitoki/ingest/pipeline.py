@@ -84,14 +84,15 @@ class Ingester:
             if isinstance(item, tuple):
                 problems.append(item)
                 continue
-            size, mtime, readers = item.size, item.mtime_ns, item.readers
-            if item.path is not None:  # read in place: no key to read it by
-                file = SourceFile(item.path, item.name, size, mtime, str(item.path), readers)
+            listed, name = item.listed, item.name
+            size, mtime, readers = listed.size, listed.mtime_ns, listed.readers
+            if listed.path is not None:  # read in place: no key to read it by
+                file = SourceFile(listed.path, name, size, mtime, str(listed.path), readers)
             elif kept is None:
                 raise ValueError(f"{source.uri}: its entries are read into a cache: give one")
             else:
-                where, unread = source.location(item.name), cache.unread(kept)
-                file = SourceFile(unread, item.name, size, mtime, where, readers, item.key)
+                where, unread = source.location(name), cache.unread(kept)
+                file = SourceFile(unread, name, size, mtime, where, readers, listed.key)
             files.append(file)
             self.progress.listed(len(files))
         self._reading = (source, kept) if kept is not None else None

@@ -41,14 +41,10 @@ class Listed:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """An entry whose name may be cited: ``name`` is ``key`` checked by ``ingest.names``."""
+    """A listed entry whose name may be cited: its key checked by ``ingest.names``."""
 
-    key: str
+    listed: Listed
     name: str
-    size: int
-    mtime_ns: int
-    readers: tuple[str, ...]
-    path: Path | None
 
 
 class GoneError(Exception):
@@ -109,7 +105,7 @@ def entries(
         except InvalidNameError as exc:
             yield item.key, exc.reason
             continue
-        yield Entry(item.key, name, item.size, item.mtime_ns, item.readers, item.path)
+        yield Entry(item, name)
 
 
 def reader_tokens(value: str) -> tuple[str, ...]:
