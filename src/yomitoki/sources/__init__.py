@@ -65,6 +65,10 @@ def open_source(uri: str, options: SourceOptions) -> Source:
             "credentials in settings or the environment (docs/sources.md)"
         )
     try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{uri!r}: the port is not a number") from None
+    try:
         if scheme == "az":
             from yomitoki.sources.azure_blob import AzureBlobSource
 
@@ -75,7 +79,7 @@ def open_source(uri: str, options: SourceOptions) -> Source:
             return S3Source(parts.netloc, parts.path.strip("/"), options)
         from yomitoki.sources.smb import SMBSource
 
-        return SMBSource(parts.hostname or "", parts.port, parts.path.strip("/"), options)
+        return SMBSource(parts.hostname or "", port, parts.path.strip("/"), options)
     except ImportError as exc:
         raise MissingDependencyError(
             f"yomitoki[{SCHEMES[scheme]}]", f"a {scheme}:// source ({exc.name})"
