@@ -228,10 +228,7 @@ class Answerer:
         if language == "en":  # over Japanese documents, in their words too
             terms = crosslingual.japanese_terms(query, lambda t: self.retriever.holds(t, scope))
             weights |= {" ".join(terms): crosslingual.TERMS_WEIGHT} if terms else {}
-        if len(weights) == 1:
-            hits = self.retriever.search(query, mode, top, scope)
-        else:
-            hits = self.retriever.search_weighted(weights, mode, top, scope)
+        hits = self.retriever.search_weighted(weights, mode, top, scope)
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)

@@ -61,7 +61,10 @@ class Retriever:
         self, queries: Mapping[str, float], mode: Mode, top: int, filters: Filters | None = None
     ) -> list[Hit]:
         """The ``top`` best hits of several queries, their rankings fused by weight (a
-        follow-up's own words, and the same with an earlier question's topic)."""
+        follow-up's own words, and the same with an earlier question's topic); one query's
+        are its own search's, scores as they are."""
+        if len(queries) == 1:
+            return self.search(next(iter(queries)), mode, top, filters)
         found = {query: self.search(query, mode, top, filters) for query in queries}
         by_id = {h.chunk_id: h for hits in reversed(found.values()) for h in hits}
         rankings = {query: [h.chunk_id for h in hits] for query, hits in found.items()}
