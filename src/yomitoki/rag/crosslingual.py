@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -71,4 +72,5 @@ def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
                 for term in table.get(form, ()):
                     found.setdefault(term, length)
     ranked = sorted(found, key=lambda term: -found[term])
-    return [term for term in ranked if known(term)][:MOST_TERMS]
+    # Each check is a look into the index: none past the last term kept.
+    return list(itertools.islice(filter(known, ranked), MOST_TERMS))
