@@ -296,9 +296,8 @@ def sources(config: Path | None, index: Path | None, as_json: bool) -> None:
         if state.error is None:
             line = Text(f"{state.source}: synced {when}: {counts or 'no files'}")
         else:
-            line = Text(
-                f"{state.source}: tried {when}" + (f" (last full sync: {counts})" if counts else "")
-            )
-        if state.error is not None:
+            line = Text(f"{state.source}: tried {when}")
+            if counts:
+                line.append(f" (last full sync: {counts})")
             line.append(f"; failed {state.failures}x: {state.error}", style="red")
         out.print(line, soft_wrap=True)
