@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from yomitoki.backends.base import Vectors
-from yomitoki.errors import ConfigError, StoreError
+from yomitoki.errors import ConfigError, IndexBusyError, StoreError
 from yomitoki.index.engine import IndexStats, NewChunk, NewDocument
 from yomitoki.index.sqlite.columns import location_of, named, page_breaks_of
 from yomitoki.index.sqlite.guarded import connect
@@ -34,6 +35,26 @@ _CHUNK = (
     "ordinal, text, norm_text, page, slide, sheet, row_first, row_last, heading, section, "
     'start, "end", page_end, page_breaks, ocr'
 )
+
+
+#: Seconds an opening waits for another connection's lock (SQLite's busy timeout).
+_OPEN_TIMEOUT = 30.0
+
+
+def _write_ahead(conn: sqlite3.Connection, timeout: float) -> None:
+    """Put the file in WAL mode. The switch of a new file needs it to itself, and SQLite
+    answers "locked" at once, without waiting, while other connections opening the same new
+    file hold it (a server starting while an ingest creates the index): wait here instead.
+    Once one connection has switched, the mode is in the file and the others find it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except IndexBusyError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 #: Tables every yomitoki index has had, whatever its version.
@@ -80,8 +101,10 @@ class Store(Retrieval):
             _refuse_foreign(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             # Shared across a server's worker threads; Searcher serializes its use with a lock.
-            conn = connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn = connect(
+                path, isolation_level=None, timeout=_OPEN_TIMEOUT, check_same_thread=False
+            )
+            _write_ahead(conn, _OPEN_TIMEOUT)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
