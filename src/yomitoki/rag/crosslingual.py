@@ -25,7 +25,7 @@ TERMS_WEIGHT = 1.0
 #: The most terms searched: the longest phrases matched first.
 MOST_TERMS = 16
 _LONGEST = 3
-_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "late-night" is "late night"
 _QUESTION_WORDS = frozenset(
     {
         "a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "be", "been", "do", "does",
@@ -37,6 +37,16 @@ _QUESTION_WORDS = frozenset(
         "all", "each", "per", "than",
     }
 )  # fmt: skip
+#: Units and times alone (days -> 日々, 月日; how many times -> 何度): the quantity asked is
+#: read apart (``rag.quantities``); in a phrase they stay ("working hours" -> 労働時間).
+_UNIT_WORDS = frozenset(
+    {
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours",
+        "minute", "minutes", "time", "times", "often", "old", "age", "number", "amount",
+        "least", "most", "minimum", "maximum", "first", "each", "every", "before", "after",
+    }
+)  # fmt: skip
+_ASKING = _QUESTION_WORDS | _UNIT_WORDS
 
 
 @functools.cache
@@ -46,7 +56,8 @@ def _table() -> dict[str, list[str]]:
 
 
 def _forms(words: list[str]) -> set[str]:
-    """The phrase, and with its last word made singular (leaves -> leave, hours -> hour)."""
+    """The phrase, with its last word made singular (leaves -> leave, hours -> hour), and
+    with an adjective in -ary made its noun (probationary period -> probation period)."""
     phrase = " ".join(words)
     last = words[-1]
     singular = (
@@ -54,23 +65,31 @@ def _forms(words: list[str]) -> set[str]:
         if (last.endswith("s") and len(last) > 3 and not last.endswith("ss"))
         else set()
     )
-    return {phrase, *(" ".join([*words[:-1], s]) for s in singular)}
+    forms = {phrase, *(" ".join([*words[:-1], s]) for s in singular)}
+    for word in words:
+        if word.endswith("ary") and len(word) > 6:
+            forms |= {phrase.replace(word, noun) for noun in (word[:-3], word[:-3] + "e")}
+    return forms
 
 
 def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
     """The Japanese terms of ``question``'s words and phrases that ``known`` says a readable
-    document holds, the longest phrases' first."""
+    document holds, the longest phrases' first. A word within a phrase found is not looked
+    up alone ("probationary period" -> 試用期間, not also "period" -> 時期, 時間)."""
     words = _WORD.findall(question.lower())
     table = _table()
     found: dict[str, int] = {}
+    covered: set[int] = set()
     for length in range(_LONGEST, 0, -1):
         for start in range(len(words) - length + 1):
             gram = words[start : start + length]
-            if all(word in _QUESTION_WORDS for word in gram):  # "how many", "what is"
-                continue
-            for form in _forms(gram):
-                for term in table.get(form, ()):
-                    found.setdefault(term, length)
+            span = range(start, start + length)
+            if all(word in _ASKING for word in gram) or covered.issuperset(span):
+                continue  # "how many days", "what is"; or within a phrase found
+            terms = [term for form in sorted(_forms(gram)) for term in table.get(form, ())]
+            for term in terms:
+                found.setdefault(term, length)
+            covered |= set(span) if terms else set()
     ranked = sorted(found, key=lambda term: -found[term])
     # Each check is a look into the index: none past the last term kept.
     return list(itertools.islice(filter(known, ranked), MOST_TERMS))

@@ -61,6 +61,8 @@ QUANTITY_BONUS = 0.3
 QUANTITY_ELSEWHERE_BONUS = 0.1
 #: Characters between a quantity and a word of the question for the one to be the other's.
 QUANTITY_REACH = 6
+#: What writing all of a question's terms in the other language adds to a sentence's score.
+TERMS_BONUS = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,15 +313,18 @@ def compose_across_languages(
     embed: Callable[[Sequence[str]], npt.NDArray[np.float32]],
     query: npt.NDArray[np.float32],
     rescore: Rescore | None = None,
+    terms: Sequence[str] = (),
     max_sentences: int = 80,
 ) -> Composed:
     """Choose the answer's sentences by meaning, for a question in another language.
 
-        A Japanese question shares no words with English passages, so word coverage says nothing;
-        the embedding model is multilingual. Each sentence's cosine with the question, scaled so
-        the best is 1 and the worst 0, stands in for coverage when choosing; the best cosine is
-        the evidence that ``answerability`` weighs. ``embed`` gives the sentences' vectors,
-    ``query`` is the question's. With ``rescore``, the learned scorer chooses.
+    A Japanese question shares no words with English passages, so word coverage says nothing;
+    the embedding model is multilingual. Each sentence's cosine with the question, scaled so
+    the best is 1 and the worst 0, stands in for coverage when choosing; the best cosine is
+    the evidence that ``answerability`` weighs. ``embed`` gives the sentences' vectors,
+    ``query`` is the question's. With ``rescore``, the learned scorer chooses. ``terms`` are
+    the question's words in the passages' language (``rag.crosslingual``): a sentence that
+    writes them scores more, and one stating the asked-for quantity beside one leads.
     """
     pool = sentences(hits)[:max_sentences]
     if not pool:
@@ -329,16 +334,38 @@ def compose_across_languages(
     spread = high - low or 1.0
     scored = [_scored(e, (float(s) - low) / spread) for e, s in zip(pool, cosines, strict=True)]
     unit = unit_asked(question)
+    weight = sum(len(t) for t in terms)
+
+    def written(e: Evidence) -> float:
+        """The share of the terms (by length) that ``e`` writes."""
+        return sum(len(t) for t in terms if t in e.text) / weight if weight else 0.0
 
     def states(e: Evidence) -> float:
-        return QUANTITY_ELSEWHERE_BONUS if unit is not None and stated(e.text, unit) else 0.0
+        quantity = stated(e.text, unit) if unit is not None else None
+        if quantity is None:
+            return 0.0
+        return QUANTITY_BONUS if _beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
 
+    scored = [dataclasses.replace(e, score=e.score + TERMS_BONUS * written(e)) for e in scored]
     if rescore is not None:
         scored = rescore([dataclasses.replace(e, coverage=0.0) for e in scored])
+        scored = [dataclasses.replace(e, score=e.score + TERMS_BONUS * written(e)) for e in scored]
     else:
         scored = [dataclasses.replace(e, score=e.score + states(e)) for e in scored]
     chosen = choose(scored)
     return fact_first(dataclasses.replace(chosen, evidence=high), states)
+
+
+def _beside(sentence: str, quantity: str, terms: Sequence[str]) -> bool:
+    """Whether one of ``terms`` is written within ``QUANTITY_REACH`` characters of where
+    ``sentence`` states ``quantity`` (a term may run on past the reach)."""
+    at = sentence.find(quantity)
+    low, high = at - QUANTITY_REACH, at + len(quantity) + QUANTITY_REACH
+    for term in terms:
+        for found in re.finditer(re.escape(term), sentence):
+            if found.start() <= high and found.end() >= low:
+                return True
+    return False
 
 
 #: Longer "titles" are first lines or sentences standing in for a title, not a subject.

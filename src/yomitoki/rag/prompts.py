@@ -46,3 +46,20 @@ class Prompts:
             raise ConfigError(
                 f"prompt template {name}.{language}.txt: bad placeholder {exc}"
             ) from None
+
+    def system(self, language: Language, sources: str, custom: str | None = None) -> str:
+        """The answer's system prompt with ``sources`` quoted in it, or ``custom`` by
+        azure-search-openai-demo's rule: ``>>>text`` adds text to the shipped prompt, any
+        other template replaces it; the sources go where it says ``$sources``, else after it.
+        """
+        if not custom:
+            return self.render("answer", language, sources=sources)
+        if custom.startswith(">>>"):
+            rules = self.render("answer", language, sources="$sources")
+            head, found, tail = rules.rpartition("$sources")
+            if not found:
+                head, tail = rules, ""
+            return f"{head.rstrip()}\n\n{custom[3:].strip()}\n\n{sources}{tail}"
+        if "$sources" in custom:
+            return Template(custom).safe_substitute(sources=sources)
+        return f"{custom}\n\n{sources}"
