@@ -14,7 +14,7 @@ from tests.options import answer_options, answerer, ingest_options, open_store, 
 from yomitoki.index.engine import Filters
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.pipeline import Ingester
-from yomitoki.rag.crosslingual import japanese_terms
+from yomitoki.rag.crosslingual import crossing, japanese_terms
 from yomitoki.types import Mode
 
 
@@ -73,8 +73,12 @@ def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -
     try:
         question = "How many days of paid vacation, and which annual holidays?"
         assert asker.retriever.search(question, Mode.KEYWORD, 5) == []
-        hits = asker.retrieve(question, (), keyword).hits
-        assert [h.document for h in hits] == ["hr/leave.md", "calendar.md"]
+        asked = asker.retrieve(question, (), keyword)
+        assert [h.document for h in asked.hits] == ["hr/leave.md", "calendar.md"]
+        # Whether the passages answer weighs the share of its words they write in Japanese:
+        # "paid vacation" (有給休暇) and "annual holidays" (年間休日 or 休日) are written.
+        signals = asker.judge(asked, keyword).signals
+        assert signals.crossed == 1.0 and signals.found == 1.0
         # Someone who may not read hr/ gets no term only hr/ holds, and so no sign of it.
         bob = Filters(readers=frozenset({"user:bob", "*"}))
         terms = japanese_terms(question, lambda term: asker.retriever.holds(term, bob))
@@ -83,3 +87,20 @@ def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -
         assert [h.document for h in asker.retrieve(question, (), scoped).hits] == ["calendar.md"]
     finally:
         store.close()
+
+
+def test_the_share_of_the_questions_words_a_passage_writes_in_japanese() -> None:
+    """Across languages no word is shared; the terms say which of the question's words a
+    passage writes, as the share of its words found does within one language."""
+    held = {"有給休暇", "時間外労働"}
+    read = crossing("How many days of paid vacation and overtime work?", held.__contains__)
+    # Four content words: paid vacation (有給休暇) and overtime work (時間外労働); the words
+    # that ask (how many days, of, and) are not counted.
+    assert read.words == 4
+    assert read.found("入社６か月後に10日の有給休暇を与える。") == 0.5
+    assert read.found("有給休暇と時間外労働の定め") == 1.0
+    assert read.found("会社の株価") == 0.0
+    # A word whose terms no readable document holds counts as not found: the asker's
+    # documents say nothing of it.
+    unseen = crossing("What is the share price of the company?", held.__contains__)
+    assert unseen.terms == () and unseen.words > 0 and unseen.found("株価は千円") == 0.0

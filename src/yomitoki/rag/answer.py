@@ -131,7 +131,7 @@ class Retrieved:
     usage: Usage
     #: The question's words in the documents' language, searched beside it (an English
     #: question's Japanese terms, ``rag.crosslingual``).
-    terms: tuple[str, ...] = ()
+    crossing: crosslingual.Crossing = crosslingual.NOTHING
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,17 +227,23 @@ class Answerer:
         searched = time.perf_counter()
         top, mode, scope = options.answer_sources, options.mode, options.filters
         weights = {query: 1.0} | ({beside: chat.BESIDE_WEIGHT} if beside is not None else {})
-        held = functools.partial(self.retriever.holds, filters=scope)
         # Over Japanese documents, an English question is searched in their words too.
-        terms = crosslingual.japanese_terms(query, held) if language == "en" else []
+        crossed = self._crossing(query, language, scope)
+        terms = crossed.terms
         weights |= {" ".join(terms): crosslingual.TERMS_WEIGHT} if terms else {}
         hits = self.retriever.search_weighted(weights, mode, top, scope)
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)
-        return Retrieved(
-            question, query, language, turns, hits, passages(hits), usage, tuple(terms)
-        )
+        return Retrieved(question, query, language, turns, hits, passages(hits), usage, crossed)
+
+    def _crossing(
+        self, query: str | None, language: Language, scope: Filters
+    ) -> crosslingual.Crossing:
+        """An English query's words in Japanese, those a document ``scope`` reads holds."""
+        if query is None or language != "en":
+            return crosslingual.NOTHING
+        return crosslingual.crossing(query, lambda t: self.retriever.holds(t, scope))
 
     def _prompt(self, asked: Retrieved, opts: AnswerOptions) -> tuple[Message, ...]:
         """The messages for the LLM; none when answering offline or from no passage."""
@@ -348,12 +354,14 @@ class Answerer:
         rescore = None if head is None else scorer.rescorer(query, vectors, head, across)
         if across:
             composed = extractive.compose_across_languages(
-                query, hits, vectors.passages, vectors.query(query), rescore, asked.terms
+                query, hits, vectors.passages, vectors.query(query), rescore, asked.crossing.terms
             )
         else:
             composed = extractive.compose(query, hits, idf, reading, rescore)
+        crossing = asked.crossing
+        written = crossing.found(" ".join(h.text for h in hits)) if crossing.words else None
         found = answerability.signals(
-            reading, hits, composed.evidence, idf, language, across, composed.answers
+            reading, hits, composed.evidence, idf, language, across, composed.answers, written
         )
         probability = opts.answerability.probability(found)
         floor = opts.answerability.threshold

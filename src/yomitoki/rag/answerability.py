@@ -56,6 +56,9 @@ class Signals:
     japanese: float
     #: Every passage is in the other language than the question.
     across: float
+    #: 1 when ``found`` was read across languages, through the question's words in the
+    #: documents' language (``rag.crosslingual``: an English question over Japanese ones).
+    crossed: float = 0.0
 
     def features(self) -> list[float]:
         """The model's inputs, chosen to carry over to question sets it was not fitted on.
@@ -72,7 +75,7 @@ class Signals:
         same = 1.0 - self.across
         return [
             self.coverage * same,
-            self.found * same,
+            self.found * max(same, self.crossed),
             self.missing * same,
             self.answers,
             self.answers * self.across,
@@ -92,9 +95,11 @@ def signals(
     language: Language,
     across: bool,
     answers: float = 0.0,
+    crossed: float | None = None,
 ) -> Signals:
     """The signals for a question (as ``reading`` reads it) answered from ``hits``, whose
-    best sentence had ``coverage`` (the answerer's own measure)."""
+    best sentence had ``coverage`` (the answerer's own measure); ``crossed``, across
+    languages, is the share of the question's words the passages write in their language."""
     terms = list(reading.terms)
     weights = idf(terms) if terms else {}
     held = reading.known.intersection(terms)
@@ -107,15 +112,17 @@ def signals(
         for h in hits
         if all(leg in h.legs and h.legs[leg].rank <= AGREEING_RANK for leg in ("keyword", "vector"))
     )
+    found = (total - sum(absent)) / total if total > 0 else 0.0
     return Signals(
         coverage=coverage,
         similarity=similarity,
         answers=answers,
-        found=(total - sum(absent)) / total if total > 0 else 0.0,
+        found=crossed if across and crossed is not None else found,
         missing=max(absent, default=0.0) / rarest if rarest > 0 else 0.0,
         agreement=both / len(hits) if hits else 0.0,
         japanese=float(language == "ja"),
         across=float(across),
+        crossed=float(across and crossed is not None),
     )
 
 

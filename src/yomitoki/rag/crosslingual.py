@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import functools
 import gzip
-import itertools
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 _TABLE = Path(__file__).with_name("en_ja_terms.json.gz")
@@ -72,13 +72,39 @@ def _forms(words: list[str]) -> set[str]:
     return forms
 
 
-def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    """An English question's words and phrases in the documents' Japanese."""
+
+    #: The Japanese terms a readable document holds, the longest phrases' first.
+    terms: tuple[str, ...] = ()
+    #: Each word or phrase that has such terms: its content words' places in the question,
+    #: and its terms.
+    groups: tuple[tuple[frozenset[int], tuple[str, ...]], ...] = ()
+    #: How many content words the question has (the words that ask not counted).
+    words: int = 0
+
+    def found(self, text: str) -> float:
+        """The share of the question's content words whose Japanese terms ``text`` writes:
+        across languages, what the share of its words found in the passages is within one."""
+        places = [at for at_words, terms in self.groups for at in at_words
+                  if any(term in text for term in terms)]  # fmt: skip
+        return len(set(places)) / self.words if self.words else 0.0
+
+
+#: A question not read across languages.
+NOTHING = Crossing()
+
+
+def crossing(question: str, known: Callable[[str], bool]) -> Crossing:
     """The Japanese terms of ``question``'s words and phrases that ``known`` says a readable
-    document holds, the longest phrases' first. A word within a phrase found is not looked
-    up alone ("probationary period" -> 試用期間, not also "period" -> 時期, 時間)."""
+    document holds. A word within a phrase found is not looked up alone ("probationary
+    period" -> 試用期間, not also "period" -> 時期, 時間)."""
     words = _WORD.findall(question.lower())
     table = _table()
+    held = functools.cache(known)  # each check is a look into the index
     found: dict[str, int] = {}
+    groups: list[tuple[frozenset[int], tuple[str, ...]]] = []
     covered: set[int] = set()
     for length in range(_LONGEST, 0, -1):
         for start in range(len(words) - length + 1):
@@ -87,9 +113,19 @@ def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
             if all(word in _ASKING for word in gram) or covered.issuperset(span):
                 continue  # "how many days", "what is"; or within a phrase found
             terms = [term for form in sorted(_forms(gram)) for term in table.get(form, ())]
-            for term in terms:
+            if not terms:
+                continue
+            covered |= set(span)
+            kept = tuple(term for term in terms if held(term))
+            for term in kept:
                 found.setdefault(term, length)
-            covered |= set(span) if terms else set()
-    ranked = sorted(found, key=lambda term: -found[term])
-    # Each check is a look into the index: none past the last term kept.
-    return list(itertools.islice(filter(known, ranked), MOST_TERMS))
+            content = frozenset(at for at in span if words[at] not in _ASKING)
+            groups += [(content, kept)] if kept and content else []
+    ranked = sorted(found, key=lambda term: -found[term])[:MOST_TERMS]
+    words_asked = sum(1 for word in words if word not in _ASKING)
+    return Crossing(tuple(ranked), tuple(groups), words_asked)
+
+
+def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
+    """``crossing``'s terms: the ones searched beside the question."""
+    return list(crossing(question, known).terms)
