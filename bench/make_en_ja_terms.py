@@ -1,5 +1,6 @@
-"""Build ``rag/en_ja_terms.json.gz``: English words and phrases to the Japanese terms a
-Japanese document writes for them, from JMdict's English glosses.
+"""Build ``rag/en_ja_terms.json.gz`` (English words and phrases to the Japanese terms a
+Japanese document writes for them) and ``rag/ja_en_terms.json.gz`` (Japanese words to the
+English an English document writes for them), both from JMdict's English glosses.
 
 Run once while developing, with jamdict-data's database (PyPI ``jamdict-data``, JMdict of
 2021-04-17, EDRDG, CC BY-SA 4.0; it is not a dependency of yomitoki):
@@ -9,9 +10,15 @@ Run once while developing, with jamdict-data's database (PyPI ``jamdict-data``, 
     xz -dk /tmp/jd/jamdict_data-1.5/jamdict_data/jamdict.db.xz
     .venv/bin/python -m bench.make_en_ja_terms /tmp/jd/jamdict_data-1.5/jamdict_data/jamdict.db
 
-Kept: glosses of at most four words (parentheses, and a leading "to"/"a"/"the", taken off),
-each with the first two kanji spellings of its entries that are nouns as written (a kanji,
-and no kana ending: verbs and adjectives in their dictionary form end in kana).
+English to Japanese: glosses of at most four words (parentheses, and a leading "to"/"a"/"the",
+taken off), each with the first two kanji spellings of its entries that are nouns as written
+(a kanji, and no kana ending: verbs and adjectives in their dictionary form end in kana).
+
+Japanese to English: each entry's first two kanji spellings (or, for a word written in
+katakana alone, a loanword such as ネットワーク, its katakana spellings) to the first two
+glosses of its first sense, of at most three words (a hyphenated one also without its
+hyphens: "co-insurance", "coinsurance"): the sense a word is read in first, not every sense
+it has (補償 is "compensation", not also its eighth).
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from pathlib import Path
 from bench.common import ROOT
 
 OUT = ROOT / "src" / "yomitoki" / "rag" / "en_ja_terms.json.gz"
+BACK = ROOT / "src" / "yomitoki" / "rag" / "ja_en_terms.json.gz"
+_KATAKANA = re.compile(r"^[\u30a1-\u30f6\u30fc]{2,}$")
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
 _KANA_END = re.compile(r"[\u3041-\u309f]$")
 
@@ -54,10 +63,51 @@ def build(database: Path) -> dict[str, list[str]]:
     return {phrase: sorted(terms) for phrase, terms in sorted(table.items())}
 
 
+def gloss(text: str) -> str:
+    """A gloss as an English document would write it: no parentheses, no leading article."""
+    phrase = re.sub(r"\([^)]*\)", "", text.lower()).strip()
+    return re.sub(r"^(to|a|an|the) ", "", " ".join(phrase.split()))
+
+
+def build_back(database: Path) -> dict[str, list[str]]:
+    db = sqlite3.connect(database)
+    spellings: dict[int, list[str]] = collections.defaultdict(list)
+    for entry, text in db.execute("SELECT idseq, text FROM Kanji ORDER BY ID"):
+        spellings[entry].append(text)
+    written = set(spellings)  # entries with kanji
+    for entry, text in db.execute("SELECT idseq, text FROM Kana ORDER BY ID"):
+        if entry not in written and _KATAKANA.match(text):  # katakana alone: a loanword
+            spellings[entry].append(text)
+    first: dict[int, int] = {}
+    for sense, entry in db.execute("SELECT ID, idseq FROM Sense ORDER BY ID"):
+        first.setdefault(entry, sense)
+    glosses: dict[int, list[str]] = collections.defaultdict(list)
+    rows = db.execute(
+        "SELECT sid, text FROM SenseGloss WHERE lang = 'eng' OR lang IS NULL ORDER BY rowid"
+    )
+    for sense, text in rows:
+        glosses[sense].append(text)
+    table: dict[str, list[str]] = collections.defaultdict(list)
+    for entry, sense in first.items():
+        said = [gloss(g) for g in glosses[sense][:2]]
+        said = [g for g in said if g and len(g.split()) <= 3 and not re.search(r"[?.…]", g)]
+        # English writes "co-insurance" and "coinsurance" alike: both are looked for.
+        said += [g.replace("-", "") for g in said if "-" in g]
+        for word in spellings.get(entry, [])[:2]:
+            if len(word) >= 2:
+                table[word] += [g for g in said if g not in table[word]]
+    return {word: english for word, english in sorted(table.items()) if english}
+
+
+def write(table: dict[str, list[str]], out: Path) -> None:
+    out.write_bytes(gzip.compress(json.dumps(table, ensure_ascii=False).encode(), mtime=0))
+    print(f"{len(table)} entries -> {out} ({out.stat().st_size / 2**20:.1f} MiB)")
+
+
 def main() -> None:
-    table = build(Path(sys.argv[1]))
-    OUT.write_bytes(gzip.compress(json.dumps(table, ensure_ascii=False).encode(), mtime=0))
-    print(f"{len(table)} phrases -> {OUT} ({OUT.stat().st_size / 2**20:.1f} MiB)")
+    database = Path(sys.argv[1])
+    write(build(database), OUT)
+    write(build_back(database), BACK)
 
 
 if __name__ == "__main__":

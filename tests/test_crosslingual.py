@@ -85,15 +85,55 @@ def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -
         assert "休日" in terms and not {"有給休暇", "有休"} & set(terms)
         scoped = dataclasses.replace(keyword, filters=bob)
         assert [h.document for h in asker.retrieve(question, (), scoped).hits] == ["calendar.md"]
+        # A Japanese question over these Japanese pages is read in its own words alone.
+        assert asker.retrieve("年次有給休暇は何日？", (), keyword).crossing.terms == ()
     finally:
         store.close()
+
+
+PLAN = {
+    "members/coinsurance.md": "# Coinsurance\n\nAfter the deductible, your coinsurance is "
+    "20 percent of the allowed amount for in-network care.\n",
+    "deductible.md": "# Deductible\n\nThe deductible is $2,000 a year before the plan pays.\n",
+    "parking.md": "# Parking\n\nParking at the office costs ten dollars a day.\n",
+}
+
+
+def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path) -> None:
+    """The reverse: a Japanese question over English documents, its words looked up at their
+    longest (免責額, not 免責 and 額) and searched as the English the documents write."""
+    for name, text in PLAN.items():
+        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        builders.text(tmp_path / "docs" / name, text)
+    index = tmp_path / "index.sqlite"
+    options = ingest_options(rules=(AccessRule("members/**", ("group:members",)),))
+    with open_store(index) as store:
+        Ingester(store, CountingEmbedder(), options).run(tmp_path / "docs")
+        asker = answerer(searcher(store, CountingEmbedder()))
+        keyword = answer_options(mode=Mode.KEYWORD)
+        question = "免責額はいくらですか？"
+        assert asker.retriever.search(question, Mode.KEYWORD, 5) == []
+        asked = asker.retrieve(question, (), keyword)
+        assert asked.crossing.terms == ("deductible",)
+        # Both pages write "deductible"; the one about it ranks first.
+        assert asked.hits[0].document == "deductible.md"
+        assert asker.judge(asked, keyword).signals.crossed == 1.0
+        # co-insurance is written only where bob may not read: no term, no page, no sign.
+        bob = dataclasses.replace(keyword, filters=Filters(readers=frozenset({"user:bob", "*"})))
+        hidden = asker.retrieve("共同保険は何割ですか？", (), bob)
+        assert hidden.crossing.terms == () and hidden.hits == []
+        member = Filters(readers=frozenset({"group:members", "*"}))
+        shown = asker.retrieve(
+            "共同保険は何割ですか？", (), dataclasses.replace(keyword, filters=member)
+        )
+        assert [h.document for h in shown.hits] == ["members/coinsurance.md"]
 
 
 def test_the_share_of_the_questions_words_a_passage_writes_in_japanese() -> None:
     """Across languages no word is shared; the terms say which of the question's words a
     passage writes, as the share of its words found does within one language."""
     held = {"有給休暇", "時間外労働"}
-    read = crossing("How many days of paid vacation and overtime work?", held.__contains__)
+    read = crossing("How many days of paid vacation and overtime work?", "en", held.__contains__)
     # Four content words: paid vacation (有給休暇) and overtime work (時間外労働); the words
     # that ask (how many days, of, and) are not counted.
     assert read.words == 4
@@ -102,5 +142,5 @@ def test_the_share_of_the_questions_words_a_passage_writes_in_japanese() -> None
     assert read.found("会社の株価") == 0.0
     # A word whose terms no readable document holds counts as not found: the asker's
     # documents say nothing of it.
-    unseen = crossing("What is the share price of the company?", held.__contains__)
+    unseen = crossing("What is the share price of the company?", "en", held.__contains__)
     assert unseen.terms == () and unseen.words > 0 and unseen.found("株価は千円") == 0.0

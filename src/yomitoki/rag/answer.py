@@ -227,10 +227,12 @@ class Answerer:
         searched = time.perf_counter()
         top, mode, scope = options.answer_sources, options.mode, options.filters
         weights = {query: 1.0} | ({beside: chat.BESIDE_WEIGHT} if beside is not None else {})
-        # Over Japanese documents, an English question is searched in their words too.
-        crossed = self._crossing(query, language, scope)
-        terms = crossed.terms
-        weights |= {" ".join(terms): crosslingual.TERMS_WEIGHT} if terms else {}
+        # Over documents in the other language, a question is searched in their words too,
+        # as much as the documents do not write its own (none of them: at full weight).
+        unread = 1.0 - self.retriever.visible(query, scope)
+        crossed = self._crossing(query, language, scope, unread)
+        weight = crosslingual.TERMS_WEIGHT * unread
+        weights |= {" ".join(crossed.terms): weight} if crossed.terms else {}
         hits = self.retriever.search_weighted(weights, mode, top, scope)
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
@@ -238,12 +240,13 @@ class Answerer:
         return Retrieved(question, query, language, turns, hits, passages(hits), usage, crossed)
 
     def _crossing(
-        self, query: str | None, language: Language, scope: Filters
+        self, query: str, language: Language, scope: Filters, unread: float
     ) -> crosslingual.Crossing:
-        """An English query's words in Japanese, those a document ``scope`` reads holds."""
-        if query is None or language != "en":
+        """A query's words in the other language, those a document ``scope`` reads holds;
+        none when the documents write nearly all of its own (``unread``: the share not)."""
+        if unread < crosslingual.MIN_UNREAD:
             return crosslingual.NOTHING
-        return crosslingual.crossing(query, lambda t: self.retriever.holds(t, scope))
+        return crosslingual.crossing(query, language, lambda t: self.retriever.holds(t, scope))
 
     def _prompt(self, asked: Retrieved, opts: AnswerOptions) -> tuple[Message, ...]:
         """The messages for the LLM; none when answering offline or from no passage."""

@@ -1,12 +1,16 @@
-"""An English question over Japanese documents, searched in Japanese too.
+"""A question searched in the other language's words too: English over Japanese documents,
+and Japanese over English ones.
 
-The vector leg already crosses languages; the keyword leg does not, so an English question
-finds Japanese pages by meaning alone. Its words and phrases are looked up in a table of
-JMdict's English glosses (``en_ja_terms.json.gz``, built by ``bench/make_en_ja_terms.py``;
-JMdict © EDRDG, CC BY-SA 4.0: see ``en_ja_terms.NOTICE``): "overtime work" → 時間外労働,
-"paid vacation" → 有給休暇. Only terms that some document the asker may read holds are kept
-(``known``), so a Japanese query is searched beside the question only over Japanese
-documents, and nothing about documents the asker may not read decides it.
+The vector leg already crosses languages; the keyword leg does not, so a question finds pages
+in the other language by meaning alone. An English question's words and phrases are looked up
+in a table of JMdict's English glosses (``en_ja_terms.json.gz``): "overtime work" → 時間外労働,
+"paid vacation" → 有給休暇. A Japanese question's words, the longest the table knows at each
+place, in a table of each word's first glosses (``ja_en_terms.json.gz``): 共同保険 →
+"co-insurance", 免責額 → "deductible", ネットワーク → "network". (Both built by
+``bench/make_en_ja_terms.py``; JMdict © EDRDG, CC BY-SA 4.0: see ``terms.NOTICE``.) Only
+terms that some document the asker may read holds are kept (``known``), so the other
+language's query is searched beside the question only where such documents are, and nothing
+about documents the asker may not read decides it.
 """
 
 from __future__ import annotations
@@ -15,16 +19,25 @@ import functools
 import gzip
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-_TABLE = Path(__file__).with_name("en_ja_terms.json.gz")
-#: The weight of the Japanese terms' search beside the question's own (weight 1).
+from yomitoki.text.language import Language
+
+_HERE = Path(__file__).parent
+#: The weight of the other language's search beside the question's own (weight 1) when the
+#: documents write none of the question's words; scaled by the share they do not write.
 TERMS_WEIGHT = 1.0
+#: Below this share of the question's words unwritten, it is not read in the other language
+#: (a Japanese question over Japanese pages that hold a few English words).
+MIN_UNREAD = 0.1
 #: The most terms searched: the longest phrases matched first.
 MOST_TERMS = 16
 _LONGEST = 3
+#: The longest Japanese word looked up, in characters.
+_LONGEST_JA = 12
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "late-night" is "late night"
 _QUESTION_WORDS = frozenset(
     {
@@ -50,8 +63,8 @@ _ASKING = _QUESTION_WORDS | _UNIT_WORDS
 
 
 @functools.cache
-def _table() -> dict[str, list[str]]:
-    loaded: dict[str, list[str]] = json.loads(gzip.decompress(_TABLE.read_bytes()))
+def _table(name: str = "en_ja_terms.json.gz") -> dict[str, list[str]]:
+    loaded: dict[str, list[str]] = json.loads(gzip.decompress((_HERE / name).read_bytes()))
     return loaded
 
 
@@ -87,6 +100,7 @@ class Crossing:
     def found(self, text: str) -> float:
         """The share of the question's content words whose Japanese terms ``text`` writes:
         across languages, what the share of its words found in the passages is within one."""
+        text = text.lower()  # "Deductible" writes "deductible"
         places = [at for at_words, terms in self.groups for at in at_words
                   if any(term in text for term in terms)]  # fmt: skip
         return len(set(places)) / self.words if self.words else 0.0
@@ -96,10 +110,18 @@ class Crossing:
 NOTHING = Crossing()
 
 
-def crossing(question: str, known: Callable[[str], bool]) -> Crossing:
-    """The Japanese terms of ``question``'s words and phrases that ``known`` says a readable
-    document holds. A word within a phrase found is not looked up alone ("probationary
-    period" -> 試用期間, not also "period" -> 時期, 時間)."""
+def crossing(question: str, language: Language, known: Callable[[str], bool]) -> Crossing:
+    """``question``'s words in the other language, those ``known`` says a readable document
+    holds."""
+    if language == "ja":
+        return _from_japanese(question, known)
+    return _from_english(question, known)
+
+
+def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
+    """The Japanese terms of an English question's words and phrases. A word within a phrase
+    found is not looked up alone ("probationary period" -> 試用期間, not also "period" ->
+    時期, 時間)."""
     words = _WORD.findall(question.lower())
     table = _table()
     held = functools.cache(known)  # each check is a look into the index
@@ -126,6 +148,30 @@ def crossing(question: str, known: Callable[[str], bool]) -> Crossing:
     return Crossing(tuple(ranked), tuple(groups), words_asked)
 
 
+def _from_japanese(question: str, known: Callable[[str], bool]) -> Crossing:
+    """The English of a Japanese question's words: at each place the longest word the table
+    knows (共同保険, not 共同 and 保険), its first glosses."""
+    text = unicodedata.normalize("NFKC", question)
+    table = _table("ja_en_terms.json.gz")
+    held = functools.cache(known)
+    terms: list[str] = []
+    groups: list[tuple[frozenset[int], tuple[str, ...]]] = []
+    words = 0
+    at = 0
+    while at < len(text):
+        reach = range(min(len(text), at + _LONGEST_JA), at + 1, -1)
+        word = next((text[at:end] for end in reach if text[at:end] in table), None)
+        if word is None:
+            at += 1
+            continue
+        kept = tuple(english for english in table[word] if held(english))
+        groups += [(frozenset({words}), kept)] if kept else []
+        terms += [english for english in kept if english not in terms]
+        words += 1
+        at += len(word)
+    return Crossing(tuple(terms[:MOST_TERMS]), tuple(groups), words)
+
+
 def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
-    """``crossing``'s terms: the ones searched beside the question."""
-    return list(crossing(question, known).terms)
+    """An English question's Japanese terms: the ones searched beside it."""
+    return list(_from_english(question, known).terms)

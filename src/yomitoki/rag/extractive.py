@@ -323,8 +323,9 @@ def compose_across_languages(
     the best is 1 and the worst 0, stands in for coverage when choosing; the best cosine is
     the evidence that ``answerability`` weighs. ``embed`` gives the sentences' vectors,
     ``query`` is the question's. With ``rescore``, the learned scorer chooses. ``terms`` are
-    the question's words in the passages' language (``rag.crosslingual``): a sentence that
-    writes them scores more, and one stating the asked-for quantity beside one leads.
+    the question's words in the passages' language (``rag.crosslingual``; English ones in
+    lower case): a sentence that writes them scores more, and one stating the asked-for
+    quantity beside one leads.
     """
     pool = sentences(hits)[:max_sentences]
     if not pool:
@@ -338,7 +339,7 @@ def compose_across_languages(
 
     def written(e: Evidence) -> float:
         """The share of the terms (by length) that ``e`` writes."""
-        return sum(len(t) for t in terms if t in e.text) / weight if weight else 0.0
+        return sum(len(t) for t in terms if t in e.text.lower()) / weight if weight else 0.0
 
     def states(e: Evidence) -> float:
         quantity = stated(e.text, unit) if unit is not None else None
@@ -362,7 +363,7 @@ def _beside(sentence: str, quantity: str, terms: Sequence[str]) -> bool:
     at = sentence.find(quantity)
     low, high = at - QUANTITY_REACH, at + len(quantity) + QUANTITY_REACH
     for term in terms:
-        for found in re.finditer(re.escape(term), sentence):
+        for found in re.finditer(re.escape(term), sentence.lower()):
             if found.start() <= high and found.end() >= low:
                 return True
     return False

@@ -10,6 +10,7 @@ from yomitoki.index.engine import Filters
 from yomitoki.index.fusion import reciprocal_rank_fusion
 from yomitoki.index.search import Searcher, clean_query
 from yomitoki.rag.rerank import Reranking
+from yomitoki.text.analyzer import content_terms
 from yomitoki.types import Hit, Mode
 
 #: The k of the fusion of several queries' rankings: small, as they are short (``top``).
@@ -32,9 +33,17 @@ class Retriever:
         that weight a question's words)."""
         return self.searcher.idf(terms, filters)
 
+    def visible(self, query: str, filters: Filters | None = None) -> float:
+        """The IDF-weighted share of ``query``'s words that some chunk ``filters``' readers
+        may see holds: near 1 for a question in the documents' language, near 0 in another."""
+        return self.searcher.visible(query, filters or Filters())
+
     def holds(self, term: str, filters: Filters | None = None) -> bool:
-        """Whether some chunk ``filters``' readers may see holds every word of ``term``."""
-        return self.searcher.visible(term, filters or Filters()) >= HELD
+        """Whether some chunk ``filters``' readers may see holds every word of ``term``; a
+        term of no content word ("what", "why") is held by none."""
+        if not content_terms(term):
+            return False
+        return self.visible(term, filters) >= HELD
 
     def close(self) -> None:
         """Release the index."""
