@@ -117,7 +117,9 @@ def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path)
         assert asked.crossing.terms == ("deductible",)
         # Both pages write "deductible"; the one about it ranks first.
         assert asked.hits[0].document == "deductible.md"
-        assert asker.judge(asked, keyword).signals.crossed == 1.0
+        # Its glosses are searched, not counted for answerability (they did not tell
+        # answerable from not): the decision reads it as not read across.
+        assert asker.judge(asked, keyword).signals.crossed == 0.0
         # co-insurance is written only where bob may not read: no term, no page, no sign.
         bob = dataclasses.replace(keyword, filters=Filters(readers=frozenset({"user:bob", "*"})))
         hidden = asker.retrieve("共同保険は何割ですか？", (), bob)
