@@ -17,7 +17,7 @@ taken off), each with the first two kanji spellings of its entries that are noun
 Japanese to English: each entry's first two kanji spellings (or, for a word written in
 katakana alone, a loanword such as ネットワーク, its katakana spellings) to the first two
 glosses of its first sense, of at most three words (a hyphenated one also without its
-hyphens: "co-insurance", "coinsurance"): the sense a word is read in first, not every sense
+hyphens: "co-insurance", "coinsurance"; none that asks, such as 何日's "what day"): the sense a word is read in first, not every sense
 it has (補償 is "compensation", not also its eighth).
 """
 
@@ -35,6 +35,7 @@ from bench.common import ROOT
 
 OUT = ROOT / "src" / "yomitoki" / "rag" / "en_ja_terms.json.gz"
 BACK = ROOT / "src" / "yomitoki" / "rag" / "ja_en_terms.json.gz"
+_ASKING = frozenset({"what", "how", "which", "who", "whom", "whose", "when", "where", "why"})
 _KATAKANA = re.compile(r"^[\u30a1-\u30f6\u30fc]{2,}$")
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
 _KANA_END = re.compile(r"[\u3041-\u309f]$")
@@ -91,6 +92,8 @@ def build_back(database: Path) -> dict[str, list[str]]:
     for entry, sense in first.items():
         said = [gloss(g) for g in glosses[sense][:2]]
         said = [g for g in said if g and len(g.split()) <= 3 and not re.search(r"[?.…]", g)]
+        # The words that ask (何日 "what day", 何割 "what percentage") are in no answer.
+        said = [g for g in said if g.split()[0] not in _ASKING]
         # English writes "co-insurance" and "coinsurance" alike: both are looked for.
         said += [g.replace("-", "") for g in said if "-" in g]
         for word in spellings.get(entry, [])[:2]:

@@ -115,6 +115,8 @@ def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path)
         assert asker.retriever.search(question, Mode.KEYWORD, 5) == []
         asked = asker.retrieve(question, (), keyword)
         assert asked.crossing.terms == ("deductible",)
+        # The words that ask are in no answer: 何日 ("what day") and いくら look nothing up.
+        assert "what day" not in crossing("何日ですか？", "ja", lambda term: True).terms
         # Both pages write "deductible"; the one about it ranks first.
         assert asked.hits[0].document == "deductible.md"
         # Its glosses are searched, not counted for answerability (they did not tell
