@@ -17,8 +17,9 @@ taken off), each with the first two kanji spellings of its entries that are noun
 Japanese to English: each entry's first two kanji spellings (or, for a word written in
 katakana alone, a loanword such as ネットワーク, its katakana spellings) to the first two
 glosses of its first sense, of at most three words (a hyphenated one also without its
-hyphens: "co-insurance", "coinsurance"; none that asks, such as 何日's "what day"): the sense a word is read in first, not every sense
-it has (補償 is "compensation", not also its eighth).
+hyphens: "co-insurance", "coinsurance"; none that asks, such as 何日's "what day"): the
+sense a word is read in first, not every sense it has (補償 is "compensation", not also its
+eighth).
 """
 
 from __future__ import annotations

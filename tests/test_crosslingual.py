@@ -4,6 +4,7 @@ only those some document the asker may read holds."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,13 @@ from tests.options import answer_options, answerer, ingest_options, open_store, 
 from yomitoki.index.engine import Filters
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.pipeline import Ingester
-from yomitoki.rag.crosslingual import crossing, japanese_terms
+from yomitoki.rag.crosslingual import crossing
 from yomitoki.types import Mode
+
+
+def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
+    """An English question's Japanese terms."""
+    return list(crossing(question, "en", known).terms)
 
 
 def test_phrases_become_the_japanese_terms_a_readable_document_holds() -> None:

@@ -130,7 +130,7 @@ class Retrieved:
     #: What rewriting the question cost (an LLM's tokens).
     usage: Usage
     #: The question's words in the documents' language, searched beside it (an English
-    #: question's Japanese terms, ``rag.crosslingual``).
+    #: question's Japanese terms or a Japanese one's English glosses, ``rag.crosslingual``).
     crossing: crosslingual.Crossing = crosslingual.NOTHING
 
 

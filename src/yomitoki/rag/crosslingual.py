@@ -56,7 +56,7 @@ _UNIT_WORDS = frozenset(
     {
         "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours",
         "minute", "minutes", "time", "times", "often", "old", "age", "number", "amount",
-        "least", "most", "minimum", "maximum", "first", "each", "every", "before", "after",
+        "least", "most", "minimum", "maximum", "first", "every", "before", "after",
     }
 )  # fmt: skip
 _ASKING = _QUESTION_WORDS | _UNIT_WORDS
@@ -87,12 +87,13 @@ def _forms(words: list[str]) -> set[str]:
 
 @dataclass(frozen=True, slots=True)
 class Crossing:
-    """An English question's words and phrases in the documents' Japanese."""
+    """A question's words and phrases in the other language: an English question's Japanese
+    terms, a Japanese question's English glosses."""
 
-    #: The Japanese terms a readable document holds, the longest phrases' first.
+    #: The terms a readable document holds (an English question's longest phrases' first).
     terms: tuple[str, ...] = ()
-    #: Each word or phrase that has such terms: its content words' places in the question,
-    #: and its terms.
+    #: Of an English question, each word or phrase that has such terms: its content words'
+    #: places in the question, and its terms.
     groups: tuple[tuple[frozenset[int], tuple[str, ...]], ...] = ()
     #: How many content words the question has (the words that ask not counted).
     words: int = 0
@@ -168,8 +169,3 @@ def _from_japanese(question: str, known: Callable[[str], bool]) -> Crossing:
         terms += [english for english in table[word] if held(english) and english not in terms]
         at += len(word)
     return Crossing(tuple(terms[:MOST_TERMS]))
-
-
-def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
-    """An English question's Japanese terms: the ones searched beside it."""
-    return list(_from_english(question, known).terms)

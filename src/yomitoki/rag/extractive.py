@@ -347,6 +347,7 @@ def compose_across_languages(
             return 0.0
         return QUANTITY_BONUS if _beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
 
+    # The terms count before the learned scorer picks the pool's best, and after it rates them.
     scored = [dataclasses.replace(e, score=e.score + TERMS_BONUS * written(e)) for e in scored]
     if rescore is not None:
         scored = rescore([dataclasses.replace(e, coverage=0.0) for e in scored])
