@@ -59,16 +59,21 @@ RULES = {
 }
 
 
+def indexed(folder: Path, files: dict[str, str], rule: AccessRule) -> Path:
+    """``files`` written under ``folder`` and ingested with ``rule``: the index."""
+    for name, text in files.items():
+        (folder / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        builders.text(folder / "docs" / name, text)
+    index = folder / "index.sqlite"
+    with open_store(index) as store:
+        options = ingest_options(rules=(rule,))
+        Ingester(store, CountingEmbedder(), options).run(folder / "docs")
+    return index
+
+
 @pytest.fixture
 def rules(tmp_path: Path) -> Path:
-    for name, text in RULES.items():
-        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
-        builders.text(tmp_path / "docs" / name, text)
-    index = tmp_path / "index.sqlite"
-    options = ingest_options(rules=(AccessRule("hr/**", ("group:hr",)),))
-    with open_store(index) as store:
-        Ingester(store, CountingEmbedder(), options).run(tmp_path / "docs")
-    return index
+    return indexed(tmp_path, RULES, AccessRule("hr/**", ("group:hr",)))
 
 
 def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -> None:
@@ -108,13 +113,8 @@ PLAN = {
 def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path) -> None:
     """The reverse: a Japanese question over English documents, its words looked up at their
     longest (免責額, not 免責 and 額) and searched as the English the documents write."""
-    for name, text in PLAN.items():
-        (tmp_path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
-        builders.text(tmp_path / "docs" / name, text)
-    index = tmp_path / "index.sqlite"
-    options = ingest_options(rules=(AccessRule("members/**", ("group:members",)),))
+    index = indexed(tmp_path, PLAN, AccessRule("members/**", ("group:members",)))
     with open_store(index) as store:
-        Ingester(store, CountingEmbedder(), options).run(tmp_path / "docs")
         asker = answerer(searcher(store, CountingEmbedder()))
         keyword = answer_options(mode=Mode.KEYWORD)
         question = "免責額はいくらですか？"
