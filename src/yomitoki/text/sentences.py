@@ -19,6 +19,8 @@ _ABBREVIATIONS = frozenset(
      "corp", "fig", "approx", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
      "sep", "sept", "oct", "nov", "dec"}
 )  # fmt: skip
+#: How a Japanese proviso opens.
+_PROVISO = ("ただし", "但し")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 _LONGEST_WORD = 40
 # Japanese brackets and quotes: a 。 inside them does not end the sentence around them
@@ -50,6 +52,10 @@ def _ends_sentence(text: str, start: int, match: re.Match[str]) -> bool:
     if match.group("en") is None:
         mark = match.group().rstrip()
         if mark and _inside_brackets(text, start, match.end()):
+            return False
+        # A proviso belongs to the rule it qualifies: 「…支給する。ただし、…支給しないことがあ
+        # る。」 is one provision (本文 and ただし書), quoted, cited and highlighted whole.
+        if mark and text.startswith(_PROVISO, match.end()):
             return False
         # A closing quote followed by a particle continues the sentence: 「はい。」と答えた。
         following = text[match.end() : match.end() + 1]
