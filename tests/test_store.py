@@ -120,10 +120,12 @@ def test_a_new_index_opened_by_many_at_once_is_created_once(tmp_path: Path) -> N
     """A server opening an index while an ingest creates it: whoever takes the lock second
     finds the schema written and writes nothing (it used to fail: table meta exists), and
     the switch to WAL mode waits for the others (SQLite answered "locked" at once: about
-    one round in fifteen failed, so forty rounds)."""
+    one round in fifteen failed), and the look at an existing file reads its version and
+    tables in one snapshot (read apart, a creation committed between them once made it "not
+    a yomitoki index"). A hundred rounds."""
     import threading
 
-    for round_ in range(40):
+    for round_ in range(100):
         path = tmp_path / f"new{round_}.sqlite"
         failures: list[BaseException] = []
         start = threading.Barrier(6)

@@ -69,9 +69,13 @@ def _refuse_foreign(path: Path) -> None:
         return
     reading = connect(path, read_only=True)
     try:
-        (version,) = reading.execute("PRAGMA user_version").fetchone()
-        rows = reading.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        tables = {r[0] for r in rows}
+        # One statement, one snapshot: read apart, another connection creating the index
+        # could commit between the two reads (version 0, then its tables: "not an index").
+        version, names = reading.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), "
+            "(SELECT group_concat(name, char(10)) FROM sqlite_master WHERE type = 'table')"
+        ).fetchone()
+        tables = set(names.split("\n")) if names else set()
     finally:
         reading.close()
     if tables and (version == 0 or not _OWN_TABLES.issubset(tables)):
