@@ -1,0 +1,69 @@
+"""Retrieval as the answer sees it, with and without the question read in the other language.
+
+Run: ``.venv/bin/python -m bench.answer_retrieval``. ``yomitoki eval retrieval`` scores the
+first stage alone; an answer's passages come from ``Answerer.retrieve``, which also searches
+a question's words in the other language (``rag.crosslingual``: English over Japanese
+documents, Japanese over English ones). For every answerable question of each set of
+``bench.question_sets``, the ten passages the answer would read are scored (page-hit@k, MRR)
+twice in one run: as shipped, and with the crossing turned off (``MIN_UNREAD`` past any
+share). Results: bench/results/answer_retrieval.json.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from bench.common import RESULTS, machine, ready_index, write_result
+from bench.question_sets import SETS
+from yomitoki.assemble import open_answerer
+from yomitoki.evals.metrics import first_relevant_rank, summarize
+from yomitoki.evals.retrieval import load_questions
+from yomitoki.rag import crosslingual
+from yomitoki.settings import Settings
+
+DEPTH = 10
+
+
+def scored(name: str, crossing: bool) -> dict[str, Any]:
+    """The set's answerable questions retrieved as the answer does, scored."""
+    each = next(s for s in SETS if s.name == name)
+    index = ready_index(each.name, each.docs)
+    assert index is not None
+    answerer = open_answerer(Settings(index=index), offline=True)
+    options = dataclasses.replace(answerer.options, answer_sources=DEPTH)
+    questions = [q for f in each.files for q in load_questions(f, unanswerable=True) if q.relevant]
+    shipped = crosslingual.MIN_UNREAD
+    crosslingual.MIN_UNREAD = shipped if crossing else float("inf")
+    try:
+        ranks = []
+        for question in questions:
+            hits = answerer.retrieve(question.question, (), options).hits
+            ranks.append(first_relevant_rank(question.relevant, [h.locations() for h in hits]))
+    finally:
+        crosslingual.MIN_UNREAD = shipped
+        answerer.retriever.close()
+    summary = summarize(ranks)
+    return {
+        **{f"hit@{k}": round(v, 3) for k, v in summary.hit_at.items()},
+        "mrr": round(summary.mrr, 3),
+        "questions": summary.questions,
+    }
+
+
+def main() -> int:
+    report: dict[str, Any] = {"machine": machine(), "depth": DEPTH, "sets": {}}
+    for each in SETS:
+        if not each.docs.exists() or not each.files[0].exists():
+            print(f"skipped {each.name}: its documents or questions are not here")
+            continue
+        both = {"shipped": scored(each.name, True), "no_crossing": scored(each.name, False)}
+        report["sets"][each.name] = {"languages": each.languages, **both}
+        print(each.name, each.languages, both, flush=True)
+    report["command"] = "python -m bench.answer_retrieval"
+    write_result(RESULTS / "answer_retrieval.json", report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
