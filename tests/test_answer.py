@@ -474,11 +474,29 @@ def test_the_topic_of_a_japanese_question(question: str, topic: str) -> None:
         ("休憩は最低何分とらなければいけませんか", "行く"),  # いけ
         ("副業をしてもいいですか", "良い"),
         ("有給休暇を取ることができますか", "出来る"),
+        ("相手投手の名を答えなさい。", "答える"),
+        ("ボークのとき安全進塁権はいくつ認められるか", "つ"),  # いくつ: 幾 + つ
+        ("どうすれば申請できますか", "為る"),
     ],
 )
 def test_grammar_that_asks_is_no_word_of_the_answer(question: str, grammar: str) -> None:
     terms = content_terms(question)
     assert grammar in terms and grammar not in answer_terms(question, terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "asking"),
+    [
+        ("リオデジャネイロはどこの国の都市？", "どこ"),
+        ("蛍火1号はいつ打ち上げられた？", "いつ"),
+        ("どちらの法が優先される？", "どちら"),
+        ("大坂はどのような漢字を書くか", "どのような"),
+    ],
+)
+def test_japanese_interrogatives_are_no_word_of_the_answer(question: str, asking: str) -> None:
+    terms = content_terms(question)
+    kept = answer_terms(question, terms)
+    assert asking in terms and asking not in kept and len(kept) >= 2
 
 
 def test_a_sentence_holding_the_questions_topic_needs_no_title() -> None:

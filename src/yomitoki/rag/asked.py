@@ -65,10 +65,12 @@ _ENGLISH_AMOUNTS = re.compile(
 )
 
 
-#: The words that ask (何, 幾ら, how many): a question's, not its answer's. Sudachi's
-#: normalized forms, and the Snowball stem of "many".
+#: The words that ask (何, 幾ら, どこ, how many): a question's, not its answer's. Sudachi's
+#: normalized forms (it keeps いつ, どこ and どちら as written), and the Snowball stem of "many".
 INTERROGATIVES = frozenset(
-    {"何", "何分", "何時", "何処", "幾ら", "幾つ", "誰", "如何", "何故", "何れ", "mani", "much"}
+    {"何", "何分", "何時", "何処", "幾ら", "幾つ", "幾", "誰", "如何", "何故", "何れ"}
+    | {"いつ", "どこ", "どちら", "どっち", "どの", "どのような", "どんな", "どう", "どれ"}
+    | {"mani", "much"}
 )
 #: The counter after 何 (何歳, 何日, 何回) asks too: "６５歳" is analyzed as 65 + 年, "何歳" as
 #: 何 + 歳, so the counter would count against the very sentence that answers.
@@ -88,6 +90,10 @@ _ASKING_GRAMMAR = (
     ),
     (re.compile(r"ことが\s*(?:でき|出来)"), {"出来る", "こと"}),
     (re.compile(r"ことは\s*(?:あり|ある)|ことが\s*(?:あり|ある)"), {"有る", "こと"}),
+    # いくつ is analyzed as 幾 + つ; 「答えよ」「答えなさい」 asks for the answer by name.
+    (re.compile(r"いくつ|幾つ"), {"つ"}),
+    (re.compile(r"答え\s*(?:よ|なさい|て)"), {"答える", "為さる", "下さる"}),
+    (re.compile(r"どう\s*(?:すれ|したら|やって|すると)"), {"為る", "遣る"}),
 )
 
 
