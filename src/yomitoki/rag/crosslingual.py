@@ -48,6 +48,10 @@ _QUESTION_WORDS = frozenset(
         "as", "from", "it", "its", "this", "that", "these", "those", "there", "their", "they",
         "get", "gets", "got", "given", "give", "granted", "have", "has", "had", "long", "any",
         "all", "each", "per", "than",
+        # A follow-up's turns of phrase ("what about", "and then"): about -> 前後, 程度,
+        # then -> その時, now -> 今回 would be searched as the topic.
+        "about", "then", "also", "so", "now", "again", "else", "just", "still", "too", "even",
+        "really", "please", "tell", "okay", "ok",
     }
 )  # fmt: skip
 #: Units and times alone (days -> 日々, 月日; how many times -> 何度): the quantity asked is
