@@ -39,6 +39,11 @@ def test_phrases_become_the_japanese_terms_a_readable_document_holds() -> None:
     assert japanese_terms("What is it and how many?", lambda term: True) == []
     # Units and times alone look nothing up (days -> 日々, 月日): the quantity is read apart.
     assert japanese_terms("How many days, at least?", lambda term: True) == []
+    # A follow-up's turns of phrase are no topic: "about" is not 前後 or 程度, "then" not その時.
+    assert japanese_terms("And then, what about breaks?", lambda term: True)
+    assert not {"前後", "程度", "その時", "今回"} & set(
+        japanese_terms("And then, what about breaks now?", lambda term: True)
+    )
 
 
 def test_a_phrase_found_is_not_looked_up_word_by_word_and_adjectives_find_their_noun() -> None:
