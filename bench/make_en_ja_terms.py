@@ -46,11 +46,17 @@ def noun(term: str) -> bool:
     return len(term) >= 2 and bool(_KANJI.search(term)) and not _KANA_END.search(term)
 
 
-def build(database: Path) -> dict[str, list[str]]:
-    db = sqlite3.connect(database)
+def kanji_spellings(db: sqlite3.Connection) -> collections.defaultdict[int, list[str]]:
+    """Each entry's kanji spellings, in JMdict's order."""
     spellings: dict[int, list[str]] = collections.defaultdict(list)
     for entry, text in db.execute("SELECT idseq, text FROM Kanji ORDER BY ID"):
         spellings[entry].append(text)
+    return spellings
+
+
+def build(database: Path) -> dict[str, list[str]]:
+    db = sqlite3.connect(database)
+    spellings = kanji_spellings(db)
     table: dict[str, set[str]] = collections.defaultdict(set)
     glosses = db.execute(
         "SELECT s.idseq, g.text FROM SenseGloss g JOIN Sense s ON g.sid = s.ID "
@@ -73,9 +79,7 @@ def gloss(text: str) -> str:
 
 def build_back(database: Path) -> dict[str, list[str]]:
     db = sqlite3.connect(database)
-    spellings: dict[int, list[str]] = collections.defaultdict(list)
-    for entry, text in db.execute("SELECT idseq, text FROM Kanji ORDER BY ID"):
-        spellings[entry].append(text)
+    spellings = kanji_spellings(db)
     written = set(spellings)  # entries with kanji
     for entry, text in db.execute("SELECT idseq, text FROM Kana ORDER BY ID"):
         if entry not in written and _KATAKANA.match(text):  # katakana alone: a loanword

@@ -337,9 +337,17 @@ def compose_across_languages(
     unit = unit_asked(question)
     weight = sum(len(t) for t in terms)
 
-    def written(e: Evidence) -> float:
-        """The share of the terms (by length) that ``e`` writes."""
-        return sum(len(t) for t in terms if t in e.text.lower()) / weight if weight else 0.0
+    def with_terms(pool: list[Evidence]) -> list[Evidence]:
+        """``pool`` with each sentence's score raised by the share of the terms (by length)
+        it writes."""
+        if not weight:
+            return pool
+        out = []
+        for e in pool:
+            text = e.text.lower()
+            share = sum(len(t) for t in terms if t in text) / weight
+            out.append(dataclasses.replace(e, score=e.score + TERMS_BONUS * share))
+        return out
 
     def states(e: Evidence) -> float:
         quantity = stated(e.text, unit) if unit is not None else None
@@ -348,10 +356,9 @@ def compose_across_languages(
         return QUANTITY_BONUS if _beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
 
     # The terms count before the learned scorer picks the pool's best, and after it rates them.
-    scored = [dataclasses.replace(e, score=e.score + TERMS_BONUS * written(e)) for e in scored]
+    scored = with_terms(scored)
     if rescore is not None:
-        scored = rescore([dataclasses.replace(e, coverage=0.0) for e in scored])
-        scored = [dataclasses.replace(e, score=e.score + TERMS_BONUS * written(e)) for e in scored]
+        scored = with_terms(rescore([dataclasses.replace(e, coverage=0.0) for e in scored]))
     else:
         scored = [dataclasses.replace(e, score=e.score + states(e)) for e in scored]
     chosen = choose(scored)
@@ -363,8 +370,9 @@ def _beside(sentence: str, quantity: str, terms: Sequence[str]) -> bool:
     ``sentence`` states ``quantity`` (a term may run on past the reach)."""
     at = sentence.find(quantity)
     low, high = at - QUANTITY_REACH, at + len(quantity) + QUANTITY_REACH
+    text = sentence.lower()
     for term in terms:
-        for found in re.finditer(re.escape(term), sentence.lower()):
+        for found in re.finditer(re.escape(term), text):
             if found.start() <= high and found.end() >= low:
                 return True
     return False
