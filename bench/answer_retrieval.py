@@ -57,6 +57,8 @@ def main() -> int:
         if not each.docs.exists() or not each.files[0].exists():
             print(f"skipped {each.name}: its documents or questions are not here")
             continue
+        if not any(q.relevant for f in each.files for q in load_questions(f, unanswerable=True)):
+            continue  # no answerable question: nothing to retrieve for
         both = {"shipped": scored(each.name, True), "no_crossing": scored(each.name, False)}
         report["sets"][each.name] = {"languages": each.languages, **both}
         print(each.name, each.languages, both, flush=True)

@@ -36,6 +36,7 @@ INDEXES = {
     "northwind_demo": "northwind",
     "northwind_here": "northwind",
     "jsquad_valid": "jsquad",
+    "jsquad_swapped": "jsquad_test",
     "model_rules_ja": "ja",
     "model_rules_en": "ja",
     "hr_ja": "ja",

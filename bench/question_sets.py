@@ -31,6 +31,9 @@ class QuestionSet:
     hands: str
     #: The questions' language and the documents' ("en>ja": English over Japanese).
     languages: str
+    #: Whether the answerability model is fitted on it; a set it never is only measures the
+    #: shipped model (``bench.calibrate`` reports it apart).
+    fitted: bool = True
 
 
 SETS = (
@@ -73,6 +76,15 @@ SETS = (
         "JSQuAD's crowd workers (test split; unanswerable: their questions on withheld "
         "paragraphs and other articles)",
         "ja>ja",
+    ),
+    QuestionSet(
+        "jsquad_swapped",
+        DATA / "jsquad-test" / "docs",
+        (DATA / "jsquad-test" / "swapped.jsonl",),
+        "JSQuAD's crowd workers, each answerable question's most specific noun swapped for "
+        "one no paragraph holds (bench/make_swapped.py)",
+        "ja>ja",
+        fitted=False,
     ),
     QuestionSet(
         "model_rules_ja",
