@@ -16,7 +16,7 @@ from yomitoki.index.engine import Filters
 from yomitoki.ingest.access import AccessRule
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag.crosslingual import crossing
-from yomitoki.types import Mode
+from yomitoki.types import Message, Mode
 
 
 def japanese_terms(question: str, known: Callable[[str], bool]) -> list[str]:
@@ -103,6 +103,27 @@ def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -
         assert [h.document for h in asker.retrieve(question, (), scoped).hits] == ["calendar.md"]
         # A Japanese question over these Japanese pages is read in its own words alone.
         assert asker.retrieve("年次有給休暇は何日？", (), keyword).crossing.terms == ()
+    finally:
+        store.close()
+
+
+def test_an_english_follow_up_adds_the_earlier_topic_in_the_documents_words(rules: Path) -> None:
+    """Over Japanese pages a follow-up's earlier topic is searched in their words too, as the
+    follow-up is: the English of it would only repeat the follow-up's meaning."""
+    store = open_store(rules)
+    asker = answerer(searcher(store, CountingEmbedder()))
+    keyword = answer_options(mode=Mode.KEYWORD)
+    try:
+        history = [Message("user", "How many days of paid vacation?"), Message("assistant", "10")]
+        alone = asker.retrieve("What about company events?", (), keyword)
+        assert [h.document for h in alone.hits] == ["calendar.md"]
+        asked = asker.retrieve("What about company events?", history, keyword)
+        # Its own words lead (会社, 行事); paid vacation (有給休暇), asked before, comes beside.
+        assert [h.document for h in asked.hits] == ["calendar.md", "hr/leave.md"]
+        bob = dataclasses.replace(keyword, filters=Filters(readers=frozenset({"user:bob", "*"})))
+        assert [
+            h.document for h in asker.retrieve("What about company events?", history, bob).hits
+        ] == ["calendar.md"]
     finally:
         store.close()
 

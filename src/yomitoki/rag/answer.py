@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
-from yomitoki.rag import answerability, chat, crosslingual, extractive, quoting, scorer
+from yomitoki.rag import answerability, chat, crosslingual, extractive, queries, quoting, scorer
 from yomitoki.rag.answerability import Answerability, Signals
 from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
@@ -226,27 +226,14 @@ class Answerer:
         query, beside, usage = self._standalone(question, turns, language)
         searched = time.perf_counter()
         top, mode, scope = options.answer_sources, options.mode, options.filters
-        weights = {query: 1.0} | ({beside: chat.BESIDE_WEIGHT} if beside is not None else {})
-        # Over documents in the other language, a question is searched in their words too,
-        # as much as the documents do not write its own (none of them: at full weight).
-        unread = 1.0 - self.retriever.visible(query, scope)
-        crossed = self._crossing(query, language, scope, unread)
-        weight = crosslingual.TERMS_WEIGHT * unread
-        weights |= {" ".join(crossed.terms): weight} if crossed.terms else {}
+        visible = functools.partial(self.retriever.visible, filters=scope)
+        holds = functools.partial(self.retriever.holds, filters=scope)
+        weights, crossed = queries.weighed(query, beside, language, visible, holds)
         hits = self.retriever.search_weighted(weights, mode, top, scope)
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)
         return Retrieved(question, query, language, turns, hits, passages(hits), usage, crossed)
-
-    def _crossing(
-        self, query: str, language: Language, scope: Filters, unread: float
-    ) -> crosslingual.Crossing:
-        """A query's words in the other language, those a document ``scope`` reads holds;
-        none when the documents write nearly all of its own (``unread``: the share not)."""
-        if unread < crosslingual.MIN_UNREAD:
-            return crosslingual.NOTHING
-        return crosslingual.crossing(query, language, lambda t: self.retriever.holds(t, scope))
 
     def _prompt(self, asked: Retrieved, opts: AnswerOptions) -> tuple[Message, ...]:
         """The messages for the LLM; none when answering offline or from no passage."""
