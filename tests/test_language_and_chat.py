@@ -80,17 +80,26 @@ def test_a_follow_up_weighs_its_own_words_and_adds_only_the_earlier_topic() -> N
         "What is the copay for specialists?"
     )
     assert standalone_query("What about dental?", []) == Searched("What about dental?")
-    # Only a quantity or a pronoun: asked with the earlier question's topic.
+    # Only another length of time: the earlier question, asked of it.
     rules = [Message("user", "時間外労働の上限は１か月何時間以内ですか？")]
-    assert standalone_query("１年では？", rules) == Searched("１年では？ 時間外労働の上限")
-    leave = [Message("user", "年次有給休暇は何日付与される？")]
-    assert standalone_query("それは何か月勤務するともらえる？", leave).query.endswith(
-        "年次有給休暇"
+    assert standalone_query("１年では？", rules) == Searched(
+        "時間外労働の上限は１年何時間以内ですか？"
     )
     overtime = [Message("user", "What is the monthly upper limit on overtime hours?")]
     assert standalone_query("And per year?", overtime) == Searched(
-        "And per year? monthly upper limit on overtime hours"
+        "What is the yearly upper limit on overtime hours?"
     )
+    daily = [Message("user", "How many hours a day can I work?")]
+    assert standalone_query("And per week?", daily) == Searched("How many hours a week can I work?")
+    # Only a quantity or a pronoun, and no length of time to swap: asked with the earlier
+    # question's topic.
+    leave = [Message("user", "年次有給休暇は何日付与される？")]
+    assert standalone_query("１年では？", leave) == Searched("１年では？ 年次有給休暇")
+    assert standalone_query("それは何か月勤務するともらえる？", leave).query.endswith(
+        "年次有給休暇"
+    )
+    days = [Message("user", "How many days of paid leave?")]
+    assert standalone_query("And per year?", days) == Searched("And per year? days of paid leave")
     # A short change of topic after an HR question is a question of its own.
     assert standalone_query("休憩時間は？", leave) == Searched("休憩時間は？")
     assert standalone_query("じゃあ解雇の予告は？", leave) == Searched(
