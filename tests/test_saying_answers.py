@@ -61,6 +61,17 @@ def test_a_quantity_is_found_as_written_and_said_in_the_other_language() -> None
     assert stated("１日８時間とする。", days, rates=False) is None
 
 
+def test_a_quantity_the_rule_sets_as_a_condition_is_not_the_answer() -> None:
+    """「６時間を超える場合は４５分」: the six hours are when the rule applies, the 45 minutes
+    what it gives; the scorer still sees that a quantity in the unit is stated."""
+    minutes, hours = UNITS["minute"], UNITS["hour"]
+    rest = "休憩時間は、労働時間が６時間を超える場合は４５分、８時間を超える場合は１時間とする。"
+    assert stated(rest, hours) == "６時間"
+    assert stated(rest, hours, rates=False) == "１時間"
+    assert stated(rest, minutes, rates=False) == "４５分"
+    assert stated("１か月４５時間以内とする。", hours, rates=False) == "４５時間"
+
+
 # -- a model document: examples, commentary, blanks ----------------------------------------
 
 MODEL = (

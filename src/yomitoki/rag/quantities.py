@@ -112,18 +112,22 @@ def unit_asked(question: str) -> Unit | None:
 #: 「１日の所定労働時間」, 「１週間について」, 「１日８時間」: one of a unit followed by these is a
 #: rate (per day, per week), not a quantity of it.
 _PER = re.compile(r"[のに当あ0-9０-９]|につき|ごと")
+#: 「６時間を超える場合は４５分」: a quantity followed by these is the condition, not the answer.
+_CONDITION = re.compile(r"(?:を|が)?(?:超え|超す|上回|下回|以上|未満|以下)[るた]?(?:場合|とき|時)")
 _ONE = frozenset(("1", "１", "一", "one"))
 
 
 def stated(sentence: str, unit: Unit, rates: bool = True) -> str | None:
     """The first quantity in ``unit`` that ``sentence`` states, as written; None for none.
-    Without ``rates``, one of a unit said as a rate (「１日の」, 「１日８時間」) is passed over:
-    it is no quantity to answer with."""
+    Without ``rates``, one of a unit said as a rate (「１日の」, 「１日８時間」) or as a condition
+    (「６時間を超える場合」) is passed over: it is no quantity to answer with."""
     japanese = has_japanese(sentence)
     for found in unit.pattern(japanese).finditer(sentence):
         number = re.match(NUMBER_JA if japanese else NUMBER_EN, found.group(0))
         one = number is not None and number.group(0) in _ONE
         if not rates and one and japanese and _PER.match(sentence, found.end()):
+            continue
+        if not rates and japanese and _CONDITION.match(sentence, found.end()):
             continue
         return found.group(0)
     return None
