@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import CountingEmbedder
 from yomitoki.evals import logistic
 from yomitoki.rag import extractive, quoting, scorer
-from yomitoki.rag.quantities import UNITS, said_in, stated, unit_asked
+from yomitoki.rag.quantities import UNITS, Period, period_asked, said_in, stated, unit_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.template import has_blank, place_of
 from yomitoki.types import Hit, Location
@@ -70,6 +70,26 @@ def test_a_quantity_the_rule_sets_as_a_condition_is_not_the_answer() -> None:
     assert stated(rest, hours, rates=False) == "１時間"
     assert stated(rest, minutes, rates=False) == "４５分"
     assert stated("１か月４５時間以内とする。", hours, rates=False) == "４５時間"
+
+
+def test_a_quantity_counted_over_another_length_of_time_than_asked_is_not_the_answer() -> None:
+    """ "Each week" is not answered by 「４週間を通じ４日」 (four days in four weeks); "monthly"
+    and "yearly" each find their own figure in 「１か月４５時間以内、１年３６０時間以内」."""
+    days, hours = UNITS["day"], UNITS["hour"]
+    weekly = period_asked("How many days off must be given each week at least?")
+    assert weekly == Period(1, "week")
+    rest = "休日は、毎週少なくとも１回又は４週間を通じ４日以上与えなければならない。"
+    assert stated(rest, days, rates=False) == "４日"  # no length of time asked: as before
+    assert stated(rest, days, rates=False, per=weekly) is None
+    limits = "時間外労働は１か月４５時間以内、１年３６０時間以内としなければならない。"
+    monthly = period_asked("What is the monthly upper limit on overtime hours?")
+    assert stated(limits, hours, rates=False, per=monthly) == "４５時間"
+    assert stated(limits, hours, rates=False, per=period_asked("And per year?")) == "３６０時間"
+    assert period_asked("時間外労働の上限は１か月何時間以内ですか？") == Period(1, "month")
+    assert period_asked("週に何日休める？") == Period(1, "week")
+    assert period_asked("年次有給休暇は何日付与される？") is None
+    # Without a length before it, a quantity is kept whatever the question counts over.
+    assert stated("１０日の年次有給休暇を与える。", days, rates=False, per=Period(1, "year"))
 
 
 # -- a model document: examples, commentary, blanks ----------------------------------------

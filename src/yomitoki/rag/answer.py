@@ -24,7 +24,7 @@ from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.passages import passages, sources_block, titled
 from yomitoki.rag.prompts import Prompts
-from yomitoki.rag.quantities import unit_asked
+from yomitoki.rag.quantities import period_asked, unit_asked
 from yomitoki.rag.quoting import Asked
 from yomitoki.rag.retriever import Retriever
 from yomitoki.rag.support import check_support
@@ -367,7 +367,7 @@ class Answerer:
         # A question asking how much, or whether, is not answered by a document's title.
         topical = quantity_asked(query) is not None or asks_whether(query)
         unit = unit_asked(query)
-        asked = Asked(topical, topic_of(query), unit)
+        asked = Asked(topical, topic_of(query), unit, period_asked(query))
         return quoting.render(judged.composed, language, lead_in, asked)
 
     def _followups(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yomitoki.rag.asked import topic_of
+from yomitoki.rag.quantities import ADJECTIVES, periods
 from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
@@ -126,41 +127,21 @@ def standalone_query(question: str, history: Sequence[Message]) -> Searched:
     return Searched(other_period(question, previous[-1]) or with_topic)
 
 
-#: A length of time as a Japanese question writes it: 「１か月」「１年」「３週間」「毎月」.
-_PERIOD_JA = re.compile(
-    r"(?:[0-9０-９一二三四五六七八九十]+|毎)\s*(?:か月|ヶ月|ヵ月|カ月|ケ月|箇月|年間?|週間?|日間?)"
-)
-#: The same in English, by the length each names.
-_PERIODS_EN = {
-    length: re.compile(rf"\b(?:{adjective}|(?:per|a|an|each|every)\s+{length})\b", re.IGNORECASE)
-    for length, adjective in (
-        ("day", "daily"),
-        ("week", "weekly"),
-        ("month", "monthly"),
-        ("year", "yearly|annual|annually"),
-    )
-}
-_ADJECTIVES_EN = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
-
-
 def other_period(question: str, earlier: str) -> str | None:
     """The earlier question asked of the follow-up's length of time, when the follow-up names
     only that and the earlier question named one other (「時間外労働の上限は１か月何時間以内
     ですか？」 then 「１年では？」: 「…上限は１年何時間以内ですか？」); None otherwise."""
-    if has_japanese(question) and has_japanese(earlier):
-        asked, before = _PERIOD_JA.findall(question), _PERIOD_JA.findall(earlier)
-        if len(asked) == 1 and len(before) == 1 and asked != before:
-            return earlier.replace(before[0], asked[0], 1)
+    asked, before = periods(question), periods(earlier)
+    if len(asked) != 1 or len(before) != 1 or has_japanese(question) != has_japanese(earlier):
         return None
-    asked_en = [n for n, p in _PERIODS_EN.items() if p.search(question)]
-    before_en = [(n, m) for n, p in _PERIODS_EN.items() if (m := p.search(earlier))]
-    if len(asked_en) != 1 or len(before_en) != 1 or asked_en[0] == before_en[0][0]:
+    (period, said), (was, found) = asked[0], before[0]
+    if period == was:
         return None
-    found = before_en[0][1]
-    said = found.group(0)
-    # The earlier question's own form: "monthly" -> "yearly", "per month" -> "per year".
-    length = asked_en[0]
-    swapped = re.sub(r"\S+$", length, said) if " " in said else _ADJECTIVES_EN[length]
+    if has_japanese(earlier):
+        swapped = said.group(0)
+    else:  # the earlier question's own form: "monthly" -> "yearly", "per month" -> "per year"
+        form = found.group(0)
+        swapped = re.sub(r"\S+$", period.length, form) if " " in form else ADJECTIVES[period.length]
     return earlier[: found.start()] + swapped + earlier[found.end() :]
 
 

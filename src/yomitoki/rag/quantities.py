@@ -109,6 +109,74 @@ def unit_asked(question: str) -> Unit | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A length of time a quantity is counted over: 「１か月」 of 「１か月４５時間」, "per week"."""
+
+    count: int
+    #: day, week, month or year.
+    length: str
+
+
+_LENGTHS_JA = {"日": "day", "週": "week", "月": "month", "年": "year"}
+_LENGTH_JA = r"(?P<length>[かヶヵカケ箇]月|年|週|日)間?"
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+#: A length of time just before a quantity, and how it joins it: 「４週間を通じ４日」.
+_PERIOD_BEFORE_JA = re.compile(
+    rf"(?P<count>[0-9０-９]+|毎)?{_LENGTH_JA}(?:を通じて?|につき|当たり|あたり|で|に)?$"
+)
+#: A length of time just before what a Japanese question asks: 「週に何日」「１か月何時間」.
+_PERIOD_ASKED_JA = re.compile(
+    rf"(?P<count>[0-9０-９]+|毎)?{_LENGTH_JA}(?:に|で|当たり|あたり|につき)?(?:最低|少なくとも)?何"
+)
+#: A length of time a text names with its count: 「１か月」「４週間」「毎月」 (not 年 of 年次).
+PERIOD_JA = re.compile(rf"(?P<count>[0-9０-９]+|毎){_LENGTH_JA}")
+#: The same in English: "per week", "a day", "monthly", "annual".
+PERIOD_EN = re.compile(
+    r"\b(?:(?:per|a|an|each|every)\s+(?P<length>day|week|month|year)"
+    r"|(?P<adjective>daily|weekly|monthly|yearly|annual|annually))\b",
+    re.IGNORECASE,
+)
+#: Each length's adjective ("monthly"), and back.
+ADJECTIVES = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
+_LENGTHS_EN = {adjective: length for length, adjective in ADJECTIVES.items()}
+
+
+def _period_ja(found: re.Match[str]) -> Period:
+    count = found.group("count")
+    number = int(count.translate(_DIGITS)) if count and count != "毎" else 1
+    return Period(number, _LENGTHS_JA[found.group("length")[-1]])
+
+
+def _period_en(found: re.Match[str]) -> Period:
+    adjective = (found.group("adjective") or "").lower()
+    return Period(1, (found.group("length") or _LENGTHS_EN.get(adjective, "year")).lower())
+
+
+def periods(text: str) -> list[tuple[Period, re.Match[str]]]:
+    """Each length of time ``text`` names, with where it does."""
+    if has_japanese(text):
+        return [(_period_ja(found), found) for found in PERIOD_JA.finditer(text)]
+    return [(_period_en(found), found) for found in PERIOD_EN.finditer(text)]
+
+
+def period_asked(question: str) -> Period | None:
+    """The length of time a question counts its quantity over ("each week", 「１か月何時間」);
+    None when it names none."""
+    if has_japanese(question):
+        found = _PERIOD_ASKED_JA.search(question)
+        return _period_ja(found) if found else None
+    said = PERIOD_EN.search(question)
+    return _period_en(said) if said else None
+
+
+def period_before(sentence: str, start: int) -> Period | None:
+    """The length of time written just before the quantity at ``start`` of a Japanese
+    sentence, or None: 「１か月」 of 「１か月４５時間」, 「４週間」 of 「４週間を通じ４日」."""
+    found = _PERIOD_BEFORE_JA.search(sentence, max(0, start - 12), start)
+    return _period_ja(found) if found else None
+
+
 #: 「１日の所定労働時間」, 「１週間について」, 「１日８時間」: one of a unit followed by these is a
 #: rate (per day, per week), not a quantity of it.
 _PER = re.compile(r"[のに当あ0-9０-９]|につき|ごと")
@@ -117,12 +185,16 @@ _CONDITION = re.compile(r"(?:を|が)?(?:超え|超す|上回|下回|以上|未�
 _ONE = frozenset(("1", "１", "一", "one"))
 
 
-def stated(sentence: str, unit: Unit, rates: bool = True) -> str | None:
+def stated(sentence: str, unit: Unit, rates: bool = True, per: Period | None = None) -> str | None:
     """The first quantity in ``unit`` that ``sentence`` states, as written; None for none.
-    Without ``rates``, one of a unit said as a rate (「１日の」, 「１日８時間」) or as a condition
-    (「６時間を超える場合」) is passed over: it is no quantity to answer with."""
+    Without ``rates``, one of a unit said as a rate (「１日の」, 「１日８時間」), as a condition
+    (「６時間を超える場合」) or counted over another length of time than the question's ``per``
+    (「４週間を通じ４日」 for "each week") is passed over: it is no quantity to answer with."""
     japanese = has_japanese(sentence)
     for found in unit.pattern(japanese).finditer(sentence):
+        over = period_before(sentence, found.start()) if japanese and per else None
+        if not rates and over is not None and over != per:
+            continue
         number = re.match(NUMBER_JA if japanese else NUMBER_EN, found.group(0))
         one = number is not None and number.group(0) in _ONE
         if not rates and one and japanese and _PER.match(sentence, found.end()):

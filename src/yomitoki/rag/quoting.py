@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 
 from yomitoki.rag.extractive import SENTENCE_END, Composed, Evidence, is_subject
-from yomitoki.rag.quantities import Unit, said_in, stated
+from yomitoki.rag.quantities import Period, Unit, said_in, stated
 from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import Language, has_japanese
@@ -35,6 +35,8 @@ class Asked:
     topic: str = ""
     #: The unit of the quantity asked for, in either language.
     unit: Unit | None = None
+    #: The length of time it is counted over ("each week", 「１か月」), if the question says.
+    per: Period | None = None
 
 
 def cite(evidence: Evidence) -> str:
@@ -124,7 +126,7 @@ def render(
     pieces = []
     quoted_ja = all(has_japanese(e.text) for e in composed.sentences)
     if (language == "ja") != quoted_ja:
-        pieces += _lead(composed, language, asked.unit)
+        pieces += _lead(composed, language, asked.unit, asked.per)
         pieces.append(lead_in)
     previous: str | None = None
     for number, evidence in enumerate(composed.sentences):
@@ -145,14 +147,16 @@ def render(
 LEAD_CONFIDENCE = 0.5
 
 
-def _lead(composed: Composed, language: Language, unit: Unit | None) -> list[str]:
+def _lead(
+    composed: Composed, language: Language, unit: Unit | None, per: Period | None = None
+) -> list[str]:
     """The asked-for quantity of the first sentence said in ``language``, cited; none when the
     question asks for none, the first sentence states none, or the learned scorer doubts that
     the sentence answers (「１日の所定労働時間」 is no answer to "how many days of leave")."""
     if not composed.sentences or unit is None:
         return []
     first = composed.sentences[0]
-    quantity = stated(first.text, unit, rates=False)
+    quantity = stated(first.text, unit, rates=False, per=per)
     doubted = first.learned is not None and first.learned < LEAD_CONFIDENCE
     if quantity is None or doubted:
         return []
