@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -39,7 +38,6 @@ from yomitoki.text.analyzer import content_terms
 SEED = 20261207
 DATA = HERE / "data"
 JSQUAD_SWAPPED = 100
-_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 #: Kinds of noun kept apart: Sudachi's part of speech down to this depth (名詞,固有名詞,人名).
 _POS_DEPTH = 3
 #: The nouns that name a thing: a common noun that is no verb's or adjective's stem (説明

@@ -192,8 +192,8 @@ def stated(sentence: str, unit: Unit, rates: bool = True, per: Period | None = N
     (「４週間を通じ４日」 for "each week") is passed over: it is no quantity to answer with."""
     japanese = has_japanese(sentence)
     for found in unit.pattern(japanese).finditer(sentence):
-        over = period_before(sentence, found.start()) if japanese and per else None
-        if not rates and over is not None and over != per:
+        counted = period_before(sentence, found.start()) if japanese and per else None
+        if not rates and counted not in (None, per):
             continue
         number = re.match(NUMBER_JA if japanese else NUMBER_EN, found.group(0))
         one = number is not None and number.group(0) in _ONE
