@@ -111,7 +111,8 @@ def main() -> int:
     held_out = by_c[chosen]
     out_of_fold = calibration.out_of_fold(rows)
     final = calibration.fit(rows, chosen)
-    never_fitted = calibration.rates(measured, calibration.decided(final, measured))
+    by_group = calibration.rates(measured, calibration.decided(final, measured))
+    never_fitted = {name: figures for name, figures in by_group.items() if name in unfitted}
     kinds = Counter(f"{r.group}:{calibration.kind(r)}" for r in rows)
     report = {
         "machine": machine(),
@@ -121,7 +122,7 @@ def main() -> int:
         "held_out_set": held_out,
         "held_out_worst": calibration.worst(held_out),
         "held_out_worst_cost_by_c": {str(c): v for c, v in costs.items()},
-        "never_fitted": {n: v for n, v in sorted(never_fitted.items()) if n in unfitted},
+        "never_fitted": never_fitted,
         "c": chosen,
         "sets": {q.name: {"hands": q.hands, "languages": q.languages} for q in SETS},
         "old_floors_in_sample": calibration.rates(rows, old_floors(rows)),
@@ -140,7 +141,7 @@ def main() -> int:
     for line in calibration.describe(held_out):
         print(f"held-out set  {line}")
     print(f"worst held-out set (C={chosen}): {calibration.worst(held_out)}")
-    for line in calibration.describe({n: v for n, v in never_fitted.items() if n in unfitted}):
+    for line in calibration.describe(never_fitted):
         print(f"never fitted  {line}")
     return 0
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from sudachipy import Dictionary, SplitMode
@@ -66,7 +66,8 @@ def _write(path: Path, questions: Iterable[str]) -> int:
     return len(lines)
 
 
-def jsquad(pick: Callable[[list[str]], str], rng: random.Random) -> list[str]:
+def jsquad(rng: random.Random) -> list[str]:
+    """The swapped questions, in ``rng``'s order."""
     tokenizer = Dictionary().create(mode=SplitMode.A)
     folder = DATA / "jsquad-test"
     rows = [json.loads(line) for line in (folder / "answerable.jsonl").read_text().splitlines()]
@@ -89,7 +90,7 @@ def jsquad(pick: Callable[[list[str]], str], rng: random.Random) -> list[str]:
                 same = [m for m in morphemes if m.normalized_form() == target]
                 kind = tuple(same[0].part_of_speech()[:_POS_DEPTH]) if same else ()
                 if same and _thing(kind) and len(pools.get(kind, ())) > 0:
-                    out.append(question.replace(same[0].surface(), pick(pools[kind]), 1))
+                    out.append(question.replace(same[0].surface(), rng.choice(pools[kind]), 1))
                     break
             if len(out) == JSQUAD_SWAPPED:
                 break
@@ -98,7 +99,7 @@ def jsquad(pick: Callable[[list[str]], str], rng: random.Random) -> list[str]:
 
 def main() -> int:
     rng = random.Random(SEED)
-    print(_write(DATA / "jsquad-test" / "swapped.jsonl", jsquad(rng.choice, rng)), "questions")
+    print(_write(DATA / "jsquad-test" / "swapped.jsonl", jsquad(rng)), "questions")
     return 0
 
 

@@ -120,17 +120,19 @@ class Period:
 
 _LENGTHS_JA = {"日": "day", "週": "week", "月": "month", "年": "year"}
 _LENGTH_JA = r"(?P<length>[かヶヵカケ箇]月|年|週|日)間?"
+#: How many of them: a number, or 毎 ("every": one).
+_COUNT_JA = r"(?P<count>[0-9０-９]+|毎)"
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 #: A length of time just before a quantity, and how it joins it: 「４週間を通じ４日」.
 _PERIOD_BEFORE_JA = re.compile(
-    rf"(?P<count>[0-9０-９]+|毎)?{_LENGTH_JA}(?:を通じて?|につき|当たり|あたり|で|に)?$"
+    rf"{_COUNT_JA}?{_LENGTH_JA}(?:を通じて?|につき|当たり|あたり|で|に)?$"
 )
 #: A length of time just before what a Japanese question asks: 「週に何日」「１か月何時間」.
 _PERIOD_ASKED_JA = re.compile(
-    rf"(?P<count>[0-9０-９]+|毎)?{_LENGTH_JA}(?:に|で|当たり|あたり|につき)?(?:最低|少なくとも)?何"
+    rf"{_COUNT_JA}?{_LENGTH_JA}(?:に|で|当たり|あたり|につき)?(?:最低|少なくとも)?何"
 )
 #: A length of time a text names with its count: 「１か月」「４週間」「毎月」 (not 年 of 年次).
-PERIOD_JA = re.compile(rf"(?P<count>[0-9０-９]+|毎){_LENGTH_JA}")
+PERIOD_JA = re.compile(rf"{_COUNT_JA}{_LENGTH_JA}")
 #: The same in English: "per week", "a day", "monthly", "annual".
 PERIOD_EN = re.compile(
     r"\b(?:(?:per|a|an|each|every)\s+(?P<length>day|week|month|year)"
@@ -139,7 +141,10 @@ PERIOD_EN = re.compile(
 )
 #: Each length's adjective ("monthly"), and back.
 ADJECTIVES = {"day": "daily", "week": "weekly", "month": "monthly", "year": "yearly"}
-_LENGTHS_EN = {adjective: length for length, adjective in ADJECTIVES.items()}
+_LENGTHS_EN = {adjective: length for length, adjective in ADJECTIVES.items()} | {
+    "annual": "year",
+    "annually": "year",
+}
 
 
 def _period_ja(found: re.Match[str]) -> Period:
@@ -149,8 +154,9 @@ def _period_ja(found: re.Match[str]) -> Period:
 
 
 def _period_en(found: re.Match[str]) -> Period:
-    adjective = (found.group("adjective") or "").lower()
-    return Period(1, (found.group("length") or _LENGTHS_EN.get(adjective, "year")).lower())
+    if (adjective := found.group("adjective")) is not None:
+        return Period(1, _LENGTHS_EN[adjective.lower()])
+    return Period(1, found.group("length").lower())
 
 
 def periods(text: str) -> list[tuple[Period, re.Match[str]]]:
