@@ -1,6 +1,8 @@
 """Property-based tests (Hypothesis) for the code every hostile document passes through: the
-name rule, the analyzer, the chunker and the citation grammar. Each property holds for any
-text, including control characters, lone surrogate-free astral characters and mixed scripts.
+name rule, the analyzer, the chunker and the citation grammar, and for the reading of a
+question (the quantity and length of time it asks for, a follow-up made searchable alone).
+Each property holds for any text, including control characters, lone surrogate-free astral
+characters and mixed scripts.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from yomitoki.errors import InvalidNameError
 from yomitoki.ingest.chunking import chunk_spans
 from yomitoki.ingest.names import check_name, check_part
 from yomitoki.rag.answer import sources_block
+from yomitoki.rag.chat import standalone_query
 from yomitoki.rag.citations import CitationStream, Sources, check
+from yomitoki.rag.quantities import UNITS, period_asked, stated, unit_asked
 from yomitoki.text.analyzer import analyze
 from yomitoki.text.citations import find
 from yomitoki.text.sentences import split_sentences
+from yomitoki.types import Message
 
 # Text as documents bring it: any printable or control character, Japanese and Latin weighted.
 TEXT = st.text(
@@ -140,3 +145,37 @@ def test_every_name_the_rule_accepts_is_cited_whole(stems: list[str]) -> None:
             assert find(f"Answer [{cited}].") == [cited]
     cited = [f"{name}#page=1" for name in accepted]
     assert find(" ".join(f"[{c}]" for c in cited)) == list(dict.fromkeys(cited))
+
+
+# Questions made of the words the readers look for, in any case, beside characters that fold
+# to them outside ASCII (İ and ı lower-case to no ASCII i, K is the Kelvin sign).
+QUESTION = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                *("how", "many", "number", "of", "in", "per", "a", "each", "every", "daily"),
+                *("weekly", "monthly", "yearly", "annual", "times", "minutes", "days", "hours"),
+                *("week", "month", "year", "then", "and", "what", "about"),
+                *("１年", "毎月", "４週間", "では", "？", "何時間", "何日", "を通じ", "以上の場合"),
+            ]
+        ),
+        st.sampled_from(["t\u0130mes", "m\u0131nutes", "DA\u0130LY", "wee\u212aly", "ANNUAL"]),
+        TEXT,
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@QUICK
+@given(QUESTION, QUESTION, TEXT)
+def test_reading_what_a_question_asks_never_fails(question: str, earlier: str, text: str) -> None:
+    """Whatever a user types, the quantity and length of time asked are read or not, a
+    follow-up is made searchable, and a sentence's quantity is found or not: nothing raises."""
+    unit = unit_asked(question)
+    per = period_asked(question)
+    searched = standalone_query(question, [Message("user", earlier)])
+    assert searched.query.strip() or not question.strip()
+    for each in (unit, UNITS["day"]):
+        if each is not None:
+            found = stated(text + question, each, rates=False, per=per)
+            assert found is None or found in text + question

@@ -83,9 +83,11 @@ _NOUN_EN = {
     "person": "person",
     "employee": "person",
 }
+#: The nouns are matched case-folded in ASCII only (``(?a:``): under Unicode folding "tİmes"
+#: matches "times" and lower-cases to no key of ``_NOUN_EN``.
 _COUNTED_EN = re.compile(
     r"\b(?:how\s+many|number\s+of|in)\s+(?:\w+\s+){0,2}?"
-    r"(days?|minutes?|hours?|weeks?|months?|years?|times|workers?|people|persons?|employees?)\b",
+    r"((?a:days?|minutes?|hours?|weeks?|months?|years?|times|workers?|people|persons?|employees?))\b",
     re.IGNORECASE,
 )
 _ASKED_EN = (
@@ -133,10 +135,11 @@ _PERIOD_ASKED_JA = re.compile(
 )
 #: A length of time a text names with its count: 「１か月」「４週間」「毎月」 (not 年 of 年次).
 PERIOD_JA = re.compile(rf"{_COUNT_JA}{_LENGTH_JA}")
-#: The same in English: "per week", "a day", "monthly", "annual".
+#: The same in English: "per week", "a day", "monthly", "annual" (folded in ASCII only, as
+#: ``_COUNTED_EN``'s nouns: each names a key of ``_LENGTHS_EN``).
 PERIOD_EN = re.compile(
-    r"\b(?:(?:per|a|an|each|every)\s+(?P<length>day|week|month|year)"
-    r"|(?P<adjective>daily|weekly|monthly|yearly|annual|annually))\b",
+    r"\b(?:(?:per|a|an|each|every)\s+(?P<length>(?a:day|week|month|year))"
+    r"|(?P<adjective>(?a:daily|weekly|monthly|yearly|annual|annually)))\b",
     re.IGNORECASE,
 )
 #: Each length's adjective ("monthly"), and back.
