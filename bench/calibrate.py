@@ -4,10 +4,11 @@ Run: ``.venv/bin/python -m bench.calibrate`` (``--refit`` reuses the signals of 
 The fitting and the cross-validation are ``yomitoki.evals.calibration``, the same code as
 ``yomitoki eval calibrate``; this script runs them on the sets below and ships the result.
 
-1. For every labelled question of ``bench.question_sets`` (seven sets, three of them written
-   by other hands: the demo's, and JSQuAD's validation and test questions), answerable or
-   not, the default offline answerer retrieves and reads the passages, and its ``Signals``
-   are recorded (bench/results/answerability_signals.json).
+1. For every labelled question of ``bench.question_sets`` (eight sets fitted on, four of them
+   written by other hands: the demo's, JSQuAD's validation and test questions and SQuAD
+   2.0's, whose unanswerable ones were written to look answerable), answerable or not, the
+   default offline answerer retrieves and reads the passages, and its ``Signals`` are recorded
+   (bench/results/answerability_signals.json).
 2. Each set is held out whole and decided by the model fitted on the others (leave one set
    out); the worst set is named. The regularisation is chosen as the one whose worst held-out
    set fares best. The stratified 5-fold cross-validation over all sets (each fold decided by

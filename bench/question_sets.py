@@ -18,6 +18,7 @@ DATA = HERE / "data"
 NORTHWIND = SHARED / "northwind" / "docs"
 RULES = SHARED / "japanese-docs"
 TEST_KINDS = ("answerable", "on_topic", "off_topic")
+SQUAD_KINDS = ("answerable", "adversarial", "off_topic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,14 @@ SETS = (
         "one no paragraph holds (bench/make_swapped.py)",
         "ja>ja",
         fitted=False,
+    ),
+    QuestionSet(
+        "squad2",
+        DATA / "squad2" / "docs",
+        tuple(DATA / "squad2" / f"{kind}.jsonl" for kind in SQUAD_KINDS),
+        "SQuAD 2.0's crowd workers (unanswerable: written against a paragraph to look answerable "
+        "from it; off topic: their questions on articles not indexed)",
+        "en>en",
     ),
     QuestionSet(
         "model_rules_ja",
