@@ -16,6 +16,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from tests.options import ingest_options, open_store
+from yomitoki.backends.fake import HashEmbedder
+from yomitoki.ingest.access import AccessRule
+from yomitoki.ingest.pipeline import Ingester
+
 pdfmetrics.registerFont(UnicodeCIDFont("HeiseiMin-W3"))
 
 
@@ -126,3 +131,14 @@ def image_pdf(path: Path, images: Sequence[Image.Image], dpi: int = 200) -> Path
     """An image-only PDF, one picture per page: what a scanner without OCR writes."""
     images[0].save(path, save_all=True, append_images=list(images[1:]), resolution=dpi)
     return path
+
+
+def indexed(folder: Path, files: dict[str, str], *rules: AccessRule) -> Path:
+    """``files`` written under ``folder``/docs and ingested (with ``rules``): the index."""
+    for name, content in files.items():
+        (folder / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        text(folder / "docs" / name, content)
+    index = folder / "index.sqlite"
+    with open_store(index) as store:
+        Ingester(store, HashEmbedder(), ingest_options(rules=rules)).run(folder / "docs")
+    return index

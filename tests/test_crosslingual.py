@@ -11,10 +11,9 @@ import pytest
 
 from tests import builders
 from tests.conftest import CountingEmbedder
-from tests.options import answer_options, answerer, ingest_options, open_store, searcher
+from tests.options import answer_options, answerer, open_store, searcher
 from yomitoki.index.engine import Filters
 from yomitoki.ingest.access import AccessRule
-from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag.crosslingual import crossing
 from yomitoki.types import Message, Mode
 
@@ -64,21 +63,9 @@ RULES = {
 }
 
 
-def indexed(folder: Path, files: dict[str, str], rule: AccessRule) -> Path:
-    """``files`` written under ``folder`` and ingested with ``rule``: the index."""
-    for name, text in files.items():
-        (folder / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
-        builders.text(folder / "docs" / name, text)
-    index = folder / "index.sqlite"
-    with open_store(index) as store:
-        options = ingest_options(rules=(rule,))
-        Ingester(store, CountingEmbedder(), options).run(folder / "docs")
-    return index
-
-
 @pytest.fixture
 def rules(tmp_path: Path) -> Path:
-    return indexed(tmp_path, RULES, AccessRule("hr/**", ("group:hr",)))
+    return builders.indexed(tmp_path, RULES, AccessRule("hr/**", ("group:hr",)))
 
 
 def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -> None:
@@ -139,7 +126,7 @@ PLAN = {
 def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path) -> None:
     """The reverse: a Japanese question over English documents, its words looked up at their
     longest (免責額, not 免責 and 額) and searched as the English the documents write."""
-    index = indexed(tmp_path, PLAN, AccessRule("members/**", ("group:members",)))
+    index = builders.indexed(tmp_path, PLAN, AccessRule("members/**", ("group:members",)))
     with open_store(index) as store:
         asker = answerer(searcher(store, CountingEmbedder()))
         keyword = answer_options(mode=Mode.KEYWORD)

@@ -18,7 +18,16 @@ from dataclasses import asdict, dataclass
 from yomitoki.backends.base import LLM
 from yomitoki.errors import YomitokiError
 from yomitoki.index.engine import Filters
-from yomitoki.rag import answerability, chat, crosslingual, extractive, queries, quoting, scorer
+from yomitoki.rag import (
+    answerability,
+    chat,
+    crosslingual,
+    extractive,
+    queries,
+    quoting,
+    scorer,
+    siblings,
+)
 from yomitoki.rag.answerability import Answerability, Signals
 from yomitoki.rag.asked import asks_whether, quantity_asked, topic_of
 from yomitoki.rag.citations import CitationStream, Sources, check
@@ -230,6 +239,9 @@ class Answerer:
         holds = functools.partial(self.retriever.holds, filters=scope)
         weights, crossed = queries.weighed(query, beside, language, visible, holds)
         hits = self.retriever.search_weighted(weights, mode, top, scope)
+        if siblings.named_against(query, hits):  # not the plan it names: not its answer
+            wider = self.retriever.search_weighted(weights, mode, top * siblings.DEPTH, scope)
+            hits = siblings.named_only(query, wider)[:top]
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)
