@@ -10,7 +10,8 @@ import pytest
 from tests import builders
 from tests.options import WORDS, answer_options, answerer, open_store, searcher
 from yomitoki.backends.fake import HashEmbedder
-from yomitoki.types import Mode
+from yomitoki.rag import siblings
+from yomitoki.types import Hit, Location, Mode
 
 PLANS = {
     "plus.md": "# Acme Health Plus Plan\n\nThe annual deductible is $500 for in-network "
@@ -59,3 +60,32 @@ def test_the_plan_a_question_names_answers_it_and_its_sibling_does_not(plans: Pa
             "How many acupuncture visits does the Plus plan cover?", (), keyword
         )
         assert "12 visits" in answered.text and not answered.dont_know
+
+
+def _hit(document: str, title: str | None) -> Hit:
+    return Hit(1, document, Location(page=1), "text", 1.0, title=title)
+
+
+@pytest.mark.parametrize(
+    ("question", "against"),
+    [
+        ("What does the 2024 handbook say about remote work?", {"2023.pdf"}),
+        ("2023年版の就業規則では在宅勤務は？", {"2024.pdf"}),
+        ("What does the handbook say about remote work?", set()),
+        ("How did the 2023 handbook change in 2024?", set()),
+    ],
+)
+def test_two_editions_are_siblings_and_an_article_named_in_passing_is_not(
+    question: str, against: set[str]
+) -> None:
+    editions = [
+        _hit("2023.pdf", "Employee Handbook 2023 就業規則"),
+        _hit("2024.pdf", "Employee Handbook 2024 就業規則"),
+        # Shares one title word with them: no sibling, whatever the question names.
+        _hit("benefits.pdf", "Benefits 2024"),
+        # No title: its file name's words stand for it.
+        _hit("docs/Travel_Policy.md", None),
+    ]
+    assert siblings.named_against(question, editions) == against
+    kept = [h.document for h in siblings.named_only(question, editions)]
+    assert kept == [h.document for h in editions if h.document not in against]
