@@ -4,10 +4,10 @@ Run: ``.venv/bin/python -m bench.calibrate`` (``--refit`` reuses the signals of 
 The fitting and the cross-validation are ``yomitoki.evals.calibration``, the same code as
 ``yomitoki eval calibrate``; this script runs them on the sets below and ships the result.
 
-1. For every labelled question of ``bench.question_sets`` (eight sets fitted on, four of them
-   written by other hands: the demo's, JSQuAD's validation and test questions and SQuAD
-   2.0's, whose unanswerable ones were written to look answerable), answerable or not, the
-   default offline answerer retrieves and reads the passages, and its ``Signals`` are recorded
+1. For every labelled question of ``bench.question_sets`` (seven sets fitted on, three of
+   them written by other hands: the demo's, and JSQuAD's validation and test questions; two
+   more never fitted on, below), answerable or not, the default offline answerer retrieves and
+   reads the passages, and its ``Signals`` are recorded
    (bench/results/answerability_signals.json).
 2. Each set is held out whole and decided by the model fitted on the others (leave one set
    out); the worst set is named. The regularisation is chosen as the one whose worst held-out
@@ -17,8 +17,9 @@ The fitting and the cross-validation are ``yomitoki.evals.calibration``, the sam
    style of every set, so it flatters.
 3. The model fitted on every question is written to src/yomitoki/rag/answerability.json, with
    the out-of-fold figures beside it; bench/results/answerability.json has the whole report.
-4. A set marked ``fitted=False`` (near misses made from JSQuAD's questions) is in none of the
-   above: the shipped model decides it, reported apart as ``never_fitted``.
+4. A set marked ``fitted=False`` (near misses made from JSQuAD's questions; SQuAD 2.0's, whose
+   unanswerable questions were written to look answerable and which no signal separates) is
+   in none of the above: the shipped model decides it, reported apart as ``never_fitted``.
 
 Each (set, answerable or not) group weighs the same in the fit, so JSQuAD's 500 answerable
 questions do not drown the rest. The threshold minimises the groups' errors, an answerable
