@@ -17,23 +17,17 @@ questions are drawn three ways:
 
 from __future__ import annotations
 
-import json
 import random
 import sys
-import unicodedata
-from pathlib import Path
 from typing import Any
 
 from bench.common import HERE
+from bench.squad_format import fresh_docs, plain, run, write_kinds
 
 OUT = HERE / "data" / "jsquad-test"
 SEED = 20261206
 ARTICLES = 24
 PER_KIND = {"answerable": 150, "on_topic": 100, "off_topic": 50}
-
-
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
 
 
 def build(split: dict[str, Any]) -> dict[str, int]:
@@ -42,10 +36,7 @@ def build(split: dict[str, Any]) -> dict[str, int]:
     articles = list(split["data"])
     rng.shuffle(articles)
     indexed, outside = articles[:ARTICLES], articles[ARTICLES:]
-    docs, kinds = OUT / "docs", {kind: [] for kind in PER_KIND}  # type: dict[str, Any]
-    docs.mkdir(parents=True, exist_ok=True)
-    for stale in docs.glob("*.txt"):
-        stale.unlink()
+    docs, kinds = fresh_docs(OUT), {kind: [] for kind in PER_KIND}  # type: dict[str, Any]
     for number, article in enumerate(indexed):
         kept, withheld = article["paragraphs"][0::2], article["paragraphs"][1::2]
         held = []
@@ -53,38 +44,22 @@ def build(split: dict[str, Any]) -> dict[str, int]:
             title, _, body = paragraph["context"].partition(" [SEP] ")
             name = f"t{number:02d}-p{p_number:03d}.txt"
             (docs / name).write_text(f"{title}\n{body}\n", encoding="utf-8")
-            held.append(_plain(body))
+            held.append(plain(body))
             for qa in paragraph["qas"]:
                 answers = [a["text"] for a in qa["answers"]]
                 kinds["answerable"].append({"question": qa["question"], "relevant": [name],
                                             "answers": list(dict.fromkeys(answers))})  # fmt: skip
         for paragraph in withheld:
             for qa in paragraph["qas"]:
-                answers = {_plain(a["text"]) for a in qa["answers"]}
+                answers = {plain(a["text"]) for a in qa["answers"]}
                 if not any(a in text for a in answers for text in held):
                     kinds["on_topic"].append({"question": qa["question"], "relevant": []})
     for article in outside:
         for paragraph in article["paragraphs"]:
             for qa in paragraph["qas"]:
                 kinds["off_topic"].append({"question": qa["question"], "relevant": []})
-    counts = {}
-    for kind, wanted in PER_KIND.items():
-        chosen = rng.sample(kinds[kind], min(wanted, len(kinds[kind])))
-        counts[kind] = len(chosen)
-        with (OUT / f"{kind}.jsonl").open("w", encoding="utf-8") as out:
-            for item in chosen:
-                out.write(json.dumps(item, ensure_ascii=False) + "\n")
-    return counts
-
-
-def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    split = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    print(build(split))
-    return 0
+    return write_kinds(OUT, kinds, PER_KIND, rng)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(__doc__ or "", build))

@@ -25,22 +25,16 @@ refused wrongly answered, which only makes the set harder.
 
 from __future__ import annotations
 
-import json
 import random
 import sys
-import unicodedata
-from pathlib import Path
 from typing import Any
 
 from bench.common import HERE
+from bench.squad_format import fresh_docs, plain, run, write_kinds
 
 OUT = HERE / "data" / "squad2"
 SEED = 20261206
 PER_KIND = {"answerable": 150, "adversarial": 150, "off_topic": 50}
-
-
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
 
 
 def build(split: dict[str, Any]) -> dict[str, int]:
@@ -50,24 +44,21 @@ def build(split: dict[str, Any]) -> dict[str, int]:
     rng.shuffle(articles)
     half = len(articles) // 2
     indexed, outside = articles[:half], articles[half:]
-    docs, kinds = OUT / "docs", {kind: [] for kind in PER_KIND}  # type: dict[str, Any]
-    docs.mkdir(parents=True, exist_ok=True)
-    for stale in docs.glob("*.txt"):
-        stale.unlink()
+    docs, kinds = fresh_docs(OUT), {kind: [] for kind in PER_KIND}  # type: dict[str, Any]
     for number, article in enumerate(indexed):
         title = article["title"].replace("_", " ")
         for p_number, paragraph in enumerate(article["paragraphs"]):
             name = f"s{number:02d}-p{p_number:03d}.txt"
-            (docs / name).write_text(f"{title}\n{_plain(paragraph['context'])}\n", "utf-8")
-            answered = {_plain(a["text"]).lower() for qa in paragraph["qas"] for a in qa["answers"]}
+            (docs / name).write_text(f"{title}\n{plain(paragraph['context'])}\n", "utf-8")
+            answered = {plain(a["text"]).lower() for qa in paragraph["qas"] for a in qa["answers"]}
             for qa in paragraph["qas"]:
                 if not qa["is_impossible"]:
-                    answers = list(dict.fromkeys(_plain(a["text"]) for a in qa["answers"]))
+                    answers = list(dict.fromkeys(plain(a["text"]) for a in qa["answers"]))
                     kinds["answerable"].append(
                         {"question": qa["question"], "relevant": [name], "answers": answers}
                     )
                     continue
-                plausible = {_plain(a["text"]).lower() for a in qa["plausible_answers"]}
+                plausible = {plain(a["text"]).lower() for a in qa["plausible_answers"]}
                 if not plausible & answered:
                     kinds["adversarial"].append({"question": qa["question"], "relevant": []})
     for article in outside:
@@ -75,24 +66,8 @@ def build(split: dict[str, Any]) -> dict[str, int]:
             for qa in paragraph["qas"]:
                 if not qa["is_impossible"]:
                     kinds["off_topic"].append({"question": qa["question"], "relevant": []})
-    counts = {}
-    for kind, wanted in PER_KIND.items():
-        chosen = rng.sample(kinds[kind], min(wanted, len(kinds[kind])))
-        counts[kind] = len(chosen)
-        with (OUT / f"{kind}.jsonl").open("w", encoding="utf-8") as out:
-            for item in chosen:
-                out.write(json.dumps(item, ensure_ascii=False) + "\n")
-    return counts
-
-
-def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    split = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    print(build(split))
-    return 0
+    return write_kinds(OUT, kinds, PER_KIND, rng)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(__doc__ or "", build))
