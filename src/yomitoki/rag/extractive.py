@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from yomitoki.rag.asked import answer_terms, quantity_asked
-from yomitoki.rag.quantities import stated, unit_asked
+from yomitoki.rag.quantities import period_asked, period_before, stated, unit_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
 from yomitoki.text.sentences import open_brackets, split_sentences
@@ -355,12 +355,25 @@ def compose_across_languages(
             return 0.0
         return QUANTITY_BONUS if _beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
 
+    per = period_asked(question) if unit is not None else None
+
+    def counted_as_asked(e: Evidence) -> float:
+        """``QUANTITY_BONUS`` for a sentence stating the quantity over the very length of time
+        the question counts it over ("monthly" and 「１か月４５時間」), else 0."""
+        if unit is None or per is None:
+            return 0.0
+        for found in unit.pattern(has_japanese(e.text)).finditer(e.text):
+            if period_before(e.text, found.start()) == per:
+                return QUANTITY_BONUS
+        return 0.0
+
     # The terms count before the learned scorer picks the pool's best, and after it rates them.
     scored = with_terms(scored)
     if rescore is not None:
         scored = with_terms(rescore([dataclasses.replace(e, coverage=0.0) for e in scored]))
     else:
         scored = [dataclasses.replace(e, score=e.score + states(e)) for e in scored]
+    scored = [dataclasses.replace(e, score=e.score + counted_as_asked(e)) for e in scored]
     chosen = choose(scored)
     return fact_first(dataclasses.replace(chosen, evidence=high), states)
 

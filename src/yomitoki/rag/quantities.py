@@ -86,7 +86,8 @@ _NOUN_EN = {
 #: The nouns are matched case-folded in ASCII only (``(?a:``): under Unicode folding "tİmes"
 #: matches "times" and lower-cases to no key of ``_NOUN_EN``.
 _COUNTED_EN = re.compile(
-    r"\b(?:how\s+many|number\s+of|in)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:how\s+many|number\s+of|in|(?:limit|cap|maximum|minimum)\s+(?:on|of|for))\s+"
+    r"(?:\w+\s+){0,2}?"
     r"((?a:days?|minutes?|hours?|weeks?|months?|years?|times|workers?|people|persons?|employees?))\b",
     re.IGNORECASE,
 )
