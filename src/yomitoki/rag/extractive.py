@@ -359,7 +359,8 @@ def compose_across_languages(
 
     def counted_as_asked(e: Evidence) -> float:
         """``QUANTITY_BONUS`` for a sentence stating the quantity over the very length of time
-        the question counts it over ("monthly" and 「１か月４５時間」), else 0."""
+        the question counts it over ("monthly" and 「１か月４５時間」: read before a quantity in
+        Japanese, as ``quantities.period_before`` reads it), else 0."""
         if unit is None or per is None:
             return 0.0
         for found in unit.pattern(has_japanese(e.text)).finditer(e.text):
