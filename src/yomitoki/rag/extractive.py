@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from yomitoki.rag.asked import answer_terms, quantity_asked
-from yomitoki.rag.quantities import period_asked, period_before, stated, unit_asked
+from yomitoki.rag.quantities import counted_over, period_asked, stated, unit_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
 from yomitoki.text.sentences import open_brackets, split_sentences
@@ -359,14 +359,9 @@ def compose_across_languages(
 
     def counted_as_asked(e: Evidence) -> float:
         """``QUANTITY_BONUS`` for a sentence stating the quantity over the very length of time
-        the question counts it over ("monthly" and 「１か月４５時間」: read before a quantity in
-        Japanese, as ``quantities.period_before`` reads it), else 0."""
-        if unit is None or per is None:
-            return 0.0
-        for found in unit.pattern(has_japanese(e.text)).finditer(e.text):
-            if period_before(e.text, found.start()) == per:
-                return QUANTITY_BONUS
-        return 0.0
+        the question counts it over ("monthly" and 「１か月４５時間」), else 0."""
+        asked = unit is not None and per is not None and counted_over(e.text, unit, per)
+        return QUANTITY_BONUS if asked else 0.0
 
     # The terms count before the learned scorer picks the pool's best, and after it rates them.
     scored = with_terms(scored)

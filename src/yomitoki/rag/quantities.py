@@ -187,6 +187,15 @@ def period_before(sentence: str, start: int) -> Period | None:
     return _period_ja(found) if found else None
 
 
+def counted_over(sentence: str, unit: Unit, per: Period) -> bool:
+    """Whether ``sentence`` states a quantity in ``unit`` counted over exactly ``per``, the
+    length of time written just before it (「１か月４５時間」 for "monthly")."""
+    pattern = unit.pattern(has_japanese(sentence))
+    return any(
+        period_before(sentence, found.start()) == per for found in pattern.finditer(sentence)
+    )
+
+
 #: 「１日の所定労働時間」, 「１週間について」, 「１日８時間」: one of a unit followed by these is a
 #: rate (per day, per week), not a quantity of it.
 _PER = re.compile(r"[のに当あ0-9０-９]|につき|ごと")
