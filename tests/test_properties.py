@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from yomitoki.errors import InvalidNameError
 from yomitoki.ingest.chunking import chunk_spans
 from yomitoki.ingest.names import check_name, check_part
+from yomitoki.rag import siblings
 from yomitoki.rag.answer import sources_block
 from yomitoki.rag.chat import standalone_query
 from yomitoki.rag.citations import CitationStream, Sources, check
@@ -22,7 +23,7 @@ from yomitoki.rag.quantities import UNITS, period_asked, stated, unit_asked
 from yomitoki.text.analyzer import analyze
 from yomitoki.text.citations import find
 from yomitoki.text.sentences import split_sentences
-from yomitoki.types import Message
+from yomitoki.types import Hit, Location, Message
 
 # Text as documents bring it: any printable or control character, Japanese and Latin weighted.
 TEXT = st.text(
@@ -179,3 +180,17 @@ def test_reading_what_a_question_asks_never_fails(question: str, earlier: str, t
         if each is not None:
             found = stated(text + question, each, rates=False, per=per)
             assert found is None or found in text + question
+
+
+@given(TEXT, st.lists(st.tuples(st.sampled_from("abc"), st.none() | TEXT), min_size=1, max_size=6))
+def test_a_question_names_only_documents_it_was_given_and_drops_no_other(
+    question: str, found: list[tuple[str, str | None]]
+) -> None:
+    """Any question, any titles a document may carry: the documents named against are among
+    the hits, and every other hit stays, in order."""
+    hits = [
+        Hit(i, f"{name}.pdf", Location(), "text", 1.0, title=t) for i, (name, t) in enumerate(found)
+    ]
+    against = siblings.named_against(question, hits)
+    assert against <= {h.document for h in hits}
+    assert siblings.named_only(question, hits) == [h for h in hits if h.document not in against]
