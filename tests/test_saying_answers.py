@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import CountingEmbedder
 from yomitoki.evals import logistic
 from yomitoki.rag import extractive, quoting, scorer
+from yomitoki.rag.asked import quantity_asked as asked_quantity
 from yomitoki.rag.quantities import UNITS, Period, period_asked, said_in, stated, unit_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.template import has_blank, place_of
@@ -61,6 +62,26 @@ def test_a_quantity_is_found_as_written_and_said_in_the_other_language() -> None
     assert stated(rate, days) == "１日"  # the scorer's signal: a quantity in days is there
     assert stated(rate, days, rates=False) == "１０５日"
     assert stated("１日８時間とする。", days, rates=False) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "minutes"),
+    [
+        ("従業員が十分な生活時間や睡眠時間を確保できます。", None),  # 十分な: "enough"
+        ("休息時間を十分に確保する。", None),
+        ("標準報酬月額の３０分の１に相当する額を支払う。", None),  # one thirtieth
+        ("１日について２回、１回について３０分の育児時間を与える。", "３０分"),
+        ("休憩時間は三十分とする。", "三十分"),
+        ("少なくとも４５分の休憩時間を与える。", "４５分"),
+    ],
+)
+def test_a_word_that_only_looks_like_a_quantity_is_none(sentence: str, minutes: str | None) -> None:
+    """十分 ("enough") is not ten minutes, nor ３０分の１ thirty: as the answer's lead ("10
+    minutes") and as the quantity a Japanese question asks for (何分)."""
+    assert stated(sentence, UNITS["minute"]) == minutes
+    asked = asked_quantity("休憩は何分？")
+    assert asked is not None
+    assert bool(asked.search(sentence)) is (minutes is not None)
 
 
 def test_a_quantity_the_rule_sets_as_a_condition_is_not_the_answer() -> None:
@@ -173,6 +194,13 @@ def test_an_answer_quoted_from_the_other_language_leads_with_the_quantity_in_its
         "From the sources, as written:",
         "\n１０日の年次有給休暇を与える[rules.pdf#page=38]。",
     ]
+    # A quantity of one of a model's examples is said to be an example's, not the rule.
+    example = _evidence("労働者の定年は、満７０歳とする。", MODEL.index("満７０歳とし"))
+    aged = quoting.Asked(unit=UNITS["age"])
+    led = quoting.render(extractive.Composed((example,), 1.0), "en", "From:", aged)
+    assert led[0] == "70 years old, in one of the model's examples [rules.pdf#page=66].\n"
+    led = quoting.render(extractive.Composed((rule,), 1.0), "en", "From:", asked)
+    assert "example" not in led[0]
     # Nor when the learned scorer doubts the sentence answers at all.
     doubted = extractive.Composed((dataclasses.replace(rule, learned=0.3),), 1.0)
     assert quoting.render(doubted, "en", "From:", asked)[0] == "From:"

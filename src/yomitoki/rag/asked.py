@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from yomitoki.rag.quantities import NUMBER_JA
+from yomitoki.rag.quantities import japanese_quantity
 
 #: Japanese interrogatives and the units of their answers.
 _JAPANESE = (
@@ -112,12 +112,12 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
     question asks for none."""
     for asked, unit in _JAPANESE:
         if re.search(asked, question):
-            return re.compile(f"{NUMBER_JA}\\s*(?:{unit})")
+            return japanese_quantity(unit)
     if bare := _BARE_TOPIC.search(question):
         topic = question[: bare.start()]
         for noun, unit in _TOPIC_UNITS:
             if re.search(f"(?:{noun})$", topic):
-                return re.compile(f"{NUMBER_JA}\\s*(?:{unit})")
+                return japanese_quantity(unit)
     if many := _HOW_MANY.search(question):
         noun = many.group(1).lower().rstrip("s")
         return re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+)?{noun}",

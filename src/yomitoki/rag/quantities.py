@@ -17,6 +17,17 @@ from yomitoki.text.language import has_japanese
 NUMBER_JA = r"(?:[0-9０-９][0-9０-９,，.．]*|[一二三四五六七八九十百千万〇]+)"
 #: ２割５分 (two tenths, five hundredths), ８割, 25パーセント, 25％.
 _SHARE_JA = "割(?:[0-9０-９一二三四五六七八九]分)?|パーセント|[%％]"
+#: Words written as a number and a unit that are neither: 十分な ("enough"), 十分に; and a
+#: fraction, 「３０分の１」 (one thirtieth).
+_NOT_A_NUMBER_JA = rf"十分(?:な|に|で|だ|と|。|、)|{NUMBER_JA}分の[0-9０-９一二三四五六七八九十]"
+
+
+def japanese_quantity(unit: str) -> re.Pattern[str]:
+    """A number in ``unit`` (a pattern: 「日」, 「週間?」) in Japanese text, not a word that only
+    looks like one (``_NOT_A_NUMBER_JA``)."""
+    return re.compile(f"(?!{_NOT_A_NUMBER_JA}){NUMBER_JA}\\s*(?:{unit})")
+
+
 NUMBER_EN = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 
 
@@ -34,9 +45,10 @@ class Unit:
     ja_word: str
 
     def pattern(self, japanese: bool) -> re.Pattern[str]:
-        """A number in this unit, in Japanese or English text."""
+        """A number in this unit, in Japanese or English text (十分な is "enough", not ten
+        minutes: ``japanese_quantity``)."""
         if japanese:
-            return re.compile(f"{NUMBER_JA}\\s*(?:{self.ja})")
+            return japanese_quantity(self.ja)
         return re.compile(rf"\b{NUMBER_EN}[\s-]*(?:{self.en})\b", re.IGNORECASE)
 
 

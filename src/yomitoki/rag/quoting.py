@@ -89,11 +89,13 @@ LABELS = {
         "example": "規程例［{number}］（{label}）では、",
         "commentary": "【{label}】の解説：",
         "blank": "（○・空欄は各社が定める値）",
+        "example_lead": "（規程例の値）",
     },
     "en": {
         "example": "In one of the model's examples ({number}: {label}): ",
         "commentary": "The model's commentary ({label}): ",
         "blank": "(○ and gaps are for each employer to fill in) ",
+        "example_lead": ", in one of the model's examples",
     },
 }
 
@@ -152,7 +154,9 @@ def _lead(
 ) -> list[str]:
     """The asked-for quantity of the first sentence said in ``language``, cited; none when the
     question asks for none, the first sentence states none, or the learned scorer doubts that
-    the sentence answers (「１日の所定労働時間」 is no answer to "how many days of leave")."""
+    the sentence answers (「１日の所定労働時間」 is no answer to "how many days of leave"). A
+    quantity of one of a model's examples is said to be one ("60 years old, in one of the
+    model's examples"), not stated as the rule."""
     if not composed.sentences or unit is None:
         return []
     first = composed.sentences[0]
@@ -161,6 +165,8 @@ def _lead(
     if quantity is None or doubted:
         return []
     said = said_in(quantity, unit, language == "ja")
+    if first.place is not None and first.place.kind == "example":
+        said += LABELS[language]["example_lead"]
     return [
         f"{said}[{first.citation}]。\n" if language == "ja" else f"{said} [{first.citation}].\n"
     ]
