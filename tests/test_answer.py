@@ -425,6 +425,9 @@ def test_contents_lines_and_sentences_cut_inside_brackets_are_debris(
         ("How long is the waiting period?", "There is a 90-day waiting period.", True),
         ("What is the deductible for Plus?", "The deductible is $1,500 for individuals.", True),
         ("What's the coinsurance rate?", "Your coinsurance is 20% after the deductible.", True),
+        # A deductible is an amount of money, coinsurance a share: not each other's.
+        ("What is the deductible for Plus?", "You pay 20% after the deductible is met.", False),
+        ("What is the coinsurance for Plus?", "Plus has a $1,500 deductible.", False),
         ("What is the deductible for Plus?", "The deductible resets every year.", False),
         ("What does the deductible mean?", "The deductible is $1,500.", False),  # asks no amount
         ("会社の株価はいくらですか？", "手当の金額をいくらにするかは各社で決める。", False),
@@ -438,6 +441,15 @@ def test_a_sentence_stating_the_quantity_asked_for_is_preferred(
 ) -> None:
     wanted = quantity_asked(question)
     assert (wanted is not None and wanted.search(sentence) is not None) is states
+
+
+def test_an_amount_of_money_is_read_whole() -> None:
+    """ "$1,500", not "$1": the words of the question beside an amount are looked for around
+    all of it (``extractive.QUANTITY_REACH``)."""
+    wanted = quantity_asked("What is the deductible for Plus?")
+    assert wanted is not None
+    found = wanted.search("Plus has a $1,500 deductible.")
+    assert found is not None and found.group(0) == "$1,500"
 
 
 @pytest.mark.parametrize(

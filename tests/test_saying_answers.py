@@ -279,3 +279,33 @@ def test_choosing_within_groups_learns_which_feature_picks_the_positive() -> Non
         groups.append((x, y))
     weights, _ = logistic.fit_choice(groups, 1.0)
     assert weights[0] > 0 and abs(weights[1]) < weights[0] / 5
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("What is the deductible for the Standard plan?", "The Standard plan"),
+        ("If the Standard plan has a $500 deductible, what do I pay?", "For example"),
+        ("Give an example of the deductible for the Standard plan.", "For example"),
+        ("年次有給休暇は何か月勤務すると付与される？", "採用日から"),
+    ],
+)
+def test_an_illustration_does_not_open_the_answer_unless_one_is_asked_for(
+    question: str, first: str
+) -> None:
+    """A hypothetical case ("For example, if…", 「例えば…」) that holds more of the question's
+    words than the rule is quoted after the rule that states as much."""
+    text = (
+        "For example, if the Standard plan has a $500 deductible, you pay the first $500. "
+        "The Standard plan has a $2,000 deductible for each individual."
+        if question.isascii()
+        else "例えば、基準日を４月１日に統一した場合には、３か月間継続勤務した後に年次有給休暇を"
+        "付与しなければなりません。採用日から６か月間継続勤務した労働者に対しては、１０日の"
+        "年次有給休暇を与える。"
+    )
+    hit = Hit(1, "plan.pdf", Location(page=13), text, 1.0)
+    reading = extractive.read(question, [hit])
+    composed = extractive.compose(question, [hit], lambda t: dict.fromkeys(t, 1.0), reading)
+    assert composed.sentences[0].text.startswith(first)
+    if first not in ("For example",):  # the case is still quoted, after the rule
+        assert composed.sentences[1].text.startswith(("For example", "例えば"))

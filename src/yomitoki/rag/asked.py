@@ -44,7 +44,9 @@ _NUMBER_WORDS = (
     "|forty|fifty|sixty|ninety|hundred"
 )
 _HOW_MANY = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
-_MONEY = r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:%|percent|dollars?|yen)"
+_CURRENCY = r"[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s*(?:dollars?|yen)"
+_PERCENT = r"\d[\d,.]*\s*(?:%|percent)"
+_MONEY = f"{_CURRENCY}|{_PERCENT}"
 #: English questions and the shapes of their answers.
 _ENGLISH = (
     (r"\bhow\s+much\b", _MONEY),
@@ -56,11 +58,11 @@ _ENGLISH = (
     (r"\bhow\s+often\b", r"\b(?:once|twice|\d+\s*times|every|per|annually|monthly|weekly)\b"),
 )
 
-#: "What is the deductible?" asks for an amount as "how much" does: a question about one of
-#: these nouns wants money or a percentage.
+#: "What is the deductible…?" asks for an amount without "how much": a question asking what
+#: one of these nouns is wants money, and coinsurance a percentage (a deductible is no 20 %).
 _ENGLISH_AMOUNTS = re.compile(
-    r"^\s*what(?:\s+is|\s+are|'s)\b.{0,40}?\b(?:deductibles?|co-?pay(?:ment)?s?|coinsurance"
-    r"|premiums?|costs?|fees?|prices?|out-of-pocket\s+maximums?|allowances?)\b",
+    r"^\s*what(?:\s+is|\s+are|'s)\b.{0,40}?\b(?:(?P<share>co-?insurance)|deductibles?"
+    r"|co-?pay(?:ment)?s?|premiums?|costs?|fees?|prices?|out-of-pocket\s+maximums?|allowances?)\b",
     re.IGNORECASE,
 )
 
@@ -125,8 +127,8 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
     for asked, answer in _ENGLISH:
         if re.search(asked, question, re.IGNORECASE):
             return re.compile(answer, re.IGNORECASE)
-    if _ENGLISH_AMOUNTS.search(question):
-        return re.compile(_MONEY, re.IGNORECASE)
+    if amount := _ENGLISH_AMOUNTS.search(question):
+        return re.compile(_PERCENT if amount.group("share") else _CURRENCY, re.IGNORECASE)
     return None
 
 

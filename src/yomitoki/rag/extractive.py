@@ -24,7 +24,7 @@ from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
 from yomitoki.text.sentences import open_brackets, split_sentences
 from yomitoki.text.spelling import corrected
-from yomitoki.text.template import Place, has_blank, place_of
+from yomitoki.text.template import Place, asks_for_example, has_blank, illustrates, place_of
 from yomitoki.types import Hit
 
 MAX_SENTENCES = 4
@@ -275,17 +275,23 @@ def compose(
         ]
     if rescore is not None:
         pool = rescore(pool)
-    composed = choose(pool)
-    if wanted is None:
-        return composed
-    return fact_first(composed, lambda e: _quantity_bonus(e.text, wanted, terms))
+
+    def states(e: Evidence) -> float:
+        return 0.0 if wanted is None else _quantity_bonus(e.text, wanted, terms)
+
+    return fact_first(choose(pool), states, question)
 
 
-def fact_first(composed: Composed, states: Callable[[Evidence], float]) -> Composed:
+def fact_first(composed: Composed, states: Callable[[Evidence], float], question: str) -> Composed:
     """The chosen sentences reordered so that those stating the asked-for quantity lead, the
-    one beside a word of the question first (``states``: how much a sentence states it); the
-    rest keep their order. An answer opens with its fact, not a neighbouring rule."""
-    order = sorted(composed.sentences, key=lambda e: -states(e))
+    one beside a word of the question first (``states``: how much a sentence states it), and
+    of those stating as much, an illustration ("For example, …", 「例えば」) after the rest
+    unless the question asks for an example; the rest keep their order. An answer opens with
+    its fact, not a neighbouring rule or a hypothetical case."""
+    cases_last = not asks_for_example(question)
+    order = sorted(
+        composed.sentences, key=lambda e: (-states(e), cases_last and illustrates(e.text))
+    )
     return dataclasses.replace(composed, sentences=tuple(order))
 
 
@@ -371,7 +377,7 @@ def compose_across_languages(
         scored = [dataclasses.replace(e, score=e.score + states(e)) for e in scored]
     scored = [dataclasses.replace(e, score=e.score + counted_as_asked(e)) for e in scored]
     chosen = choose(scored)
-    return fact_first(dataclasses.replace(chosen, evidence=high), states)
+    return fact_first(dataclasses.replace(chosen, evidence=high), states, question)
 
 
 def _beside(sentence: str, quantity: str, terms: Sequence[str]) -> bool:

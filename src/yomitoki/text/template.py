@@ -65,6 +65,29 @@ def place_of(text: str, position: int) -> Place | None:
     return Place("example", f"例{example.group(1)}", example.group(2).strip())
 
 
+#: A sentence that opens a hypothetical case to illustrate a rule: 「例えば、基準日を４月１日に
+#: 統一した場合には…」, "For example, if the primary plan has a $1,000 deductible…". An example
+#: that states a fact ("For example, female sex hormones are…") is no such case.
+_ILLUSTRATION = re.compile(r"^\s*(?:例えば|たとえば|(?i:for\s+(?:example|instance)\b|e\.\s?g\.))")
+_CASE = re.compile(r"(?i:\b(?:if|suppose|supposing|assume|assuming)\b)|場合|としたら|とすると")
+#: A question that asks for an example or poses a case itself ("Give an example of…", "If
+#: the primary payer pays $800…", 「例を挙げて」, 「…場合は？」; not 例外, "exception").
+_EXAMPLE_ASKED = re.compile(
+    r"(?i:\bexamples?\b|\bfor\s+instance\b)|具体例|事例|例を|例は|例えば|たとえば"
+)
+
+
+def illustrates(sentence: str) -> bool:
+    """Whether ``sentence`` opens a hypothetical case ("For example, if…", 「例えば…場合」)."""
+    return bool(_ILLUSTRATION.match(sentence)) and bool(_CASE.search(sentence))
+
+
+def asks_for_example(question: str) -> bool:
+    """Whether ``question`` asks for an example or poses a case, so an illustration may
+    answer it."""
+    return bool(_EXAMPLE_ASKED.search(question)) or bool(_CASE.search(question))
+
+
 def has_blank(sentence: str) -> bool:
     """Whether ``sentence`` leaves a number for the employer to fill in."""
     return bool(_BLANK.search(sentence))
