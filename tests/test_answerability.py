@@ -218,6 +218,20 @@ def test_each_set_held_out_is_decided_by_the_others_and_the_worst_is_named() -> 
     )
 
 
+def test_one_question_of_a_set_is_the_most_it_moves_the_sets_cost() -> None:
+    """Held-out costs closer than this are a tie when the regularisation is chosen."""
+    figures = {
+        "answerable_refused": {"rate": 0.25, "refused": 7, "of": 28},
+        "unanswerable_refused": {"rate": 0.783, "refused": 18, "of": 23},
+    }
+    step = calibration.one_question(figures)
+    assert step == pytest.approx(calibration.REFUSAL_COST / 28)
+    one_more = {**figures, "answerable_refused": {"rate": 8 / 28, "refused": 8, "of": 28}}
+    assert calibration.cost(one_more) - calibration.cost(figures) == pytest.approx(step)
+    only_unanswerable = {"unanswerable_refused": {"rate": 0.5, "refused": 33, "of": 66}}
+    assert calibration.one_question(only_unanswerable) == pytest.approx(1 / 66)
+
+
 def test_the_shipped_model_decides_alike_in_either_language_on_the_same_signals() -> None:
     """The question's language is reported, not weighed: a per-language offset learned from
     the sets at hand did not carry over to a set held out (bench/results/answerability.json)."""

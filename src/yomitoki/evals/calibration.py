@@ -192,6 +192,20 @@ def cost(figures: dict[str, Any]) -> float:
     return out
 
 
+def one_question(figures: dict[str, Any]) -> float:
+    """What one question of a set moves its ``cost`` by at most: one answerable question
+    refused (``REFUSAL_COST`` over their number) or one unanswerable one answered. Costs
+    closer than this differ by less than a question."""
+    steps = (
+        [REFUSAL_COST / figures["answerable_refused"]["of"]]
+        if "answerable_refused" in figures
+        else []
+    )
+    if "unanswerable_refused" in figures:
+        steps.append(1.0 / figures["unanswerable_refused"]["of"])
+    return max(steps, default=0.0)
+
+
 def worst(report: dict[str, Any]) -> dict[str, Any]:
     """The held-out sets that fare worst: most answerable questions refused, fewest
     unanswerable ones refused, and the highest ``cost``."""
