@@ -13,6 +13,8 @@ Run once while developing, with jamdict-data's database (PyPI ``jamdict-data``, 
 English to Japanese: glosses of at most four words (parentheses, and a leading "to"/"a"/"the",
 taken off), each with the first two kanji spellings of its entries that are nouns as written
 (a kanji, and no kana ending: verbs and adjectives in their dictionary form end in kana).
+A gloss "X at/in/of/on Y" is also looked up as "X Y" where no gloss is written so: "late at
+night" (深夜) is asked as "late-night work".
 
 Japanese to English: each entry's first two kanji spellings (or, for a word written in
 katakana alone, a loanword such as ネットワーク, its katakana spellings) to the first two
@@ -40,6 +42,7 @@ _ASKING = frozenset({"what", "how", "which", "who", "whom", "whose", "when", "wh
 _KATAKANA = re.compile(r"^[\u30a1-\u30f6\u30fc]{2,}$")
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
 _KANA_END = re.compile(r"[\u3041-\u309f]$")
+_JOINED = re.compile(r"([a-z-]+) (?:at|in|of|on) ([a-z-]+)")
 
 
 def noun(term: str) -> bool:
@@ -68,6 +71,13 @@ def build(database: Path) -> dict[str, list[str]]:
         phrase = re.sub(r"^(to|a|an|the) ", "", phrase)
         if terms and phrase and len(phrase.split()) <= 4:
             table[phrase].update(terms)
+    # "late at night" (深夜) is asked as "late-night": each gloss "X at/in/of/on Y" is also
+    # looked up as "X Y", where no gloss is written so.
+    joined: dict[str, set[str]] = collections.defaultdict(set)
+    for phrase, terms in table.items():
+        if (found := _JOINED.fullmatch(phrase)) and " ".join(found.groups()) not in table:
+            joined[" ".join(found.groups())].update(terms)
+    table.update(joined)
     return {phrase: sorted(terms) for phrase, terms in sorted(table.items())}
 
 

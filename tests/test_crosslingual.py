@@ -50,8 +50,10 @@ def test_a_phrase_found_is_not_looked_up_word_by_word_and_adjectives_find_their_
     # "probationary period" is JMdict's "probation period": 試用期間, and "period" alone
     # (時期, 時間, 一時) is not looked up beside it.
     assert japanese_terms("Is there a probationary period?", everything) == ["試用期間"]
-    # A hyphen joins no word: "late-night work" holds "night work" (深夜業).
-    assert "深夜業" in japanese_terms("Which hours are late-night work?", everything)
+    # A hyphen joins no word: "late-night work" holds "night work" (深夜業), and "late night"
+    # is JMdict's "late at night" (深夜), not "late" alone (いい時間, "a late hour").
+    late = japanese_terms("Which hours are late-night work?", everything)
+    assert "深夜業" in late and "深夜" in late and "いい時間" not in late
     # Over English documents no Japanese term is held: nothing is added.
     assert japanese_terms("How many days of paid vacation?", lambda term: False) == []
 
