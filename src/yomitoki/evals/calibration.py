@@ -196,14 +196,12 @@ def one_question(figures: dict[str, Any]) -> float:
     """What one question of a set moves its ``cost`` by at most: one answerable question
     refused (``REFUSAL_COST`` over their number) or one unanswerable one answered. Costs
     closer than this differ by less than a question."""
-    steps = (
-        [REFUSAL_COST / figures["answerable_refused"]["of"]]
-        if "answerable_refused" in figures
-        else []
-    )
+    step = 0.0
+    if "answerable_refused" in figures:
+        step = max(step, REFUSAL_COST / figures["answerable_refused"]["of"])
     if "unanswerable_refused" in figures:
-        steps.append(1.0 / figures["unanswerable_refused"]["of"])
-    return max(steps, default=0.0)
+        step = max(step, 1.0 / figures["unanswerable_refused"]["of"])
+    return step
 
 
 def worst(report: dict[str, Any]) -> dict[str, Any]:
