@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -226,6 +227,60 @@ def test_keyword_index_reads_the_store_in_batches_of_any_size(store: Store, corp
         assert (part.counts != whole.counts).nnz == 0
         assert part.lengths.tolist() == whole.lengths.tolist()
     assert len(whole) > 3 and whole.search("warranty parts", 3)
+
+
+def test_keyword_index_reads_vocabulary_and_terms_as_of_one_moment(
+    store: Store, corpus: Path
+) -> None:
+    """A sync that commits between the two reads (a watched source, a server beside an
+    ingest) does not give chunks term ids past the vocabulary read: that matrix was built out
+    of its bounds and crashed the process."""
+    import sqlite3
+
+    from yomitoki.index.sqlite.keyword import KeywordIndex
+    from yomitoki.index.sqlite.terms import write_terms
+
+    Ingester(store, CountingEmbedder(), ingest_options()).run(corpus)
+    before = KeywordIndex.load(sqlite3.connect(store.path))
+    writer = sqlite3.connect(store.path, isolation_level=None)
+
+    class SyncBetweenReads(sqlite3.Connection):
+        """Once it has read the vocabulary, another connection commits a sync."""
+
+        def execute(self, sql: str, *args: Any) -> Any:  # the rows, in place of the cursor
+            rows = super().execute(sql, *args).fetchall()
+            if "FROM vocabulary" in sql:
+                writer.execute("BEGIN IMMEDIATE")
+                (chunk,) = writer.execute("SELECT MIN(id) FROM chunks").fetchone()
+                write_terms(writer, [(chunk, ["zqnewterm1", "zqnewterm2"])])
+                writer.execute("COMMIT")
+            return _Fetched(rows)
+
+    reader = sqlite3.connect(store.path, factory=SyncBetweenReads, isolation_level=None)
+    loaded = KeywordIndex.load(reader)
+    assert loaded.counts.shape[1] == max(loaded.vocabulary.values()) + 1
+    assert "zqnewterm1" not in loaded.vocabulary  # one moment: before the sync, all of it
+    assert loaded.ids.tolist() == before.ids.tolist()
+    assert (loaded.counts != before.counts).nnz == 0
+    after = KeywordIndex.load(sqlite3.connect(store.path))
+    assert after.search("zqnewterm1", 1)  # and the next read sees the sync whole
+
+
+class _Fetched:
+    """Rows fetched at once, read as a cursor is: iterated or fetched in batches."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+
+    def __iter__(self) -> Any:
+        return iter(self._rows)
+
+    def fetchone(self) -> Any:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchmany(self, size: int) -> list[Any]:
+        taken, self._rows = self._rows[:size], self._rows[size:]
+        return taken
 
 
 def test_keyword_leg_counts_for_the_share_of_the_query_it_can_read(

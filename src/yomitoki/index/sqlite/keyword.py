@@ -93,22 +93,34 @@ class KeywordIndex:
         """Read every chunk's term ids.
 
         Rows are read ``batch`` at a time, so the term ids exist as Python bytes only for one
-        batch and as arrays twice at most (the batches, then their concatenation).
+        batch and as arrays twice at most (the batches, then their concatenation). The
+        vocabulary and the chunks' term ids are read in one transaction: read apart, a sync
+        committing between them gave chunks term ids past the vocabulary read, and the matrix
+        built over them wrote out of its bounds (a segmentation fault in scipy).
         """
-        vocabulary = {term: int(i) for i, term in conn.execute("SELECT id, term FROM vocabulary")}
-        cursor = conn.execute(
-            "SELECT t.chunk_id, t.ids FROM chunk_terms t JOIN chunks c ON c.id = t.chunk_id "
-            "ORDER BY t.chunk_id"
-        )
-        ids: list[npt.NDArray[np.int64]] = []
-        sizes: list[npt.NDArray[np.int64]] = []
-        terms: list[npt.NDArray[np.int32]] = []
-        while rows := cursor.fetchmany(batch):
-            ids.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
-            sizes.append(
-                np.fromiter((len(r[1]) // 4 for r in rows), dtype=np.int64, count=len(rows))
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
+        try:
+            vocabulary = {
+                term: int(i) for i, term in conn.execute("SELECT id, term FROM vocabulary")
+            }
+            cursor = conn.execute(
+                "SELECT t.chunk_id, t.ids FROM chunk_terms t JOIN chunks c ON c.id = t.chunk_id "
+                "ORDER BY t.chunk_id"
             )
-            terms.append(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int32))
+            ids: list[npt.NDArray[np.int64]] = []
+            sizes: list[npt.NDArray[np.int64]] = []
+            terms: list[npt.NDArray[np.int32]] = []
+            while rows := cursor.fetchmany(batch):
+                ids.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+                sizes.append(
+                    np.fromiter((len(r[1]) // 4 for r in rows), dtype=np.int64, count=len(rows))
+                )
+                terms.append(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.int32))
+        finally:
+            if own:
+                conn.execute("COMMIT")
         indptr = np.cumsum(np.concatenate([np.zeros(1, dtype=np.int64), *sizes]))
         all_terms = np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32)
         del terms
