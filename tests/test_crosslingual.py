@@ -58,6 +58,17 @@ def test_a_phrase_found_is_not_looked_up_word_by_word_and_adjectives_find_their_
     assert japanese_terms("How many days of paid vacation?", lambda term: False) == []
 
 
+def test_verbs_and_adjectives_a_question_writes_find_their_japanese_terms() -> None:
+    """JMdict's glosses lack most verbs and adjectives; EJDict's headwords fill them in."""
+    held = {"解雇", "辞職", "法定", "試用期間"}.__contains__
+    # A verb's -ed form is looked up as its base: "dismissed" -> "dismiss" -> 解雇.
+    assert japanese_terms("Can I be dismissed in the probationary period?", held) == [
+        "試用期間", "解雇",
+    ]  # fmt: skip
+    assert japanese_terms("When may I resign?", held) == ["辞職"]
+    assert japanese_terms("Is it a statutory holiday?", held) == ["法定"]
+
+
 RULES = {
     "hr/leave.md": "# 第22条 年次有給休暇\n\n入社６か月後に10日の年次有給休暇を与える。\n",
     "calendar.md": "# 休日\n\n年間休日は111日とする。会社の行事予定を定める。\n",

@@ -3,11 +3,12 @@ and Japanese over English ones.
 
 The vector leg already crosses languages; the keyword leg does not, so a question finds pages
 in the other language by meaning alone. An English question's words and phrases are looked up
-in a table of JMdict's English glosses (``en_ja_terms.json.gz``): "overtime work" → 時間外労働,
-"paid vacation" → 有給休暇. A Japanese question's words, the longest the table knows at each
-place, in a table of each word's first glosses (``ja_en_terms.json.gz``): 共同保険 →
+in a table of JMdict's English glosses and, for the words they lack, EJDict's headwords
+(``en_ja_terms.json.gz``): "overtime work" → 時間外労働, "paid vacation" → 有給休暇,
+"dismissed" → 解雇. A Japanese question's words, the longest the table knows at each place,
+in a table of each word's first glosses (``ja_en_terms.json.gz``): 共同保険 →
 "co-insurance", 免責額 → "deductible", ネットワーク → "network". (Both built by
-``bench/make_en_ja_terms.py``; JMdict © EDRDG, CC BY-SA 4.0: see ``terms.NOTICE``.) Only
+``bench/make_en_ja_terms.py``; JMdict © EDRDG, CC BY-SA 4.0; EJDict CC0: ``terms.NOTICE``.) Only
 terms that some document the asker may read holds are kept (``known``), so the other
 language's query is searched beside the question only where such documents are, and nothing
 about documents the asker may not read decides it.
@@ -72,6 +73,22 @@ def _table(name: str = "en_ja_terms.json.gz") -> dict[str, list[str]]:
     return loaded
 
 
+def _bases(word: str) -> set[str]:
+    """What a verb's regular form may be made from: dismissed -> dismiss, granted -> grant,
+    required -> require, submitted -> submit, taking -> take (the table has irregular ones:
+    paid, kept)."""
+    for ending in ("ed", "ing"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            out = {stem, stem + "e"}
+            if stem[-1] == stem[-2]:
+                out.add(stem[:-1])
+            if ending == "ed" and stem.endswith("i"):
+                out.add(stem[:-1] + "y")  # applied -> apply
+            return out
+    return set()
+
+
 def _forms(words: list[str]) -> set[str]:
     """The phrase, with its last word made singular (leaves -> leave, hours -> hour), and
     with an adjective in -ary made its noun (probationary period -> probation period)."""
@@ -87,6 +104,18 @@ def _forms(words: list[str]) -> set[str]:
         if word.endswith("ary") and len(word) > 6:
             forms |= {phrase.replace(word, noun) for noun in (word[:-3], word[:-3] + "e")}
     return forms
+
+
+def _looked_up(words: list[str], table: dict[str, list[str]]) -> list[str]:
+    """The terms of a phrase's forms; only where it has none, of its verbs' bases
+    (dismissed -> dismiss): "granted" is not looked up as "grant" (補助金) when it is known."""
+    terms = [term for form in sorted(_forms(words)) for term in table.get(form, ())]
+    if terms:
+        return terms
+    for at, word in enumerate(words):
+        for base in sorted(_bases(word)):
+            terms += table.get(" ".join([*words[:at], base, *words[at + 1 :]]), [])
+    return terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +168,7 @@ def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
             span = range(start, start + length)
             if all(word in _ASKING for word in gram) or covered.issuperset(span):
                 continue  # "how many days", "what is"; or within a phrase found
-            terms = [term for form in sorted(_forms(gram)) for term in table.get(form, ())]
+            terms = _looked_up(gram, table)
             if not terms:
                 continue
             covered |= set(span)
