@@ -24,7 +24,9 @@ The fitting and the cross-validation are ``yomitoki.evals.calibration``, the sam
 
 Each (set, answerable or not) group weighs the same in the fit, so JSQuAD's 500 answerable
 questions do not drown the rest. The threshold minimises the groups' errors, an answerable
-question refused counting twice (``calibration.REFUSAL_COST``).
+question refused counting twice (``calibration.REFUSAL_COST``). Every model, held out or
+shipped, is the middle of ``calibration.BAGS`` fits on resamples: one fit's threshold jumps
+with a single question's signals.
 """
 
 from __future__ import annotations
