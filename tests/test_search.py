@@ -362,6 +362,29 @@ def test_a_large_filter_on_a_graph_index_takes_admitted_graph_candidates(tmp_pat
         assert len(set(found) & set(exact.tolist())) >= 9  # the graph is approximate
 
 
+def test_a_graph_torn_on_disk_is_built_again_and_saved_whole(tmp_path: Path) -> None:
+    """A process killed while saving (or two saving at once, before saves were renamed into
+    place) left half a graph beside a stamp that matches: every later search failed."""
+    import numpy as np
+
+    from yomitoki.index.sqlite.vectors import VectorIndex
+
+    rng = np.random.default_rng(5)
+    rows = rng.standard_normal((3000, 32)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    ids = np.arange(1, 3001, dtype=np.int64)
+    path = tmp_path / "g"
+    VectorIndex(ids, rows).with_graph(path)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    index = VectorIndex(ids, rows).with_graph(path)
+    assert [i for i, _ in index.search(rows[7], 1)] == [8]
+    assert path.stat().st_size == len(whole)  # saved again, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g", "g.json"]  # no temporary left
+    # The saved graph is the one the next process loads.
+    assert [i for i, _ in VectorIndex(ids, rows).with_graph(path).search(rows[9], 1)] == [10]
+
+
 def test_several_queries_fuse_by_weight(searcher: Searcher) -> None:
     """A follow-up's own words and the same with an earlier topic: what both find leads, what
     only the lighter query finds still comes, each chunk once."""

@@ -4,12 +4,20 @@ Exact scanning costs one pass over every vector a query (about 90 ms at a millio
 two cores). Above ``threshold`` chunks the vector leg asks this graph for a few hundred
 candidates instead and scores only those exactly. The graph is saved next to the SQLite file
 with a fingerprint of the chunk ids it holds; when the index has changed since, it is rebuilt.
+
+Two processes over one index (a server and a CLI search) may rebuild it at once, and either
+may be killed while saving: each file is written whole under a temporary name and renamed
+into place, and a graph that still cannot be read is built again rather than failing every
+search after it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,21 +56,28 @@ class AnnGraph:
             raise MissingDependencyError("usearch", "approximate search on large indexes") from None
         stamp = path.with_name(path.name + ".json")
         wanted = fingerprint(ids, matrix.shape[1])
-        graph = Index(
-            ndim=matrix.shape[1],
-            metric="ip",
-            dtype="f16",
-            connectivity=CONNECTIVITY,
-            expansion_add=EXPANSION_ADD,
-            expansion_search=EXPANSION_SEARCH,
-        )
-        saved = json.loads(stamp.read_text()) if stamp.exists() and path.exists() else {}
-        if saved.get("fingerprint") == wanted:
-            graph.load(str(path))
-            return cls(graph)
+
+        def empty() -> Any:
+            return Index(
+                ndim=matrix.shape[1],
+                metric="ip",
+                dtype="f16",
+                connectivity=CONNECTIVITY,
+                expansion_add=EXPANSION_ADD,
+                expansion_search=EXPANSION_SEARCH,
+            )
+
+        graph = empty()
+        if _stamped(stamp, path) == wanted:
+            try:
+                graph.load(str(path))
+                return cls(graph)
+            except RuntimeError:  # usearch: "Failed to pull nodes from the stream"
+                graph = empty()
         graph.add(ids, matrix, threads=threads)
-        graph.save(str(path))
-        stamp.write_text(json.dumps({"fingerprint": wanted, "count": len(ids)}))
+        _replace(path, lambda temporary: graph.save(str(temporary)))
+        text = json.dumps({"fingerprint": wanted, "count": len(ids)})
+        _replace(stamp, lambda temporary: temporary.write_text(text))
         return cls(graph)
 
     def candidates(self, query: Vectors, count: int) -> npt.NDArray[np.int64]:
@@ -70,3 +85,23 @@ class AnnGraph:
         matches = self._graph.search(query, count)
         keys: npt.NDArray[np.int64] = np.asarray(matches.keys, dtype=np.int64)
         return keys
+
+
+def _stamped(stamp: Path, path: Path) -> str | None:
+    """The fingerprint the saved graph was built for; None without a whole saved pair."""
+    try:
+        saved = json.loads(stamp.read_text()) if path.exists() else {}
+        return str(saved["fingerprint"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _replace(path: Path, write: Callable[[Path], object]) -> None:
+    """``write`` a whole file under a temporary name beside ``path``, then rename it into
+    place: a reader opens the old file or the new one, never half of one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(temporary)
+        temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
