@@ -80,6 +80,24 @@ def test_offline_answer_cites_the_page_each_sentence_is_on(searcher: Searcher) -
     assert all(s.supported for s in answer.support)
 
 
+def test_a_sentence_that_asks_is_never_quoted_as_the_answer(store: Store, tmp_path: Path) -> None:
+    """A heading phrased as the question ("What is Covered under the Plus Plan?") holds all
+    of its words and states nothing."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    builders.text(
+        root / "plus.md",
+        "# Plus plan\n\nWhat is covered under the Plus plan?\n\n"
+        "Under the Plus plan, hearing aids, acupuncture and travel vaccines are paid in full.\n\n"
+        "Claims are filed online within ninety days of the visit.\n",
+    )
+    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
+    answerer = make_answerer(searcher_over(store, HashEmbedder()), **OFFLINE)
+    _, answer = answerer.ask("What is covered under the Plus plan?")
+    assert "?" not in answer.text
+    assert answer.text.startswith("Under the Plus plan, hearing aids, acupuncture and travel")
+
+
 def test_events_come_context_first_then_text_then_answer(searcher: Searcher) -> None:
     events = list(make_answerer(searcher, **OFFLINE).stream("When is the warranty over?"))
     assert isinstance(events[0], Context) and isinstance(events[-1], Answer)

@@ -110,9 +110,10 @@ def tidy(sentence: str) -> str:
 
 
 def is_debris(sentence: str) -> bool:
-    """A label, the cells of a blank form or table, a line of a table of contents, or a
-    piece of a sentence that a chunk edge cut inside its brackets, rather than a sentence."""
-    if _LABEL.fullmatch(sentence) or _CONTENTS_LINE.search(sentence):
+    """A label, the cells of a blank form or table, a line of a table of contents, a piece of
+    a sentence that a chunk edge cut inside its brackets, or a question (a heading "What is
+    Covered under the Plan?" restates the question and answers nothing), not a statement."""
+    if _LABEL.fullmatch(sentence) or _CONTENTS_LINE.search(sentence) or sentence[-1] in "?？":
         return True
     headings = _ARTICLE_HEADING.findall(sentence)
     if headings and "。" not in sentence and len("".join(headings)) * 2 > len(sentence):
