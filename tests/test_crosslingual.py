@@ -67,6 +67,8 @@ def test_verbs_and_adjectives_a_question_writes_find_their_japanese_terms() -> N
     ]  # fmt: skip
     assert japanese_terms("When may I resign?", held) == ["辞職"]
     assert japanese_terms("Is it a statutory holiday?", held) == ["法定"]
+    # A plural in -es after a sibilant is the word less -es: "bonuses" is "bonus" (賞与).
+    assert japanese_terms("When are bonuses paid?", {"賞与"}.__contains__) == ["賞与"]
 
 
 RULES = {

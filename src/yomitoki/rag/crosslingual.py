@@ -39,6 +39,7 @@ MOST_TERMS = 16
 _LONGEST = 3
 #: The longest Japanese word looked up, in characters.
 _LONGEST_JA = 12
+_SIBILANT_PLURAL = re.compile(r"(?:s|x|z|ch|sh)es$")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "late-night" is "late night"
 _QUESTION_WORDS = frozenset(
     {
@@ -90,8 +91,9 @@ def _bases(word: str) -> set[str]:
 
 
 def _forms(words: list[str]) -> set[str]:
-    """The phrase, with its last word made singular (leaves -> leave, hours -> hour), and
-    with an adjective in -ary made its noun (probationary period -> probation period)."""
+    """The phrase, with its last word made singular (leaves -> leave, hours -> hour, bonuses ->
+    bonus), and with an adjective in -ary made its noun (probationary period -> probation
+    period)."""
     phrase = " ".join(words)
     last = words[-1]
     singular = (
@@ -99,6 +101,8 @@ def _forms(words: list[str]) -> set[str]:
         if (last.endswith("s") and len(last) > 3 and not last.endswith("ss"))
         else set()
     )
+    if _SIBILANT_PLURAL.search(last):  # bonuses -> bonus, taxes -> tax, classes -> class
+        singular.add(last[:-2])
     forms = {phrase, *(" ".join([*words[:-1], s]) for s in singular)}
     for word in words:
         if word.endswith("ary") and len(word) > 6:
