@@ -8,8 +8,6 @@ and ``yomitoki sources`` show it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from filelock import FileLock
 
 from yomitoki import serialize
 from yomitoki.types import IngestReport, Outcome, SyncState
+from yomitoki.whole import write_whole
 
 _FILE = "syncs.json"
 
@@ -56,8 +55,6 @@ def record(kept: Path, source: str, outcome: IngestReport | Exception) -> SyncSt
             state = SyncState(source, time.time(), counts, str(outcome), failures)
         known[source] = state
         rows = [serialize.sync_state(s) for s in sorted(known.values(), key=lambda s: s.source)]
-        handle, name = tempfile.mkstemp(dir=kept, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(rows, out, ensure_ascii=False, indent=1)
-        Path(name).replace(kept / _FILE)
+        text = json.dumps(rows, ensure_ascii=False, indent=1)
+        write_whole(kept / _FILE, lambda temporary: temporary.write_text(text, "utf-8"))
     return state

@@ -6,18 +6,14 @@ candidates instead and scores only those exactly. The graph is saved next to the
 with a fingerprint of the chunk ids it holds; when the index has changed since, it is rebuilt.
 
 Two processes over one index (a server and a CLI search) may rebuild it at once, and either
-may be killed while saving: each file is written whole under a temporary name and renamed
-into place, and a graph that still cannot be read is built again rather than failing every
-search after it.
+may be killed while saving: each file is written whole (``yomitoki.whole``), and a graph
+that still cannot be read is built again rather than failing every search after it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +22,7 @@ import numpy.typing as npt
 
 from yomitoki.backends.base import Vectors
 from yomitoki.errors import MissingDependencyError
+from yomitoki.whole import write_whole
 
 CONNECTIVITY = 16
 EXPANSION_ADD = 128
@@ -75,9 +72,9 @@ class AnnGraph:
             except RuntimeError:  # usearch: "Failed to pull nodes from the stream"
                 graph = empty()
         graph.add(ids, matrix, threads=threads)
-        _replace(path, lambda temporary: graph.save(str(temporary)))
+        write_whole(path, lambda temporary: graph.save(str(temporary)))
         text = json.dumps({"fingerprint": wanted, "count": len(ids)})
-        _replace(stamp, lambda temporary: temporary.write_text(text))
+        write_whole(stamp, lambda temporary: temporary.write_text(text))
         return cls(graph)
 
     def candidates(self, query: Vectors, count: int) -> npt.NDArray[np.int64]:
@@ -94,14 +91,3 @@ def _stamped(stamp: Path, path: Path) -> str | None:
         return str(saved["fingerprint"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _replace(path: Path, write: Callable[[Path], object]) -> None:
-    """``write`` a whole file under a temporary name beside ``path``, then rename it into
-    place: a reader opens the old file or the new one, never half of one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
-    try:
-        write(temporary)
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)

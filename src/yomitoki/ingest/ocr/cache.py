@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from pathlib import Path
 
 from PIL import Image
 
 from yomitoki.ingest.ocr.tesseract import PageText
+from yomitoki.whole import write_whole
 
 #: Bumped when the way a page is read changes, so older readings are not reused.
 RECIPE = "3"
@@ -44,8 +44,5 @@ class OcrCache:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"text": page.text, "confidence": page.confidence, "vertical": page.vertical}
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-        ) as tmp:
-            json.dump(data, tmp, ensure_ascii=False)
-        Path(tmp.name).replace(path)
+        text = json.dumps(data, ensure_ascii=False)
+        write_whole(path, lambda temporary: temporary.write_text(text, "utf-8"))
