@@ -12,10 +12,9 @@ The fitting and the cross-validation are ``yomitoki.evals.calibration``, the sam
 2. Each set is held out whole and decided by the model fitted on the others (leave one set
    out); the worst set is named. The regularisation is chosen as the one whose worst held-out
    set fares best (within one question of that set: then the one all sets fare best with on
-   average). The
-   stratified 5-fold cross-validation over all sets (each fold decided by the model fitted on
-   the other four, averaged over five splits) is reported beside it; it is in sample for the
-   style of every set, so it flatters.
+   average). The stratified 5-fold cross-validation over all sets (each fold decided by the
+   model fitted on the other four, averaged over five splits) is reported beside it; it is in
+   sample for the style of every set, so it flatters.
 3. The model fitted on every question is written to src/yomitoki/rag/answerability.json, with
    the out-of-fold figures beside it; bench/results/answerability.json has the whole report.
 4. A set marked ``fitted=False`` (near misses made from JSQuAD's questions; SQuAD 2.0's, whose
@@ -115,12 +114,13 @@ def main() -> int:
     # between regularisations that differ by 17 questions of another set); of those tied, the
     # one every set fares best with on average.
     by_c = {c: calibration.held_out_groups(rows, c) for c in C_GRID}
-    costs = {c: calibration.worst(report)["cost"]["cost"] for c, report in by_c.items()}
+    worst = {c: calibration.worst(report)["cost"] for c, report in by_c.items()}
+    costs = {c: w["cost"] for c, w in worst.items()}
     means = {
         c: sum(map(calibration.cost, report.values())) / len(report) for c, report in by_c.items()
     }
     best = min(C_GRID, key=lambda c: costs[c])
-    worst_set = by_c[best][calibration.worst(by_c[best])["cost"]["set"]]
+    worst_set = by_c[best][worst[best]["set"]]
     tied = [c for c in C_GRID if costs[c] <= costs[best] + calibration.one_question(worst_set)]
     chosen = min(tied, key=lambda c: (means[c], -c))
     held_out = by_c[chosen]
