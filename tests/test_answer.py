@@ -550,7 +550,7 @@ def test_a_documents_title_says_what_each_of_its_sentences_is_about() -> None:
         question, [hit], lambda terms: flat(terms, 1.0), extractive.read(question, [hit])
     )
     assert composed.sentences[0].text.startswith("For in-network services the deductible")
-    untitled = dataclasses.replace(hit, title=None)
+    untitled = dataclasses.replace(hit, title=None, document="benefits.pdf")
     alone = extractive.compose(
         question, [untitled], lambda terms: flat(terms, 1.0), extractive.read(question, [untitled])
     )
@@ -558,6 +558,12 @@ def test_a_documents_title_says_what_each_of_its_sentences_is_about() -> None:
     assert max(alone.sentences, key=lambda e: e.coverage).text.startswith("The Plus plan")
     # ... and the answer still leads with the sentence that states the amount asked for.
     assert alone.sentences[0].text.startswith("For in-network services the deductible")
+    # A file's name says it as a title does.
+    named = dataclasses.replace(hit, title=None)
+    by_name = extractive.compose(
+        question, [named], lambda terms: flat(terms, 1.0), extractive.read(question, [named])
+    )
+    assert by_name.sentences[0].coverage == max(e.coverage for e in by_name.sentences)
 
 
 def offline_answer(store: Store, tmp_path: Path, files: dict[str, str], question: str) -> Answer:

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from yomitoki.rag.quantities import japanese_quantity
+from yomitoki.text.analyzer import content_terms
 
 #: Japanese interrogatives and the units of their answers.
 _JAPANESE = (
@@ -99,14 +100,45 @@ _ASKING_GRAMMAR = (
 )
 
 
+#: How a question points at a document rather than at what it says: "according to the
+#: Benefits Details", "as outlined in the same document", "How does the plan *address* …",
+#: 「就業規則によると」. No sentence answers these words (the group ``w`` of each, or all of
+#: it), and a generated question's many of them made its answer look uncovered.
+_REFERRING = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\baccording\s+to\b",
+        r"\b(?P<w>explained|described|outlined|mentioned|detailed|specified|stated|defined"
+        r"|set\s+out|laid\s+out|written)\s+(?:in|by|within)\b",
+        r"\b(?:does|do|did)\s+(?:the\s+)?(?:[\w.\-]+\s+){0,8}?(?P<w>explain|describe|outline"
+        r"|say|state|mention|address|define|detail)\b",
+        r"\b(?:the|this|that|same|details?)\s+(?P<w>document)\b",
+        r"^\s*(?P<w>considering)\b|\b(?P<w2>information)\s+(?:(?:provided|given)\s+)?in\b",
+        r"に\s*(?:よる|よれ|依る|依れ)[とば]|に\s*(?P<w>記載|明記|書かれ|書いて)",
+    )
+)
+
+
+def referring_terms(question: str) -> set[str]:
+    """The terms of ``question`` that point at a document, not at what it says."""
+    words: set[str] = set()
+    for pattern in _REFERRING:
+        for match in pattern.finditer(question):
+            named = {k: v for k, v in match.groupdict().items() if v}
+            words.update(*(content_terms(v) for v in named.values() or [match.group(0)]))
+    return words
+
+
 def answer_terms(question: str, terms: list[str]) -> list[str]:
     """``terms`` of ``question`` without the words that ask (何, 幾ら, the counter of 何歳,
-    the いけ of 〜なければいけませんか)."""
+    the いけ of 〜なければいけませんか) or that point at the document asked about
+    (``_REFERRING``)."""
     counters = {m.group(1) for m in _COUNTER.finditer(question)}
     grammar = set().union(
         *(words for pattern, words in _ASKING_GRAMMAR if pattern.search(question))
     )
-    return [t for t in terms if t not in INTERROGATIVES and t not in counters and t not in grammar]
+    unasked = INTERROGATIVES | counters | grammar | referring_terms(question)
+    return [t for t in terms if t not in unasked]
 
 
 def quantity_asked(question: str) -> re.Pattern[str] | None:

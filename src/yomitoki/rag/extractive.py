@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from yomitoki.rag.asked import answer_terms, quantity_asked
 from yomitoki.rag.quantities import counted_over, period_asked, stated, unit_asked
+from yomitoki.rag.subjects import subject_terms, unfiled
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
 from yomitoki.text.sentences import open_brackets, split_sentences
@@ -41,7 +42,6 @@ MAX_CHARS = 600
 
 _LINE_BREAK_JA = re.compile(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])")
 _WHITESPACE = re.compile(r"\s+")
-SENTENCE_END = re.compile(r"([.。．!?！？]+)$")
 _CLOSED = re.compile(r"[.。．!?！？:：」』)）]$")
 #: A line this short without closing punctuation, at the start of a sentence, is a heading.
 HEADING_CHARS = 60
@@ -75,8 +75,9 @@ class Evidence:
     score: float
     terms: frozenset[str]
     hit_rank: int
-    #: The title of the document the sentence is in, when it has one.
+    #: The title of the document the sentence is in, when it has one, and its file's name.
     title: str | None = None
+    document: str | None = None
     #: The example or commentary of a model document the sentence is in (None: a rule).
     place: Place | None = None
     #: The sentence leaves a number blank for the employer (○時間, 「　か月」).
@@ -139,29 +140,14 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
     total = sum(question_weights.values())
     if total <= 0:
         return []
-    subjects: dict[str | None, frozenset[str]] = {}
+    subjects: dict[tuple[str | None, str | None], frozenset[str]] = {}
     out = []
     for e in sentences(hits):
-        if e.title not in subjects:
-            subjects[e.title] = subject_terms(e.title)
-        said = e.terms | subjects[e.title]
+        if (e.title, e.document) not in subjects:
+            subjects[e.title, e.document] = subject_terms(e.title, e.document)
+        said = e.terms | subjects[e.title, e.document]
         out.append(_scored(e, sum(w for t, w in question_weights.items() if t in said) / total))
     return out
-
-
-def is_subject(title: str | None) -> bool:
-    """Whether ``title`` names a subject, rather than being missing or a first line or
-    sentence standing in for a title."""
-    return title is not None and 0 < len(title) <= TITLE_CHARS and not SENTENCE_END.search(title)
-
-
-def subject_terms(title: str | None) -> frozenset[str]:
-    """The words of a document's title, which every sentence of it is about ("Zava Northwind
-    Health Plus Plan": a sentence on its deductible is the Plus plan's); none for a title that
-    ``is_subject`` refuses."""
-    if title is None or not is_subject(title):
-        return frozenset()
-    return frozenset(content_terms(title))
 
 
 def _scored(evidence: Evidence, coverage: float) -> Evidence:
@@ -193,6 +179,7 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                     terms=terms,
                     hit_rank=rank,
                     title=hit.title,
+                    document=hit.document,
                     place=place_of(hit.text, start),
                     blank=has_blank(text),
                 )
@@ -241,8 +228,10 @@ class Reading:
 
 
 def read(question: str, hits: Sequence[Hit]) -> Reading:
-    """``question`` read against the passages of ``hits``."""
-    known = passage_terms(hits)
+    """``question`` read against the passages of ``hits``, the words naming their documents
+    known with their own (``rag.subjects``)."""
+    known = passage_terms(hits) | {t for h in hits for t in subject_terms(h.title, h.document)}
+    question = unfiled(question, {h.document for h in hits})
     terms = corrected(answer_terms(question, content_terms(question)), known)
     return Reading(tuple(sorted(terms)), frozenset(known))
 
@@ -392,7 +381,3 @@ def _beside(sentence: str, quantity: str, terms: Sequence[str]) -> bool:
             if found.start() <= high and found.end() >= low:
                 return True
     return False
-
-
-#: Longer "titles" are first lines or sentences standing in for a title, not a subject.
-TITLE_CHARS = 80

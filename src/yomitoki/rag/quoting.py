@@ -12,11 +12,13 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 
-from yomitoki.rag.extractive import SENTENCE_END, Composed, Evidence, is_subject
+from yomitoki.rag.extractive import Composed, Evidence
 from yomitoki.rag.quantities import Period, Unit, said_in, stated
+from yomitoki.rag.subjects import is_subject
 from yomitoki.text import citations
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import Language, has_japanese
+from yomitoki.text.sentences import SENTENCE_END
 
 #: A Japanese sentence with one of these points back at something it does not name
 #: (この国, 同社, 本条, 当該): its document's title says what.

@@ -22,6 +22,8 @@ _ABBREVIATIONS = frozenset(
 #: How a Japanese proviso opens.
 _PROVISO = ("ただし", "但し")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+#: The closing punctuation of a sentence, at its end.
+SENTENCE_END = re.compile(r"([.。．!?！？]+)$")
 _LONGEST_WORD = 40
 # Japanese brackets and quotes: a 。 inside them does not end the sentence around them
 # (「…（労基法第３９条第７項。以下同じ。）…」). Past this many characters an unclosed
