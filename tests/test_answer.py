@@ -503,6 +503,8 @@ def test_the_topic_of_a_japanese_question(question: str, topic: str) -> None:
         ("相手投手の名を答えなさい。", "答える"),
         ("ボークのとき安全進塁権はいくつ認められるか", "つ"),  # いくつ: 幾 + つ
         ("どうすれば申請できますか", "為る"),
+        ("育児時間は1日に何回もらえますか", "貰う"),
+        ("賞与はもらえますか", "貰う"),
     ],
 )
 def test_grammar_that_asks_is_no_word_of_the_answer(question: str, grammar: str) -> None:
