@@ -75,15 +75,16 @@ class Evidence:
     score: float
     terms: frozenset[str]
     hit_rank: int
-    #: The title of the document the sentence is in, when it has one, and its file's name.
+    #: The title of the document the sentence is in, when it has one.
     title: str | None = None
-    document: str | None = None
     #: The example or commentary of a model document the sentence is in (None: a rule).
     place: Place | None = None
     #: The sentence leaves a number blank for the employer (○時間, 「　か月」).
     blank: bool = False
     #: The learned scorer's probability that it answers (``rag.scorer``); None unscored.
     learned: float | None = None
+    #: The name of the file the sentence is in.
+    document: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
