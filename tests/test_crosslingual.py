@@ -28,11 +28,11 @@ def test_phrases_become_the_japanese_terms_a_readable_document_holds() -> None:
     terms = japanese_terms(
         "How many days of paid vacation, and is overtime work paid?", held.__contains__
     )
-    # "overtime work" is 時間外労働; "overtime" within it is not looked up alone (残業).
-    assert set(terms) == {"有給休暇", "時間外労働"}
+    # "overtime work" is 時間外労働 or 残業 (the workplace's words: the law's and the office's).
+    assert set(terms) == {"有給休暇", "時間外労働", "残業"}
     # A longer phrase's terms come first: "paid vacation" (有給休暇) before "overtime".
     terms = japanese_terms("Is overtime paid, and paid vacation?", held.__contains__)
-    assert terms == ["有給休暇", "残業"]
+    assert terms == ["有給休暇", "時間外労働", "残業"]
     # Plural and singular alike; question words alone look nothing up.
     assert japanese_terms("Are paid vacations granted?", held.__contains__) == ["有給休暇"]
     assert japanese_terms("What is it and how many?", lambda term: True) == []
@@ -182,3 +182,19 @@ def test_the_share_of_the_questions_words_a_passage_writes_in_japanese() -> None
     # documents say nothing of it.
     unseen = crossing("What is the share price of the company?", "en", held.__contains__)
     assert unseen.terms == () and unseen.words > 0 and unseen.found("株価は千円") == 0.0
+
+
+def test_the_workplaces_own_words_come_first() -> None:
+    """JMdict glosses "paid" only as 有料 and "break" as 切れ目 and twenty more; work rules
+    write 支給 and 休憩. The workplace's terms are a word's terms where it has them."""
+    everything = lambda term: True  # noqa: E731 - every term held
+    assert japanese_terms("How long is the break?", everything) == ["休憩"]
+    assert japanese_terms("Does it count toward years of service?", everything) == [
+        "勤続年数", "通算",
+    ]  # fmt: skip
+    paid = japanese_terms("Is it paid?", everything)
+    assert paid[:2] == ["支給", "支払"] and "有料" not in paid
+    # A phrase the workplace does not know is JMdict's, as before ("probation period").
+    assert japanese_terms("Is there a probationary period?", everything) == ["試用期間"]
+    # Late-night work is 深夜業, and the rules state its hours with 深夜.
+    assert {"深夜業", "深夜"} <= set(japanese_terms("Which hours are late-night work?", everything))

@@ -5,10 +5,12 @@ The vector leg already crosses languages; the keyword leg does not, so a questio
 in the other language by meaning alone. An English question's words and phrases are looked up
 in a table of JMdict's English glosses and, for the words they lack, EJDict's headwords
 (``en_ja_terms.json.gz``): "overtime work" → 時間外労働, "paid vacation" → 有給休暇,
-"dismissed" → 解雇. A Japanese question's words, the longest the table knows at each place,
-in a table of each word's first glosses (``ja_en_terms.json.gz``): 共同保険 →
-"co-insurance", 免責額 → "deductible", ネットワーク → "network". (Both built by
-``bench/make_en_ja_terms.py``; JMdict © EDRDG, CC BY-SA 4.0; EJDict CC0: ``terms.NOTICE``.) Only
+"dismissed" → 解雇; for the workplace's words, ``workplace_terms.tsv``'s instead (written
+here from the topics of the model employment rules' articles): "years of service" → 勤続年数.
+A Japanese question's words, the longest the table knows at each place, in a table of each
+word's first glosses (``ja_en_terms.json.gz``): 共同保険 → "co-insurance", 免責額 →
+"deductible", ネットワーク → "network". (Both built by ``bench/make_en_ja_terms.py``; JMdict
+© EDRDG, CC BY-SA 4.0; EJDict CC0: ``terms.NOTICE``.) Only
 terms that some document the asker may read holds are kept (``known``), so the other
 language's query is searched beside the question only where such documents are, and nothing
 about documents the asker may not read decides it.
@@ -71,7 +73,22 @@ _ASKING = _QUESTION_WORDS | _UNIT_WORDS
 @functools.cache
 def _table(name: str = "en_ja_terms.json.gz") -> dict[str, list[str]]:
     loaded: dict[str, list[str]] = json.loads(gzip.decompress((_HERE / name).read_bytes()))
+    if name == "en_ja_terms.json.gz":  # the workplace's words are the workplace's terms
+        loaded.update(_workplace())
     return loaded
+
+
+def _workplace() -> dict[str, list[str]]:
+    """``workplace_terms.tsv``: labour-law and work-rule words in English and the Japanese
+    terms work rules write them with ("years of service" → 勤続年数, "paid" → 支給, "break" →
+    休憩), which JMdict glosses otherwise or not at all ("paid" is only 有料, "break" is 切れ目
+    and twenty more beside 休憩, "bonus" 割増 and 手当 beside 賞与: terms of other rules)."""
+    table: dict[str, list[str]] = {}
+    for line in (_HERE / "workplace_terms.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            english, terms = line.split("\t")
+            table[english] = terms.split()
+    return table
 
 
 def _bases(word: str) -> set[str]:
