@@ -153,9 +153,9 @@ def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path)
         assert "what day" not in crossing("何日ですか？", "ja", lambda term: True).terms
         # Both pages write "deductible"; the one about it ranks first.
         assert asked.hits[0].document == "deductible.md"
-        # Its glosses are searched, not counted for answerability (they did not tell
-        # answerable from not): the decision reads it as not read across.
-        assert asker.judge(asked, keyword).signals.crossed == 0.0
+        # The share of its words the passages write is read as an English question's is.
+        signals = asker.judge(asked, keyword).signals
+        assert signals.crossed == 1.0 and signals.found == 1.0
         # co-insurance is written only where bob may not read: no term, no page, no sign.
         bob = dataclasses.replace(keyword, filters=Filters(readers=frozenset({"user:bob", "*"})))
         hidden = asker.retrieve("共同保険は何割ですか？", (), bob)
@@ -198,3 +198,15 @@ def test_the_workplaces_own_words_come_first() -> None:
     assert japanese_terms("Is there a probationary period?", everything) == ["試用期間"]
     # Late-night work is 深夜業, and the rules state its hours with 深夜.
     assert {"深夜業", "深夜"} <= set(japanese_terms("Which hours are late-night work?", everything))
+
+
+def test_the_share_of_a_japanese_questions_words_an_english_passage_writes() -> None:
+    """Each word looked up at its longest, and each word in Latin letters, is one word."""
+    held = {"deductible", "pet", "northwind"}.__contains__
+    read = crossing("Northwindのペット保険の免責額は？", "ja", held)
+    # Northwind, ペット (pet), 保険 (insurance: no document writes it), 免責額 (deductible).
+    assert read.words == 4
+    assert read.found("The Northwind deductible is $2,000.") == pytest.approx(0.5)
+    # An English term is a word's start: "pet" is in "pets", not in "competent".
+    assert read.found("Pets of Northwind members") == pytest.approx(0.5)
+    assert read.found("A competent Northwind doctor") == pytest.approx(0.25)

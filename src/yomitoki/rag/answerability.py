@@ -57,7 +57,7 @@ class Signals:
     #: Every passage is in the other language than the question.
     across: float
     #: 1 when ``found`` was read across languages, through the question's words in the
-    #: documents' language (``rag.crosslingual``: an English question over Japanese ones).
+    #: documents' language (``rag.crosslingual``: English over Japanese, Japanese over English).
     crossed: float = 0.0
 
     def features(self) -> list[float]:

@@ -43,6 +43,8 @@ _LONGEST = 3
 _LONGEST_JA = 12
 _SIBILANT_PLURAL = re.compile(r"(?:s|x|z|ch|sh)es$")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")  # "late-night" is "late night"
+#: A word a Japanese question writes in Latin letters: a name ("Northwind"), an abbreviation.
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'-]*")
 _QUESTION_WORDS = frozenset(
     {
         "a", "an", "the", "of", "to", "in", "on", "for", "is", "are", "be", "been", "do", "does",
@@ -146,19 +148,29 @@ class Crossing:
 
     #: The terms a readable document holds (an English question's longest phrases' first).
     terms: tuple[str, ...] = ()
-    #: Of an English question, each word or phrase that has such terms: its content words'
-    #: places in the question, and its terms.
+    #: Each word or phrase that has such terms (of a Japanese question, each word looked up
+    #: and each written in Latin letters): its content words' places in the question, and
+    #: its terms.
     groups: tuple[tuple[frozenset[int], tuple[str, ...]], ...] = ()
     #: How many content words the question has (the words that ask not counted).
     words: int = 0
 
     def found(self, text: str) -> float:
-        """The share of the question's content words whose Japanese terms ``text`` writes:
-        across languages, what the share of its words found in the passages is within one."""
+        """The share of the question's content words whose terms in the documents' language
+        ``text`` writes: across languages, what the share of its words found in the passages
+        is within one."""
         text = text.lower()  # "Deductible" writes "deductible"
         places = [at for at_words, terms in self.groups for at in at_words
-                  if any(term in text for term in terms)]  # fmt: skip
+                  if any(_writes(text, term) for term in terms)]  # fmt: skip
         return len(set(places)) / self.words if self.words else 0.0
+
+
+def _writes(text: str, term: str) -> bool:
+    """Whether lower-cased ``text`` writes ``term``: an English one at the start of a word
+    ("pet" is in "pets", not in "competent")."""
+    if not term.isascii():
+        return term in text
+    return re.search(rf"(?<![a-z0-9]){re.escape(term.lower())}", text) is not None
 
 
 #: A question not read across languages.
@@ -205,21 +217,32 @@ def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
 
 def _from_japanese(question: str, known: Callable[[str], bool]) -> Crossing:
     """The English of a Japanese question's words: at each place the longest word the table
-    knows (共同保険, not 共同 and 保険), its first glosses. They are searched, not counted:
-    the share of them a passage writes did not tell answerable questions from the rest
-    (held out whole, Northwind's Japanese questions; bench/README.md), so the Crossing
-    has no ``words`` and answerability reads it as not read across."""
+    knows (共同保険, not 共同 and 保険), its first glosses; and the words it writes in Latin
+    letters ("Northwind Health Plusの…"), as they are. Each is a word the passages may write,
+    counted as an English question's are."""
     text = unicodedata.normalize("NFKC", question)
     table = _table("ja_en_terms.json.gz")
     held = functools.cache(known)
     terms: list[str] = []
+    groups: list[tuple[frozenset[int], tuple[str, ...]]] = []
+    words = 0
     at = 0
     while at < len(text):
+        if latin := _LATIN.match(text, at):
+            word = latin.group(0).lower()
+            if word not in _ASKING and held(word):
+                words += 1
+                groups.append((frozenset({at}), (word,)))
+            at = latin.end()
+            continue
         reach = range(min(len(text), at + _LONGEST_JA), at + 1, -1)
-        word = next((text[at:end] for end in reach if text[at:end] in table), None)
-        if word is None:
+        found = next((text[at:end] for end in reach if text[at:end] in table), None)
+        if found is None:
             at += 1
             continue
-        terms += [english for english in table[word] if held(english) and english not in terms]
-        at += len(word)
-    return Crossing(tuple(terms[:MOST_TERMS]))
+        kept = tuple(english for english in table[found] if held(english))
+        terms += [english for english in kept if english not in terms]
+        words += 1
+        groups += [(frozenset({at}), kept)] if kept else []
+        at += len(found)
+    return Crossing(tuple(terms[:MOST_TERMS]), tuple(groups), words)
