@@ -73,11 +73,16 @@ _ASKING = _QUESTION_WORDS | _UNIT_WORDS
 
 
 @functools.cache
-def _table(name: str = "en_ja_terms.json.gz") -> dict[str, list[str]]:
+def _table(name: str) -> dict[str, list[str]]:
     loaded: dict[str, list[str]] = json.loads(gzip.decompress((_HERE / name).read_bytes()))
-    if name == "en_ja_terms.json.gz":  # the workplace's words are the workplace's terms
-        loaded.update(_workplace())
     return loaded
+
+
+@functools.cache
+def _english() -> dict[str, list[str]]:
+    """English words and phrases to Japanese terms: the dictionaries', and for the
+    workplace's words the workplace's."""
+    return {**_table("en_ja_terms.json.gz"), **_workplace()}
 
 
 def _workplace() -> dict[str, list[str]]:
@@ -190,7 +195,7 @@ def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
     found is not looked up alone ("probationary period" -> 試用期間, not also "period" ->
     時期, 時間)."""
     words = _WORD.findall(question.lower())
-    table = _table()
+    table = _english()
     held = functools.cache(known)  # each check is a look into the index
     found: dict[str, int] = {}
     groups: list[tuple[frozenset[int], tuple[str, ...]]] = []

@@ -141,12 +141,9 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
     total = sum(question_weights.values())
     if total <= 0:
         return []
-    subjects: dict[tuple[str | None, str | None], frozenset[str]] = {}
     out = []
     for e in sentences(hits):
-        if (e.title, e.document) not in subjects:
-            subjects[e.title, e.document] = subject_terms(e.title, e.document)
-        said = e.terms | subjects[e.title, e.document]
+        said = e.terms | subject_terms(e.title, e.document)
         out.append(_scored(e, sum(w for t, w in question_weights.items() if t in said) / total))
     return out
 

@@ -9,6 +9,7 @@ Details?") are said by each of its sentences. A question may write the file's na
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
@@ -28,6 +29,7 @@ def is_subject(title: str | None) -> bool:
     return title is not None and 0 < len(title) <= TITLE_CHARS and not SENTENCE_END.search(title)
 
 
+@functools.lru_cache(maxsize=1024)
 def subject_terms(title: str | None, document: str | None = None) -> frozenset[str]:
     """The words of a document's title, which every sentence of it is about ("Zava Northwind
     Health Plus Plan": a sentence on its deductible is the Plus plan's), none for a title
