@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from yomitoki.text.analyzer import analyze
 from yomitoki.text.language import Language
 
 _HERE = Path(__file__).parent
@@ -83,6 +84,14 @@ def _english() -> dict[str, list[str]]:
     """English words and phrases to Japanese terms: the dictionaries', and for the
     workplace's words the workplace's."""
     return {**_table("en_ja_terms.json.gz"), **_workplace()}
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The English words the dictionaries have, as the keyword analyzer stems them: words
+    spelt right, which a question may write and the passages lack (``text.spelling``)."""
+    words = (key.strip().lower() for key in _english())
+    return frozenset(term for w in words if w.isascii() and w.isalpha() for term in analyze(w))
 
 
 def _workplace() -> dict[str, list[str]]:

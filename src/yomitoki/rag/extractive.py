@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from yomitoki.rag import crosslingual
 from yomitoki.rag.asked import answer_terms, quantity_asked
 from yomitoki.rag.quantities import counted_over, period_asked, stated, unit_asked
 from yomitoki.rag.subjects import subject_terms, unfiled
@@ -230,7 +231,8 @@ def read(question: str, hits: Sequence[Hit]) -> Reading:
     known with their own (``rag.subjects``)."""
     known = passage_terms(hits) | {t for h in hits for t in subject_terms(h.title, h.document)}
     question = unfiled(question, {h.document for h in hits})
-    terms = corrected(answer_terms(question, content_terms(question)), known)
+    asked = answer_terms(question, content_terms(question))
+    terms = corrected(asked, known, crosslingual.english_words())
     return Reading(tuple(sorted(terms)), frozenset(known))
 
 
