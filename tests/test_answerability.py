@@ -93,14 +93,15 @@ def test_the_model_is_a_logistic_over_the_named_features() -> None:
     assert model.probability(Signals(0.5, 0.2, 0.9, 1.0, 0.0, 0.0, 1.0, 0.0)) == pytest.approx(0.5)
 
 
-def test_across_languages_the_words_found_count_when_read_through_their_terms() -> None:
+def test_across_languages_the_words_count_when_read_through_their_terms() -> None:
     """An English question over Japanese passages: the share of its words the passages write
-    in Japanese (rag.crosslingual) is weighed as the share found is within a language; a
-    Japanese question over English passages has no such reading and it weighs nothing."""
-    model = weighing(bias=-1.0, threshold=0.5, found=2.0)
-    unread = Signals(0.0, 0.8, 0.0, found=1.0, missing=0.0, agreement=0.0, japanese=0.0, across=1.0)
+    in Japanese (rag.crosslingual), and the best sentence's share, are weighed as the share
+    found and the coverage are within a language; a question read through no terms has no
+    such reading (its coverage is a cosine) and they weigh nothing."""
+    model = weighing(bias=-1.0, threshold=0.5, found=2.0, coverage=3.0)
+    unread = Signals(0.5, 0.8, 0.0, found=1.0, missing=0.0, agreement=0.0, japanese=0.0, across=1.0)
     read = dataclasses.replace(unread, crossed=1.0)
-    assert model.probability(read) == pytest.approx(1 / (1 + 2.718281828**-1.0))
+    assert model.probability(read) == pytest.approx(1 / (1 + 2.718281828**-2.5))
     assert model.probability(unread) == pytest.approx(1 / (1 + 2.718281828**1.0))
 
 

@@ -184,6 +184,19 @@ def test_the_share_of_the_questions_words_a_passage_writes_in_japanese() -> None
     assert unseen.terms == () and unseen.words > 0 and unseen.found("株価は千円") == 0.0
 
 
+def test_the_best_sentence_s_share_is_what_coverage_is_within_one_language() -> None:
+    """A question's words spread over the passages are not a sentence that answers it: "Are
+    uniforms provided?" over rules that say 制服 in one place and 提供 in another."""
+    held = {"制服", "提供", "支給", "賞与"}.__contains__
+    uniforms = crossing("Are uniforms provided?", "en", held)
+    scattered = ["制服は清潔に保つこと。情報を提供する。", "賞与は原則として支給する。"]
+    assert uniforms.found(" ".join(scattered)) == 1.0  # every word somewhere
+    assert uniforms.covered(scattered) == 0.5  # but no sentence says both
+    bonus = crossing("Is a bonus always paid?", "en", held)
+    assert bonus.covered(scattered) == bonus.found("賞与は原則として支給する。") > 0.5
+    assert uniforms.covered([]) == 0.0
+
+
 def test_the_workplaces_own_words_come_first() -> None:
     """JMdict glosses "paid" only as 有料 and "break" as 切れ目 and twenty more; work rules
     write 支給 and 休憩. The workplace's terms are a word's terms where it has them."""

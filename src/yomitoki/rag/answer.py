@@ -362,8 +362,11 @@ class Answerer:
             composed = extractive.compose(query, hits, idf, reading, rescore)
         crossing = asked.crossing
         written = crossing.found(" ".join(h.text for h in hits)) if crossing.words else None
+        evidence = composed.evidence
+        if across and crossing.words:  # the best sentence's share, as words are within one
+            evidence = crossing.covered(h.text for h in hits)
         found = answerability.signals(
-            reading, hits, composed.evidence, idf, language, across, composed.answers, written
+            reading, hits, evidence, idf, language, across, composed.answers, written
         )
         probability = opts.answerability.probability(found)
         floor = opts.answerability.threshold

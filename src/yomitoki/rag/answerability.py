@@ -36,7 +36,8 @@ class Signals:
     """What the retrieved passages say about whether they answer, each about 0..1."""
 
     #: The best sentence's IDF-weighted coverage of the question's words (across languages:
-    #: the best sentence's cosine similarity to the question).
+    #: the best sentence's share of the question's words it writes in its language, or
+    #: without such words its cosine similarity to the question).
     coverage: float
     #: The best passage's cosine similarity to the question (0 without a vector leg).
     similarity: float
@@ -63,18 +64,21 @@ class Signals:
     def features(self) -> list[float]:
         """The model's inputs, chosen to carry over to question sets it was not fitted on.
 
-        The word signals (coverage, found, missing) count within a language only: across
-        languages no word is shared and they say nothing. The learned scorer's probability
-        counts in both, with its own weight across languages, and being across shifts the
-        whole. The cosine, the question's language and the legs' agreement are reported, not
-        weighed: each set has its own scale of them, and weighed they let the model learn one
-        offset per set. Holding out whole sets (``bench.calibrate``, 2026-12-06, same recorded
-        signals) English over Japanese went from refusing every answerable question (1.00) to
-        0.54, and Northwind's near misses from being refused 0.23 to 0.48 (bench/README.md
-        has the figures of the shipped model)."""
+        The word signals (coverage, found, missing) count within a language, and across
+        languages coverage and found count when the question's words were read in the
+        documents' language (``crossed``): the best sentence's share of them and the
+        passages' (held out, 2026-12-07, the model rules asked in English had 0.321 of their
+        answerable questions refused with found alone, 0.143 with coverage too). The learned
+        scorer's probability counts in both, with its own weight across languages, and being
+        across shifts the whole. The cosine, the question's language and the legs' agreement
+        are reported, not weighed: each set has its own scale of them, and weighed they let
+        the model learn one offset per set. Holding out whole sets (``bench.calibrate``,
+        2026-12-06, same recorded signals) English over Japanese went from refusing every
+        answerable question (1.00) to 0.54, and Northwind's near misses from being refused
+        0.23 to 0.48 (bench/README.md has the figures of the shipped model)."""
         same = 1.0 - self.across
         return [
-            self.coverage * same,
+            self.coverage * max(same, self.crossed),
             self.found * max(same, self.crossed),
             self.missing * same,
             self.answers,

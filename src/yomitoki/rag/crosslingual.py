@@ -23,12 +23,13 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from yomitoki.text.analyzer import analyze
 from yomitoki.text.language import Language
+from yomitoki.text.sentences import split_sentences
 
 _HERE = Path(__file__).parent
 #: The weight of the other language's search beside the question's own (weight 1) when the
@@ -177,6 +178,12 @@ class Crossing:
         places = [at for at_words, terms in self.groups for at in at_words
                   if any(_writes(text, term) for term in terms)]  # fmt: skip
         return len(set(places)) / self.words if self.words else 0.0
+
+    def covered(self, passages: Iterable[str]) -> float:
+        """The best sentence's ``found`` share among ``passages``: across languages, what a
+        sentence's coverage of the question's words is within one."""
+        shares = (self.found(p[a:b]) for p in passages for a, b in split_sentences(p))
+        return max(shares, default=0.0)
 
 
 def _writes(text: str, term: str) -> bool:
