@@ -36,6 +36,8 @@ from yomitoki.types import Hit, Location
         ("What premium rate applies to overtime?", "share"),
         ("試用期間は勤続年数に入る？", None),
         ("Is a bonus always paid?", None),
+        ("How long is the break?", "duration"),  # a length of time, in whatever unit
+        ("How long must records of working hours be kept, in years?", "year"),
     ],
 )
 def test_the_unit_a_question_asks_for_is_read_in_either_language(
@@ -62,6 +64,17 @@ def test_a_quantity_is_found_as_written_and_said_in_the_other_language() -> None
     assert stated(rate, days) == "１日"  # the scorer's signal: a quantity in days is there
     assert stated(rate, days, rates=False) == "１０５日"
     assert stated("１日８時間とする。", days, rates=False) is None
+
+
+def test_a_length_of_time_is_said_in_the_unit_it_was_stated_in() -> None:
+    """A break asked "how long": the rule states 「４５分」 after a rate and a condition."""
+    duration = UNITS["duration"]
+    rule = "１日の労働時間が６時間を超える場合には少なくとも４５分の休憩時間を与える。"
+    assert stated(rule, duration, rates=False) == "４５分"
+    assert said_in("４５分", duration, japanese=False) == "45 minutes"
+    assert said_in("６か月", duration, japanese=False) == "6 months"
+    assert said_in("1 year", duration, japanese=True) == "1年"
+    assert stated("賃金は毎月支払う。", duration) is None
 
 
 @pytest.mark.parametrize(

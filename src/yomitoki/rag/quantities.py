@@ -68,6 +68,17 @@ UNITS = {
         Unit("share", _SHARE_JA, "%|percent", "", "%"),
     )
 }
+#: The units of a length of time, shortest first.
+DURATIONS = tuple(UNITS[key] for key in ("minute", "hour", "day", "week", "month", "year"))
+#: "How long is the break?" asks for a length of time in whichever unit the rule states it
+#: (４５分, ６か月): any of ``DURATIONS``, said in its own (``said_in``).
+UNITS["duration"] = Unit(
+    "duration",
+    "|".join(u.ja for u in DURATIONS),
+    "|".join(u.en for u in DURATIONS),
+    "",
+    "",
+)
 #: Japanese interrogatives and the unit they ask for.
 ASKED_JA = (
     (r"何日", "day"),
@@ -103,6 +114,7 @@ _COUNTED_EN = re.compile(
     r"((?a:days?|minutes?|hours?|weeks?|months?|years?|times|workers?|people|persons?|employees?))\b",
     re.IGNORECASE,
 )
+_HOW_LONG = re.compile(r"\bhow\s+long\b", re.IGNORECASE)
 _ASKED_EN = (
     (re.compile(r"\b(?:how\s+old|what\s+age|retirement\s+age)\b", re.IGNORECASE), "age"),
     (re.compile(r"\b(?:rate|percentage|percent|share)\b", re.IGNORECASE), "share"),
@@ -121,6 +133,8 @@ def unit_asked(question: str) -> Unit | None:
         noun = counted.group(1).lower()
         noun = noun if noun in _NOUN_EN else noun.removesuffix("s")
         return UNITS[_NOUN_EN[noun]]
+    if _HOW_LONG.search(question):
+        return UNITS["duration"]
     return None
 
 
@@ -239,6 +253,9 @@ def stated(sentence: str, unit: Unit, rates: bool = True, per: Period | None = N
 def said_in(quantity: str, unit: Unit, japanese: bool) -> str:
     """``quantity`` (as a sentence states it) said in Japanese or English: 「１０日」 -> "10
     days", "10 days" -> 「10日」; a number in kanji stays as written."""
+    if unit.key == "duration":  # said in the unit it was stated in: 「４５分」 -> "45 minutes"
+        written = has_japanese(quantity)
+        unit = next((u for u in DURATIONS if u.pattern(written).fullmatch(quantity)), unit)
     plain = unicodedata.normalize("NFKC", quantity)
     number = re.match(r"[0-9][0-9,.]*|[一二三四五六七八九十百千万〇]+|[A-Za-z]+", plain)
     value = number.group(0) if number else plain
