@@ -9,6 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import builders
+from tests.conftest import CountingEmbedder
+from tests.options import answer_options, answerer, open_store, searcher
 from tests.options import calibration as weighing
 from yomitoki.errors import ConfigError
 from yomitoki.evals import calibration
@@ -16,7 +19,7 @@ from yomitoki.evals.calibration import Labelled
 from yomitoki.rag import answerability
 from yomitoki.rag.answerability import FEATURES, Signals, signals
 from yomitoki.rag.extractive import read
-from yomitoki.types import Hit, LegScore, Location
+from yomitoki.types import Hit, LegScore, Location, Mode
 
 
 def hit(text: str, legs: dict[str, LegScore]) -> Hit:
@@ -93,6 +96,46 @@ def test_the_model_is_a_logistic_over_the_named_features() -> None:
     assert model.probability(Signals(0.5, 0.2, 0.9, 1.0, 0.0, 0.0, 1.0, 0.0)) == pytest.approx(0.5)
 
 
+def test_a_quantity_asked_and_not_stated_weighs_within_a_language() -> None:
+    """A question asking how many days, answered by sentences stating no number of days; the
+    rarest word missing is reported, not weighed (answerable questions' framing words are as often
+    nowhere)."""
+    model = weighing(bias=0.0, threshold=0.5, unstated=-2.0)
+    same = Signals(0.5, 0.9, 0.9, 1.0, 0.0, 1.0, 0.0, 0.0)
+    across = dataclasses.replace(same, across=1.0)
+    assert model.probability(dataclasses.replace(same, unstated=1.0)) == pytest.approx(
+        1 / (1 + 2.718281828**2.0)
+    )
+    # Across languages the question's patterns do not read the passages' language.
+    assert model.probability(dataclasses.replace(across, unstated=1.0)) == pytest.approx(0.5)
+    assert model.probability(dataclasses.replace(same, missing=1.0)) == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(
+    ("passage", "unstated"),
+    [
+        ("New employees get 10 days of paid leave in their first year.", 0.0),
+        ("New employees get paid leave in their first year, as the law requires.", 1.0),
+    ],
+)
+def test_the_answerer_sees_whether_its_sentences_state_the_quantity_asked(
+    tmp_path: Path, passage: str, unstated: float
+) -> None:
+    index = builders.indexed(tmp_path, {"leave.md": f"# Leave\n\n{passage}\n"})
+    store = open_store(index)
+    try:
+        asker = answerer(searcher(store, CountingEmbedder()))
+        options = answer_options(mode=Mode.KEYWORD)
+        for question in ("How many days of paid leave do new employees get?", "Paid leave?"):
+            asked = asker.retrieve(question, (), options)
+            assert [h.document for h in asked.hits] == ["leave.md"]
+            # A question asking for no quantity has none unstated.
+            expected = unstated if question.startswith("How many") else 0.0
+            assert asker.judge(asked, options).signals.unstated == expected
+    finally:
+        store.close()
+
+
 def test_across_languages_the_words_count_when_read_through_their_terms() -> None:
     """An English question over Japanese passages: the share of its words the passages write
     in Japanese (rag.crosslingual), and the best sentence's share, are weighed as the share
@@ -106,7 +149,7 @@ def test_across_languages_the_words_count_when_read_through_their_terms() -> Non
 
 
 def test_a_calibration_file_round_trips_and_the_shipped_one_loads(tmp_path: Path) -> None:
-    model = weighing(bias=-3.0, threshold=0.4, coverage=6.0, missing=-2.0)
+    model = weighing(bias=-3.0, threshold=0.4, coverage=6.0, unstated=-2.0)
     path = tmp_path / "mine.json"
     path.write_text(model.to_json(fitted="by hand"))
     assert answerability.load(path) == model

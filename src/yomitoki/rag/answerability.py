@@ -49,6 +49,8 @@ class Signals:
     found: float
     #: The rarest question word no passage holds, as a share of the rarest word's IDF:
     #: 1.0 when the question's most specific word is nowhere ("share price"), 0 when none.
+    #: Reported, not weighed: answerable questions' framing words ("impact", "role") are as
+    #: often nowhere, and its weight's sign turned with each recording.
     missing: float
     #: The share of the passages that both the keyword and the vector leg rank among their
     #: best ``AGREEING_RANK``.
@@ -60,19 +62,24 @@ class Signals:
     #: 1 when ``found`` was read across languages, through the question's words in the
     #: documents' language (``rag.crosslingual``: English over Japanese, Japanese over English).
     crossed: float = 0.0
+    #: 1 when the question asks for a quantity of a kind ("how many days", 何日, "what is the
+    #: deductible": money) and none of the answer's sentences states one, within a language.
+    unstated: float = 0.0
 
     def features(self) -> list[float]:
         """The model's inputs, chosen to carry over to question sets it was not fitted on.
 
-        The word signals (coverage, found, missing) count within a language, and across
-        languages coverage and found count when the question's words were read in the
-        documents' language (``crossed``): the best sentence's share of them and the
-        passages' (held out, 2026-12-07, the model rules asked in English had 0.321 of their
-        answerable questions refused with found alone, 0.143 with coverage too). The learned
-        scorer's probability counts in both, with its own weight across languages, and being
-        across shifts the whole. The cosine, the question's language and the legs' agreement
-        are reported, not weighed: each set has its own scale of them, and weighed they let
-        the model learn one offset per set. Holding out whole sets (``bench.calibrate``,
+        The word signals (coverage, found) and a quantity asked and not stated
+        (``unstated``: the patterns that read it are the question's language's) count within
+        a language; the rarest word missing is reported, not weighed. Across languages
+        coverage and found count when the question's words were read in the documents'
+        language (``crossed``): the best sentence's share of them and the passages' (held
+        out, 2026-12-07, the model rules asked in English had 0.321 of their answerable
+        questions refused with found alone, 0.143 with coverage too). The learned scorer's
+        probability counts in both, with its own weight across languages, and being across
+        shifts the whole. The cosine, the question's language and the legs' agreement are
+        reported, not weighed: each set has its own scale of them, and weighed they let the
+        model learn one offset per set. Holding out whole sets (``bench.calibrate``,
         2026-12-06, same recorded signals) English over Japanese went from refusing every
         answerable question (1.00) to 0.54, and Northwind's near misses from being refused
         0.23 to 0.48 (bench/README.md has the figures of the shipped model)."""
@@ -80,7 +87,7 @@ class Signals:
         return [
             self.coverage * max(same, self.crossed),
             self.found * max(same, self.crossed),
-            self.missing * same,
+            self.unstated * same,
             self.answers,
             self.answers * self.across,
             self.across,
@@ -88,7 +95,7 @@ class Signals:
 
 
 #: The names of ``Signals.features``, in order, as the calibration file lists them.
-FEATURES = ("coverage", "found", "missing", "answers", "answers_across", "across")
+FEATURES = ("coverage", "found", "unstated", "answers", "answers_across", "across")
 
 
 def signals(
@@ -100,10 +107,13 @@ def signals(
     across: bool,
     answers: float = 0.0,
     crossed: float | None = None,
+    unstated: bool = False,
 ) -> Signals:
     """The signals for a question (as ``reading`` reads it) answered from ``hits``, whose
     best sentence had ``coverage`` (the answerer's own measure); ``crossed``, across
-    languages, is the share of the question's words the passages write in their language."""
+    languages, is the share of the question's words the passages write in their language;
+    ``unstated``, whether the question asks for a quantity the answer's sentences state none
+    of."""
     terms = list(reading.terms)
     weights = idf(terms) if terms else {}
     held = reading.known.intersection(terms)
@@ -127,6 +137,7 @@ def signals(
         japanese=float(language == "ja"),
         across=float(across),
         crossed=float(across and crossed is not None),
+        unstated=float(unstated),
     )
 
 
