@@ -43,12 +43,13 @@ def answer_options(**changes: Any) -> AnswerOptions:
 
 def calibration(bias: float = 0.0, threshold: float = 0.5, **weights: float) -> Answerability:
     """An answerability model that weighs only the named features."""
+    assert set(weights) <= set(FEATURES), f"no such feature: {set(weights) - set(FEATURES)}"
     return Answerability(tuple(weights.get(n, 0.0) for n in FEATURES), bias, threshold)
 
 
-#: Refuses when the question's rarest word is in no passage, whatever the cosines say (those
-#: of the hash embedder mean nothing).
-WORDS = calibration(bias=2.0, missing=-6.0)
+#: Refuses unless one sentence holds three quarters of the question's words (IDF-weighted: a
+#: rare word missing is enough), whatever the cosines say (the hash embedder's mean nothing).
+WORDS = calibration(bias=-6.0, coverage=8.0)
 
 
 def fusion(method: str = "weighted", vector_weight: float | None = None) -> Fusion:

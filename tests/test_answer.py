@@ -143,6 +143,7 @@ def test_an_offline_answer_reports_its_decision(searcher: Searcher) -> None:
     decision = answered.answerability
     assert decision is not None and decision["threshold"] == WORDS.threshold
     assert decision["probability"] >= decision["threshold"] and decision["missing"] == 0.0
+    assert decision["found"] == 1.0 and decision["unstated"] == 0.0  # "30 days" states days
     _, refused = make_answerer(searcher, answerability=WORDS).ask("Which jet flies to Mars?")
     assert refused.answerability is not None and refused.dont_know
     assert refused.answerability["probability"] < refused.answerability["threshold"]
@@ -437,6 +438,11 @@ def test_contents_lines_and_sentences_cut_inside_brackets_are_debris(
         ("賞与は年何回？", "賞与は年２回支給する。", True),
         ("How many cleanings a year?", "The plan covers two cleanings a year.", True),
         ("How long is the waiting period?", "There is a 90-day waiting period.", True),
+        ("How long was Warsaw the capital?", "It was the capital for three years.", True),
+        ("How old must a worker be?", "Workers must be eighteen years old.", True),
+        # 「率はいくら」 asks for a rate: 「２割５分」, not an amount of yen.
+        ("割増賃金の率はいくらですか？", "２割５分以上の率で計算した割増賃金を支払う。", True),
+        ("割増賃金の率はいくらですか？", "手当は月額５，０００円とする。", False),
         ("What is the deductible for Plus?", "The deductible is $1,500 for individuals.", True),
         ("What's the coinsurance rate?", "Your coinsurance is 20% after the deductible.", True),
         # A deductible is an amount of money, coinsurance a share: not each other's.

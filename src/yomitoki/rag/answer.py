@@ -365,7 +365,7 @@ class Answerer:
         evidence = composed.evidence
         if across and crossing.words:  # the best sentence's share, as words are within one
             evidence = crossing.covered(h.text for h in hits)
-        wanted = quantity_asked(query)
+        wanted = None if across else quantity_asked(query)  # its patterns read its language
         unstated = wanted is not None and not any(wanted.search(e.text) for e in composed.sentences)
         found = answerability.signals(
             reading, hits, evidence, idf, language, across, composed.answers, written, unstated

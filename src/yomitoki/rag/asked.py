@@ -24,8 +24,9 @@ _JAPANESE = (
     (r"何[かヶカケ箇]月", r"[かヶカケ箇]月"),
     (r"何年", r"年"),
     (r"何[人名]", r"[人名]"),
+    # 「割増賃金の率はいくら」 asks for a rate, not yen (as ``quantities.ASKED_JA`` reads it).
+    (r"何割|何パーセント|何[%％]|割増率|率は", r"割|パーセント|[%％]"),
     (r"いくら|何円", r"円"),
-    (r"何割|何パーセント|何[%％]", r"割|パーセント|[%％]"),
 )
 #: 「休憩時間は？」 asks for an amount without saying 何分: a topic ending in one of these
 #: nouns, asked about bare or with どのくらい, wants a quantity in its units.
@@ -41,9 +42,12 @@ _BARE_TOPIC = re.compile(
     r"(?:は|って)\s*(?:どのくらい|どれくらい|どれほど)?(?:ですか)?\s*[?？]?\s*$"
 )
 _NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
-    "|forty|fifty|sixty|ninety|hundred"
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    "|ninety|hundred"
 )
+#: A count in English: digits or a number word ("three years", "twelve days").
+_COUNT = rf"(?:\d[\d,.]*|{_NUMBER_WORDS})"
 _HOW_MANY = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
 _CURRENCY = r"[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s*(?:dollars?|yen)"
 _PERCENT = r"\d[\d,.]*\s*(?:%|percent)"
@@ -53,9 +57,9 @@ _ENGLISH = (
     (r"\bhow\s+much\b", _MONEY),
     (
         r"\bhow\s+long\b",
-        r"\d[\d,.]*\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|minutes?)\b",
+        rf"\b{_COUNT}\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|minutes?)\b",
     ),
-    (r"\bhow\s+old\b", r"\d+\s*(?:-\s*)?years?\b"),
+    (r"\bhow\s+old\b", rf"\b{_COUNT}\s*(?:-\s*)?years?\b"),
     (r"\bhow\s+often\b", r"\b(?:once|twice|\d+\s*times|every|per|annually|monthly|weekly)\b"),
 )
 
