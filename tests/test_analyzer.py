@@ -1,5 +1,10 @@
+import json
+import subprocess
+import sys
+
 import pytest
 
+from yomitoki.text import analyzer
 from yomitoki.text.analyzer import analyze, query_terms
 
 
@@ -48,3 +53,20 @@ def test_a_long_run_without_ascii_is_analyzed_in_slices_sudachi_accepts(sentence
     text = sentence * 3000  # 20,000+ characters with no ASCII break: over Sudachi's byte limit
     terms = analyze(text)
     assert len(terms) >= 3000 * len(analyze(sentence)) - 10  # a slice edge may split a word
+
+
+def test_either_snowball_engine_makes_the_same_terms() -> None:
+    """PyStemmer (C) stems as snowballstemmer's pure Python does: an index built where one is
+    installed is searched where the other is."""
+    text = "Relocation reimbursements, dermatologists' referrals; generously covered hearing aids"
+    code = (
+        "import sys, json; sys.modules['Stemmer'] = None\n"
+        "from yomitoki.text import analyzer\n"
+        f"print(json.dumps([type(analyzer._stemmer()).__module__, analyzer.analyze({text!r})]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    module, pure = json.loads(done.stdout)
+    assert module.startswith("snowballstemmer")  # the fallback really ran
+    assert analyzer._stemmer().__class__.__module__ == "Stemmer"  # the dependency is used
+    assert analyze(text) == pure
+    assert pure[:4] == ["reloc", "reimburs", "dermatolog", "referr"]
