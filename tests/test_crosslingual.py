@@ -56,6 +56,15 @@ def test_a_phrase_found_is_not_looked_up_word_by_word_and_adjectives_find_their_
     assert "深夜業" in late and "深夜" in late and "いい時間" not in late
     # Over English documents no Japanese term is held: nothing is added.
     assert japanese_terms("How many days of paid vacation?", lambda term: False) == []
+    # A dictionary phrase that ends on a word of grammar is an idiom's fragment: "notice of"
+    # ("take notice of", 一顧) does not hide "notice" (予告); one opening on it is the
+    # question's phrase ("in advance", 事前).
+    notice = japanese_terms(
+        "How many days in advance must notice of dismissal be given?", everything
+    )
+    assert {"事前", "予告", "解雇"} <= set(notice) and "一顧" not in notice
+    # Months of service are counted as years of service are: 継続勤務, not 事業 or 役務.
+    assert japanese_terms("After how many months of service?", everything) == ["継続勤務", "勤続"]
 
 
 def test_verbs_and_adjectives_a_question_writes_find_their_japanese_terms() -> None:

@@ -144,6 +144,13 @@ def _forms(words: list[str]) -> set[str]:
     return forms
 
 
+def _dangling(gram: list[str]) -> bool:
+    """A phrase of the dictionaries that ends on a word of the question's grammar ("notice
+    of", "work on"): an idiom's fragment ("take notice of", 一顧), not the question's phrase;
+    one that opens on such a word is ("in advance", 事前; "what color", 何色)."""
+    return len(gram) > 1 and gram[-1] in _QUESTION_WORDS and " ".join(gram) not in _workplace()
+
+
 def _looked_up(words: list[str], table: dict[str, list[str]]) -> list[str]:
     """The terms of a phrase's forms; only where it has none, of its verbs' bases
     (dismissed -> dismiss): "granted" is not looked up as "grant" (補助金) when it is known."""
@@ -222,6 +229,8 @@ def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
             span = range(start, start + length)
             if all(word in _ASKING for word in gram) or covered.issuperset(span):
                 continue  # "how many days", "what is"; or within a phrase found
+            if _dangling(gram):
+                continue  # "notice of" (一顧) would hide "notice" (予告)
             terms = _looked_up(gram, table)
             if not terms:
                 continue
