@@ -10,33 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from yomitoki.rag.quantities import japanese_quantity
+from yomitoki.rag.quantities import ASKED_JA, UNITS, japanese_quantity
 from yomitoki.text.analyzer import content_terms
 
-#: Japanese interrogatives and the units of their answers.
-_JAPANESE = (
-    (r"何日", r"日"),
-    (r"何分", r"分"),
-    (r"何時間", r"時間"),
-    (r"何歳", r"歳"),
-    (r"何回", r"回"),
-    (r"何週", r"週"),
-    (r"何[かヶカケ箇]月", r"[かヶカケ箇]月"),
-    (r"何年", r"年"),
-    (r"何[人名]", r"[人名]"),
-    # 「割増賃金の率はいくら」 asks for a rate, not yen (as ``quantities.ASKED_JA`` reads it).
-    (r"何割|何パーセント|何[%％]|割増率|率は", r"割|パーセント|[%％]"),
-    (r"いくら|何円", r"円"),
-)
 #: 「休憩時間は？」 asks for an amount without saying 何分: a topic ending in one of these
-#: nouns, asked about bare or with どのくらい, wants a quantity in its units.
+#: nouns, asked about bare or with どのくらい, wants a quantity in one of its units.
 _TOPIC_UNITS = (
-    (r"時間", r"分|時間"),
-    (r"期間", r"日|週間?|[かヶカケ箇]月|年"),
-    (r"日数", r"日"),
-    (r"料金|金額|費用|手当|賃金|給与", r"円"),
-    (r"年齢", r"歳"),
-    (r"回数", r"回"),
+    (r"時間", ("minute", "hour")),
+    (r"期間", ("day", "week", "month", "year")),
+    (r"日数", ("day",)),
+    (r"料金|金額|費用|手当|賃金|給与", ("yen",)),
+    (r"年齢", ("age",)),
+    (r"回数", ("time",)),
 )
 _BARE_TOPIC = re.compile(
     r"(?:は|って)\s*(?:どのくらい|どれくらい|どれほど)?(?:ですか)?\s*[?？]?\s*$"
@@ -150,14 +135,14 @@ def answer_terms(question: str, terms: list[str]) -> list[str]:
 def quantity_asked(question: str) -> re.Pattern[str] | None:
     """A pattern that matches a stated answer to ``question``'s quantity, or None when the
     question asks for none."""
-    for asked, unit in _JAPANESE:
+    for asked, key in ASKED_JA:
         if re.search(asked, question):
-            return japanese_quantity(unit)
+            return UNITS[key].pattern(japanese=True)
     if bare := _BARE_TOPIC.search(question):
         topic = question[: bare.start()]
-        for noun, unit in _TOPIC_UNITS:
+        for noun, keys in _TOPIC_UNITS:
             if re.search(f"(?:{noun})$", topic):
-                return japanese_quantity(unit)
+                return japanese_quantity("|".join(UNITS[key].ja for key in keys))
     if many := _HOW_MANY.search(question):
         noun = many.group(1).lower().rstrip("s")
         return re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+)?{noun}",
