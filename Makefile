@@ -91,6 +91,7 @@ bench: install
 	$(BIN)/python -m bench.milvus_latency
 	$(BIN)/python -m bench.embed_throughput
 	$(BIN)/python -m bench.embedding_engines
+	$(BIN)/python -m bench.stemming
 	$(BIN)/python -m bench.search_under_ingest
 	$(BIN)/python -m bench.ray_ingest
 	$(BIN)/python -m bench.fuzz_parsers
