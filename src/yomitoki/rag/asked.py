@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from yomitoki.rag.quantities import ASKED_JA, UNITS, japanese_quantity
+from yomitoki.rag.quantities import ASKED_JA, NUMBER_EN, UNITS, japanese_quantity
 from yomitoki.text.analyzer import content_terms
 
 #: 「休憩時間は？」 asks for an amount without saying 何分: a topic ending in one of these
@@ -26,13 +26,6 @@ _TOPIC_UNITS = (
 _BARE_TOPIC = re.compile(
     r"(?:は|って)\s*(?:どのくらい|どれくらい|どれほど)?(?:ですか)?\s*[?？]?\s*$"
 )
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
-    "|ninety|hundred"
-)
-#: A count in English: digits or a number word ("three years", "twelve days").
-_COUNT = rf"(?:\d[\d,.]*|{_NUMBER_WORDS})"
 _HOW_MANY = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
 _CURRENCY = r"[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s*(?:dollars?|yen)"
 _PERCENT = r"\d[\d,.]*\s*(?:%|percent)"
@@ -40,11 +33,9 @@ _MONEY = f"{_CURRENCY}|{_PERCENT}"
 #: English questions and the shapes of their answers.
 _ENGLISH = (
     (r"\bhow\s+much\b", _MONEY),
-    (
-        r"\bhow\s+long\b",
-        rf"\b{_COUNT}\s*(?:-\s*)?(?:days?|weeks?|months?|years?|hours?|minutes?)\b",
-    ),
-    (r"\bhow\s+old\b", rf"\b{_COUNT}\s*(?:-\s*)?years?\b"),
+    # A length of time in any unit, an age: as the units read them (``quantities.UNITS``).
+    (r"\bhow\s+long\b", UNITS["duration"].pattern(japanese=False).pattern),
+    (r"\bhow\s+old\b", UNITS["age"].pattern(japanese=False).pattern),
     (r"\bhow\s+often\b", r"\b(?:once|twice|\d+\s*times|every|per|annually|monthly|weekly)\b"),
 )
 
@@ -145,7 +136,7 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
                 return japanese_quantity("|".join(UNITS[key].ja for key in keys))
     if many := _HOW_MANY.search(question):
         noun = many.group(1).lower().rstrip("s")
-        return re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\s+(?:[a-z-]+\s+)?{noun}",
+        return re.compile(rf"\b{NUMBER_EN}\s+(?:[a-z-]+\s+)?{noun}",
                           re.IGNORECASE)  # fmt: skip
     for asked, answer in _ENGLISH:
         if re.search(asked, question, re.IGNORECASE):

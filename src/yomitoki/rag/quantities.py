@@ -28,7 +28,14 @@ def japanese_quantity(unit: str) -> re.Pattern[str]:
     return re.compile(f"(?!{_NOT_A_NUMBER_JA}){NUMBER_JA}\\s*(?:{unit})")
 
 
-NUMBER_EN = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+#: Numbers as English writes them: digits, or a number word ("three years", "eighteen years
+#: old").
+NUMBER_WORDS_EN = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    "|ninety|hundred"
+)
+NUMBER_EN = rf"(?:\d[\d,.]*|{NUMBER_WORDS_EN})"
 
 
 @dataclass(frozen=True, slots=True)
