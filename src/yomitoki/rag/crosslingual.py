@@ -95,6 +95,7 @@ def english_words() -> frozenset[str]:
     return frozenset(term for w in words if w.isascii() and w.isalpha() for term in analyze(w))
 
 
+@functools.cache
 def _workplace() -> dict[str, list[str]]:
     """``workplace_terms.tsv``: labour-law and work-rule words in English and the Japanese
     terms work rules write them with ("years of service" → 勤続年数, "paid" → 支給, "break" →
