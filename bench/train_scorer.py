@@ -26,6 +26,7 @@ import random
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,20 +48,31 @@ OUT = RESULTS / "sentence_scorer.json"
 C_GRID = (0.0003, 0.001, 0.003, 0.01)
 
 
-def examples(split: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every question with its candidate sentences (Evidence) and their labels."""
-    asked = {json.loads(line)["id"] for line in
-             (SHARED / "jsquad-valid" / "questions.jsonl").read_text().splitlines()}  # fmt: skip
-    rng = random.Random(SEED)
-    paragraphs = [(a["title"], p) for a in split["data"] for p in a["paragraphs"]]
+def benchmark_ids() -> set[str]:
+    """The JSQuAD validation questions ../shared's jsquad-valid set asks: never trained on."""
+    lines = (SHARED / "jsquad-valid" / "questions.jsonl").read_text().splitlines()
+    return {json.loads(line)["id"] for line in lines}
+
+
+def split_idf(split: dict[str, Any]) -> Callable[[list[str]], dict[str, float]]:
+    """Words weighed by their IDF over the split's paragraphs, as an index would weigh them."""
+    paragraphs = [p for a in split["data"] for p in a["paragraphs"]]
     frequency: Counter[str] = Counter()
-    for _, p in paragraphs:
+    for p in paragraphs:
         frequency.update(set(content_terms(p["context"])))
     total = len(paragraphs)
 
     def idf(terms: list[str]) -> dict[str, float]:
         return {t: math.log(1 + (total - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in terms}
 
+    return idf
+
+
+def examples(split: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every question with its candidate sentences (Evidence) and their labels."""
+    asked = benchmark_ids()
+    rng = random.Random(SEED)
+    idf = split_idf(split)
     out = []
     for number, article in enumerate(split["data"]):
         own = article["paragraphs"]
