@@ -33,7 +33,8 @@ katakana alone, a loanword such as ネットワーク, its katakana spellings) t
 glosses of its first sense, of at most three words (a hyphenated one also without its
 hyphens: "co-insurance", "coinsurance"; none that asks, such as 何日's "what day"): the
 sense a word is read in first, not every sense it has (補償 is "compensation", not also its
-eighth).
+eighth). A spelling of one kanji only when that first sense is a common noun (犬 "dog", 薬
+"medicine"), which ``rag.crosslingual`` reads only where Sudachi reads a word of its own.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ _KANA_END = re.compile(r"[\u3041-\u309f]$")
 _JOINED = re.compile(r"([a-z-]+) (?:at|in|of|on) ([a-z-]+)")
 # EJDict's notes: 〈C〉 〈人〉 (grammar, the object), 《話》 (usage), {名} (part of speech),
 # [時間] (what may be left out).
+_NOUN = "noun (common) (futsuumeishi)"
 _NOTES = re.compile(r"〈[^〉]*〉|《[^》]*》|\{[^}]*\}|\[[^\]]*\]")
 # An aside right after a word gives other words for it: 解任(解雇,免職); one that opens a
 # meaning says where it applies: (宗教上の)聖日.
@@ -149,9 +151,12 @@ def merged(ejdict: dict[str, list[str]], jmdict: dict[str, list[str]]) -> dict[s
 
 
 def gloss(text: str) -> str:
-    """A gloss as an English document would write it: no parentheses, no leading article."""
-    phrase = re.sub(r"\([^)]*\)", "", text.lower()).strip()
-    return re.sub(r"^(to|a|an|the) ", "", " ".join(phrase.split()))
+    """A gloss as an English document would write it: no parentheses (nested ones too: "dog
+    (Canis (lupus) familiaris)" is "dog"), no leading article."""
+    phrase = text.lower()
+    while (bare := re.sub(r"\([^()]*\)", "", phrase)) != phrase:
+        phrase = bare
+    return re.sub(r"^(to|a|an|the) ", "", " ".join(phrase.replace(")", "").split()))
 
 
 def build_back(database: Path) -> dict[str, list[str]]:
@@ -170,6 +175,9 @@ def build_back(database: Path) -> dict[str, list[str]]:
     )
     for sense, text in rows:
         glosses[sense].append(text)
+    # A word of one kanji is kept when its first sense is a common noun (犬 "dog", 薬
+    # "medicine"); the question must also write it as a word of its own (``rag.crosslingual``).
+    nouns = {sense for (sense,) in db.execute(f"SELECT sid FROM pos WHERE text = '{_NOUN}'")}
     table: dict[str, list[str]] = collections.defaultdict(list)
     for entry, sense in first.items():
         said = [gloss(g) for g in glosses[sense][:2]]
@@ -179,7 +187,7 @@ def build_back(database: Path) -> dict[str, list[str]]:
         # English writes "co-insurance" and "coinsurance" alike: both are looked for.
         said += [g.replace("-", "") for g in said if "-" in g]
         for word in spellings.get(entry, [])[:2]:
-            if len(word) >= 2:
+            if len(word) >= 2 or (_KANJI.fullmatch(word) and sense in nouns):
                 table[word] += [g for g in said if g not in table[word]]
     return {word: english for word, english in sorted(table.items()) if english}
 

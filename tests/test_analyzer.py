@@ -55,6 +55,13 @@ def test_a_long_run_without_ascii_is_analyzed_in_slices_sudachi_accepts(sentence
     assert len(terms) >= 3000 * len(analyze(sentence)) - 10  # a slice edge may split a word
 
 
+def test_the_common_nouns_of_one_kanji_a_text_writes_as_words() -> None:
+    text = "会社の犬はネットワーク内の薬を食べない"
+    assert {text[at] for at in analyzer.lone_nouns(text)} == {"犬", "薬"}  # 内 is a suffix
+    long = "あ" * 12_000 + "犬"  # past the first slice Sudachi is given
+    assert analyzer.lone_nouns(long) == {12_000}
+
+
 def test_either_snowball_engine_makes_the_same_terms() -> None:
     """PyStemmer (C) stems as snowballstemmer's pure Python does: an index built where one is
     installed is searched where the other is."""

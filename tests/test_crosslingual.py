@@ -232,3 +232,27 @@ def test_the_share_of_a_japanese_questions_words_an_english_passage_writes() -> 
     # An English term is a word's start: "pet" is in "pets", not in "competent".
     assert read.found("Pets of Northwind members") == pytest.approx(0.5)
     assert read.found("A competent Northwind doctor") == pytest.approx(0.25)
+
+
+def test_a_japanese_questions_word_of_one_kanji_and_an_unknown_abbreviation_are_asked() -> None:
+    """犬 is a word the question asks, though the table's words are read at their longest;
+    "LASIK", which no readable document writes, is asked and not found; 額 of 自己負担額 is the
+    kind of quantity asked, not a word ("frame")."""
+    held = {"zava", "company", "name", "dog", "surgery", "northwind"}.__contains__
+    dog = crossing("Zavaの会社の犬の名前は何ですか？", "ja", held)
+    assert dog.words == 4  # Zava, 会社, 犬, 名前
+    assert dog.found("Zava is a company whose name is known.") == pytest.approx(0.75)
+    assert dog.found("The Zava company dog's name is Rex.") == pytest.approx(1.0)
+    lasik = crossing("LASIK手術はNorthwindの対象ですか？", "ja", held)
+    assert lasik.found("Northwind covers eye surgery.") < 1.0
+    assert lasik.words == 4  # LASIK, 手術, Northwind, 対象
+    share = crossing("Northwindの自己負担額はいくらですか？", "ja", {"northwind"}.__contains__)
+    assert share.words == 2  # Northwind, 自己負担
+
+
+def test_a_word_in_brackets_after_another_restates_it() -> None:
+    """「IVF（体外受精）」 is one word, found when a passage writes either."""
+    held = {"northwind", "in vitro fertilization"}.__contains__
+    read = crossing("NorthwindはIVF（体外受精）を補償しますか？", "ja", held)
+    assert read.words == 3  # Northwind, IVF (体外受精), 補償
+    assert read.found("Northwind does not cover in vitro fertilization.") == pytest.approx(2 / 3)

@@ -23,10 +23,11 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from yomitoki.text import analyzer
 from yomitoki.text.analyzer import analyze
 from yomitoki.text.language import Language
 from yomitoki.text.sentences import split_sentences
@@ -72,6 +73,9 @@ _UNIT_WORDS = frozenset(
     }
 )  # fmt: skip
 _ASKING = _QUESTION_WORDS | _UNIT_WORDS
+#: The same in Japanese, of the words of one kanji: the kind of quantity asked (自己負担額 is
+#: 自己負担 and 額, "frame" in the table's first sense).
+_UNIT_KANJI = frozenset("額率数量")
 
 
 @functools.cache
@@ -248,32 +252,48 @@ def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
 
 def _from_japanese(question: str, known: Callable[[str], bool]) -> Crossing:
     """The English of a Japanese question's words: at each place the longest word the table
-    knows (共同保険, not 共同 and 保険), its first glosses; and the words it writes in Latin
-    letters ("Northwind Health Plusの…"), as they are. Each is a word the passages may write,
-    counted as an English question's are."""
+    knows (共同保険, not 共同 and 保険), its first glosses, a word of one kanji only where the
+    question writes it as a noun of its own (犬 of 「会社の犬」); and the words it writes in
+    Latin letters ("Northwind Health Plusの…", "LASIK"), as they are. Each is a word the
+    passages may write, counted as an English question's are: one no readable document holds
+    is a word asked and not found. A word in brackets right after another restates it (「IVF
+    （体外受精）」): one word, found when either is."""
     text = unicodedata.normalize("NFKC", question)
-    table = _table("ja_en_terms.json.gz")
     held = functools.cache(known)
     terms: list[str] = []
-    groups: list[tuple[frozenset[int], tuple[str, ...]]] = []
-    words = 0
+    places: dict[int, tuple[str, ...]] = {}
+    last = (-1, -1)  # where the last word counted ends, and its place
+    for start, end, english in _japanese_words(text):
+        kept = tuple(term for term in english if held(term))
+        if not _LATIN.fullmatch(text[start:end]):  # the question's own words are searched
+            terms += [term for term in kept if term not in terms]
+        restating = start >= 2 and text[start - 1] == "(" and last[0] == start - 1
+        place = last[1] if restating else start
+        places[place] = places.get(place, ()) + kept
+        last = (end, place)
+    groups = tuple((frozenset({at}), kept) for at, kept in places.items() if kept)
+    return Crossing(tuple(terms[:MOST_TERMS]), groups, len(places))
+
+
+def _japanese_words(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """Each word of a Japanese question ``_from_japanese`` counts: where it starts and ends,
+    and the English a passage may write it with."""
+    table = _table("ja_en_terms.json.gz")
+    lone = analyzer.lone_nouns(text)
     at = 0
     while at < len(text):
         if latin := _LATIN.match(text, at):
             word = latin.group(0).lower()
-            if word not in _ASKING and held(word):
-                words += 1
-                groups.append((frozenset({at}), (word,)))
+            if word not in _ASKING:
+                yield at, latin.end(), (word,)
             at = latin.end()
             continue
         reach = range(min(len(text), at + _LONGEST_JA), at + 1, -1)
         found = next((text[at:end] for end in reach if text[at:end] in table), None)
+        if found is None and at in lone and text[at] in table and text[at] not in _UNIT_KANJI:
+            found = text[at]
         if found is None:
             at += 1
             continue
-        kept = tuple(english for english in table[found] if held(english))
-        terms += [english for english in kept if english not in terms]
-        words += 1
-        groups += [(frozenset({at}), kept)] if kept else []
+        yield at, at + len(found), tuple(table[found])
         at += len(found)
-    return Crossing(tuple(terms[:MOST_TERMS]), tuple(groups), words)

@@ -83,6 +83,25 @@ def analyze(text: str) -> list[str]:
     return terms
 
 
+#: Sudachi's part of speech of a common noun that is no counter, adverb or suffix (犬, 薬).
+_COMMON_NOUN = ("名詞", "普通名詞", "一般")
+
+
+def lone_nouns(text: str) -> frozenset[int]:
+    """Where ``text`` (NFKC-normalized) writes a common noun of one kanji as a word of its own,
+    in Sudachi's reading (犬 of 「会社の犬」; 額 of 「自己負担額」 too, but not 内 of 「ネットワーク
+    内」, a suffix)."""
+    text = unicodedata.normalize("NFKC", text)
+    return frozenset(
+        start + morpheme.begin()
+        for start in range(0, len(text), _MAX_CHARS)
+        for morpheme in _tokenizer().tokenize(text[start : start + _MAX_CHARS])
+        if len(morpheme.surface()) == 1
+        and "\u4e00" <= morpheme.surface() <= "\u9fff"
+        and tuple(morpheme.part_of_speech()[:3]) == _COMMON_NOUN
+    )
+
+
 # English function words: in a question they match nearly every chunk and only add noise.
 STOP_WORDS = frozenset(
     analyze(
