@@ -223,10 +223,37 @@ def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
     found is not looked up alone ("probationary period" -> 試用期間, not also "period" ->
     時期, 時間)."""
     words = _WORD.findall(question.lower())
-    table = _english()
     held = functools.cache(known)  # each check is a look into the index
     found: dict[str, int] = {}
     groups: list[tuple[frozenset[int], tuple[str, ...]]] = []
+    for span, terms in _looked_up_spans(words):
+        kept = tuple(term for term in terms if held(term))
+        for term in kept:
+            found.setdefault(term, len(span))
+        content = frozenset(at for at in span if words[at] not in _ASKING)
+        groups += [(content, kept)] if kept and content else []
+    ranked = sorted(found, key=lambda term: -found[term])[:MOST_TERMS]
+    words_asked = sum(1 for word in words if word not in _ASKING)
+    return Crossing(tuple(ranked), tuple(groups), words_asked)
+
+
+def phrases(question: str) -> list[list[str]]:
+    """The phrases of two words or more an English question writes that the tables have
+    ("life insurance", "probationary period"), as ``crossing`` looks them up."""
+    words = _WORD.findall(question.lower())
+    spans = (span for span, _ in _looked_up_spans(words) if len(span) > 1)
+    # Not the question's own turns ("how many people", "total number", "much more").
+    return [
+        [words[at] for at in span]
+        for span in spans
+        if not _ASKING.intersection(words[at] for at in span)
+    ]
+
+
+def _looked_up_spans(words: list[str]) -> Iterator[tuple[range, list[str]]]:
+    """Each span of ``words`` the tables have, and its terms: the longest first, none within
+    another found."""
+    table = _english()
     covered: set[int] = set()
     for length in range(_LONGEST, 0, -1):
         for start in range(len(words) - length + 1):
@@ -236,18 +263,9 @@ def _from_english(question: str, known: Callable[[str], bool]) -> Crossing:
                 continue  # "how many days", "what is"; or within a phrase found
             if _dangling(gram):
                 continue  # "notice of" (一顧) would hide "notice" (予告)
-            terms = _looked_up(gram, table)
-            if not terms:
-                continue
-            covered |= set(span)
-            kept = tuple(term for term in terms if held(term))
-            for term in kept:
-                found.setdefault(term, length)
-            content = frozenset(at for at in span if words[at] not in _ASKING)
-            groups += [(content, kept)] if kept and content else []
-    ranked = sorted(found, key=lambda term: -found[term])[:MOST_TERMS]
-    words_asked = sum(1 for word in words if word not in _ASKING)
-    return Crossing(tuple(ranked), tuple(groups), words_asked)
+            if terms := _looked_up(gram, table):
+                covered |= set(span)
+                yield span, terms
 
 
 def _from_japanese(question: str, known: Callable[[str], bool]) -> Crossing:

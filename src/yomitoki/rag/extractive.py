@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from yomitoki.rag import crosslingual
+from yomitoki.rag import crosslingual, phrases
 from yomitoki.rag.asked import answer_terms, quantity_asked
 from yomitoki.rag.quantities import counted_over, period_asked, stated, unit_asked
 from yomitoki.rag.subjects import subject_terms, unfiled
@@ -232,7 +232,10 @@ def read(question: str, hits: Sequence[Hit]) -> Reading:
     known = passage_terms(hits) | {t for h in hits for t in subject_terms(h.title, h.document)}
     question = unfiled(question, {h.document for h in hits})
     asked = answer_terms(question, content_terms(question))
-    terms = corrected(asked, known, crosslingual.english_words())
+    terms = set(corrected(asked, known, crosslingual.english_words()))
+    # A phrase the passages write only apart ("life insurance") is one term none holds.
+    for phrase in phrases.apart(question, (h.text for h in hits)):
+        terms = (terms - set(phrase)) | {phrases.joined(phrase)}
     return Reading(tuple(sorted(terms)), frozenset(known))
 
 

@@ -1,0 +1,32 @@
+"""A dictionary phrase a question writes is one thing asked: its words written apart are not it."""
+
+from __future__ import annotations
+
+from yomitoki.rag import extractive, phrases
+from yomitoki.types import Hit, Location
+
+
+def test_a_questions_dictionary_phrases_are_read_as_its_terms() -> None:
+    assert phrases.asked("How much life insurance does Zava provide?") == [("life", "insur")]
+    # Business cards is "business card" (名刺); the words that ask make no phrase.
+    assert ("busi", "card") in phrases.asked("How do I order new business cards?")
+    assert phrases.asked("How many people work here?") == []
+    assert phrases.asked("What is the deductible for in-network services?") == []
+
+
+def test_a_phrase_written_apart_is_a_term_the_passages_lack() -> None:
+    question = "How much life insurance does Zava provide?"
+    apart = Hit(
+        1, "plus.pdf", Location(page=59),
+        "Life can be unpredictable. Show your insurance card at every visit to Zava's clinic.",
+        1.0, {}, None, None,
+    )  # fmt: skip
+    assert phrases.apart(question, [apart.text]) == [("life", "insur")]
+    reading = extractive.read(question, [apart])
+    assert "life_insur" in reading.terms and "life_insur" not in reading.known
+    assert "life" not in reading.terms and "insur" not in reading.terms
+    together = "Zava provides life insurance of twice each employee's salary."
+    assert phrases.apart(question, [together]) == []
+    written = extractive.read(question, [Hit(2, "handbook.pdf", Location(page=3), together,
+                                             1.0, {}, None, None)])  # fmt: skip
+    assert {"life", "insur"} <= set(written.terms)
