@@ -30,3 +30,10 @@ def test_a_phrase_written_apart_is_a_term_the_passages_lack() -> None:
     written = extractive.read(question, [Hit(2, "handbook.pdf", Location(page=3), together,
                                              1.0, {}, None, None)])  # fmt: skip
     assert {"life", "insur"} <= set(written.terms)
+
+
+def test_words_on_either_side_of_a_comma_are_not_the_phrase() -> None:
+    question = "What is the reimbursement limit for home office equipment?"
+    listed = "Get care from the comfort of your own home, office, or other location."
+    assert phrases.apart(question, [listed]) == [("home", "offic")]
+    assert phrases.apart(question, ["Equipment for a home office is reimbursed."]) == []

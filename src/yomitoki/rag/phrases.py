@@ -12,10 +12,14 @@ offer", "healthcare costs", which passages write in other orders).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 
 from yomitoki.rag import crosslingual
 from yomitoki.text.analyzer import BIGRAM_JOINER, STOP_WORDS, analyze, bigrams
+
+#: What ends a clause: two words on either side of it are not side by side.
+_CLAUSE = re.compile(r"[,.;:!?()\[\]、。，．；：！？（）「」]")
 
 
 def asked(question: str) -> list[tuple[str, ...]]:
@@ -40,7 +44,14 @@ def apart(question: str, passages: Iterable[str]) -> list[tuple[str, ...]]:
     phrases = asked(question)
     if not phrases:
         return []
-    written = {pair for text in passages for pair in bigrams(analyze(text))}
+    # Written as the phrase: side by side within a clause ("your own home, office, or other
+    # location" writes no "home office").
+    written = {
+        pair
+        for text in passages
+        for clause in _CLAUSE.split(text)
+        for pair in bigrams(analyze(clause))
+    }
     return [
         p
         for p in phrases
