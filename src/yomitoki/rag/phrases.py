@@ -34,7 +34,7 @@ def asked(question: str) -> list[tuple[str, ...]]:
 
 
 def joined(terms: Sequence[str]) -> str:
-    """A phrase's one term: its adjacent pairs joined as the keyword index joins them."""
+    """A phrase's one term: its words joined as the keyword index joins a pair of them."""
     return BIGRAM_JOINER.join(terms)
 
 
