@@ -56,9 +56,10 @@ _KATAKANA = re.compile(r"^[\u30a1-\u30f6\u30fc]{2,}$")
 _KANJI = re.compile(r"[\u4e00-\u9fff]")
 _KANA_END = re.compile(r"[\u3041-\u309f]$")
 _JOINED = re.compile(r"([a-z-]+) (?:at|in|of|on) ([a-z-]+)")
+# JMdict's part of speech of a common noun.
+_NOUN = "noun (common) (futsuumeishi)"
 # EJDict's notes: 〈C〉 〈人〉 (grammar, the object), 《話》 (usage), {名} (part of speech),
 # [時間] (what may be left out).
-_NOUN = "noun (common) (futsuumeishi)"
 _NOTES = re.compile(r"〈[^〉]*〉|《[^》]*》|\{[^}]*\}|\[[^\]]*\]")
 # An aside right after a word gives other words for it: 解任(解雇,免職); one that opens a
 # meaning says where it applies: (宗教上の)聖日.
@@ -177,7 +178,7 @@ def build_back(database: Path) -> dict[str, list[str]]:
         glosses[sense].append(text)
     # A word of one kanji is kept when its first sense is a common noun (犬 "dog", 薬
     # "medicine"); the question must also write it as a word of its own (``rag.crosslingual``).
-    nouns = {sense for (sense,) in db.execute(f"SELECT sid FROM pos WHERE text = '{_NOUN}'")}
+    nouns = {sense for (sense,) in db.execute("SELECT sid FROM pos WHERE text = ?", (_NOUN,))}
     table: dict[str, list[str]] = collections.defaultdict(list)
     for entry, sense in first.items():
         said = [gloss(g) for g in glosses[sense][:2]]

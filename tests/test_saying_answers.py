@@ -76,7 +76,7 @@ def test_a_length_of_time_is_said_in_the_unit_it_was_stated_in() -> None:
     assert said_in("1 year", duration, japanese=True) == "1年"
     assert stated("賃金は毎月支払う。", duration) is None
     # English number words past twelve state a quantity as digits do, as the question's own
-    # patterns read them (one list of them: ``quantities.NUMBER_WORDS_EN``).
+    # patterns read them (one pattern of them: ``quantities.NUMBER_EN``).
     assert stated("Workers must be eighteen years old.", UNITS["age"]) == "eighteen years old"
     assert stated("Records are kept for twenty years.", duration) == "twenty years"
 

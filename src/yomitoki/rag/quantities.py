@@ -30,12 +30,12 @@ def japanese_quantity(unit: str) -> re.Pattern[str]:
 
 #: Numbers as English writes them: digits, or a number word ("three years", "eighteen years
 #: old").
-NUMBER_WORDS_EN = (
+_NUMBER_WORDS_EN = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
     "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
     "|ninety|hundred"
 )
-NUMBER_EN = rf"(?:\d[\d,.]*|{NUMBER_WORDS_EN})"
+NUMBER_EN = rf"(?:\d[\d,.]*|{_NUMBER_WORDS_EN})"
 
 
 @dataclass(frozen=True, slots=True)
