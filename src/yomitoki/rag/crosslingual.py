@@ -281,9 +281,9 @@ def _from_japanese(question: str, known: Callable[[str], bool]) -> Crossing:
     terms: list[str] = []
     places: dict[int, tuple[str, ...]] = {}
     last = (-1, -1)  # where the last word counted ends, and its place
-    for start, end, english in _japanese_words(text):
+    for start, end, english, translated in _japanese_words(text):
         kept = tuple(term for term in english if held(term))
-        if not _LATIN.fullmatch(text[start:end]):  # the question's own words are searched
+        if translated:  # a word in Latin letters is searched as the question writes it
             terms += [term for term in kept if term not in terms]
         restating = start >= 2 and text[start - 1] == "(" and last[0] == start - 1
         place = last[1] if restating else start
@@ -293,9 +293,10 @@ def _from_japanese(question: str, known: Callable[[str], bool]) -> Crossing:
     return Crossing(tuple(terms[:MOST_TERMS]), groups, len(places))
 
 
-def _japanese_words(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+def _japanese_words(text: str) -> Iterator[tuple[int, int, tuple[str, ...], bool]]:
     """Each word of a Japanese question ``_from_japanese`` counts: where it starts and ends,
-    and the English a passage may write it with."""
+    the English a passage may write it with, and whether that is the table's translation (not
+    the word itself, written in Latin letters)."""
     table = _table("ja_en_terms.json.gz")
     lone = analyzer.lone_nouns(text)
     at = 0
@@ -303,7 +304,7 @@ def _japanese_words(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
         if latin := _LATIN.match(text, at):
             word = latin.group(0).lower()
             if word not in _ASKING:
-                yield at, latin.end(), (word,)
+                yield at, latin.end(), (word,), False
             at = latin.end()
             continue
         reach = range(min(len(text), at + _LONGEST_JA), at + 1, -1)
@@ -313,5 +314,5 @@ def _japanese_words(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
         if found is None:
             at += 1
             continue
-        yield at, at + len(found), tuple(table[found])
+        yield at, at + len(found), tuple(table[found]), True
         at += len(found)
