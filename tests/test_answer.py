@@ -22,8 +22,9 @@ from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.rag import extractive, quoting, scorer
 from yomitoki.rag import passages as passages_module
-from yomitoki.rag.answer import Answerer, parse_followups
+from yomitoki.rag.answer import Answerer
 from yomitoki.rag.asked import answer_terms, asks_whether, quantity_asked, topic_of
+from yomitoki.rag.chat import parse_followups
 from yomitoki.rag.support import check_support
 from yomitoki.settings.tables import LLMConfig
 from yomitoki.text.analyzer import content_terms

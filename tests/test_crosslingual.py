@@ -113,7 +113,7 @@ def test_an_english_question_finds_the_japanese_page_by_its_words(rules: Path) -
         scoped = dataclasses.replace(keyword, filters=bob)
         assert [h.document for h in asker.retrieve(question, (), scoped).hits] == ["calendar.md"]
         # A Japanese question over these Japanese pages is read in its own words alone.
-        assert asker.retrieve("年次有給休暇は何日？", (), keyword).crossing.terms == ()
+        assert asker.retrieve("年次有給休暇は何日？", (), keyword).searches.crossing.terms == ()
     finally:
         store.close()
 
@@ -157,7 +157,7 @@ def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path)
         question = "免責額はいくらですか？"
         assert asker.retriever.search(question, Mode.KEYWORD, 5) == []
         asked = asker.retrieve(question, (), keyword)
-        assert asked.crossing.terms == ("deductible",)
+        assert asked.searches.crossing.terms == ("deductible",)
         # The words that ask are in no answer: 何日 ("what day") and いくら look nothing up.
         assert "what day" not in crossing("何日ですか？", "ja", lambda term: True).terms
         # Both pages write "deductible"; the one about it ranks first.
@@ -168,7 +168,7 @@ def test_a_japanese_question_finds_the_english_page_by_its_words(tmp_path: Path)
         # co-insurance is written only where bob may not read: no term, no page, no sign.
         bob = dataclasses.replace(keyword, filters=Filters(readers=frozenset({"user:bob", "*"})))
         hidden = asker.retrieve("共同保険は何割ですか？", (), bob)
-        assert hidden.crossing.terms == () and hidden.hits == []
+        assert hidden.searches.crossing.terms == () and hidden.hits == []
         member = Filters(readers=frozenset({"group:members", "*"}))
         shown = asker.retrieve(
             "共同保険は何割ですか？", (), dataclasses.replace(keyword, filters=member)

@@ -9,7 +9,6 @@ the answerer before any text is released, and every cited sentence is checked fo
 from __future__ import annotations
 
 import functools
-import json
 import re
 import time
 from collections.abc import Generator, Iterable, Iterator, Sequence
@@ -23,6 +22,7 @@ from yomitoki.rag import (
     chat,
     crosslingual,
     extractive,
+    parts,
     queries,
     quoting,
     scorer,
@@ -52,7 +52,6 @@ from yomitoki.types import (
 )
 
 MAX_QUESTION_CHARS = 4000
-MAX_FOLLOWUPS = 3
 _DONT_KNOW = re.compile(r"^\W*(?:i\s+don['’]t\s+know|わかりません|分かりません)", re.IGNORECASE)
 
 
@@ -86,19 +85,6 @@ class AnswerOptions:
     #: prompt; any other template replaces it (the sources fill ``$sources`` or follow it);
     #: None: the shipped prompt.
     prompt_template: str | None
-
-
-def parse_followups(text: str) -> tuple[str, ...]:
-    """Questions from the model's JSON array; anything else yields none."""
-    start, end = text.find("["), text.rfind("]")
-    try:
-        items = json.loads(text[start : end + 1]) if start != -1 < end else []
-    except json.JSONDecodeError:
-        return ()
-    if not isinstance(items, list):
-        return ()
-    questions = [" ".join(str(q).split()) for q in items if isinstance(q, str | int | float)]
-    return tuple(q for q in questions if q)[:MAX_FOLLOWUPS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +124,10 @@ class Retrieved:
     given: dict[str, list[str]]
     #: What rewriting the question cost (an LLM's tokens).
     usage: Usage
-    #: The question's words in the documents' language, searched beside it (an English
-    #: question's Japanese terms or a Japanese one's English glosses, ``rag.crosslingual``).
-    crossing: crosslingual.Crossing = crosslingual.NOTHING
+    #: What it was searched as: its parts when it asks two things, and its words in the
+    #: documents' language (an English question's Japanese terms or a Japanese one's English
+    #: glosses, ``rag.crosslingual``).
+    searches: queries.Searches
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,15 +224,15 @@ class Answerer:
         top, mode, scope = options.answer_sources, options.mode, options.filters
         visible = functools.partial(self.retriever.visible, filters=scope)
         holds = functools.partial(self.retriever.holds, filters=scope)
-        weights, crossed = queries.weighed(query, beside, language, visible, holds)
-        hits = self.retriever.search_weighted(weights, mode, top, scope)
+        searches = queries.weighed(query, beside, language, visible, holds)
+        hits = self.retriever.search_each(searches.each, mode, top, scope)
         if siblings.named_against(query, hits):  # not the plan it names: not its answer
-            wider = self.retriever.search_weighted(weights, mode, top * siblings.DEPTH, scope)
+            wider = self.retriever.search_each(searches.each, mode, top * siblings.DEPTH, scope)
             hits = siblings.named_only(query, wider)[:top]
         if timings is not None:
             timings["rewrite_ms"] = round(1000 * (searched - began), 1)
             timings["search_ms"] = _ms(searched)
-        return Retrieved(question, query, language, turns, hits, passages(hits), usage, crossed)
+        return Retrieved(question, query, language, turns, hits, passages(hits), usage, searches)
 
     def _prompt(self, asked: Retrieved, opts: AnswerOptions) -> tuple[Message, ...]:
         """The messages for the LLM; none when answering offline or from no passage."""
@@ -350,17 +337,26 @@ class Answerer:
         embedder = self.retriever.embedder
         vectors = scorer.Remembering(embedder)
         head = scorer.for_model(embedder.model_id) if opts.sentence_scorer else None
+
         # Across languages the scorer chooses the sentences; within one, the words do (they
         # chose better there: bench/results/scorer_uses_choosing_everywhere.json) and the
         # scorer's probability only informs answerability.
-        rescore = None if head is None else scorer.rescorer(query, vectors, head, across)
-        if across:
-            composed = extractive.compose_across_languages(
-                query, hits, vectors.passages, vectors.query(query), rescore, asked.crossing.terms
-            )
-        else:
-            composed = extractive.compose(query, hits, idf, reading, rescore)
-        crossing = asked.crossing
+        def compose(
+            question: str, reading: extractive.Reading, crossing: crosslingual.Crossing
+        ) -> extractive.Composed:
+            rescore = None if head is None else scorer.rescorer(question, vectors, head, across)
+            if across:
+                asking = vectors.query(question)
+                return extractive.compose_across_languages(
+                    question, hits, vectors.passages, asking, rescore, crossing.terms
+                )
+            return extractive.compose(question, hits, idf, reading, rescore)
+
+        composed = compose(query, reading, asked.searches.crossing)
+        if split := asked.searches.parts:  # asking two things: each part's best sentence leads
+            each = [compose(p, extractive.read(p, hits), terms) for p, terms in split]
+            composed = parts.answered_each(composed, each)
+        crossing = asked.searches.crossing
         written = crossing.found(" ".join(h.text for h in hits)) if crossing.words else None
         evidence = composed.evidence
         if across and crossing.words:  # the best sentence's share, as words are within one
@@ -393,7 +389,7 @@ class Answerer:
         assert self.llm is not None
         prompt = self.prompts.render("followups", language, question=question, answer=answer)
         text, usage = self.llm.complete([Message("user", prompt)], temperature=0.7)
-        return parse_followups(text), usage
+        return chat.parse_followups(text), usage
 
 
 def _ms(since: float) -> float:

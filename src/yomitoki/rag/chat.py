@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ _REFERS_BACK = re.compile(
     rf"|^\s*(?:and|then|also|so)\b|{_PRONOUNS_JA}|あの|そちら|こちら|では|じゃあ|も\s*[?？]?$",
     re.IGNORECASE,
 )
+#: Suggested follow-up questions an answer offers at most.
+MAX_FOLLOWUPS = 3
 #: A question with this few content words is taken as a follow-up.
 SHORT_QUESTION_TERMS = 1
 
@@ -151,3 +154,16 @@ def transcript(history: Sequence[Message], question: str) -> str:
         f"{m.role}: {citations.strip(m.content).strip()}" for m in history if m.role != "system"
     ]
     return "\n".join([*lines, f"user (latest question): {question}"])
+
+
+def parse_followups(text: str) -> tuple[str, ...]:
+    """Questions from the model's JSON array; anything else yields none."""
+    start, end = text.find("["), text.rfind("]")
+    try:
+        items = json.loads(text[start : end + 1]) if start != -1 < end else []
+    except json.JSONDecodeError:
+        return ()
+    if not isinstance(items, list):
+        return ()
+    questions = [" ".join(str(q).split()) for q in items if isinstance(q, str | int | float)]
+    return tuple(q for q in questions if q)[:MAX_FOLLOWUPS]

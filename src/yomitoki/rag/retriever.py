@@ -4,7 +4,8 @@ and, when configured, the second that re-scores its best hits (``rerank.Rerankin
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import itertools
+from collections.abc import Mapping, Sequence
 
 from yomitoki.index.engine import Filters
 from yomitoki.index.fusion import reciprocal_rank_fusion
@@ -79,3 +80,23 @@ class Retriever:
         rankings = {query: [h.chunk_id for h in hits] for query, hits in found.items()}
         fused = reciprocal_rank_fusion(rankings, FOLLOWUP_RRF_K, dict(queries))
         return [dataclasses.replace(by_id[i], score=score) for i, score in fused[:top]]
+
+    def search_each(
+        self,
+        each: Sequence[Mapping[str, float]],
+        mode: Mode,
+        top: int,
+        filters: Filters | None = None,
+    ) -> list[Hit]:
+        """The ``top`` best hits of several things asked at once, their rankings taking turns
+        (each thing's best hit, then each one's second...): fused by score, the hits all of
+        them rank somewhere (a table of contents) would crowd out each one's own best."""
+        if len(each) == 1:
+            return self.search_weighted(each[0], mode, top, filters)
+        rankings = [self.search_weighted(queries, mode, top, filters) for queries in each]
+        taken: dict[int, Hit] = {}
+        for hits in itertools.zip_longest(*rankings):
+            for hit in hits:
+                if hit is not None and hit.chunk_id not in taken:
+                    taken[hit.chunk_id] = dataclasses.replace(hit, score=1.0 / (len(taken) + 1))
+        return list(taken.values())[:top]
