@@ -37,3 +37,26 @@ def test_words_on_either_side_of_a_comma_are_not_the_phrase() -> None:
     listed = "Get care from the comfort of your own home, office, or other location."
     assert phrases.apart(question, [listed]) == [("home", "offic")]
     assert phrases.apart(question, ["Equipment for a home office is reimbursed."]) == []
+
+
+def test_an_abbreviation_the_passages_lack_is_the_phrase_it_stands_for() -> None:
+    """ "IVF" is "in vitro fertilization" (体外受精 in the dictionaries) where a passage writes
+    that, and stays a word none holds where none does; one the passages write is left alone."""
+    question = "Does Northwind Standard cover IVF treatment?"
+    rule = (
+        "Northwind Standard does not cover the costs of any fertility treatments or in vitro "
+        "fertilization procedures."
+    )
+    assert phrases.spelled_out(question, [rule]) == {"ivf": ("vitro", "fertil")}
+    reading = extractive.read(question, [Hit(1, "standard.pdf", Location(page=36), rule,
+                                             1.0, {}, None, None)])  # fmt: skip
+    assert {"vitro", "fertil"} <= set(reading.terms) and "ivf" not in reading.terms
+    # The phrase written apart, or not at all: the abbreviation stays asked and not found.
+    apart = "Fertility care is covered in part. Lab tests in vitro are billed apart."
+    assert phrases.spelled_out(question, [apart]) == {}
+    assert phrases.spelled_out("Is LASIK covered?", ["Vision care is covered."]) == {}
+    # Written by the passages as it is: nothing to spell out.
+    assert phrases.spelled_out("Are MRIs covered?", ["MRI scans are covered."]) == {}
+    assert phrases.spelled_out("What is the ER copay?", ["The emergency room copay is $100."]) == {
+        "er": ("emergenc", "room")
+    }

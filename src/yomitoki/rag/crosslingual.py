@@ -99,6 +99,16 @@ def english_words() -> frozenset[str]:
     return frozenset(term for w in words if w.isascii() and w.isalpha() for term in analyze(w))
 
 
+def spelled_out(abbreviation: str) -> list[str]:
+    """What an English abbreviation stands for, as the dictionaries write it: the English
+    glosses of two words or more of its Japanese terms ("IVF" → 体外受精 → "in vitro
+    fertilization", "ER" → 緊急救命室 → "emergency room")."""
+    glosses = _table("ja_en_terms.json.gz")
+    terms = _table("en_ja_terms.json.gz").get(abbreviation.lower(), [])
+    found = (gloss for term in terms for gloss in glosses.get(term, []) if " " in gloss)
+    return list(dict.fromkeys(found))
+
+
 @functools.cache
 def _workplace() -> dict[str, list[str]]:
     """``workplace_terms.tsv``: labour-law and work-rule words in English and the Japanese

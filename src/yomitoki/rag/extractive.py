@@ -236,6 +236,9 @@ def read(question: str, hits: Sequence[Hit]) -> Reading:
     # A phrase the passages write only apart ("life insurance") is one term none holds.
     for phrase in phrases.apart(question, (h.text for h in hits)):
         terms = (terms - set(phrase)) | {phrases.joined(phrase)}
+    # An abbreviation they do not write ("IVF") is the phrase it stands for, if they write it.
+    for abbreviation, words in phrases.spelled_out(question, (h.text for h in hits)).items():
+        terms = (terms - {abbreviation}) | set(words)
     return Reading(tuple(sorted(terms)), frozenset(known))
 
 

@@ -1,6 +1,7 @@
 """A phrase of the dictionaries an English question writes ("life insurance", "company car")
 is one thing asked: passages that write its words apart ("life can be unpredictable", "your
-insurance card") do not write it.
+insurance card") do not write it. And an abbreviation the passages do not write stands for the
+phrase they do ("IVF", "in vitro fertilization").
 
 Within a language the offline answerer counts a question's words one by one, so a near miss
 whose every word the passages hold somewhere looked answered. The phrases are those of the
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from yomitoki.rag import crosslingual
 from yomitoki.text.analyzer import BIGRAM_JOINER, STOP_WORDS, analyze, bigrams
 
+#: An abbreviation as a question writes it: two to six capitals ("IVF", "ER", "MRIs").
+_ABBREVIATION = re.compile(r"\b[A-Z]{2,6}(?=s?\b)")
 #: What ends a clause: two words on either side of it are not side by side.
 _CLAUSE = re.compile(r"[,.;:!?()\[\]、。，．；：！？（）「」]")
 
@@ -44,16 +47,45 @@ def apart(question: str, passages: Iterable[str]) -> list[tuple[str, ...]]:
     phrases = asked(question)
     if not phrases:
         return []
-    # Written as the phrase: side by side within a clause ("your own home, office, or other
-    # location" writes no "home office").
-    written = {
+    written = _pairs(passages)
+    return [p for p in phrases if not _writes(written, p)]
+
+
+def spelled_out(question: str, passages: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each abbreviation ``question`` writes that no passage does, with the content terms of
+    what it stands for where a passage writes that as the phrase: "Does the plan cover IVF?"
+    over "…does not cover in vitro fertilization" → {ivf: (vitro, fertil)}."""
+    texts = list(passages)
+    abbreviations = {
+        term: word
+        for word in _ABBREVIATION.findall(question)
+        for term in analyze(word)
+        if not any(re.search(rf"\b{word}\b", text) for text in texts)
+    }
+    if not abbreviations:
+        return {}
+    written = _pairs(texts)
+    out = {}
+    for term, word in abbreviations.items():
+        for phrase in crosslingual.spelled_out(word):
+            terms = tuple(t for t in analyze(phrase) if t not in STOP_WORDS)
+            if len(terms) >= 2 and _writes(written, terms):
+                out[term] = terms
+                break
+    return out
+
+
+def _pairs(passages: Iterable[str]) -> set[str]:
+    """Every pair of content terms side by side within a clause of ``passages`` ("your own
+    home, office, or other location" writes no "home office")."""
+    return {
         pair
         for text in passages
         for clause in _CLAUSE.split(text)
         for pair in bigrams(analyze(clause))
     }
-    return [
-        p
-        for p in phrases
-        if not all(f"{a}{BIGRAM_JOINER}{b}" in written for a, b in itertools.pairwise(p))
-    ]
+
+
+def _writes(pairs: set[str], terms: Sequence[str]) -> bool:
+    """Whether ``pairs`` (``_pairs``) write ``terms`` as a phrase, each beside the next."""
+    return all(f"{a}{BIGRAM_JOINER}{b}" in pairs for a, b in itertools.pairwise(terms))
