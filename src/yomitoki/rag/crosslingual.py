@@ -99,7 +99,7 @@ def english_words() -> frozenset[str]:
     return frozenset(term for w in words if w.isascii() and w.isalpha() for term in analyze(w))
 
 
-def spelled_out(abbreviation: str) -> list[str]:
+def stands_for(abbreviation: str) -> list[str]:
     """What an English abbreviation stands for, as the dictionaries write it: the English
     glosses of two words or more of its Japanese terms ("IVF" → 体外受精 → "in vitro
     fertilization", "ER" → 緊急救命室 → "emergency room")."""

@@ -60,14 +60,14 @@ def spelled_out(question: str, passages: Iterable[str]) -> dict[str, tuple[str, 
         term: word
         for word in _ABBREVIATION.findall(question)
         for term in analyze(word)
-        if not any(re.search(rf"\b{word}\b", text) for text in texts)
+        if not any(re.search(rf"\b{word}(?=s?\b)", text) for text in texts)
     }
     if not abbreviations:
         return {}
     written = _pairs(texts)
     out = {}
     for term, word in abbreviations.items():
-        for phrase in crosslingual.spelled_out(word):
+        for phrase in crosslingual.stands_for(word):
             terms = tuple(t for t in analyze(phrase) if t not in STOP_WORDS)
             if len(terms) >= 2 and _writes(written, terms):
                 out[term] = terms
