@@ -83,6 +83,7 @@ bench: install
 	$(BIN)/python -m bench.answer_retrieval
 	$(BIN)/python -m bench.eval_followups
 	$(BIN)/python -m bench.eval_parts
+	$(BIN)/python -m bench.crossing_idf
 	$(BIN)/python -m bench.scorer_uses
 	$(BIN)/python -m bench.sparse_leg
 	$(BIN)/python -m bench.search_latency
