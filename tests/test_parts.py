@@ -111,3 +111,22 @@ def test_each_part_is_searched_and_answered(tmp_path: Path) -> None:
         assert set(answer.citations) == {"hours.md", "leave.md"}
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("?" * 4000, ()),  # question marks alone: no words of their own
+        ("何し、" * 1333, ()),  # thousands of asking clauses: past MAX_PARTS, one question
+        ("What is it? " * 333, ()),
+        # Pattern characters are only text.
+        (
+            "What (is) [IVF]*? And how+ does .* work?",
+            ("What (is) [IVF]*?", "And how+ does .* work?"),
+        ),
+    ],
+)
+def test_a_hostile_question_is_read_as_one_or_its_few_parts(
+    question: str, asked: tuple[str, ...]
+) -> None:
+    assert parts(question) == asked

@@ -60,3 +60,11 @@ def test_an_abbreviation_the_passages_lack_is_the_phrase_it_stands_for() -> None
     assert phrases.spelled_out("What is the ER copay?", ["The emergency room copay is $100."]) == {
         "er": ("emergenc", "room")
     }
+
+
+def test_an_abbreviation_among_pattern_characters_is_only_text() -> None:
+    rule = "In vitro fertilization is not covered."
+    assert phrases.spelled_out("Is [IVF]* (or IVF+) covered?", [rule]) == {
+        "ivf": ("vitro", "fertil")
+    }
+    assert phrases.spelled_out("(.*)" * 500, [rule]) == {}
