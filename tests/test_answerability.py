@@ -187,6 +187,19 @@ def test_the_shipped_calibration_refuses_and_answers_on_real_signals() -> None:
     assert shipped.answers(answers) and not shipped.answers(beside)
 
 
+def test_the_shipped_calibration_refuses_a_plan_no_passage_names() -> None:
+    """The signals of "What is the annual deductible for the Northwind Gold plan?" over the
+    Standard and Plus plans' pages (bench/results/answerability_signals.json): half its words
+    found, a sentence the scorer likes; refused for "Gold", answered without it."""
+    gold = Signals(
+        coverage=0.492, similarity=0.868, answers=0.955, found=0.492, missing=1.0,
+        agreement=0.8, japanese=0.0, across=0.0, unnamed=1.0,
+    )  # fmt: skip
+    shipped = answerability.load()
+    assert not shipped.answers(gold)
+    assert shipped.answers(dataclasses.replace(gold, unnamed=0.0))
+
+
 # -- fitting: yomitoki.evals.calibration ------------------------------------------------------
 
 

@@ -98,6 +98,8 @@ class Judged:
     probability: float
     threshold: float
     answers: bool
+    #: The names the question writes that no passage does (``rag.names``).
+    unnamed: tuple[str, ...] = ()
 
     def decision(self) -> dict[str, float]:
         """The signals, the probability and the threshold, as the answer reports them."""
@@ -371,11 +373,11 @@ class Answerer:
         if opts.min_answerability is not None:
             floor = opts.min_answerability
         answers = not composed.dont_know and probability >= floor
-        return Judged(composed, found, probability, floor, answers)
+        return Judged(composed, found, probability, floor, answers, reading.unnamed)
 
     def _offline(self, query: str, judged: Judged, language: Language) -> list[str]:
         if not judged.answers:
-            return [self.prompts.text("dont_know", language)]
+            return [self.prompts.dont_know(language, judged.unnamed)]
         lead_in = self.prompts.text("quoted", language)
         # A question asking how much, or whether, is not answered by a document's title.
         topical = quantity_asked(query) is not None or asks_whether(query)

@@ -65,13 +65,18 @@ class Signals:
     #: 1 when the question asks for a quantity of a kind ("how many days", 何日, "what is the
     #: deductible": money) and none of the answer's sentences states one, within a language.
     unstated: float = 0.0
+    #: 1 when the question writes a name no passage writes ("the Northwind *Gold* plan";
+    #: ``rag.names``: across languages, a Japanese question's names in Latin letters).
+    unnamed: float = 0.0
 
     def features(self) -> list[float]:
         """The model's inputs, chosen to carry over to question sets it was not fitted on.
 
         The word signals (coverage, found) and a quantity asked and not stated
         (``unstated``: the patterns that read it are the question's language's) count within
-        a language; the rarest word missing is reported, not weighed. Across languages
+        a language; the rarest word missing is reported, not weighed, but a name no passage
+        writes (``unnamed``: "Gold" of "the Northwind Gold plan") counts wherever the
+        passages would write it as the question does (``rag.names``). Across languages
         coverage and found count when the question's words were read in the documents'
         language (``crossed``): the best sentence's share of them and the passages' (held
         out, 2026-12-07, the model rules asked in English had 0.321 of their answerable
@@ -88,6 +93,7 @@ class Signals:
             self.coverage * max(same, self.crossed),
             self.found * max(same, self.crossed),
             self.unstated * same,
+            self.unnamed,
             self.answers,
             self.answers * self.across,
             self.across,
@@ -95,7 +101,7 @@ class Signals:
 
 
 #: The names of ``Signals.features``, in order, as the calibration file lists them.
-FEATURES = ("coverage", "found", "unstated", "answers", "answers_across", "across")
+FEATURES = ("coverage", "found", "unstated", "unnamed", "answers", "answers_across", "across")
 
 
 def signals(
@@ -138,6 +144,7 @@ def signals(
         across=float(across),
         crossed=float(across and crossed is not None),
         unstated=float(unstated),
+        unnamed=float(bool(reading.unnamed)),
     )
 
 

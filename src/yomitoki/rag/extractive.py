@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from yomitoki.rag import crosslingual, phrases
+from yomitoki.rag import crosslingual, names, phrases
 from yomitoki.rag.asked import answer_terms, quantity_asked
 from yomitoki.rag.quantities import counted_over, period_asked, stated, unit_asked
 from yomitoki.rag.subjects import subject_terms, unfiled
@@ -224,6 +224,9 @@ class Reading:
     terms: tuple[str, ...]
     #: Every content term of the passages.
     known: frozenset[str]
+    #: The names the question writes that no passage does ("Gold" of "the Northwind Gold
+    #: plan" over the Standard and Plus plans' pages: ``rag.names``).
+    unnamed: tuple[str, ...] = ()
 
 
 def read(question: str, hits: Sequence[Hit]) -> Reading:
@@ -237,9 +240,11 @@ def read(question: str, hits: Sequence[Hit]) -> Reading:
     for phrase in phrases.apart(question, (h.text for h in hits)):
         terms = (terms - set(phrase)) | {phrases.joined(phrase)}
     # An abbreviation they do not write ("IVF") is the phrase it stands for, if they write it.
-    for abbreviation, words in phrases.spelled_out(question, (h.text for h in hits)).items():
+    spelled = phrases.spelled_out(question, (h.text for h in hits))
+    for abbreviation, words in spelled.items():
         terms = (terms - {abbreviation}) | set(words)
-    return Reading(tuple(sorted(terms)), frozenset(known))
+    unnamed = names.unwritten(question, hits, known, spelled, crosslingual.english_words())
+    return Reading(tuple(sorted(terms)), frozenset(known), unnamed)
 
 
 #: Re-scores a pool of sentences (the learned scorer, ``rag.scorer``): it gives each kept

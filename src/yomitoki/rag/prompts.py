@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -10,7 +11,16 @@ from string import Template
 from yomitoki.errors import ConfigError
 from yomitoki.text.language import Language
 
-NAMES = ("answer", "rewrite", "followups", "dont_know", "quoted", "rerank", "closed_book")
+NAMES = (
+    "answer",
+    "rewrite",
+    "followups",
+    "dont_know",
+    "unnamed",
+    "quoted",
+    "rerank",
+    "closed_book",
+)
 _TAG = re.compile(r"<(/?)(source)", re.IGNORECASE)
 
 
@@ -46,6 +56,19 @@ class Prompts:
             raise ConfigError(
                 f"prompt template {name}.{language}.txt: bad placeholder {exc}"
             ) from None
+
+    def dont_know(self, language: Language, unnamed: Sequence[str] = ()) -> str:
+        """ "I don't know", then the names the question writes that none of the passages found
+        does (``rag.names``): a user who misspelt a name, or asked of a plan that does not
+        exist, sees why."""
+        text = self.text("dont_know", language)
+        if not unnamed:
+            return text
+        if language == "ja":
+            listed = "、".join(f"「{name}」" for name in unnamed)
+            return text + self.render("unnamed", language, names=listed)
+        listed = ", ".join(f"“{name}”" for name in unnamed)
+        return f"{text} {self.render('unnamed', language, names=listed)}"
 
     def system(self, language: Language, sources: str, custom: str | None = None) -> str:
         """The answer's system prompt with ``sources`` quoted in it, or ``custom`` by

@@ -102,6 +102,23 @@ def lone_nouns(text: str) -> frozenset[int]:
     )
 
 
+#: Sudachi's part of speech of a name: a person, place, organization or other proper noun.
+_PROPER = ("名詞", "固有名詞")
+
+
+def proper_nouns(text: str) -> list[str]:
+    """The proper nouns ``text`` (NFKC-normalized) writes in Sudachi's reading, in order: 高津
+    and 難波 of 「難波高津宮」, ワシントン of 「ワシントン州」; an asking one (何川: which river)
+    is none."""
+    text = unicodedata.normalize("NFKC", text)
+    return [
+        morpheme.surface()
+        for start in range(0, len(text), _MAX_CHARS)
+        for morpheme in _tokenizer().tokenize(text[start : start + _MAX_CHARS])
+        if tuple(morpheme.part_of_speech()[:2]) == _PROPER and "何" not in morpheme.surface()
+    ]
+
+
 # English function words: in a question they match nearly every chunk and only add noise.
 STOP_WORDS = frozenset(
     analyze(
