@@ -97,6 +97,8 @@ def test_hostile_questions_name_only_what_they_write() -> None:
     assert names.unwritten("Is (A+)* [Gold] covered?", PLANS, set(), {}) == ("Gold",)
     many = " ".join(["Gold"] * 2000)
     assert names.unwritten(f"Is {many} covered?", PLANS, set(), {}) == ("Gold",)
+    distinct = " ".join(f"Gold{i}" for i in range(500))
+    assert len(names.unwritten(f"Is {distinct} covered?", PLANS, set(), {})) == names.MAX_NAMES
 
 
 def test_the_refusal_names_what_no_passage_mentions() -> None:

@@ -33,12 +33,14 @@ _CAPITALIZED = re.compile(
     rf"(?<![{_LATIN}'’-])[A-Z\u00c0-\u00d6\u00d8-\u00de][{_LATIN}]*(?:-[{_LATIN}]+)*"
     rf"(?=(?:['’]s)?(?![{_LATIN}]))"
 )
+#: The names of a question judged at most: a real one writes a few (a hostile one thousands).
+MAX_NAMES = 32
 #: What opens a sentence or a quotation, whose first word is capitalized without naming.
 _OPENS = re.compile(r"(?:^|[.?!:;\"“(「『。？！])\s*$")
 
 
 def named(question: str) -> list[str]:
-    """The names ``question`` writes, in order, each once."""
+    """The names ``question`` writes, in order, each once, the first ``MAX_NAMES``."""
     question = unicodedata.normalize("NFKC", question)
     found = []
     japanese = has_japanese(question)
@@ -48,7 +50,7 @@ def named(question: str) -> list[str]:
             found.append(word)
     if japanese:
         found += proper_nouns(question)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))[:MAX_NAMES]
 
 
 def _plain(text: str) -> str:
