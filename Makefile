@@ -76,6 +76,7 @@ bench: install
 	$(BIN)/python -m bench.ingest_northwind
 	$(BIN)/python -m bench.eval_retrieval
 	$(BIN)/python -m bench.retrieval_variants
+	$(BIN)/python -m bench.bm25_params
 	$(BIN)/python -m bench.chunking_sweep
 	$(BIN)/python -m bench.analyzers
 	$(BIN)/python -m bench.calibrate
