@@ -12,17 +12,34 @@ share). Results: bench/results/answer_retrieval.json.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from bench.common import RESULTS, machine, ready_index, write_result
 from bench.question_sets import SETS
 from yomitoki.assemble import open_answerer
 from yomitoki.evals.metrics import first_relevant_rank, summarize
-from yomitoki.evals.retrieval import load_questions
+from yomitoki.evals.retrieval import Question, load_questions
 from yomitoki.rag import crosslingual
+from yomitoki.rag.answer import Answerer
 from yomitoki.settings import Settings
 
 DEPTH = 10
+
+
+def figures(answerer: Answerer, questions: Sequence[Question]) -> dict[str, Any]:
+    """Each of ``questions`` retrieved as the answer does (``DEPTH`` passages), scored."""
+    options = dataclasses.replace(answerer.options, answer_sources=DEPTH)
+    ranks = []
+    for question in questions:
+        hits = answerer.retrieve(question.question, (), options).hits
+        ranks.append(first_relevant_rank(question.relevant, [h.locations() for h in hits]))
+    summary = summarize(ranks)
+    return {
+        **{f"hit@{k}": round(v, 3) for k, v in summary.hit_at.items()},
+        "mrr": round(summary.mrr, 3),
+        "questions": summary.questions,
+    }
 
 
 def scored(name: str, crossing: bool) -> dict[str, Any]:
@@ -31,24 +48,14 @@ def scored(name: str, crossing: bool) -> dict[str, Any]:
     index = ready_index(each.name, each.docs)
     assert index is not None
     answerer = open_answerer(Settings(index=index), offline=True)
-    options = dataclasses.replace(answerer.options, answer_sources=DEPTH)
     questions = [q for f in each.files for q in load_questions(f, unanswerable=True) if q.relevant]
     shipped = crosslingual.MIN_UNREAD
     crosslingual.MIN_UNREAD = shipped if crossing else float("inf")
     try:
-        ranks = []
-        for question in questions:
-            hits = answerer.retrieve(question.question, (), options).hits
-            ranks.append(first_relevant_rank(question.relevant, [h.locations() for h in hits]))
+        return figures(answerer, questions)
     finally:
         crosslingual.MIN_UNREAD = shipped
         answerer.retriever.close()
-    summary = summarize(ranks)
-    return {
-        **{f"hit@{k}": round(v, 3) for k, v in summary.hit_at.items()},
-        "mrr": round(summary.mrr, 3),
-        "questions": summary.questions,
-    }
 
 
 def main() -> int:

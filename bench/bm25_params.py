@@ -11,15 +11,14 @@ bench/results/bm25_params.json.
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
 import yomitoki.index.sqlite.keyword as keyword
+from bench.answer_retrieval import DEPTH, figures
 from bench.common import RESULTS, machine, ready_index, write_result
 from bench.question_sets import SETS
 from yomitoki.assemble import open_answerer
-from yomitoki.evals.metrics import first_relevant_rank, summarize
 from yomitoki.evals.retrieval import Question, load_questions
 from yomitoki.settings import Settings
 
@@ -33,28 +32,15 @@ NAMES = (
     "model_rules_ja",
     "model_rules_en",
 )
-DEPTH = 10
 
 
-def scored(index: Path, questions: list[Question]) -> dict[str, float]:
+def scored(index: Path, questions: list[Question]) -> dict[str, Any]:
     """The questions retrieved as the answer does, at the constants ``keyword`` holds now."""
     answerer = open_answerer(Settings(index=index), offline=True)
-    options = dataclasses.replace(answerer.options, answer_sources=DEPTH)
     try:
-        ranks = [
-            first_relevant_rank(
-                q.relevant, [h.locations() for h in answerer.retrieve(q.question, (), options).hits]
-            )
-            for q in questions
-        ]
+        return figures(answerer, questions)
     finally:
         answerer.retriever.close()
-    summary = summarize(ranks)
-    return {
-        **{f"hit@{k}": round(summary.hit_at[k], 3) for k in (1, 3, 5)},
-        "mrr": round(summary.mrr, 3),
-        "questions": summary.questions,
-    }
 
 
 def main() -> int:

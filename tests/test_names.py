@@ -103,13 +103,14 @@ def test_hostile_questions_name_only_what_they_write() -> None:
 
 def test_the_refusal_names_what_no_passage_mentions() -> None:
     prompts = Prompts()
-    english = prompts.dont_know("en", ("Gold", "Seattle"))
+    english = prompts.dont_know("en", ("Gold", "Seattle", "LASIK"))
     assert english == (
         "I don't know: the indexed documents don't say. "
-        "None of the passages found mentions “Gold”, “Seattle”."
+        "None of the passages found mentions “Gold”, “Seattle” or “LASIK”."
     )
-    japanese = prompts.dont_know("ja", ("東京",))
-    assert japanese.endswith("見つかった文書はどれも「東京」に触れていません。")
+    assert prompts.dont_know("en", ("Gold",)).endswith(" mentions “Gold”.")
+    japanese = prompts.dont_know("ja", ("東京", "トヨタ"))
+    assert japanese.endswith("見つかった文書はどれも「東京」や「トヨタ」に触れていません。")
     assert says_dont_know(english) and says_dont_know(japanese)
     assert prompts.dont_know("en") == prompts.text("dont_know", "en")
 

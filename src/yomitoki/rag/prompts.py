@@ -58,16 +58,17 @@ class Prompts:
             ) from None
 
     def dont_know(self, language: Language, unnamed: Sequence[str] = ()) -> str:
-        """ "I don't know", then the names the question writes that none of the passages found
-        does (``rag.names``): a user who misspelt a name, or asked of a plan that does not
-        exist, sees why."""
+        """The "I don't know" text, then the names the question writes that none of the
+        passages found does (``rag.names``): a user who misspelt a name, or asked of a plan
+        that does not exist, sees why."""
         text = self.text("dont_know", language)
         if not unnamed:
             return text
         if language == "ja":
-            listed = "、".join(f"「{name}」" for name in unnamed)
+            listed = "や".join(f"「{name}」" for name in unnamed)
             return text + self.render("unnamed", language, names=listed)
-        listed = ", ".join(f"“{name}”" for name in unnamed)
+        *some, last = [f"“{name}”" for name in unnamed]
+        listed = f"{', '.join(some)} or {last}" if some else last
         return f"{text} {self.render('unnamed', language, names=listed)}"
 
     def system(self, language: Language, sources: str, custom: str | None = None) -> str:
