@@ -8,7 +8,7 @@ fail.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +22,18 @@ from tests.options import ingest_options, ocr_reader, open_store
 from tests.servers import served, settings_for
 from yomitoki.ingest.pipeline import Ingester
 from yomitoki.server.app import create_app
+from yomitoki.settings import Settings, load_settings
 
 pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[str]:
+    yield from _site(tmp_path, settings_for)
+
+
+def _site(tmp_path: Path, settings: Callable[[Path], Settings]) -> Iterator[str]:
+    """The UI over a small index of a benefits PDF and a Japanese leave rule."""
     docs = tmp_path / "docs"
     docs.mkdir()
     builders.pdf(
@@ -42,13 +48,12 @@ def site(tmp_path: Path) -> Iterator[str]:
     index = tmp_path / "index.sqlite"
     with open_store(index) as store:
         Ingester(store, CountingEmbedder(), ingest_options()).run(docs)
-    app: FastAPI = create_app(settings_for(index))
+    app: FastAPI = create_app(settings(index))
     for url, _ in served(app):
         yield url
 
 
-@pytest.fixture
-def page(site: str) -> Iterator[Page]:
+def _opened(site: str) -> Iterator[Page]:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = launch(p)
@@ -57,6 +62,19 @@ def page(site: str) -> Iterator[Page]:
         tab.goto(site)
         yield tab
         browser.close()
+
+
+@pytest.fixture
+def page(site: str) -> Iterator[Page]:
+    yield from _opened(site)
+
+
+@pytest.fixture
+def calibrated(tmp_path: Path) -> Iterator[Page]:
+    """The same site deciding with the shipped calibration (the tests' servers answer whenever
+    a sentence is found)."""
+    for url in _site(tmp_path, lambda index: load_settings(index=index, embedder="hash")):
+        yield from _opened(url)
 
 
 def test_ask_see_the_answer_and_open_the_cited_page(page: Page) -> None:
@@ -114,6 +132,33 @@ def test_japanese_ui_and_phone_screen(page: Page) -> None:
     box = tab.locator("#panel").bounding_box()
     assert box is not None and box["width"] <= 390
     tab.screenshot(path=str(ARTIFACTS / "5-phone-ja.png"))
+
+
+def test_a_refusal_says_which_name_no_passage_mentions(calibrated: Page) -> None:
+    """Asked of an office or a plan the documents never name, the answer is "I don't know"
+    and names it, on a phone in Japanese and at a desk in English."""
+    tab = calibrated
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.click("#menu")
+    tab.select_option("#language", "ja")
+    tab.fill("#question", "東京オフィスでは年次有給休暇は何日付与されますか？")
+    tab.click("#send")
+    answer = tab.locator(".message.assistant .text")
+    expect(answer).to_contain_text("わかりません", timeout=30_000)
+    expect(answer).to_contain_text("見つかった文書はどれも「東京」に触れていません。")
+    box = answer.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    tab.screenshot(path=str(ARTIFACTS / "7-refusal-named-phone-ja.png"))
+    tab.set_viewport_size({"width": 1280, "height": 800})
+    tab.select_option("#language", "en")
+    tab.click("#new-chat")
+    expect(tab.locator(".message")).to_have_count(0)
+    tab.fill("#question", "How many cleanings does the Gold dental plan cover?")
+    tab.click("#send")
+    expect(answer).to_contain_text("I don't know", timeout=30_000)
+    expect(answer).to_contain_text("None of the passages found mentions “Gold”.")
+    expect(tab.locator(".message.assistant a.citation")).to_have_count(0)
+    tab.screenshot(path=str(ARTIFACTS / "7-refusal-named-desk.png"))
 
 
 NORTHWIND = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "northwind" / "docs"
