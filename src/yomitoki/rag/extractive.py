@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from yomitoki.rag import crosslingual, names, phrases
+from yomitoki.rag import crosslingual, names, phrases, same_words
 from yomitoki.rag.asked import answer_terms, quantity_asked
-from yomitoki.rag.quantities import counted_over, period_asked, stated, unit_asked
+from yomitoki.rag.quantities import counted_over, given, period_asked, stated, unit_asked
 from yomitoki.rag.subjects import subject_terms, unfiled
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
@@ -144,7 +144,7 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
         return []
     out = []
     for e in sentences(hits):
-        said = e.terms | subject_terms(e.title, e.document)
+        said = same_words.widened(e.terms | subject_terms(e.title, e.document))
         out.append(_scored(e, sum(w for t, w in question_weights.items() if t in said) / total))
     return out
 
@@ -304,7 +304,7 @@ def passage_terms(hits: Sequence[Hit]) -> set[str]:
 def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]) -> float:
     """How much stating the asked-for quantity adds: most when a word of the question is
     right beside it ("最低10日の年次有給休暇", "休憩時間は60分")."""
-    found = list(wanted.finditer(sentence))
+    found = [m for m in wanted.finditer(sentence) if given(sentence, m.start(), m.end())]
     if not found:
         return 0.0
     for match in found:

@@ -232,8 +232,23 @@ def counted_over(sentence: str, unit: Unit, per: Period) -> bool:
 #: 「１日の所定労働時間」, 「１週間について」, 「１日８時間」: one of a unit followed by these is a
 #: rate (per day, per week), not a quantity of it.
 _PER = re.compile(r"[のに当あ0-9０-９]|につき|ごと")
-#: 「６時間を超える場合は４５分」: a quantity followed by these is the condition, not the answer.
-_CONDITION = re.compile(r"(?:を|が)?(?:超え|超す|上回|下回|以上|未満|以下)[るた]?(?:場合|とき|時)")
+#: 「６時間を超える場合は４５分」, 「10 日以上与えられた労働者に対しては」: a quantity followed
+#: by these is the condition (of a case, or on whom a rule is for), not the answer.
+_CONDITION = re.compile(
+    r"\s*(?:を|が)?(?:超え|超す|上回|下回|以上|未満|以下)[るたっ]?[^、。]{0,20}?"
+    r"(?:場合|とき|時|者に対し|者は|者には)"
+)
+#: 「年次有給休暇日数のうち５日」: a quantity after these is a part of what was counted before.
+_PART = re.compile(r"のうち\s*$")
+
+
+def given(sentence: str, start: int, end: int) -> bool:
+    """Whether the quantity at ``start``-``end`` of ``sentence`` is given as an amount: not
+    the condition of a rule (「10 日以上与えられた労働者に対しては」) and not a part of another
+    amount (「年次有給休暇日数のうち５日」)."""
+    return not _CONDITION.match(sentence, end) and not _PART.search(sentence, 0, start)
+
+
 _ONE = frozenset(("1", "１", "一", "one"))
 
 
@@ -251,7 +266,7 @@ def stated(sentence: str, unit: Unit, rates: bool = True, per: Period | None = N
         one = number is not None and number.group(0) in _ONE
         if not rates and one and japanese and _PER.match(sentence, found.end()):
             continue
-        if not rates and japanese and _CONDITION.match(sentence, found.end()):
+        if not rates and japanese and not given(sentence, found.start(), found.end()):
             continue
         return found.group(0)
     return None
