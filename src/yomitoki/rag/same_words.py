@@ -2,10 +2,11 @@
 
 「年次有給休暇は何日付与されますか？」 asks with 付与; the rule that answers it says
 「１０日の年次有給休暇を与える」, while a neighbouring rule on planned leave writes 付与日 and
-held more of the question's words. A user asks what he gets (もらえる) or may take (取れる); the
-rules grant (付与, 与える), pay (支給) or speak of taking (取得). Sudachi reads each as a word
-of its own, so a sentence writing one says the others too, when the answer's sentences are
-chosen.
+held more of the question's words. A user asks what he gets (もらえる) or is paid; the rules
+grant (付与, 与える) or pay (支給, 支払う). Sudachi reads each as a word of its own, so a sentence
+writing one says the others too, when the answer's sentences are chosen (the search is
+unchanged). Taking (取る, 取得) is no group: 「休憩は最低何分とらなければいけませんか」 then
+opened with a commentary on nursing time that writes 取得 (bench/README.md).
 """
 
 from __future__ import annotations
