@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yomitoki.rag import extractive, phrases
+from yomitoki.rag import extractive, names, phrases
 from yomitoki.types import Hit, Location
 
 
@@ -60,6 +60,20 @@ def test_an_abbreviation_the_passages_lack_is_the_phrase_it_stands_for() -> None
     assert phrases.spelled_out("What is the ER copay?", ["The emergency room copay is $100."]) == {
         "er": ("emergenc", "room")
     }
+
+
+def test_an_abbreviation_inside_japanese_text_is_read_as_one() -> None:
+    """A kana or kanji beside it sets it apart as a space does, full-width letters too: the
+    pages' phrase is found, and the name no page writes is not flagged."""
+    rule = "Northwind Standard does not cover in vitro fertilization procedures."
+    for question in ("Northwind StandardはIVF（体外受精）の費用を補償しますか？", "ＩＶＦは対象？"):
+        assert phrases.spelled_out(question, [rule]) == {"ivf": ("vitro", "fertil")}
+        hits = [Hit(1, "standard.pdf", Location(page=36), rule, 1.0, {}, None, None)]
+        assert "IVF" not in names.unwritten(
+            question, hits, set(), phrases.spelled_out(question, [rule])
+        )
+    # Inside a longer Latin word it is no abbreviation.
+    assert phrases.spelled_out("IVFxは補償されますか？", [rule]) == {}
 
 
 def test_an_abbreviation_among_pattern_characters_is_only_text() -> None:

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 from yomitoki.rag import crosslingual
 from yomitoki.text.analyzer import BIGRAM_JOINER, STOP_WORDS, analyze, bigrams
 
-#: An abbreviation as a question writes it: two to six capitals ("IVF", "ER", "MRIs").
-_ABBREVIATION = re.compile(r"\b[A-Z]{2,6}(?=s?\b)")
+#: An abbreviation as a question writes it: two to six capitals ("IVF", "ER", "MRIs"), set
+#: apart by anything but a Latin letter or digit (a kana or kanji beside it: 「IVF（体外受精）」).
+_ABBREVIATION = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,6}(?=s?(?![A-Za-z0-9]))")
 #: What ends a clause: two words on either side of it are not side by side.
 _CLAUSE = re.compile(r"[,.;:!?()\[\]、。，．；：！？（）「」]")
 
@@ -58,9 +60,9 @@ def spelled_out(question: str, passages: Iterable[str]) -> dict[str, tuple[str, 
     texts = list(passages)
     abbreviations = {
         term: word
-        for word in _ABBREVIATION.findall(question)
+        for word in _ABBREVIATION.findall(unicodedata.normalize("NFKC", question))
         for term in analyze(word)
-        if not any(re.search(rf"\b{word}(?=s?\b)", text) for text in texts)
+        if not any(re.search(rf"(?<![A-Za-z0-9]){word}(?=s?(?![A-Za-z0-9]))", t) for t in texts)
     }
     if not abbreviations:
         return {}
