@@ -4,10 +4,17 @@ part is not the amount asked for."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
-from yomitoki.rag import extractive, same_words
+from tests import builders
+from tests.conftest import CountingEmbedder
+from tests.options import answerer, ingest_options, searcher
+from yomitoki.backends.fake import HashEmbedder
+from yomitoki.index.sqlite.store import Store
+from yomitoki.ingest.pipeline import Ingester
+from yomitoki.rag import extractive, queries, same_words
 from yomitoki.rag.quantities import given
 from yomitoki.types import Hit, Location
 
@@ -69,3 +76,40 @@ def test_the_rule_that_grants_the_days_leads_the_answer_on_them() -> None:
     reading = extractive.read(question, hits)
     composed = extractive.compose(question, hits, lambda terms: dict.fromkeys(terms, 1.0), reading)
     assert composed.sentences[0].citation == "rules.pdf#page=38"
+
+
+def test_a_word_no_document_holds_is_searched_as_theirs() -> None:
+    """ボーナス is searched as 賞与 where the rules write only that; もらえ asks (it is no word
+    to search as 支給), and a word the documents hold is searched as written."""
+    rules = {"賞与", "支給", "支払う", "与える", "付与", "賃金"}
+    assert same_words.instead("ボーナスはもらえますか？", rules.__contains__) == "賞与"
+    assert same_words.instead("給料はいつ支払われますか？", rules.__contains__) == "賃金"
+    assert same_words.instead("賞与はもらえますか？", rules.__contains__) == ""
+    assert same_words.instead("ボーナスは？", (rules | {"ボーナス"}).__contains__) == ""
+    searches = queries.weighed("ボーナスはもらえますか？", None, "ja", lambda _: 1.0,
+                               rules.__contains__)  # fmt: skip
+    assert searches.each[0] == {"ボーナスはもらえますか？": 1.0, "賞与": queries.SAME_WEIGHT}
+
+
+def test_a_users_word_finds_the_rule_that_writes_its_own(store: Store, tmp_path: Path) -> None:
+    """Over a real index of rules that write 賞与, never ボーナス, the question on the bonus is
+    answered from the article on 賞与, not from a page of questions that writes its もらえます
+    (found first by its own words and characters alone: the hash embedder reads no meaning)."""
+    root = tmp_path / "rules"
+    root.mkdir()
+    articles = {
+        "bonus": "第５０条 賞与は、在籍した労働者に対し、会社の業績等を勘案して支給する。",
+        "commute": "第３８条 通勤手当は、月額２万円までの範囲内において支給する。",
+        "wages": "第４７条 賃金は、労働者に対し、通貨で直接その全額を支払う。",
+        "leave": "第２３条 年次有給休暇は、６か月継続勤務した労働者に１０日を与える。",
+        "breaks": "第２２条 労働時間が６時間を超える場合は４５分の休憩を与える。",
+        "retire": "第５１条 労働者の定年は、満６０歳とする。",
+        "faq": "よくある質問 休暇はもらえますか？ 制服はもらえますか？ 総務課にお尋ねください。",
+    }
+    for name, text in articles.items():
+        builders.text(root / f"{name}.md", f"# 就業規則\n\n{text}\n")
+    Ingester(store, CountingEmbedder(), ingest_options()).run(root)
+    found = searcher(store, HashEmbedder())
+    context, answer = answerer(found, min_answerability=0.0).ask("ボーナスはもらえますか？")
+    assert context.hits[0].document == "bonus.md"
+    assert "賞与" in answer.text and answer.citations[0].startswith("bonus.md")

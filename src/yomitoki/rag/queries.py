@@ -14,12 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from yomitoki.rag import chat, crosslingual, parts
+from yomitoki.rag import chat, crosslingual, parts, same_words
 from yomitoki.rag.crosslingual import Crossing
 from yomitoki.text.language import Language
 
 #: A query weighed less is not searched: its ranking would barely move the fused one.
 MIN_WEIGHT = 0.05
+#: The documents' word for one of the question's that none of them holds (``rag.same_words``:
+#: 賞与 for ボーナス) is searched as the question's own would be.
+SAME_WEIGHT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,17 +55,25 @@ def weighed(
     if beside is not None:
         around = (beside, _crossing(beside, language, holds, unread))
     each = tuple(
-        _weights(asked, terms, around, unread) for asked, terms in split or ((query, crossed),)
+        _weights(asked, terms, around, unread, holds)
+        for asked, terms in split or ((query, crossed),)
     )
     return Searches(each, crossed, split)
 
 
 def _weights(
-    asked: str, crossing: Crossing, beside: tuple[str, Crossing] | None, unread: float
+    asked: str,
+    crossing: Crossing,
+    beside: tuple[str, Crossing] | None,
+    unread: float,
+    holds: Callable[[str], bool],
 ) -> dict[str, float]:
     """The queries for ``asked`` by weight: its own words, its terms in the documents'
-    language as much as they do not write its own, and the same of ``beside``."""
+    language as much as they do not write its own, the documents' words for those of its
+    words no document holds, and the same of ``beside``."""
     weights = {asked: 1.0, " ".join(crossing.terms): crosslingual.TERMS_WEIGHT * unread}
+    instead = same_words.instead(f"{asked} {' '.join(crossing.terms)}", holds)
+    weights[instead] = weights.get(instead, 0.0) + SAME_WEIGHT
     if beside is not None:
         topic, terms = beside
         weights[topic] = chat.BESIDE_WEIGHT * (1.0 - unread)
