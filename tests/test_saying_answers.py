@@ -13,6 +13,7 @@ from tests.conftest import CountingEmbedder
 from yomitoki.evals import logistic
 from yomitoki.rag import extractive, quoting, scorer
 from yomitoki.rag.asked import quantity_asked as asked_quantity
+from yomitoki.rag.asked import time_asked
 from yomitoki.rag.quantities import UNITS, Period, period_asked, said_in, stated, unit_asked
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.template import has_blank, place_of
@@ -172,6 +173,60 @@ def test_where_a_sentence_sits_in_a_model_document() -> None:
 )
 def test_a_blank_left_for_the_employer_is_seen(sentence: str, blank: bool) -> None:
     assert has_blank(sentence) is blank
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "said"),
+    [
+        ("給料はいつ支払われますか？", "賃金は、毎月２５日に支払う。", True),
+        (
+            "給料はいつ支払われますか？",
+            "賃金は、毎月 日に締め切って計算し、翌月 日に支払う。",
+            True,
+        ),
+        (
+            "いつまでに退職を申し出る？",
+            "退職を希望する者は、退職予定日の１４日前までに申し出る。",
+            True,
+        ),
+        ("When does the out-of-pocket maximum reset?", "It resets on January 1.", True),
+        ("When must a claim be filed?", "File it within 90 days of the service.", True),
+        ("給料はいつ支払われますか？", "賃金は、通貨で直接その全額を支払う。", False),
+        ("寿司が江戸で流行したのはいつ頃ですか？", "毎月１日に寿司を食べた。", None),
+        ("How is the salary paid?", "It is paid on the 25th.", None),
+        ("いつでも退職を申し出られますか？", "退職予定日の１４日前までに申し出る。", None),
+    ],
+)
+def test_a_question_asking_when_wants_a_day_or_a_time(
+    question: str, sentence: str, said: bool | None
+) -> None:
+    """None where the question asks no when (いつ頃 asks for an era)."""
+    wanted = time_asked(question)
+    assert (None if wanted is None else bool(wanted.search(sentence))) == said
+
+
+def test_the_rule_that_names_the_day_leads_an_answer_on_when_even_as_a_blank() -> None:
+    """「給料はいつ支払われますか？」 over the rule on leave pay (found first, and writing 賃金 and
+    支給 as much), the payday rule whose days are blanks, and the rule on how wages are paid:
+    the payday rule leads, said to be a blank for each employer to fill in."""
+    hits = [
+        Hit(i, "rules.pdf", Location(page=page), text, 1.0, {}, None, None)
+        for i, (page, text) in enumerate(
+            (
+                (61, "第４４条 会社側の都合により休業させた場合は、平均賃金の６割を支給する。"),
+                (62, "第４６条 賃金は、毎月 日に締め切って計算し、翌月 日に支払う。"),
+                (63, "第４７条 賃金は、労働者に対し、通貨で直接その全額を支払う。"),
+            ),
+            1,
+        )
+    ]
+    question = "給料はいつ支払われますか？"
+    reading = extractive.read(question, hits)
+    composed = extractive.compose(question, hits, lambda terms: dict.fromkeys(terms, 1.0), reading)
+    assert composed.sentences[0].citation == "rules.pdf#page=62"
+    assert "".join(quoting.render(composed, "ja", "")).startswith(
+        "（○・空欄は各社が定める値）第４６条"
+    )
 
 
 def _evidence(

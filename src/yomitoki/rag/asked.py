@@ -146,6 +146,32 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
     return None
 
 
+#: A question asking when (「給料はいつ支払われますか？」, "When does the maximum reset?"); not
+#: 「いつ頃」 (an era or a year) nor 「いつでも」. (May is no month here: it asks.)
+_WHEN = re.compile(
+    r"いつ(?!頃|ごろ|でも|も)|^\s*when\b|\bwhen\s+(?:does|do|is|are|can|will|must|should)\b",
+    re.IGNORECASE,
+)
+_MONTHS_EN = "january|february|march|april|june|july|august|september|october|november|december"
+#: A day or time a sentence names: 「毎月２５日」「翌月　日」 (a blank too), 「３０日前」,
+#: 「午後１０時」, 「前日」; "the 1st", "January 1", "the first day of", "within 31 days".
+_WHEN_STATED = re.compile(
+    r"(?:毎|翌|前|当)月\s*[0-9０-９一二三四五六七八九十]*\s*日|[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
+    r"|[0-9０-９一二三四五六七八九十]+\s*日\s*(?:前|後|以内|まで)|午[前後]\s*[0-9０-９]*\s*時"
+    r"|前日|翌日|当日|[月火水木金土]曜日"
+    rf"|\b(?:{_MONTHS_EN})\b|\b\d{{1,2}}(?:st|nd|rd|th)\b|\b(?:first|last)\s+day\b"
+    r"|\b(?:beginning|start|end)\s+of\s+(?:the|each|every)\b"
+    r"|\b\d+\s+(?:days?|weeks?|months?)\s+(?:before|after|prior|from|of)\b|\bwithin\s+\d+",
+    re.IGNORECASE,
+)
+
+
+def time_asked(question: str) -> re.Pattern[str] | None:
+    """A pattern that matches a day or time stated in answer to a question asking when (the
+    answer's sentences are chosen by it; whether to answer is not), or None."""
+    return _WHEN_STATED if _WHEN.search(question) else None
+
+
 #: A yes-or-no question: it ends in 〜ますか / 〜ですか (or opens with "Does", "Is", "Can"...)
 #: and has no word asking what, which, who, where or when.
 _WHETHER_JA = re.compile(

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from yomitoki.rag import crosslingual, names, phrases, same_words
-from yomitoki.rag.asked import answer_terms, quantity_asked
+from yomitoki.rag.asked import answer_terms, quantity_asked, time_asked
 from yomitoki.rag.quantities import counted_over, given, period_asked, stated, unit_asked
 from yomitoki.rag.subjects import subject_terms, unfiled
 from yomitoki.text.analyzer import content_terms
@@ -268,7 +268,7 @@ def compose(
     re-scores them)."""
     terms = list(reading.terms)
     pool = candidates(idf(terms), hits)
-    wanted = quantity_asked(question)
+    wanted = quantity_asked(question) or time_asked(question)
     if wanted is not None:
         pool = [
             dataclasses.replace(e, score=e.score + _quantity_bonus(e.text, wanted, terms))
