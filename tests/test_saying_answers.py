@@ -195,6 +195,11 @@ def test_a_blank_left_for_the_employer_is_seen(sentence: str, blank: bool) -> No
         ("寿司が江戸で流行したのはいつ頃ですか？", "毎月１日に寿司を食べた。", None),
         ("How is the salary paid?", "It is paid on the 25th.", None),
         ("いつでも退職を申し出られますか？", "退職予定日の１４日前までに申し出る。", None),
+        (
+            "いつ退職を申し出ることができますか？",
+            "労働者はいつでも退職を申し出ることができます。",
+            True,
+        ),
     ],
 )
 def test_a_question_asking_when_wants_a_day_or_a_time(

@@ -154,11 +154,11 @@ _WHEN = re.compile(
 )
 _MONTHS_EN = "january|february|march|april|june|july|august|september|october|november|december"
 #: A day or time a sentence names: 「毎月２５日」「翌月　日」 (a blank too), 「３０日前」,
-#: 「午後１０時」, 「前日」; "the 1st", "January 1", "the first day of", "within 31 days".
+#: 「午後１０時」, 「前日」, 「いつでも」; "the 1st", "January 1", "within 31 days", "at any time".
 _WHEN_STATED = re.compile(
     r"(?:毎|翌|前|当)月\s*[0-9０-９一二三四五六七八九十]*\s*日|[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
     r"|[0-9０-９一二三四五六七八九十]+\s*日\s*(?:前|後|以内|まで)|午[前後]\s*[0-9０-９]*\s*時"
-    r"|前日|翌日|当日|[月火水木金土]曜日"
+    r"|前日|翌日|当日|[月火水木金土]曜日|いつでも|随時|\bany\s?time\b"
     rf"|\b(?:{_MONTHS_EN})\b|\b\d{{1,2}}(?:st|nd|rd|th)\b|\b(?:first|last)\s+day\b"
     r"|\b(?:beginning|start|end)\s+of\s+(?:the|each|every)\b"
     r"|\b\d+\s+(?:days?|weeks?|months?)\s+(?:before|after|prior|from|of)\b|\bwithin\s+\d+",

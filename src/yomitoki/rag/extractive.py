@@ -356,9 +356,12 @@ def compose_across_languages(
             out.append(dataclasses.replace(e, score=e.score + TERMS_BONUS * share))
         return out
 
+    when = time_asked(question)  # its patterns read either language's days and times
+
     def states(e: Evidence) -> float:
-        quantity = stated(e.text, unit) if unit is not None else None
-        if quantity is None:
+        found = when.search(e.text) if unit is None and when is not None else None
+        quantity = stated(e.text, unit) if unit is not None else found and found.group()
+        if not quantity:
             return 0.0
         return QUANTITY_BONUS if _beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
 
