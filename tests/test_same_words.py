@@ -113,3 +113,29 @@ def test_a_users_word_finds_the_rule_that_writes_its_own(store: Store, tmp_path:
     context, answer = answerer(found, min_answerability=0.0).ask("ボーナスはもらえますか？")
     assert context.hits[0].document == "bonus.md"
     assert "賞与" in answer.text and answer.citations[0].startswith("bonus.md")
+
+
+def test_a_users_word_the_passages_lack_is_read_as_theirs() -> None:
+    """「遅刻したら給料は減りますか？」 over the rule that writes 賃金 and 減額 holds every word
+    asked; 有休 is 有給休暇 where a passage writes both, and stays itself where none does."""
+    rule = "欠勤、遅刻及び早退については、その時間分の賃金を減額する。"
+    hits = [Hit(1, "rules.pdf", Location(page=61), rule, 1.0, {}, None, None)]
+    reading = extractive.read("遅刻したら給料は減りますか？", hits)
+    assert {"遅刻", "賃金", "減額"} <= set(reading.terms)
+    assert not {"給料", "減る"} & set(reading.terms)
+    # The first meaning the passages write: 減る is 減額 here, 控除 where only that is written.
+    assert same_words.read_as(["減る"], {"控除"}) == {"減る": ("控除",)}
+    assert same_words.read_as(["有休"], {"有給", "休暇"}) == {"有休": ("有給", "休暇")}
+    assert same_words.read_as(["有休"], {"有給"}) == {}  # 休暇 unwritten: no phrase to read
+    assert same_words.read_as(["有休"], {"有休", "有給", "休暇"}) == {}  # written as asked
+    # A one-way entry: the documents' word is not read as the user's.
+    assert same_words.read_as(["有給"], {"有休"}) == {}
+    assert same_words.instead("有休は何日ですか？", {"有給", "休暇"}.__contains__) == "休暇 有給"
+
+
+def test_asking_to_be_told_is_no_word_of_the_answer() -> None:
+    """「教えてください」 and 「知りたい」 ask; no rule writes them."""
+    hits = [Hit(1, "rules.pdf", Location(page=54), "割増賃金率は２割５分以上とする。", 1.0, {},
+                None, None)]  # fmt: skip
+    for question in ("割増賃金率を教えてください", "割増賃金率が知りたい", "割増賃金率をおしえて"):
+        assert set(extractive.read(question, hits).terms) == {"割り増し", "賃金", "率"}

@@ -77,6 +77,9 @@ _ASKING_GRAMMAR = (
     (re.compile(r"いくつ|幾つ"), {"つ"}),
     (re.compile(r"答え\s*(?:よ|なさい|て)"), {"答える", "為さる", "下さる"}),
     (re.compile(r"どう\s*(?:すれ|したら|やって|すると)"), {"為る", "遣る"}),
+    # 「教えてください」「知りたい」 ask to be told.
+    (re.compile(r"教えて|おしえて"), {"教える", "下さる", "呉れる", "欲しい", "貰う", "頂く"}),
+    (re.compile(r"知りたい"), {"知る"}),
     # 「何日もらえますか」 asks what is given: the rule writes 与える or 支給, never もらう.
     (re.compile(r"(?:もら|貰)(?:え|う|い)"), {"貰う"}),
 )

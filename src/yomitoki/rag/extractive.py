@@ -239,10 +239,11 @@ def read(question: str, hits: Sequence[Hit]) -> Reading:
     # A phrase the passages write only apart ("life insurance") is one term none holds.
     for phrase in phrases.apart(question, (h.text for h in hits)):
         terms = (terms - set(phrase)) | {phrases.joined(phrase)}
-    # An abbreviation they do not write ("IVF") is the phrase it stands for, if they write it.
+    # An abbreviation they do not write ("IVF") is the phrase it stands for, if they write it;
+    # a word they do not write, what documents write for it (``same_words``: 有休, 有給休暇).
     spelled = phrases.spelled_out(question, (h.text for h in hits))
-    for abbreviation, words in spelled.items():
-        terms = (terms - {abbreviation}) | set(words)
+    for word, words in (spelled | same_words.read_as(terms, known)).items():
+        terms = (terms - {word}) | set(words)
     unnamed = names.unwritten(question, hits, known, spelled, crosslingual.english_words())
     return Reading(tuple(sorted(terms)), frozenset(known), unnamed)
 
