@@ -139,3 +139,26 @@ def test_asking_to_be_told_is_no_word_of_the_answer() -> None:
                 None, None)]  # fmt: skip
     for question in ("割増賃金率を教えてください", "割増賃金率が知りたい", "割増賃金率をおしえて"):
         assert set(extractive.read(question, hits).terms) == {"割り増し", "賃金", "率"}
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        # 「何分とれる」 is read by Sudachi as 何 and 分かつ ("to divide"): both ask.
+        ("休憩って何分とれるの", {"休憩"}),
+        ("休憩は何分とれますか", {"休憩", "取得"}),  # とれる, which no rule writes, is 取得
+        ("パワハラを受けたらどうすればいいですか", {"パワー", "ハラスメント", "受ける"}),
+        ("残業って月に何時間までOK？", {"残業", "月"}),
+    ],
+)
+def test_casual_asking_is_read_as_the_rules_would_write_it(question: str, terms: set[str]) -> None:
+    rules = (
+        "休憩時間は、少なくとも４５分とし、労働者は休憩を取得できる。",
+        "職場のパワーハラスメントを受けた労働者は、相談窓口に申し出る。",
+        "残業は１か月４５時間以内とする。",
+    )
+    hits = [Hit(i, "rules.pdf", Location(page=i), t, 1.0, {}, None, None)
+            for i, t in enumerate(rules, 1)]  # fmt: skip
+    reading = extractive.read(question, hits)
+    assert set(reading.terms) == terms
+    assert reading.unnamed == ()  # "OK" names nothing

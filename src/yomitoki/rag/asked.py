@@ -77,6 +77,11 @@ _ASKING_GRAMMAR = (
     (re.compile(r"いくつ|幾つ"), {"つ"}),
     (re.compile(r"答え\s*(?:よ|なさい|て)"), {"答える", "為さる", "下さる"}),
     (re.compile(r"どう\s*(?:すれ|したら|やって|すると)"), {"為る", "遣る"}),
+    # 「どうすればいいですか」 asks what to do; 「何時間までOK？」 whether it is allowed.
+    (re.compile(r"(?:ば|たら|と)\s*(?:いい|よい|良い)"), {"良い"}),
+    (re.compile(r"(?<![A-Za-z])(?:OK|ok|ＯＫ)(?![A-Za-z])|オッケー"), {"ok", "オッケー"}),
+    # Sudachi reads 「何分とれる」 as 何 and 分かつ ("to divide").
+    (re.compile(r"何分と"), {"分かつ"}),
     # 「教えてください」「知りたい」 ask to be told.
     (re.compile(r"教えて|おしえて"), {"教える", "下さる", "呉れる", "欲しい", "貰う", "頂く"}),
     (re.compile(r"知りたい"), {"知る"}),

@@ -35,6 +35,8 @@ _CAPITALIZED = re.compile(
 )
 #: The names of a question judged at most: a real one writes a few (a hostile one thousands).
 MAX_NAMES = 32
+#: Latin words a Japanese question writes that name nothing: 「何時間までOK？」.
+_NO_NAMES = frozenset({"OK", "NG"})
 #: What opens a sentence or a quotation, whose first word is capitalized without naming.
 _OPENS = re.compile(r"(?:^|[.?!:;\"“(「『。？！])\s*$")
 
@@ -46,7 +48,9 @@ def named(question: str) -> list[str]:
     japanese = has_japanese(question)
     for match in _CAPITALIZED.finditer(question):
         word = match.group()
-        if len(word) >= 2 and (japanese or not _OPENS.search(question[: match.start()])):
+        if word in _NO_NAMES or len(word) < 2:
+            continue
+        if japanese or not _OPENS.search(question[: match.start()]):
             found.append(word)
     if japanese:
         found += proper_nouns(question)
