@@ -78,6 +78,12 @@ def test_verbs_and_adjectives_a_question_writes_find_their_japanese_terms() -> N
     assert japanese_terms("Is it a statutory holiday?", held) == ["法定"]
     # A plural in -es after a sibilant is the word less -es: "bonuses" is "bonus" (賞与).
     assert japanese_terms("When are bonuses paid?", {"賞与"}.__contains__) == ["賞与"]
+    # The workplace's word for a verb's base comes before the dictionaries' for its -ing form:
+    # "quitting" is "quit" (退職), not 仕舞 or 卒業; "giving birth" is 出産, not 娩出.
+    everything = lambda term: True  # noqa: E731
+    assert japanese_terms("How much notice before quitting?", everything)[-1:] == ["退職"]
+    assert "娩出" not in japanese_terms("After giving birth?", everything)
+    assert "出産" in japanese_terms("After giving birth?", everything)
 
 
 RULES = {

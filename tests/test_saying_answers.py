@@ -38,6 +38,8 @@ from yomitoki.types import Hit, Location
         ("試用期間は勤続年数に入る？", None),
         ("Is a bonus always paid?", None),
         ("How long is the break?", "duration"),  # a length of time, in whatever unit
+        ("How much notice must I give before I quit?", "duration"),  # not money
+        ("How far in advance must I apply?", "duration"),
         ("How long must records of working hours be kept, in years?", "year"),
     ],
 )
@@ -386,3 +388,10 @@ def test_an_illustration_does_not_open_the_answer_unless_one_is_asked_for(
     assert composed.sentences[0].text.startswith(first)
     if first not in ("For example",):  # the case is still quoted, after the rule
         assert composed.sentences[1].text.startswith(("For example", "例えば"))
+
+
+def test_how_much_notice_asks_a_length_of_time_not_money() -> None:
+    wanted = asked_quantity("How much notice must I give before I quit?")
+    assert wanted is not None
+    assert wanted.search("at least 30 days before the last day")
+    assert not wanted.search("a fee of $100")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from yomitoki.rag.quantities import ASKED_JA, NUMBER_EN, UNITS, japanese_quantity
+from yomitoki.rag.quantities import ASKED_JA, HOW_LONG, NUMBER_EN, UNITS, japanese_quantity
 from yomitoki.text.analyzer import content_terms
 
 #: 「休憩時間は？」 asks for an amount without saying 何分: a topic ending in one of these
@@ -32,9 +32,9 @@ _PERCENT = r"\d[\d,.]*\s*(?:%|percent)"
 _MONEY = f"{_CURRENCY}|{_PERCENT}"
 #: English questions and the shapes of their answers.
 _ENGLISH = (
-    (r"\bhow\s+much\b", _MONEY),
     # A length of time in any unit, an age: as the units read them (``quantities.UNITS``).
-    (r"\bhow\s+long\b", UNITS["duration"].pattern(japanese=False).pattern),
+    (HOW_LONG.pattern, UNITS["duration"].pattern(japanese=False).pattern),
+    (r"\bhow\s+much\b", _MONEY),
     (r"\bhow\s+old\b", UNITS["age"].pattern(japanese=False).pattern),
     (r"\bhow\s+often\b", r"\b(?:once|twice|\d+\s*times|every|per|annually|monthly|weekly)\b"),
 )

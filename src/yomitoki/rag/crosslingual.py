@@ -168,14 +168,20 @@ def _dangling(gram: list[str]) -> bool:
 
 def _looked_up(words: list[str], table: dict[str, list[str]]) -> list[str]:
     """The terms of a phrase's forms; only where it has none, of its verbs' bases
-    (dismissed -> dismiss): "granted" is not looked up as "grant" (補助金) when it is known."""
-    terms = [term for form in sorted(_forms(words)) for term in table.get(form, ())]
-    if terms:
-        return terms
-    for at, word in enumerate(words):
-        for base in sorted(_bases(word)):
-            terms += table.get(" ".join([*words[:at], base, *words[at + 1 :]]), [])
-    return terms
+    (dismissed -> dismiss): "granted" is not looked up as "grant" (補助金) when it is known.
+    The workplace's words come first, a base's too: "quitting" is "quit" (退職), not the
+    dictionaries' "quitting" (仕舞, 卒業)."""
+    forms = sorted(_forms(words))
+    bases = [
+        " ".join([*words[:at], base, *words[at + 1 :]])
+        for at, word in enumerate(words)
+        for base in sorted(_bases(word))
+    ]
+    workplace = _workplace()
+    for looked, source in ((forms, workplace), (bases, workplace), (forms, table), (bases, table)):
+        if terms := [term for form in looked for term in source.get(form, ())]:
+            return terms
+    return []
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,7 +121,12 @@ _COUNTED_EN = re.compile(
     r"((?a:days?|minutes?|hours?|weeks?|months?|years?|times|workers?|people|persons?|employees?))\b",
     re.IGNORECASE,
 )
-_HOW_LONG = re.compile(r"\bhow\s+long\b", re.IGNORECASE)
+#: A question asking for a length of time: "how long", "how much notice", "how far ahead".
+HOW_LONG = re.compile(
+    r"\bhow\s+long\b|\bhow\s+much\s+(?:advance\s+|prior\s+)?(?:notice|time)\b"
+    r"|\bhow\s+(?:far\s+)?(?:in\s+advance|ahead|early)\b",
+    re.IGNORECASE,
+)
 _ASKED_EN = (
     (re.compile(r"\b(?:how\s+old|what\s+age|retirement\s+age)\b", re.IGNORECASE), "age"),
     (re.compile(r"\b(?:rate|percentage|percent|share)\b", re.IGNORECASE), "share"),
@@ -140,7 +145,7 @@ def unit_asked(question: str) -> Unit | None:
         noun = counted.group(1).lower()
         noun = noun if noun in _NOUN_EN else noun.removesuffix("s")
         return UNITS[_NOUN_EN[noun]]
-    if _HOW_LONG.search(question):
+    if HOW_LONG.search(question):
         return UNITS["duration"]
     return None
 
