@@ -162,3 +162,25 @@ def test_casual_asking_is_read_as_the_rules_would_write_it(question: str, terms:
     reading = extractive.read(question, hits)
     assert set(reading.terms) == terms
     assert reading.unnamed == ()  # "OK" names nothing
+
+
+def test_a_sentence_wrapped_after_a_short_first_line_is_quoted_whole() -> None:
+    """A PDF line that ends mid-sentence is no heading when the next line runs on in lower
+    case: "Are contact lenses covered?" is answered by the sentence that writes "coverage for
+    vision\\nexams, glasses, and contact lenses" (coverage is "covered", as the table says)."""
+    text = (
+        "Comparison of Plans\nBoth plans offer coverage for vision and dental services. "
+        "Northwind Health Plus offers coverage for vision\nexams, glasses, and contact lenses, "
+        "as well as dental exams. Northwind Standard only covers vision exams."
+    )
+    hits = [Hit(1, "options.pdf", Location(page=3), text, 1.0, {}, None, None)]
+    said = [e.text for e in extractive.sentences(hits)]
+    assert (
+        said[0] == "Both plans offer coverage for vision and dental services."
+    )  # past its heading
+    assert said[1].startswith("Northwind Health Plus offers coverage for vision exams, glasses")
+    question = "Are contact lenses covered?"
+    reading = extractive.read(question, hits)
+    composed = extractive.compose(question, hits, lambda terms: dict.fromkeys(terms, 1.0), reading)
+    assert "contact lenses" in composed.sentences[0].text
+    assert composed.sentences[0].coverage == 1.0

@@ -130,8 +130,10 @@ def is_debris(sentence: str) -> bool:
 def _skip_headings(text: str, start: int, end: int) -> int:
     """Where the sentence proper begins, past heading lines the splitter left in front of it."""
     while (newline := text.find("\n", start, end)) != -1:
-        line = text[start:newline].strip()
-        if not _LABEL.fullmatch(line) and (len(line) >= HEADING_CHARS or _CLOSED.search(line)):
+        line, after = text[start:newline].strip(), text[newline + 1 : newline + 2]
+        if not _LABEL.fullmatch(line) and (
+            len(line) >= HEADING_CHARS or _CLOSED.search(line) or after.islower()
+        ):  # long, closed, or run on into a line in lower case ("…for vision\nexams, …")
             break
         start = newline + 1
     return start

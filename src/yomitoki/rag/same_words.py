@@ -1,4 +1,4 @@
-"""Japanese words a question and a work rule use for the same thing (``same_words.tsv``).
+"""Words a question and a work rule or policy use for the same thing (``same_words.tsv``).
 
 「年次有給休暇は何日付与されますか？」 asks with 付与; the rule that answers it says
 「１０日の年次有給休暇を与える」, while a neighbouring rule on planned leave writes 付与日 and
@@ -11,6 +11,7 @@ holds every word of 「…賃金を減額する」), and searched as that when n
 (「ボーナスはもらえますか？」 finds 第５０条's 賞与). Taking (取る, 取得) is no group:
 「休憩は最低何分とらなければいけませんか」 then opened with a commentary on nursing time that
 writes 取得 (bench/README.md); 取れる, which no rule writes, is read as 取得 one way only.
+In English the table joins what the stemmer leaves apart: "covered" and "coverage".
 """
 
 from __future__ import annotations
