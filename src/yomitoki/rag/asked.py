@@ -175,8 +175,9 @@ _WHEN_STATED = re.compile(
 
 
 def time_asked(question: str) -> re.Pattern[str] | None:
-    """A pattern that matches a day or time stated in answer to a question asking when (the
-    answer's sentences are chosen by it; whether to answer is not), or None."""
+    """A pattern that matches a day or time stated in answer to a question asking when, or
+    None. It chooses the answer's sentences as an asked quantity does; unlike a quantity, one
+    no sentence states is no signal against answering (「いつ頃」's eras state no day)."""
     return _WHEN_STATED if _WHEN.search(question) else None
 
 

@@ -2,11 +2,13 @@
 
 The question's own words always. Over documents in the other language, also its terms in
 theirs (``rag.crosslingual``), as much as the documents do not write its own words (none of
-them: at full weight). A question asking two things is searched as its parts instead, each
-read the same way (``rag.parts``). And a follow-up's earlier topic beside it (``rag.chat``),
-read the same way: over documents in the other language the topic's own words would only
-repeat the follow-up's meaning in the vector leg (an English follow-up over Japanese rules
-lost the page its Japanese terms had found: bench/results/followups_offline.json).
+them: at full weight), and the documents' word for one of its words that none of them holds
+(``rag.same_words``: ボーナス searched as 賞与). A question asking two things is searched as
+its parts instead, each read the same way (``rag.parts``). And a follow-up's earlier topic
+beside it (``rag.chat``), read the same way: over documents in the other language the topic's
+own words would only repeat the follow-up's meaning in the vector leg (an English follow-up
+over Japanese rules lost the page its Japanese terms had found:
+bench/results/followups_offline.json).
 """
 
 from __future__ import annotations
