@@ -37,6 +37,14 @@ class QuestionSet:
     fitted: bool = True
 
 
+#: HR questions asked as people ask them (有休, 残業代, 「…ってOK？」, "quitting"), written here on
+#: 2026-12-07 while the casual words were read (in sample for that reading; never fitted on).
+CASUAL = (
+    QuestionSet("hr_casual_ja", RULES, (DATA / "hr_casual_ja.jsonl",), "here, casually", "ja>ja",
+                fitted=False),
+    QuestionSet("hr_casual_en", RULES, (DATA / "hr_casual_en.jsonl",), "here, casually", "en>ja",
+                fitted=False),
+)  # fmt: skip
 SETS = (
     QuestionSet(
         "northwind_demo",
@@ -116,6 +124,7 @@ SETS = (
         "here (model_rules_ja's and hr_ja's questions in English)",
         "en>ja",
     ),
+    *CASUAL,
 )
 #: Two-turn conversations over the model rules, in Japanese and English: the follow-up's page.
 FOLLOWUPS = DATA / "followups.jsonl"
