@@ -84,6 +84,10 @@ def test_verbs_and_adjectives_a_question_writes_find_their_japanese_terms() -> N
     assert japanese_terms("How much notice before quitting?", everything)[-1:] == ["退職"]
     assert "娩出" not in japanese_terms("After giving birth?", everything)
     assert "出産" in japanese_terms("After giving birth?", everything)
+    # Workplace English a person asks in: "paid time off", "fired", "working from home".
+    assert japanese_terms("Can I get paid time off?", everything)[:1] == ["年次有給休暇"]
+    assert japanese_terms("Can I be fired?", everything) == ["解雇"]
+    assert japanese_terms("Is working from home allowed?", everything)[:1] == ["テレワーク"]
 
 
 RULES = {
