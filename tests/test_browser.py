@@ -146,6 +146,8 @@ def test_a_refusal_says_which_name_no_passage_mentions(calibrated: Page) -> None
     answer = tab.locator(".message.assistant .text")
     expect(answer).to_contain_text("わかりません", timeout=30_000)
     expect(answer).to_contain_text("見つかった文書はどれも「東京」に触れていません。")
+    # The answer is drawn once more when the stream ends: measure it after that.
+    expect(tab.locator("#send")).to_be_visible()
     box = answer.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
     tab.screenshot(path=str(ARTIFACTS / "7-refusal-named-phone-ja.png"))
