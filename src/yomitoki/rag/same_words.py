@@ -37,6 +37,8 @@ class _Table:
 
 @functools.cache
 def _table() -> _Table:
+    """``same_words.tsv`` read: its groups, and every word's meanings (a group's other words,
+    an arrow's phrases)."""
     same: dict[str, frozenset[str]] = {}
     meanings: dict[str, tuple[tuple[str, ...], ...]] = {}
     for line in _TABLE.read_text("utf-8").splitlines():
