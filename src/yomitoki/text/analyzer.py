@@ -12,7 +12,7 @@ import itertools
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -60,6 +60,14 @@ def _stem(word: str) -> str:
     return stemmed or word
 
 
+def _morphemes(text: str) -> Iterator[tuple[int, Any]]:
+    """Sudachi's morphemes of ``text``, each with the offset of the slice it was read in (so
+    ``offset + morpheme.begin()`` is where it starts), read ``_MAX_CHARS`` at a time."""
+    for start in range(0, len(text), _MAX_CHARS):
+        for morpheme in _tokenizer().tokenize(text[start : start + _MAX_CHARS]):
+            yield start, morpheme
+
+
 def analyze(text: str) -> list[str]:
     """Index terms of ``text``, in order, duplicates kept (BM25 counts them).
 
@@ -73,13 +81,12 @@ def analyze(text: str) -> list[str]:
         if word.isascii():
             terms.append(_stem(word))
             continue
-        for start in range(0, len(word), _MAX_CHARS):
-            for morpheme in _tokenizer().tokenize(word[start : start + _MAX_CHARS]):
-                if morpheme.part_of_speech()[0] in _DROPPED_POS:
-                    continue
-                form = morpheme.normalized_form().strip()
-                if form and not unicodedata.category(form[0]).startswith(("P", "S", "Z")):
-                    terms.append(form)
+        for _, morpheme in _morphemes(word):
+            if morpheme.part_of_speech()[0] in _DROPPED_POS:
+                continue
+            form = morpheme.normalized_form().strip()
+            if form and not unicodedata.category(form[0]).startswith(("P", "S", "Z")):
+                terms.append(form)
     return terms
 
 
@@ -94,8 +101,7 @@ def lone_nouns(text: str) -> frozenset[int]:
     text = unicodedata.normalize("NFKC", text)
     return frozenset(
         start + morpheme.begin()
-        for start in range(0, len(text), _MAX_CHARS)
-        for morpheme in _tokenizer().tokenize(text[start : start + _MAX_CHARS])
+        for start, morpheme in _morphemes(text)
         if len(morpheme.surface()) == 1
         and "\u4e00" <= morpheme.surface() <= "\u9fff"
         and tuple(morpheme.part_of_speech()[:3]) == _COMMON_NOUN
@@ -113,8 +119,7 @@ def proper_nouns(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text)
     return [
         morpheme.surface()
-        for start in range(0, len(text), _MAX_CHARS)
-        for morpheme in _tokenizer().tokenize(text[start : start + _MAX_CHARS])
+        for _, morpheme in _morphemes(text)
         if tuple(morpheme.part_of_speech()[:2]) == _PROPER and "何" not in morpheme.surface()
     ]
 
