@@ -20,9 +20,11 @@ from collections.abc import Iterable, Sequence
 from yomitoki.rag import crosslingual
 from yomitoki.text.analyzer import BIGRAM_JOINER, STOP_WORDS, analyze, bigrams
 
-#: An abbreviation as a question writes it: two to six capitals ("IVF", "ER", "MRIs"), set
-#: apart by anything but a Latin letter or digit (a kana or kanji beside it: 「IVF（体外受精）」).
-_ABBREVIATION = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,6}(?=s?(?![A-Za-z0-9]))")
+#: A word set apart by anything but a Latin letter or digit (a kana or kanji beside it:
+#: 「IVF（体外受精）」), a plural "s" aside: ``{}`` is the word.
+_APART = r"(?<![A-Za-z0-9]){}(?=s?(?![A-Za-z0-9]))"
+#: An abbreviation as a question writes it: two to six capitals ("IVF", "ER", "MRIs").
+_ABBREVIATION = re.compile(_APART.format("[A-Z]{2,6}"))
 #: What ends a clause: two words on either side of it are not side by side.
 _CLAUSE = re.compile(r"[,.;:!?()\[\]、。，．；：！？（）「」]")
 
@@ -62,7 +64,7 @@ def spelled_out(question: str, passages: Iterable[str]) -> dict[str, tuple[str, 
         term: word
         for word in _ABBREVIATION.findall(unicodedata.normalize("NFKC", question))
         for term in analyze(word)
-        if not any(re.search(rf"(?<![A-Za-z0-9]){word}(?=s?(?![A-Za-z0-9]))", t) for t in texts)
+        if not any(re.search(_APART.format(word), text) for text in texts)
     }
     if not abbreviations:
         return {}
