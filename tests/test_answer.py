@@ -520,6 +520,22 @@ def test_grammar_that_asks_is_no_word_of_the_answer(question: str, grammar: str)
 
 
 @pytest.mark.parametrize(
+    ("question", "adverb"),
+    [
+        ("入社してすぐ有休って取れるんですか？", "直ぐ"),  # すぐ: when, not what
+        ("ボーナスは必ずもらえますか", "必ず"),
+        ("近代において、依然棄教者への死刑が確認されている国は。", "依然"),
+    ],
+)
+def test_an_adverb_is_no_word_of_the_answer(question: str, adverb: str) -> None:
+    """No rule writes 「すぐ」 beside the rule asked for: the question's adverb says how it
+    asks, and its nouns and verbs what."""
+    terms = content_terms(question)
+    kept = answer_terms(question, terms)
+    assert adverb in terms and adverb not in kept and kept
+
+
+@pytest.mark.parametrize(
     ("question", "asking"),
     [
         ("リオデジャネイロはどこの国の都市？", "どこ"),

@@ -133,6 +133,19 @@ def test_a_users_word_the_passages_lack_is_read_as_theirs() -> None:
     assert same_words.instead("有休は何日ですか？", {"有給", "休暇"}.__contains__) == "休暇 有給"
 
 
+def test_joining_the_company_is_being_hired() -> None:
+    """「入社してすぐ有休って取れるんですか？」 is answered by the rule that counts from the day
+    of hiring (採用日), not by a rule on taking leave that shares only its other words."""
+    hits = [Hit(1, "rules.pdf", Location(page=p), t, 1.0, {}, None, None)
+            for p, t in ((38, GRANTED), (40, PLANNED))]  # fmt: skip
+    reading = extractive.read("入社してすぐ有休って取れるんですか？", hits)
+    assert {"採用", "有給", "休暇", "取得"} <= set(reading.terms)  # 入社, as they write it
+    assert "入社" not in reading.terms
+    pool = extractive.candidates({t: 1.0 for t in reading.terms}, hits)
+    assert max(pool, key=lambda e: e.score).text.startswith("第２３条")
+    assert "採用" in same_words.widened({"入社"}) and "入社" in same_words.widened({"採用"})
+
+
 def test_asking_to_be_told_is_no_word_of_the_answer() -> None:
     """「教えてください」 and 「知りたい」 ask; no rule writes them."""
     hits = [Hit(1, "rules.pdf", Location(page=54), "割増賃金率は２割５分以上とする。", 1.0, {},

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from yomitoki.rag.quantities import ASKED_JA, HOW_LONG, NUMBER_EN, UNITS, japanese_quantity
-from yomitoki.text.analyzer import content_terms
+from yomitoki.text.analyzer import adverbs, content_terms
 
 #: 「休憩時間は？」 asks for an amount without saying 何分: a topic ending in one of these
 #: nouns, asked about bare or with どのくらい, wants a quantity in one of its units.
@@ -127,7 +127,7 @@ def answer_terms(question: str, terms: list[str]) -> list[str]:
     grammar = set().union(
         *(words for pattern, words in _ASKING_GRAMMAR if pattern.search(question))
     )
-    unasked = INTERROGATIVES | counters | grammar | referring_terms(question)
+    unasked = INTERROGATIVES | counters | grammar | referring_terms(question) | adverbs(question)
     return [t for t in terms if t not in unasked]
 
 

@@ -124,6 +124,16 @@ def proper_nouns(text: str) -> list[str]:
     ]
 
 
+def adverbs(text: str) -> frozenset[str]:
+    """The adverbs ``text`` writes, as ``analyze`` reads them: 直ぐ of 「入社してすぐ」, 必ず."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return frozenset(
+        morpheme.normalized_form()
+        for _, morpheme in _morphemes(text)
+        if morpheme.part_of_speech()[0] == "副詞"
+    )
+
+
 # English function words: in a question they match nearly every chunk and only add noise.
 STOP_WORDS = frozenset(
     analyze(
