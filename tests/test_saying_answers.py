@@ -16,7 +16,7 @@ from yomitoki.rag.asked import quantity_asked as asked_quantity
 from yomitoki.rag.asked import time_asked
 from yomitoki.rag.quantities import UNITS, Period, period_asked, said_in, stated, unit_asked
 from yomitoki.text.analyzer import content_terms
-from yomitoki.text.template import has_blank, place_of
+from yomitoki.text.template import article_title, has_blank, place_of
 from yomitoki.types import Hit, Location
 
 # -- the quantity asked for, in either language ------------------------------------------
@@ -160,6 +160,44 @@ def test_where_a_sentence_sits_in_a_model_document() -> None:
     assert at("６０歳を下回る") == ("commentary", "", "第５１条 定年等")
     assert at("労働者が次のいずれか") is None  # the next article is a rule again
     assert at("第５２条 労働者が") is None  # a sentence opening an article is the article's
+
+
+LEAVE = (
+    "（産前産後の休業）\n"
+    "第２５条 ６週間以内に出産予定の女性労働者から請求があったときは、休業させる。\n"
+    "２ 産後８週間を経過していない女性労働者は、就業させない。\n"
+    "【第２５条 産前産後の休業】\n"
+    "産前産後の休業を請求したことを理由として、解雇その他不利益な取扱いをしてはいけません。\n"
+    "（労働時間及び休憩時間）\n第１９条 １週間の所定労働時間は４０時間とする。\n"
+)
+
+
+def test_an_articles_first_sentence_carries_its_title() -> None:
+    def title(text: str, words: str) -> str:
+        return article_title(text, text.index(words))
+
+    assert title(LEAVE, "第２５条") == "産前産後の休業"
+    assert title(LEAVE, "２ 産後") == ""  # a later paragraph is on a part of it
+    assert title(LEAVE, "産前産後の休業を請求") == ""  # the commentary names it itself
+    assert title(LEAVE, "第１９条") == ""  # two things: its first sentence is on one
+    assert title(MODEL, "第５２条") == "退職"
+    # A passage that begins at the article: its commentary names the title left behind.
+    side_job = (
+        "第７０条 労働者は、他の会社等の業務に従事することができる。\n【第７０条 副業・兼業】\n"
+    )
+    assert title(side_job, "第７０条") == "副業・兼業"
+    assert title(side_job.replace("【第７０条", "【第７１条"), "第７０条") == ""
+
+
+def test_the_rule_leads_its_commentary_when_both_answer() -> None:
+    """「産休は？」 read as 産前産後の休業: the article's rule says it through its title, and
+    opens the answer before the commentary that writes the words."""
+    hits = [Hit(1, "rules.pdf", Location(page=42), LEAVE, 1.0, {}, "モデル就業規則", None)]
+    pool = extractive.candidates({"産前": 1.0, "産後": 1.0, "休業": 1.0}, hits)
+    best = max(pool, key=lambda e: e.score)
+    assert best.text.startswith("第２５条") and best.coverage == 1.0
+    comment = next(e for e in pool if e.text.startswith("産前産後の休業を請求"))
+    assert comment.coverage == 1.0 and comment.score < best.score
 
 
 @pytest.mark.parametrize(

@@ -22,11 +22,11 @@ from yomitoki.rag import crosslingual, names, phrases, same_words
 from yomitoki.rag.asked import answer_terms, quantity_asked, time_asked
 from yomitoki.rag.quantities import counted_over, given, period_asked, stated, unit_asked
 from yomitoki.rag.subjects import subject_terms, unfiled
+from yomitoki.text import template
 from yomitoki.text.analyzer import content_terms
 from yomitoki.text.language import has_japanese
 from yomitoki.text.sentences import open_brackets, split_sentences
 from yomitoki.text.spelling import corrected
-from yomitoki.text.template import Place, asks_for_example, has_blank, illustrates, place_of
 from yomitoki.types import Hit
 
 MAX_SENTENCES = 4
@@ -34,6 +34,8 @@ MAX_SENTENCES = 4
 RELATIVE_FLOOR = 0.5
 #: Weight of the passage's rank (1/rank) next to a sentence's coverage of the question.
 RANK_WEIGHT = 0.1
+#: Lowered score of a model's commentary on a rule (【第２５条 …】): the rule says it first.
+COMMENTARY_PENALTY = 0.05
 #: Lowered score of a further sentence from a page the answer already cites.
 SAME_PAGE_PENALTY = 0.15
 #: Sentences sharing this much of their terms with one already chosen add nothing.
@@ -79,7 +81,7 @@ class Evidence:
     #: The title of the document the sentence is in, when it has one.
     title: str | None = None
     #: The example or commentary of a model document the sentence is in (None: a rule).
-    place: Place | None = None
+    place: template.Place | None = None
     #: The sentence leaves a number blank for the employer (○時間, 「　か月」).
     blank: bool = False
     #: The learned scorer's probability that it answers (``rag.scorer``); None unscored.
@@ -153,9 +155,9 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
 
 def _scored(evidence: Evidence, coverage: float) -> Evidence:
     """``evidence`` with its coverage of the question, plus a little for its passage's rank."""
-    return dataclasses.replace(
-        evidence, coverage=coverage, score=coverage + RANK_WEIGHT / evidence.hit_rank
-    )
+    aside = COMMENTARY_PENALTY if evidence.place and evidence.place.kind == "commentary" else 0
+    score = coverage + RANK_WEIGHT / evidence.hit_rank - aside
+    return dataclasses.replace(evidence, coverage=coverage, score=score)
 
 
 def sentences(hits: Sequence[Hit]) -> list[Evidence]:
@@ -170,6 +172,7 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
             terms = frozenset(content_terms(text))
             if len(terms) < 3:  # headings, page numbers, table debris
                 continue
+            terms |= frozenset(content_terms(template.article_title(hit.text, start)))
             lead = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
             out.append(
                 Evidence(
@@ -181,8 +184,8 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                     hit_rank=rank,
                     title=hit.title,
                     document=hit.document,
-                    place=place_of(hit.text, start),
-                    blank=has_blank(text),
+                    place=template.place_of(hit.text, start),
+                    blank=template.has_blank(text),
                 )
             )
     return out
@@ -270,19 +273,14 @@ def compose(
     With ``rescore``, the learned scorer rates the best of the pool (and, if it chooses,
     re-scores them)."""
     terms = list(reading.terms)
-    pool = candidates(idf(terms), hits)
     wanted = quantity_asked(question) or time_asked(question)
-    if wanted is not None:
-        pool = [
-            dataclasses.replace(e, score=e.score + _quantity_bonus(e.text, wanted, terms))
-            for e in pool
-        ]
-    if rescore is not None:
-        pool = rescore(pool)
 
     def states(e: Evidence) -> float:
         return 0.0 if wanted is None else _quantity_bonus(e.text, wanted, terms)
 
+    pool = [dataclasses.replace(e, score=e.score + states(e)) for e in candidates(idf(terms), hits)]
+    if rescore is not None:
+        pool = rescore(pool)
     return fact_first(choose(pool), states, question)
 
 
@@ -292,9 +290,9 @@ def fact_first(composed: Composed, states: Callable[[Evidence], float], question
     of those stating as much, an illustration ("For example, …", 「例えば」) after the rest
     unless the question asks for an example; the rest keep their order. An answer opens with
     its fact, not a neighbouring rule or a hypothetical case."""
-    cases_last = not asks_for_example(question)
+    cases_last = not template.asks_for_example(question)
     order = sorted(
-        composed.sentences, key=lambda e: (-states(e), cases_last and illustrates(e.text))
+        composed.sentences, key=lambda e: (-states(e), cases_last and template.illustrates(e.text))
     )
     return dataclasses.replace(composed, sentences=tuple(order))
 

@@ -93,6 +93,31 @@ def has_blank(sentence: str) -> bool:
     return bool(_BLANK.search(sentence))
 
 
+#: An article's title on the line before it: 「（産前産後の休業）\n第２５条 …」.
+_TITLE_BEFORE = re.compile(r"[（(]([^）)\n]{1,30})[）)]\s*$")
+#: A title naming several things: 「時間外及び休日労働等」, 「育児時間及び生理休暇」.
+_SEVERAL = re.compile(r"及び|並びに|又は|若しくは|[、，]")
+
+
+def article_title(text: str, position: int) -> str:
+    """The title of the article whose opening sentence is at ``position`` (産前産後の休業 of
+    「（産前産後の休業）\n第２５条 ６週間…」), "" for any other sentence, where the passage
+    holds no title, or where the title names several things (「労働時間及び休憩時間」: its first
+    sentence is on one of them): an article's first sentence does not repeat its title."""
+    if (opening := _ARTICLE.match(text, position)) is None:
+        return ""
+    title = ""
+    if before := _TITLE_BEFORE.search(text, 0, opening.start()):
+        title = before.group(1).strip()
+    else:  # the passage begins at the article, its title left in the one before: the
+        # commentary on the same article names it (「第７０条 …」 … 【第７０条 副業・兼業】)
+        for comment in _COMMENTARY.finditer(text, opening.end()):
+            if named := re.match(rf"第{opening.group(1)}条\s*(.+)", comment.group(1)):
+                title = named.group(1).strip()
+                break
+    return "" if _SEVERAL.search(title) else title
+
+
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     found = None
     for found in pattern.finditer(text):  # noqa: B007 - the last one is wanted
