@@ -146,6 +146,23 @@ def test_joining_the_company_is_being_hired() -> None:
     assert "採用" in same_words.widened({"入社"}) and "入社" in same_words.widened({"採用"})
 
 
+def test_refusing_a_transfer_is_read_as_the_rule_writes_it() -> None:
+    """「転勤を断ることはできますか」 over 第８条, which writes 異動's 就業する場所の変更 and 拒む."""
+    rules = (
+        "第８条 会社は、業務上必要がある場合に、労働者に対して就業する場所及び従事する業務の"
+        "変更を命ずることがある。",
+        "前２項の場合、労働者は正当な理由なくこれを拒むことはできない。",
+        "採用、異動等については、一般的に採用に際しての手続に関する事項を定めます。",
+    )
+    hits = [Hit(i, "rules.pdf", Location(page=14), t, 1.0, {}, None, None)
+            for i, t in enumerate(rules, 1)]  # fmt: skip
+    reading = extractive.read("転勤を断ることはできますか", hits)
+    assert {"異動", "拒む"} <= set(reading.terms)
+    pool = extractive.candidates({t: 1.0 for t in reading.terms}, hits)
+    assert max(pool, key=lambda e: e.score).text.startswith("前２項の場合")
+    assert {"拒む", "断る", "拒否"} <= same_words.widened({"断る"})
+
+
 def test_asking_to_be_told_is_no_word_of_the_answer() -> None:
     """「教えてください」 and 「知りたい」 ask; no rule writes them."""
     hits = [Hit(1, "rules.pdf", Location(page=54), "割増賃金率は２割５分以上とする。", 1.0, {},
