@@ -147,7 +147,7 @@ def test_joining_the_company_is_being_hired() -> None:
 
 
 def test_refusing_a_transfer_is_read_as_the_rule_writes_it() -> None:
-    """「転勤を断ることはできますか」 over 第８条, which writes 異動's 就業する場所の変更 and 拒む."""
+    """「転勤を断ることはできますか」 over 第８条, which writes a change of workplace and 拒む."""
     rules = (
         "第８条 会社は、業務上必要がある場合に、労働者に対して就業する場所及び従事する業務の"
         "変更を命ずることがある。",
