@@ -15,7 +15,7 @@ from dataclasses import dataclass
 #: ［例１］ 定年を満７０歳とする例 (the heading of one of several ways to write an article).
 _EXAMPLE = re.compile(r"[［\[]例\s*([0-9０-９]{1,2})[］\]][ \t　]*([^\n［\[]{0,60})")
 #: 【第１条 目的】: the commentary on article 1 follows.
-_COMMENTARY = re.compile(r"【(第[0-9０-９]{1,3}条[^】\n]{0,30})】")
+_COMMENTARY = re.compile(r"【(第(?P<number>[0-9０-９]{1,3})条(?P<title>[^】\n]{0,30}))】")
 #: A chapter heading at the start of a line ends any example or commentary before it.
 _CHAPTER = re.compile(r"^第[0-9０-９一二三四五六七八九十]{1,3}章", re.MULTILINE)
 #: An article where a line, a space or its title's bracket leaves off: 「（定年等）\n第５１条 …」.
@@ -112,8 +112,8 @@ def article_title(text: str, position: int) -> str:
     else:  # the passage begins at the article, its title left in the one before: the
         # commentary on the same article names it (「第７０条 …」 … 【第７０条 副業・兼業】)
         for comment in _COMMENTARY.finditer(text, opening.end()):
-            if named := re.match(rf"第{opening.group(1)}条\s*(.+)", comment.group(1)):
-                title = named.group(1).strip()
+            if comment["number"] == opening.group(1) and comment["title"].strip():
+                title = comment["title"].strip()
                 break
     return "" if _SEVERAL.search(title) else title
 
