@@ -3,7 +3,7 @@ import itertools
 import pytest
 
 from yomitoki.ingest.chunking import chunk_document, chunk_spans
-from yomitoki.text.sentences import split_sentences
+from yomitoki.text.sentences import split_sentences, statements
 from yomitoki.types import Location, ParsedDocument, Section
 
 
@@ -35,6 +35,13 @@ def sentences(text: str) -> list[str]:
             ["時季を指定する（労基法第３９条第７項。以下同じ。）。", "次の文。"],
         ),
         ("「年休」（有給。）とする。終わり。", ["「年休」（有給。）とする。", "終わり。"]),
+        # A Japanese parenthesis closed by an ASCII one still closes: the sentence ends there.
+        (
+            "時間を与えなければなりません（労基法第６７条)。取得を理由に解雇しない。",
+            ["時間を与えなければなりません（労基法第６７条)。", "取得を理由に解雇しない。"],
+        ),
+        # ... unless an ASCII parenthesis of its own was open.
+        ("注意する（例 (a) を参照。）。次。", ["注意する（例 (a) を参照。）。", "次。"]),
         ("One sentence. Two sentence! Three?", ["One sentence. ", "Two sentence! ", "Three?"]),
         (
             "Dr. Smith works at U.S. Steel. He is here.",
@@ -51,6 +58,27 @@ def sentences(text: str) -> list[str]:
 )
 def test_split_sentences(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected
+
+
+def test_a_list_is_one_statement_with_its_lead_while_it_fits() -> None:
+    text = "前文。休日は、次のとおりとする。\n① 土曜日\n② 日曜日\n第２１条 次の条。"
+    lead = text.index("休日")
+    assert [text[s:e] for s, e in statements(text, 600)] == [
+        "前文。", "休日は、次のとおりとする。\n① 土曜日\n② 日曜日\n", "第２１条 次の条。",
+    ]  # fmt: skip
+    # Only the items that fit; and a list is not followed onto another page.
+    assert [text[s:e] for s, e in statements(text, len("休日は、次のとおりとする。\n① 土曜日\n"))][
+        1
+    ] == ("休日は、次のとおりとする。\n① 土曜日\n")
+    assert statements(text, 600, [text.index("②")])[1] == (lead, text.index("②"))
+    # A title on a line of its own, or a numbered paragraph, is no part of the item before it.
+    headed = "次のとおり与える。\n① 結婚したとき 日\n（病気休暇）\n（３）一日とする。"
+    assert [headed[s:e] for s, e in statements(headed, 600)] == [
+        "次のとおり与える。\n① 結婚したとき 日\n", "（病気休暇）\n", "（３）一日とする。",
+    ]  # fmt: skip
+    # A sentence that leads no list is followed by its items as they are.
+    plain = "前文。\n① 土曜日\n② 日曜日"
+    assert statements(plain, 600) == split_sentences(plain)
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,12 @@ def test_each_mark_carries_the_whole_sentence_it_closes_brackets_and_all() -> No
     ]
 
 
+def test_a_quoted_list_is_one_mark_with_its_lead() -> None:
+    text = "次のとおり休日とする。 ① 土曜日 ② 日曜日[規則.pdf#page=24]。次の文[規則.pdf#page=25]。"
+    marks = [p for p in marked(text) if isinstance(p, Mark)]
+    assert [m.sentence for m in marks] == ["次のとおり休日とする。 ① 土曜日 ② 日曜日。", "次の文。"]
+
+
 def test_closing_punctuation_goes_before_the_marks_so_no_badge_opens_a_line() -> None:
     parts = marked("「はい」と答える[a.md][b.md]」。次。")
     assert parts[0] == Run("「はい」と答える」。")

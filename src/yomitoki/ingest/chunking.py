@@ -13,9 +13,10 @@ from yomitoki.text.sentences import split_sentences
 from yomitoki.types import Chunk, ParsedDocument
 
 #: The version of the way text is cut into sentences and chunks, recorded with each document
-#: so that a change (2: a 。 inside brackets no longer ends a sentence) re-cuts what was cut
-#: before; vectors are kept by text, so only chunks that changed are embedded again.
-CUTTER = 2
+#: so that a change (2: a 。 inside brackets no longer ends a sentence; 3: a Japanese
+#: parenthesis closed by an ASCII one closes it) re-cuts what was cut before; vectors are kept
+#: by text, so only chunks that changed are embedded again.
+CUTTER = 3
 
 # Where an over-long sentence is cut, when it must be: after a space or a comma.
 _SOFT_BREAK = re.compile(r"[\s、，,；;]")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from yomitoki.text import citations
-from yomitoki.text.sentences import split_sentences
+from yomitoki.text.sentences import LIST_ITEM, split_sentences
 
 #: What may not open a line and so goes before a citation mark written ahead of it.
 CLOSING = "。、．，」』）】〕〉》｝］！？!?.,;:)\"'"
@@ -65,12 +65,14 @@ def marked(text: str) -> list[Run | Mark]:
 
 def _sentences(text: str) -> list[tuple[int, int]]:
     """The sentences of ``text``, none cut inside a citation bracket (``[。.a]`` is one
-    bracket, though the splitter would end a sentence at its 。)."""
+    bracket, though the splitter would end a sentence at its 。), nor before a list's item
+    (a quoted rule 「次のとおり…与える。 ① …」 is marked and highlighted whole)."""
     # A bracket's match may take the space before it; the bracket itself opens at "[".
     brackets = [(text.index("[", m.start()), m.end()) for m, _ in citations.brackets(text)]
     spans: list[tuple[int, int]] = []
     for start, end in split_sentences(text):
-        if spans and any(left < start < right for left, right in brackets):
+        inside = any(left < start < right for left, right in brackets)
+        if spans and (inside or LIST_ITEM.match(text, start)):
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))

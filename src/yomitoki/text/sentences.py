@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Japanese sentences end on 。！？ (and their kin) plus any closing brackets, with no space
 # after them; English sentences end on . ! ? followed by white space. Blank lines and the
@@ -32,20 +33,33 @@ _LONGEST_WORD = 40
 #: ASCII parenthesis (which English text also puts around whole sentences).
 OPENERS, CLOSERS = "（「『【〔〈《(", "）」』】〕〉》)"
 _LONGEST_BRACKETED = 300
+_JAPANESE_OPENERS, _JAPANESE_CLOSERS = frozenset(OPENERS[:-1]), frozenset(CLOSERS[:-1])
 
 
-def open_brackets(text: str, ascii: bool = True) -> int:
-    """How many more brackets and quotes ``text`` opens than it closes (without ASCII
-    parentheses when ``ascii`` is False)."""
-    openers, closers = (OPENERS, CLOSERS) if ascii else (OPENERS[:-1], CLOSERS[:-1])
-    return sum(map(text.count, openers)) - sum(map(text.count, closers))
+def open_brackets(text: str) -> int:
+    """How many more brackets and quotes ``text`` opens than it closes."""
+    return sum(map(text.count, OPENERS)) - sum(map(text.count, CLOSERS))
 
 
 def _inside_brackets(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` leaves a Japanese bracket or quote open."""
+    """Whether ``text[start:end]`` leaves a Japanese bracket or quote open. A Japanese
+    parenthesis may be closed by an ASCII one (「（労基法第６７条)」, as the model rules type
+    it) where no ASCII one is open: the sentence ends after it."""
     if end - start > _LONGEST_BRACKETED:
         return False
-    return open_brackets(text[start:end], ascii=False) > 0
+    japanese = ascii_open = 0
+    for char in text[start:end]:
+        if char in _JAPANESE_OPENERS:
+            japanese += 1
+        elif char in _JAPANESE_CLOSERS:
+            japanese -= 1
+        elif char == "(":
+            ascii_open += 1
+        elif char == ")" and ascii_open:
+            ascii_open -= 1
+        elif char == ")" and japanese > 0:
+            japanese -= 1
+    return japanese > 0
 
 
 def _ends_sentence(text: str, start: int, match: re.Match[str]) -> bool:
@@ -96,3 +110,41 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             first, _ = spans[-1]
             spans[-1] = (first, len(text))
     return spans
+
+
+#: A sentence that introduces the list after it: 「休日は、次のとおりとする。」, 「…次の区分により
+#: 懲戒を行う。」.
+_LIST_LEAD = re.compile(r"(?:次|以下)の[^。]{0,30}[。:：]\s*$")
+#: A numbered item of such a list: 「① 土曜日及び日曜日」.
+LIST_ITEM = re.compile(r"\s*[①-⑳]")
+#: Where a line that is no part of the sentence before it begins: a title on a line of its own
+#: (「（病気休暇）」, the next article's), a numbered paragraph (「（３）」).
+_NEW_LINE = re.compile(r"\n(?=[ \t]*[（(](?:[^（）()\n]{1,30}[）)][ \t]*\n|[0-9０-９]{1,2}[）)]))")
+
+
+def statements(text: str, longest: int, stops: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The sentences of ``text``, with a list's lead sentence and the numbered items after it
+    as one while they fit in ``longest`` characters and cross none of ``stops`` (a page's end)
+    (「休日は、次のとおりとする。① 土曜日及び日曜日 ② …」): an item alone says nothing of what it
+    lists. A title's or a numbered paragraph's line ends the sentence before it."""
+    spans = []
+    for start, end in split_sentences(text):
+        for line in _NEW_LINE.finditer(text, start, end):
+            spans.append((start, line.end()))
+            start = line.end()
+        if start < end:
+            spans.append((start, end))
+    out = []
+    at = 0
+    while at < len(spans):
+        start, end = spans[at]
+        at += 1
+        if _LIST_LEAD.search(text, start, end):
+            while at < len(spans) and LIST_ITEM.match(text, spans[at][0]):
+                item_end = spans[at][1]
+                if item_end - start > longest or any(start < s < item_end for s in stops):
+                    break
+                end = spans[at][1]
+                at += 1
+        out.append((start, end))
+    return out
