@@ -207,6 +207,8 @@ def test_the_rule_leads_its_commentary_when_both_answer() -> None:
         ("不妊治療のための休暇を請求したときは、年○日を限度に休暇を与える。", True),
         ("当該従業員に係る定年は、満＿歳とする。", True),
         ("労働者として新たに採用した者については、採用した日から　か月間を試用期間とする。", True),
+        ("① 本人が結婚したとき 日", True),
+        ("病気休暇を 日与える。", True),
         ("１０日の年次有給休暇を与える。", False),
         ("二〇二〇年に改正された。", False),
     ],
@@ -231,6 +233,9 @@ def test_a_blank_left_for_the_employer_is_seen(sentence: str, blank: bool) -> No
         ),
         ("When does the out-of-pocket maximum reset?", "It resets on January 1.", True),
         ("When must a claim be filed?", "File it within 90 days of the service.", True),
+        ("休日は何曜日ですか", "休日は、土曜日及び日曜日とする。", True),
+        ("Which days of the week are holidays?", "Saturdays and Sundays are holidays.", True),
+        ("休日は何曜日ですか", "休日は会社が定める。", False),
         ("給料はいつ支払われますか？", "賃金は、通貨で直接その全額を支払う。", False),
         ("寿司が江戸で流行したのはいつ頃ですか？", "毎月１日に寿司を食べた。", None),
         ("How is the salary paid?", "It is paid on the 25th.", None),
@@ -272,6 +277,34 @@ def test_the_rule_that_names_the_day_leads_an_answer_on_when_even_as_a_blank() -
     assert "".join(quoting.render(composed, "ja", "")).startswith(
         "（○・空欄は各社が定める値）第４６条"
     )
+
+
+def test_a_list_is_quoted_with_the_sentence_that_leads_it_on_its_page() -> None:
+    """「結婚したら休暇はもらえますか」: the item naming a wedding says nothing of leave, and is
+    too short to quote alone; its article's lead says what the list grants. Each item's days
+    are blanks. A list running onto the next page is quoted to the page's end."""
+    rule = (
+        "（慶弔休暇）\n第３０条 労働者が申請した場合は、次のとおり慶弔休暇を与える。\n"
+        "① 本人が結婚したとき 日\n② 妻が出産したとき 日\n（病気休暇）\n"
+        "第３１条 労働者が私的な負傷又は疾病のため療養する場合に、病気休暇を 日与える。"
+    )
+    hit = Hit(1, "rules.pdf", Location(page=45), rule, 1.0, {}, None, None)
+    pool = extractive.candidates({"結婚": 1.0, "休暇": 1.0}, [hit])
+    best = max(pool, key=lambda e: e.score)
+    assert best.text == (
+        "第３０条 労働者が申請した場合は、次のとおり慶弔休暇を与える。 "
+        "① 本人が結婚したとき 日 ② 妻が出産したとき 日"
+    )
+    assert best.coverage == 1.0 and best.blank
+    assert "".join(quoting.render(extractive.Composed((best,), 1.0), "ja", "")).startswith(
+        "（○・空欄は各社が定める値）第３０条"
+    )
+    # A list covers a question as its lead and one item do: none asks about two items at once.
+    both = extractive.candidates({"結婚": 1.0, "出産": 1.0, "休暇": 1.0}, [hit])
+    assert max(e.coverage for e in both) == pytest.approx(2 / 3)
+    turned = dataclasses.replace(hit, page_breaks=((rule.index("②"), 46),))
+    texts = [e.text for e in extractive.candidates({"結婚": 1.0, "休暇": 1.0}, [turned])]
+    assert texts[0].endswith("① 本人が結婚したとき 日") and "②" not in texts[0]
 
 
 def _evidence(

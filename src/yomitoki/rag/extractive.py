@@ -22,10 +22,9 @@ from yomitoki.rag import crosslingual, names, phrases, same_words
 from yomitoki.rag.asked import answer_terms, quantity_asked, time_asked
 from yomitoki.rag.quantities import counted_over, given, period_asked, stated, unit_asked
 from yomitoki.rag.subjects import subject_terms, unfiled
-from yomitoki.text import template
+from yomitoki.text import layout, template
 from yomitoki.text.analyzer import content_terms
-from yomitoki.text.language import has_japanese
-from yomitoki.text.sentences import open_brackets, split_sentences
+from yomitoki.text.sentences import LIST_ITEM, statements
 from yomitoki.text.spelling import corrected
 from yomitoki.types import Hit
 
@@ -43,21 +42,6 @@ DUPLICATE_JACCARD = 0.7
 MIN_CHARS = 12
 MAX_CHARS = 600
 
-_LINE_BREAK_JA = re.compile(r"(?<=[^\x00-\x7f])\s*\n\s*(?=[^\x00-\x7f])")
-_WHITESPACE = re.compile(r"\s+")
-_CLOSED = re.compile(r"[.。．!?！？:：」』)）]$")
-#: A line this short without closing punctuation, at the start of a sentence, is a heading.
-HEADING_CHARS = 60
-#: A line that is only a bracketed label, as Japanese rules title their articles: "（目的）".
-_LABEL = re.compile(r"[（(【〔［\[][^\n]{1,58}[）)】〕］\]]")
-#: A paragraph number in front of a Japanese sentence: "３ 休憩時間については…", "② …".
-_PARAGRAPH_NUMBER = re.compile(r"^(?:[0-9０-９]{1,3}|[①-⑳])\s+(?=[^\x00-\x7f])")
-#: Blank forms and tables flatten into runs of one- or two-character cells ("午前 時 分").
-DEBRIS_CELLS = 4
-#: A table-of-contents line: a title, dot leaders, a page number ("第5章 休暇等……38").
-_CONTENTS_LINE = re.compile(r"[.．…‥・･]{4,}\s*[0-9０-９]{1,4}")
-#: Article headings run together, as a table of contents lists them: "第23条（年次有給休暇）".
-_ARTICLE_HEADING = re.compile(r"第[0-9０-９一二三四五六七八九十百]+条\s*[（(][^）)]{1,30}[）)]")
 #: Added to the score of a sentence stating the quantity a question asks for (何日, how long)
 #: of what the question asks about ("10日の年次有給休暇", "two cleanings"), or of anything.
 QUANTITY_BONUS = 0.3
@@ -88,6 +72,9 @@ class Evidence:
     learned: float | None = None
     #: The name of the file the sentence is in.
     document: str | None = None
+    #: Of a list quoted with its lead (``statements``), what it says with each item: its lead's
+    #: terms and the item's. It covers a question as its best item does, not all at once.
+    items: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,40 +94,6 @@ class Composed:
         return not self.sentences
 
 
-def tidy(sentence: str) -> str:
-    """One line: layout line breaks joined (nothing between Japanese characters), and no
-    paragraph number in front of a Japanese sentence."""
-    line = _WHITESPACE.sub(" ", _LINE_BREAK_JA.sub("", sentence)).strip()
-    return _PARAGRAPH_NUMBER.sub("", line)
-
-
-def is_debris(sentence: str) -> bool:
-    """A label, the cells of a blank form or table, a line of a table of contents, a piece of
-    a sentence that a chunk edge cut inside its brackets, or a question (a heading "What is
-    Covered under the Plan?" restates the question and answers nothing), not a statement."""
-    if _LABEL.fullmatch(sentence) or _CONTENTS_LINE.search(sentence) or sentence[-1] in "?？":
-        return True
-    headings = _ARTICLE_HEADING.findall(sentence)
-    if headings and "。" not in sentence and len("".join(headings)) * 2 > len(sentence):
-        return True
-    if open_brackets(sentence) != 0:
-        return True
-    cells = [w for w in sentence.split() if len(w) <= 2]
-    return has_japanese(sentence) and len(cells) >= DEBRIS_CELLS
-
-
-def _skip_headings(text: str, start: int, end: int) -> int:
-    """Where the sentence proper begins, past heading lines the splitter left in front of it."""
-    while (newline := text.find("\n", start, end)) != -1:
-        line, after = text[start:newline].strip(), text[newline + 1 : newline + 2]
-        if not _LABEL.fullmatch(line) and (
-            len(line) >= HEADING_CHARS or _CLOSED.search(line) or after.islower()
-        ):  # long, closed, or run on into a line in lower case ("…for vision\nexams, …")
-            break
-        start = newline + 1
-    return start
-
-
 def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[Evidence]:
     """Every usable sentence of ``hits`` scored against the weighted question terms."""
     total = sum(question_weights.values())
@@ -148,8 +101,10 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
         return []
     out = []
     for e in sentences(hits):
-        said = same_words.widened(e.terms | subject_terms(e.title, e.document))
-        out.append(_scored(e, sum(w for t, w in question_weights.items() if t in said) / total))
+        subject = subject_terms(e.title, e.document)
+        said = [same_words.widened(terms | subject) for terms in e.items or (e.terms,)]
+        covered = max(sum(w for t, w in question_weights.items() if t in s) for s in said)
+        out.append(_scored(e, covered / total))
     return out
 
 
@@ -164,20 +119,27 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
     """Every usable sentence of ``hits``, each with its citation, not yet scored."""
     out = []
     for rank, hit in enumerate(hits, start=1):
-        for first, end in split_sentences(hit.text):
-            start = _skip_headings(hit.text, first, end)
-            text = tidy(hit.text[start:end])
-            if not MIN_CHARS <= len(text) <= MAX_CHARS or text[0].islower() or is_debris(text):
+        for first, end in statements(hit.text, MAX_CHARS, [at for at, _ in hit.page_breaks]):
+            start = layout.skip_headings(hit.text, first, end)
+            text = layout.tidy(hit.text[start:end])
+            if (
+                not MIN_CHARS <= len(text) <= MAX_CHARS
+                or text[0].islower()
+                or layout.is_debris(text)
+            ):
                 continue  # too short or long, the tail of a sentence cut by a chunk edge, debris
             terms = frozenset(content_terms(text))
             if len(terms) < 3:  # headings, page numbers, table debris
                 continue
-            terms |= frozenset(content_terms(template.article_title(hit.text, start)))
-            lead = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
+            titled = frozenset(content_terms(template.article_title(hit.text, start)))
+            lead, *listed = LIST_ITEM.split(text)
+            items = tuple(titled.union(content_terms(lead), content_terms(i)) for i in listed)
+            terms |= titled
+            space = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
             out.append(
                 Evidence(
                     text=text,
-                    citation=hit.citation_at(start + lead),
+                    citation=hit.citation_at(start + space),
                     coverage=0.0,
                     score=0.0,
                     terms=terms,
@@ -186,6 +148,7 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                     document=hit.document,
                     place=template.place_of(hit.text, start),
                     blank=template.has_blank(text),
+                    items=items if len(items) > 1 else (),
                 )
             )
     return out

@@ -21,10 +21,11 @@ _CHAPTER = re.compile(r"^第[0-9０-９一二三四五六七八九十]{1,3}章",
 #: An article where a line, a space or its title's bracket leaves off: 「（定年等）\n第５１条 …」.
 _ARTICLE = re.compile(r"(?:^|(?<=[\s）)]))第([0-9０-９]{1,3})条[ 　]", re.MULTILINE)
 #: A number left for the employer: ○ or ＿ before a unit, or a unit after a gap where its
-#: number belongs (「採用の日から　か月間」, 「午前　時　分」).
+#: number belongs (「採用の日から　か月間」, 「午前　時　分」, 「本人が結婚したとき　日」).
 _BLANK = re.compile(
     r"[○◯＿_]{1,3}\s*(?:[時分日年歳回人円週%％]|か月|ヶ月|カ月)"
-    r"|(?:から|満|年|毎月|少なくとも|午前|午後)[ 　]{1,3}(?:か月|ヶ月|カ月|日|時間|時|分|歳|円|回)"
+    r"|(?:から|満|年|毎月|少なくとも|午前|午後|とき|を)[ 　]{1,3}"
+    r"(?:か月|ヶ月|カ月|日|時間|時|分|歳|円|回)"
 )
 
 
