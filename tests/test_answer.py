@@ -27,6 +27,7 @@ from yomitoki.rag.asked import answer_terms, asks_whether, quantity_asked, topic
 from yomitoki.rag.chat import parse_followups
 from yomitoki.rag.support import check_support
 from yomitoki.settings.tables import LLMConfig
+from yomitoki.text import layout
 from yomitoki.text.analyzer import content_terms
 from yomitoki.types import Answer, Context, Followups, Hit, Location, Message, TextDelta
 
@@ -293,8 +294,8 @@ def test_parse_followups(text: str, questions: tuple[str, ...]) -> None:
 def test_sentences_lose_paragraph_numbers_and_labels_and_form_cells_are_not_sentences(
     raw: str, tidied: str, debris: bool
 ) -> None:
-    assert extractive.tidy(raw) == tidied
-    assert extractive.is_debris(extractive.tidy(raw)) is debris
+    assert layout.tidy(raw) == tidied
+    assert layout.is_debris(layout.tidy(raw)) is debris
 
 
 def test_offline_answer_skips_article_labels_and_paragraph_numbers(
@@ -428,7 +429,7 @@ def test_a_japanese_sentence_with_its_own_topic_needs_no_title() -> None:
 def test_contents_lines_and_sentences_cut_inside_brackets_are_debris(
     sentence: str, debris: bool
 ) -> None:
-    assert extractive.is_debris(sentence) is debris
+    assert layout.is_debris(sentence) is debris
 
 
 @pytest.mark.parametrize(
@@ -542,6 +543,7 @@ def test_an_adverb_is_no_word_of_the_answer(question: str, adverb: str) -> None:
         ("蛍火1号はいつ打ち上げられた？", "いつ"),
         ("どちらの法が優先される？", "どちら"),
         ("大坂はどのような漢字を書くか", "どのような"),
+        ("休日は何曜日ですか", "何曜"),  # Sudachi: 何曜 + 日
     ],
 )
 def test_japanese_interrogatives_are_no_word_of_the_answer(question: str, asking: str) -> None:
