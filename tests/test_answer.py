@@ -424,6 +424,9 @@ def test_a_japanese_sentence_with_its_own_topic_needs_no_title() -> None:
         ("以下「労（職場のパワーハラスメントの禁止）", True),  # cut inside its brackets
         ("労基法第３９条第７項）により、時季を指定しなければなりません。", True),
         ("第２４条 年次有給休暇は、１年について５日の範囲で付与する。", False),
+        ("14 15 16 17 18 19 20 11 12 13", True),  # a calendar's days
+        ("① 本人が結婚したとき 日 ② 妻が出産したとき 日", False),  # a blank in each item
+        ("Copays of $10 for 2 or 3 visits a year", False),
     ],
 )
 def test_contents_lines_and_sentences_cut_inside_brackets_are_debris(

@@ -18,6 +18,8 @@ HEADING_CHARS = 60
 _LABEL = re.compile(r"[（(【〔［\[][^\n]{1,58}[）)】〕］\]]")
 #: A paragraph number in front of a Japanese sentence: "３ 休憩時間については…", "② …".
 _PARAGRAPH_NUMBER = re.compile(r"^(?:[0-9０-９]{1,3}|[①-⑳])\s+(?=[^\x00-\x7f])")
+#: A word of English text: three letters.
+_WORD = re.compile(r"[A-Za-z]{3}")
 #: Blank forms and tables flatten into runs of one- or two-character cells ("午前 時 分").
 DEBRIS_CELLS = 4
 #: A table-of-contents line: a title, dot leaders, a page number ("第5章 休暇等……38").
@@ -45,7 +47,8 @@ def is_debris(sentence: str) -> bool:
     if open_brackets(sentence) != 0:
         return True
     cells = max(sum(len(w) <= 2 for w in item.split()) for item in LIST_ITEM.split(sentence))
-    return has_japanese(sentence) and cells >= DEBRIS_CELLS
+    # A row of numbers is a table's too (a calendar's days: 「14 15 16 …」), in any language.
+    return cells >= DEBRIS_CELLS and (has_japanese(sentence) or not _WORD.search(sentence))
 
 
 def skip_headings(text: str, start: int, end: int) -> int:
