@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -40,6 +41,8 @@ MAX_PIXELS = 12_000_000
 #: A page sentence must hold this share of the cited sentence's words to stand for it (the
 #: sentence itself, found whole, always does).
 MIN_SHARED = 0.5
+#: A note in brackets before a quoted sentence, after NFKC: "(○・空欄は各社が定める値)".
+_NOTE = re.compile(r"^\([^()]*\)")
 #: Highlight fill and outline (RGBA).
 FILL = (255, 214, 0, 96)
 OUTLINE = (214, 140, 0, 255)
@@ -104,10 +107,12 @@ def locate(chars: Sequence[str], sentence: str) -> tuple[int, int] | None:
     # Punctuation alone (a lone ）) or a stop word stands for no sentence: nothing is found.
     if not wanted or not flat or not terms:
         return None
-    # The offline answerer may put the document's title before a sentence: "Title: ...".
-    for exact in (wanted, wanted.partition(":")[2]):
-        if exact and (at := flat.find(exact)) != -1:
-            return origin[solid[at]], origin[solid[at + len(exact) - 1]]
+    # The offline answerer may put the document's title before a sentence ("Title: ..."),
+    # and a note in brackets ("（○・空欄は各社が定める値）...": the rule leaves blanks).
+    for said in (wanted, wanted.partition(":")[2]):
+        for exact in (said, _NOTE.sub("", said, count=1)):
+            if exact and (at := flat.find(exact)) != -1:
+                return origin[solid[at]], origin[solid[at + len(exact) - 1]]
     best, best_share = None, 0.0
     for start, end in split_sentences(text):
         share = len(terms.intersection(content_terms(text[start:end]))) / len(terms)

@@ -29,8 +29,8 @@ _ARTICLE_HEADING = re.compile(r"第[0-9０-９一二三四五六七八九十百]
 
 
 def tidy(sentence: str) -> str:
-    """One line: layout line breaks joined (nothing between Japanese characters), and no
-    paragraph number in front of a Japanese sentence."""
+    """One line: layout line breaks joined (nothing between Japanese characters, a space
+    before a list's item ②), and no paragraph number in front of a Japanese sentence."""
     line = _WHITESPACE.sub(" ", _LINE_BREAK_JA.sub("", sentence)).strip()
     return _PARAGRAPH_NUMBER.sub("", line)
 
