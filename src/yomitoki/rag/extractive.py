@@ -133,7 +133,10 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                 continue
             titled = frozenset(content_terms(template.article_title(hit.text, start)))
             lead, *listed = LIST_ITEM.split(text)
-            items = tuple(titled.union(content_terms(lead), content_terms(i)) for i in listed)
+            items: tuple[frozenset[str], ...] = ()
+            if len(listed) > 1:  # a list: what its lead says with each item (lead read once)
+                led = titled.union(content_terms(lead))
+                items = tuple(led.union(content_terms(item)) for item in listed)
             terms |= titled
             space = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
             out.append(
@@ -148,7 +151,7 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                     document=hit.document,
                     place=template.place_of(hit.text, start),
                     blank=template.has_blank(text),
-                    items=items if len(items) > 1 else (),
+                    items=items,
                 )
             )
     return out

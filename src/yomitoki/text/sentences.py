@@ -144,7 +144,7 @@ def statements(text: str, longest: int, stops: Sequence[int] = ()) -> list[tuple
                 item_end = spans[at][1]
                 if item_end - start > longest or any(start < s < item_end for s in stops):
                     break
-                end = spans[at][1]
+                end = item_end
                 at += 1
         out.append((start, end))
     return out
