@@ -22,14 +22,14 @@ from yomitoki.rag.citations import CitationStream, Sources, check
 from yomitoki.rag.quantities import UNITS, period_asked, stated, unit_asked
 from yomitoki.text.analyzer import analyze
 from yomitoki.text.citations import find
-from yomitoki.text.sentences import split_sentences
+from yomitoki.text.sentences import split_sentences, statements
 from yomitoki.types import Hit, Location, Message
 
 # Text as documents bring it: any printable or control character, Japanese and Latin weighted.
 TEXT = st.text(
     alphabet=st.one_of(
         st.characters(codec="utf-8"),
-        st.sampled_from(list("。、．！？「」（）\n 　年次有給休暇は日ですabc.[]#,;")),
+        st.sampled_from(list("。、．！？「」（）()\n 　年次有給休暇は日ですabc.[]#,;①②次の３")),
     ),
     max_size=400,
 )
@@ -56,6 +56,22 @@ def test_sentences_cover_the_text_exactly(text: str) -> None:
     spans = split_sentences(text)
     assert "".join(text[s:e] for s, e in spans) == text
     assert all(s < e for s, e in spans) or text == ""
+
+
+@QUICK
+@given(TEXT, st.integers(1, 600), st.lists(st.integers(0, 400), max_size=3))
+def test_statements_cover_the_text_and_join_only_whole_sentences(
+    text: str, longest: int, stops: list[int]
+) -> None:
+    spans = statements(text, longest, stops)
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert all(s < e for s, e in spans) or text == ""
+    # A statement longer than one sentence is a lead and items that fit and cross no stop.
+    ends = {e for _, e in split_sentences(text)} | {len(text)}
+    for start, end in spans:
+        assert end in ends or text[end - 1] == "\n"
+        joined = sum(1 for e in ends if start < e < end)
+        assert not joined or (end - start <= longest and not any(start < s < end for s in stops))
 
 
 @QUICK
