@@ -709,3 +709,15 @@ def test_an_english_question_asking_when_leads_with_the_japanese_rules_time() ->
     )
     question = "When does late-night work start?"
     assert "午後１０時" in _first_across(question, text, ("深夜", "労働"))
+
+
+def test_across_languages_a_schemes_name_is_no_quantity_stated() -> None:
+    """ "how long is lunch break": 「１年単位の変形労働時間制」 names a scheme; the sentence that
+    gives forty-five minutes states the length of the break, and it leads."""
+    text = (
+        "# 労働時間\n\n１年単位の変形労働時間制を適用しない労働者の始業・終業の時刻、休憩時間は"
+        "次のとおりとする。休憩時間については、１日の労働時間が６時間を超える場合には少なくとも"
+        "４５分、８時間を超える場合には少なくとも１時間の休憩時間を与えなければなりません。"
+    )
+    first = _first_across("how long is lunch break", text, ("休憩",))
+    assert first.startswith("休憩時間については、")

@@ -51,6 +51,11 @@ def test_a_word_of_a_group_says_each_word_of_it() -> None:
         ("６時間を超える場合は４５分の休憩を与える。", "６時間", False),
         ("６時間を超える場合は４５分の休憩を与える。", "４５分", True),
         ("１０日以上の年次有給休暇を与える。", "１０日", True),  # a floor is an amount
+        ("定年（６５歳未満のものに限る。）の定めをしている事業主", "６５歳", False),  # of what
+        ("１年単位の変形労働時間制を適用しない労働者", "１年", False),  # a scheme's name
+        ("年５日の範囲で、３０分単位で与える。", "３０分", False),  # a granularity
+        ("年５日の範囲で、３０分単位で与える。", "５日", True),
+        ("国民の祝日がある週も週休２日制となります。", "２日", False),
     ],
 )
 def test_a_quantity_is_given_unless_a_condition_or_a_part(

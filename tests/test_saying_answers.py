@@ -351,6 +351,11 @@ def test_an_answer_quoted_from_the_other_language_leads_with_the_quantity_in_its
     assert led[0] == "70 years old, in one of the model's examples [rules.pdf#page=66].\n"
     led = quoting.render(extractive.Composed((rule,), 1.0), "en", "From:", asked)
     assert "example" not in led[0]
+    # Nor a quantity of the commentary on a rule: the law it explains, not this rule.
+    effort = "事業主には７０歳までの就業確保措置の努力義務が課されています。"
+    comment = _evidence(effort, MODEL.index("６０歳を下回る"))
+    led = quoting.render(extractive.Composed((comment,), 1.0), "en", "From:", aged)
+    assert led[0] == "70 years old, in the model's commentary [rules.pdf#page=66].\n"
     # Nor when the learned scorer doubts the sentence answers at all.
     doubted = extractive.Composed((dataclasses.replace(rule, learned=0.3),), 1.0)
     assert quoting.render(doubted, "en", "From:", asked)[0] == "From:"

@@ -326,8 +326,12 @@ def compose_across_languages(
     when = time_asked(question)  # its patterns read either language's days and times
 
     def states(e: Evidence) -> float:
-        found = when.search(e.text) if unit is None and when is not None else None
-        quantity = stated(e.text, unit) if unit is not None else found and found.group()
+        # A quantity as the lead would say it: no rate, condition or scheme's name (「１年単位」).
+        if unit is not None:
+            quantity = stated(e.text, unit, rates=False)
+        else:
+            found = when.search(e.text) if when is not None else None
+            quantity = found and found.group()
         if not quantity:
             return 0.0
         return QUANTITY_BONUS if _beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS

@@ -237,21 +237,29 @@ def counted_over(sentence: str, unit: Unit, per: Period) -> bool:
 #: 「１日の所定労働時間」, 「１週間について」, 「１日８時間」: one of a unit followed by these is a
 #: rate (per day, per week), not a quantity of it.
 _PER = re.compile(r"[のに当あ0-9０-９]|につき|ごと")
-#: 「６時間を超える場合は４５分」, 「10 日以上与えられた労働者に対しては」: a quantity followed
-#: by these is the condition (of a case, or on whom a rule is for), not the answer.
+#: 「６時間を超える場合は４５分」, 「10 日以上与えられた労働者に対しては」, 「６５歳未満のもの」: a
+#: quantity followed by these is the condition (of a case, or on whom or what a rule is for),
+#: not the answer.
 _CONDITION = re.compile(
     r"\s*(?:を|が)?(?:超え|超す|上回|下回|以上|未満|以下)[るたっ]?[^、。]{0,20}?"
-    r"(?:場合|とき|時|者に対し|者は|者には)"
+    r"(?:場合|とき|時|者|もの)"
 )
 #: 「年次有給休暇日数のうち５日」: a quantity after these is a part of what was counted before.
 _PART = re.compile(r"のうち\s*$")
+#: 「１年単位の変形労働時間制」, 「週休２日制」, 「３０分単位で」: a quantity followed by these is a
+#: scheme's name or a granularity, not an amount.
+_GRANULARITY = re.compile(r"\s*(?:単位|制(?!限))")
 
 
 def given(sentence: str, start: int, end: int) -> bool:
     """Whether the quantity at ``start``-``end`` of ``sentence`` is given as an amount: not
-    the condition of a rule (「10 日以上与えられた労働者に対しては」) and not a part of another
-    amount (「年次有給休暇日数のうち５日」)."""
-    return not _CONDITION.match(sentence, end) and not _PART.search(sentence, 0, start)
+    the condition of a rule (「10 日以上与えられた労働者に対しては」), not a part of another
+    amount (「年次有給休暇日数のうち５日」) and not a granularity (「１年単位の」)."""
+    return not (
+        _CONDITION.match(sentence, end)
+        or _PART.search(sentence, 0, start)
+        or _GRANULARITY.match(sentence, end)
+    )
 
 
 _ONE = frozenset(("1", "１", "一", "one"))

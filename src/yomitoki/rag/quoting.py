@@ -92,12 +92,14 @@ LABELS = {
         "commentary": "【{label}】の解説：",
         "blank": "（○・空欄は各社が定める値）",
         "example_lead": "（規程例の値）",
+        "commentary_lead": "（解説の値）",
     },
     "en": {
         "example": "In one of the model's examples ({number}: {label}): ",
         "commentary": "The model's commentary ({label}): ",
         "blank": "(○ and gaps are for each employer to fill in) ",
         "example_lead": ", in one of the model's examples",
+        "commentary_lead": ", in the model's commentary",
     },
 }
 
@@ -157,8 +159,8 @@ def _lead(
     """The asked-for quantity of the first sentence said in ``language``, cited; none when the
     question asks for none, the first sentence states none, or the learned scorer doubts that
     the sentence answers (「１日の所定労働時間」 is no answer to "how many days of leave"). A
-    quantity of one of a model's examples is said to be one ("60 years old, in one of the
-    model's examples"), not stated as the rule."""
+    quantity of one of a model's examples, or of its commentary on a rule, is said to be one
+    ("60 years old, in one of the model's examples"), not stated as the rule."""
     if not composed.sentences or unit is None:
         return []
     first = composed.sentences[0]
@@ -167,8 +169,8 @@ def _lead(
     if quantity is None or doubted:
         return []
     said = said_in(quantity, unit, language == "ja")
-    if first.place is not None and first.place.kind == "example":
-        said += LABELS[language]["example_lead"]
+    if first.place is not None and first.place.kind in ("example", "commentary"):
+        said += LABELS[language][f"{first.place.kind}_lead"]
     return [
         f"{said}[{first.citation}]。\n" if language == "ja" else f"{said} [{first.citation}].\n"
     ]
