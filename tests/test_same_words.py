@@ -56,6 +56,8 @@ def test_a_word_of_a_group_says_each_word_of_it() -> None:
         ("年５日の範囲で、３０分単位で与える。", "３０分", False),  # a granularity
         ("年５日の範囲で、３０分単位で与える。", "５日", True),
         ("国民の祝日がある週も週休２日制となります。", "２日", False),
+        ("起算日を４月１日とし、休日は年間１０５日とする。", "１日", False),  # a date
+        ("起算日を４月１日とし、休日は年間１０５日とする。", "１０５日", True),
     ],
 )
 def test_a_quantity_is_given_unless_a_condition_or_a_part(

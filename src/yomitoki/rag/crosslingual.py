@@ -55,8 +55,8 @@ _QUESTION_WORDS = frozenset(
         "where", "which", "who", "whom", "whose", "why", "can", "could", "may", "might", "must",
         "should", "shall", "will", "would", "if", "and", "or", "not", "no", "with", "by", "at",
         "as", "from", "it", "its", "this", "that", "these", "those", "there", "their", "they",
-        "get", "gets", "got", "given", "give", "granted", "have", "has", "had", "long", "any",
-        "all", "each", "per", "than",
+        "get", "gets", "got", "given", "give", "gives", "gave", "granted", "have", "has", "had",
+        "long", "any", "all", "each", "per", "than",
         # A follow-up's turns of phrase ("what about", "and then"): about -> 前後, 程度,
         # then -> その時, now -> 今回 would be searched as the topic.
         "about", "then", "also", "so", "now", "again", "else", "just", "still", "too", "even",
@@ -73,6 +73,8 @@ _UNIT_WORDS = frozenset(
     }
 )  # fmt: skip
 _ASKING = _QUESTION_WORDS | _UNIT_WORDS
+#: The asker's own: a phrase opening with one is the dictionaries' idiom ("my wife", 我が妻).
+_POSSESSIVE = frozenset({"my", "our", "your", "his", "her", "their"})
 #: The same in Japanese, of the words of one kanji: the kind of quantity asked (自己負担額 is
 #: 自己負担 and 額, "frame" in the table's first sense).
 _UNIT_KANJI = frozenset("額率数量")
@@ -141,12 +143,12 @@ def _bases(word: str) -> set[str]:
 
 def _forms(words: list[str]) -> set[str]:
     """The phrase, with its last word made singular (leaves -> leave, hours -> hour, bonuses ->
-    bonus), and with an adjective in -ary made its noun (probationary period -> probation
-    period)."""
+    bonus, policies -> policy, dies -> die), and with an adjective in -ary made its noun
+    (probationary period -> probation period)."""
     phrase = " ".join(words)
     last = words[-1]
     singular = (
-        {last[:-3] + "y" if last.endswith("ies") else last[:-1]}
+        {last[:-1], *([last[:-3] + "y"] if last.endswith("ies") else [])}  # dies, policies
         if (last.endswith("s") and len(last) > 3 and not last.endswith("ss"))
         else set()
     )
@@ -162,7 +164,10 @@ def _forms(words: list[str]) -> set[str]:
 def _dangling(gram: list[str]) -> bool:
     """A phrase of the dictionaries that ends on a word of the question's grammar ("notice
     of", "work on"): an idiom's fragment ("take notice of", 一顧), not the question's phrase;
-    one that opens on such a word is ("in advance", 事前; "what color", 何色)."""
+    one that opens on such a word is ("in advance", 事前; "what color", 何色), but for the
+    asker's own ("my wife", 我が妻: documents write 妻)."""
+    if len(gram) > 1 and gram[0] in _POSSESSIVE:
+        return True
     return len(gram) > 1 and gram[-1] in _QUESTION_WORDS and " ".join(gram) not in _workplace()
 
 

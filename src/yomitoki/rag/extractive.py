@@ -75,6 +75,9 @@ class Evidence:
     #: Of a list quoted with its lead (``statements``), what it says with each item: its lead's
     #: terms and the item's. It covers a question as its best item does, not all at once.
     items: tuple[frozenset[str], ...] = ()
+    #: The title of the article the sentence opens (「懲戒の種類」 of 第６７条), "" for none: it
+    #: says what the sentence is about without repeating it (``template.article_title``).
+    titled: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +134,8 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
             terms = frozenset(content_terms(text))
             if len(terms) < 3:  # headings, page numbers, table debris
                 continue
-            titled = frozenset(content_terms(template.article_title(hit.text, start)))
+            title = template.article_title(hit.text, start)
+            titled = frozenset(content_terms(title))
             lead, *listed = LIST_ITEM.split(text)
             items: tuple[frozenset[str], ...] = ()
             if len(listed) > 1:  # a list: what its lead says with each item (lead read once)
@@ -152,6 +156,7 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                     place=template.place_of(hit.text, start),
                     blank=template.has_blank(text),
                     items=items,
+                    titled=title,
                 )
             )
     return out
@@ -318,7 +323,7 @@ def compose_across_languages(
             return pool
         out = []
         for e in pool:
-            text = e.text.lower()
+            text = f"{e.titled} {e.text}".lower()  # an article's title says what it is about
             share = sum(len(t) for t in terms if t in text) / weight
             out.append(dataclasses.replace(e, score=e.score + TERMS_BONUS * share))
         return out

@@ -249,16 +249,20 @@ _PART = re.compile(r"のうち\s*$")
 #: 「１年単位の変形労働時間制」, 「週休２日制」, 「３０分単位で」: a quantity followed by these is a
 #: scheme's name or a granularity, not an amount.
 _GRANULARITY = re.compile(r"\s*(?:単位|制(?!限))")
+#: 「４月１日」, 「毎月２５日」: a day of the month, a date, not a number of days.
+_MONTH_BEFORE = re.compile(r"月\s*$")
 
 
 def given(sentence: str, start: int, end: int) -> bool:
     """Whether the quantity at ``start``-``end`` of ``sentence`` is given as an amount: not
     the condition of a rule (「10 日以上与えられた労働者に対しては」), not a part of another
-    amount (「年次有給休暇日数のうち５日」) and not a granularity (「１年単位の」)."""
+    amount (「年次有給休暇日数のうち５日」), not a granularity (「１年単位の」) and not a date
+    (「４月１日」)."""
     return not (
         _CONDITION.match(sentence, end)
         or _PART.search(sentence, 0, start)
         or _GRANULARITY.match(sentence, end)
+        or (sentence[end - 1 : end] == "日" and _MONTH_BEFORE.search(sentence, 0, start))
     )
 
 
