@@ -66,11 +66,13 @@ def test_a_list_is_one_statement_with_its_lead_while_it_fits() -> None:
     assert [text[s:e] for s, e in statements(text, 600)] == [
         "前文。", "休日は、次のとおりとする。\n① 土曜日\n② 日曜日\n", "第２１条 次の条。",
     ]  # fmt: skip
-    # Only the items that fit; and a list is not followed onto another page.
+    # Only the items that fit; and a list is followed onto the next page, not the one after.
     assert [text[s:e] for s, e in statements(text, len("休日は、次のとおりとする。\n① 土曜日\n"))][
         1
     ] == ("休日は、次のとおりとする。\n① 土曜日\n")
-    assert statements(text, 600, [text.index("②")])[1] == (lead, text.index("②"))
+    assert statements(text, 600, [text.index("②")])[1] == (lead, text.index("第２１条"))
+    two = [text.index("①") + 2, text.index("②") + 2]
+    assert statements(text, 600, two)[1] == (lead, text.index("②"))
     # A title on a line of its own, or a numbered paragraph, is no part of the item before it.
     headed = "次のとおり与える。\n① 結婚したとき 日\n（病気休暇）\n（３）一日とする。"
     assert [headed[s:e] for s, e in statements(headed, 600)] == [

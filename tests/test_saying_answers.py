@@ -282,7 +282,8 @@ def test_the_rule_that_names_the_day_leads_an_answer_on_when_even_as_a_blank() -
 def test_a_list_is_quoted_with_the_sentence_that_leads_it_on_its_page() -> None:
     """「結婚したら休暇はもらえますか」: the item naming a wedding says nothing of leave, and is
     too short to quote alone; its article's lead says what the list grants. Each item's days
-    are blanks. A list running onto the next page is quoted to the page's end."""
+    are blanks. A list running onto the next page is quoted whole, each page's part cited to
+    its page (「懲戒にはどんな種類がありますか」: 第６７条's last two kinds are on page 86)."""
     rule = (
         "（慶弔休暇）\n第３０条 労働者が申請した場合は、次のとおり慶弔休暇を与える。\n"
         "① 本人が結婚したとき 日\n② 妻が出産したとき 日\n（病気休暇）\n"
@@ -303,8 +304,16 @@ def test_a_list_is_quoted_with_the_sentence_that_leads_it_on_its_page() -> None:
     both = extractive.candidates({"結婚": 1.0, "出産": 1.0, "休暇": 1.0}, [hit])
     assert max(e.coverage for e in both) == pytest.approx(2 / 3)
     turned = dataclasses.replace(hit, page_breaks=((rule.index("②"), 46),))
-    texts = [e.text for e in extractive.candidates({"結婚": 1.0, "休暇": 1.0}, [turned])]
-    assert texts[0].endswith("① 本人が結婚したとき 日") and "②" not in texts[0]
+    first = extractive.candidates({"結婚": 1.0, "休暇": 1.0}, [turned])[0]
+    assert first.text.endswith("① 本人が結婚したとき 日") and "②" not in first.text
+    assert first.then is not None and first.then.text == "② 妻が出産したとき 日"
+    assert "".join(quoting.render(extractive.Composed((first,), 1.0), "ja", "")) == (
+        "（○・空欄は各社が定める値）第３０条 労働者が申請した場合は、次のとおり慶弔休暇を与える。 "
+        "① 本人が結婚したとき 日[rules.pdf#page=45]② 妻が出産したとき 日[rules.pdf#page=46]"
+    )
+    # Items of the next page count: a question on a wife's childbirth is answered by the list.
+    births = extractive.candidates({"出産": 1.0, "休暇": 1.0}, [turned])
+    assert max(births, key=lambda e: e.score) is births[0] and births[0].coverage == 1.0
 
 
 def _evidence(

@@ -78,6 +78,9 @@ class Evidence:
     #: The title of the article the sentence opens (「懲戒の種類」 of 第６７条), "" for none: it
     #: says what the sentence is about without repeating it (``template.article_title``).
     titled: str = ""
+    #: Of a list that runs onto the next page, the part on that page, cited to it: quoted
+    #: right after this one, which holds the lead and the items on the first page.
+    then: Evidence | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,8 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
     """Every usable sentence of ``hits``, each with its citation, not yet scored."""
     out = []
     for rank, hit in enumerate(hits, start=1):
-        for first, end in statements(hit.text, MAX_CHARS, [at for at, _ in hit.page_breaks]):
+        breaks = [at for at, _ in hit.page_breaks]
+        for first, end in statements(hit.text, MAX_CHARS, breaks):
             start = layout.skip_headings(hit.text, first, end)
             text = layout.tidy(hit.text[start:end])
             if (
@@ -138,28 +142,45 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
             titled = frozenset(content_terms(title))
             lead, *listed = LIST_ITEM.split(text)
             items: tuple[frozenset[str], ...] = ()
+            then = None
             if len(listed) > 1:  # a list: what its lead says with each item (lead read once)
                 led = titled.union(content_terms(lead))
                 items = tuple(led.union(content_terms(item)) for item in listed)
+                if turn := next((at for at in breaks if start < at < end), None):
+                    then = _part(hit, turn, end, rank, items=True)  # the next page's items
+                    end = turn
+                    text = layout.tidy(hit.text[start:end])
             terms |= titled
-            space = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
             out.append(
-                Evidence(
-                    text=text,
-                    citation=hit.citation_at(start + space),
-                    coverage=0.0,
-                    score=0.0,
+                dataclasses.replace(
+                    _part(hit, start, end, rank),
                     terms=terms,
-                    hit_rank=rank,
-                    title=hit.title,
-                    document=hit.document,
-                    place=template.place_of(hit.text, start),
-                    blank=template.has_blank(text),
                     items=items,
                     titled=title,
+                    then=then,
+                    blank=template.has_blank(text) or (then is not None and then.blank),
                 )
             )
     return out
+
+
+def _part(hit: Hit, start: int, end: int, rank: int, items: bool = False) -> Evidence:
+    """``hit.text[start:end]`` as a sentence of the ``rank``-th hit, cited to its page (a
+    list's ``items``, their numbers kept)."""
+    text = layout.tidy(hit.text[start:end], items)
+    space = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
+    return Evidence(
+        text=text,
+        citation=hit.citation_at(start + space),
+        coverage=0.0,
+        score=0.0,
+        terms=frozenset(content_terms(text)),
+        hit_rank=rank,
+        title=hit.title,
+        document=hit.document,
+        place=template.place_of(hit.text, start),
+        blank=template.has_blank(text),
+    )
 
 
 def _duplicate(a: frozenset[str], b: frozenset[str]) -> bool:

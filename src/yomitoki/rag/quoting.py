@@ -144,6 +144,8 @@ def render(
         label = labelled(evidence, language)
         said = attributed(evidence, label) if new_subject else label + cite(evidence)
         pieces.append(joiner + said)
+        if evidence.then is not None:  # the list's items on the next page, cited to it
+            pieces.append(("" if quoted_ja and language == "ja" else " ") + cite(evidence.then))
         previous = evidence.title
     return pieces
 

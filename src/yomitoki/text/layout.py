@@ -28,11 +28,12 @@ _CONTENTS_LINE = re.compile(r"[.．…‥・･]{4,}\s*[0-9０-９]{1,4}")
 _ARTICLE_HEADING = re.compile(r"第[0-9０-９一二三四五六七八九十百]+条\s*[（(][^）)]{1,30}[）)]")
 
 
-def tidy(sentence: str) -> str:
+def tidy(sentence: str, items: bool = False) -> str:
     """One line: layout line breaks joined (nothing between Japanese characters, a space
-    before a list's item ②), and no paragraph number in front of a Japanese sentence."""
+    before a list's item ②), and no paragraph number in front of a Japanese sentence, unless
+    it is a list's ``items`` (the rest of a list, on the next page)."""
     line = _WHITESPACE.sub(" ", _LINE_BREAK_JA.sub("", sentence)).strip()
-    return _PARAGRAPH_NUMBER.sub("", line)
+    return line if items else _PARAGRAPH_NUMBER.sub("", line)
 
 
 def is_debris(sentence: str) -> bool:

@@ -124,9 +124,10 @@ _NEW_LINE = re.compile(r"\n(?=[ \t]*[（(](?:[^（）()\n]{1,30}[）)][ \t]*\n|[
 
 def statements(text: str, longest: int, stops: Sequence[int] = ()) -> list[tuple[int, int]]:
     """The sentences of ``text``, with a list's lead sentence and the numbered items after it
-    as one while they fit in ``longest`` characters and cross none of ``stops`` (a page's end)
-    (「休日は、次のとおりとする。① 土曜日及び日曜日 ② …」): an item alone says nothing of what it
-    lists. A title's or a numbered paragraph's line ends the sentence before it."""
+    as one while they fit in ``longest`` characters and cross at most one of ``stops`` (a
+    page's end: its reader cites the two pages' parts apart) (「休日は、次のとおりとする。
+    ① 土曜日及び日曜日 ② …」): an item alone says nothing of what it lists. A title's or a
+    numbered paragraph's line ends the sentence before it."""
     spans = []
     for start, end in split_sentences(text):
         for line in _NEW_LINE.finditer(text, start, end):
@@ -142,7 +143,7 @@ def statements(text: str, longest: int, stops: Sequence[int] = ()) -> list[tuple
         if _LIST_LEAD.search(text, start, end):
             while at < len(spans) and LIST_ITEM.match(text, spans[at][0]):
                 item_end = spans[at][1]
-                if item_end - start > longest or any(start < s < item_end for s in stops):
+                if item_end - start > longest or sum(start < s < item_end for s in stops) > 1:
                     break
                 end = item_end
                 at += 1
