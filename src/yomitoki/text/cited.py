@@ -45,19 +45,21 @@ def marked(text: str) -> list[Run | Mark]:
     the same text as the one before it."""
     out: list[Run | Mark] = []
     before = ""
+    # Brackets are read in the whole text: a sentence's piece may end inside a bracket that
+    # is no citation ("[[=.a]。=]") and find one that is not there.
+    found = [(text.index("[", m.start()), m, named) for m, named in citations.brackets(text)]
     for start, end in _sentences(text):
-        piece = text[start:end]
-        at = since = 0
-        for match, named in citations.brackets(piece):
-            said = citations.strip(piece[since : match.start()]).strip()
+        at = since = start
+        for match, named in ((m, named) for left, m, named in found if start <= left < end):
+            said = citations.strip(text[since : match.start()]).strip()
             if said.strip("。.．"):
-                after = piece[match.end() :]
+                after = text[match.end() : end]
                 before = said + after[: len(after) - len(after.lstrip(CLOSING))]
-            _append(out, Run(piece[at : match.start()]))
+            _append(out, Run(text[at : match.start()]))
             out.append(Mark(tuple(named), before))
             at = since = match.end()
-        _append(out, Run(piece[at:]))
-        rest = citations.strip(piece[since:]).strip()
+        _append(out, Run(text[at:end]))
+        rest = citations.strip(text[since:end]).strip()
         if rest.strip("。.．"):
             before = rest
     return _closing_first(out)
