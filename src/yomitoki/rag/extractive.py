@@ -20,7 +20,15 @@ import numpy.typing as npt
 
 from yomitoki.rag import crosslingual, names, phrases, same_words
 from yomitoki.rag.asked import answer_terms, quantity_asked, time_asked
-from yomitoki.rag.quantities import counted_over, given, period_asked, stated, unit_asked
+from yomitoki.rag.quantities import (
+    QUANTITY_REACH,
+    beside,
+    counted_over,
+    given,
+    period_asked,
+    stated,
+    unit_asked,
+)
 from yomitoki.rag.subjects import subject_terms, unfiled
 from yomitoki.text import layout, template
 from yomitoki.text.analyzer import content_terms
@@ -46,8 +54,6 @@ MAX_CHARS = 600
 #: of what the question asks about ("10日の年次有給休暇", "two cleanings"), or of anything.
 QUANTITY_BONUS = 0.3
 QUANTITY_ELSEWHERE_BONUS = 0.1
-#: Characters between a quantity and a word of the question for the one to be the other's.
-QUANTITY_REACH = 6
 #: What writing all of a question's terms in the other language adds to a sentence's score.
 TERMS_BONUS = 0.3
 
@@ -114,11 +120,16 @@ def candidates(question_weights: dict[str, float], hits: Sequence[Hit]) -> list[
     return out
 
 
+def aside(evidence: Evidence) -> float:
+    """What a sentence loses for where it is: a little for its passage's rank, and
+    ``COMMENTARY_PENALTY`` more in a model's commentary on a rule (the rule says it first)."""
+    commentary = evidence.place is not None and evidence.place.kind == "commentary"
+    return (COMMENTARY_PENALTY if commentary else 0.0) - RANK_WEIGHT / evidence.hit_rank
+
+
 def _scored(evidence: Evidence, coverage: float) -> Evidence:
     """``evidence`` with its coverage of the question, plus a little for its passage's rank."""
-    aside = COMMENTARY_PENALTY if evidence.place and evidence.place.kind == "commentary" else 0
-    score = coverage + RANK_WEIGHT / evidence.hit_rank - aside
-    return dataclasses.replace(evidence, coverage=coverage, score=score)
+    return dataclasses.replace(evidence, coverage=coverage, score=coverage - aside(evidence))
 
 
 def sentences(hits: Sequence[Hit]) -> list[Evidence]:
@@ -161,7 +172,9 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                     blank=template.has_blank(text) or (then is not None and then.blank),
                 )
             )
-    return out
+    # Passages overlap: a sentence is in the commentary whichever passage shows its heading.
+    placed = {(e.citation, e.text): e.place for e in out if e.place is not None}
+    return [dataclasses.replace(e, place=placed.get((e.citation, e.text), e.place)) for e in out]
 
 
 def _part(hit: Hit, start: int, end: int, rank: int, items: bool = False) -> Evidence:
@@ -360,7 +373,7 @@ def compose_across_languages(
             quantity = found and found.group()
         if not quantity:
             return 0.0
-        return QUANTITY_BONUS if _beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
+        return QUANTITY_BONUS if beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
 
     per = period_asked(question) if unit is not None else None
 
@@ -379,16 +392,3 @@ def compose_across_languages(
     scored = [dataclasses.replace(e, score=e.score + counted_as_asked(e)) for e in scored]
     chosen = choose(scored)
     return fact_first(dataclasses.replace(chosen, evidence=high), states, question)
-
-
-def _beside(sentence: str, quantity: str, terms: Sequence[str]) -> bool:
-    """Whether one of ``terms`` is written within ``QUANTITY_REACH`` characters of where
-    ``sentence`` states ``quantity`` (a term may run on past the reach)."""
-    at = sentence.find(quantity)
-    low, high = at - QUANTITY_REACH, at + len(quantity) + QUANTITY_REACH
-    text = sentence.lower()
-    for term in terms:
-        for found in re.finditer(re.escape(term), text):
-            if found.start() <= high and found.end() >= low:
-                return True
-    return False

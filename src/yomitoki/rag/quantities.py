@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yomitoki.text.language import has_japanese
@@ -309,3 +310,23 @@ def said_in(quantity: str, unit: Unit, japanese: bool) -> str:
     if value in ("1", "one") and word.endswith("s") and unit.key != "age":
         word = word[:-1]
     return f"{value} {word}"
+
+
+#: Characters between a quantity and a word of the question for the one to be the other's.
+QUANTITY_REACH = 6
+
+
+def beside(sentence: str, quantity: str, terms: Sequence[str]) -> bool:
+    """Whether one of ``terms`` is written within ``QUANTITY_REACH`` characters of where
+    ``sentence`` states ``quantity`` as an amount (a term may run on past the reach; the
+    same figure as a condition or a part, 「日数のうち５日」, is not where it is stated)."""
+    text = sentence.lower()
+    for at in re.finditer(re.escape(quantity), sentence):
+        if not given(sentence, at.start(), at.end()):
+            continue
+        low, high = at.start() - QUANTITY_REACH, at.end() + QUANTITY_REACH
+        for term in terms:
+            for found in re.finditer(re.escape(term), text):
+                if found.start() <= high and found.end() >= low:
+                    return True
+    return False

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from yomitoki.backends.base import Embedder
-from yomitoki.rag.extractive import RANK_WEIGHT, Evidence, Rescore
+from yomitoki.rag.extractive import Evidence, Rescore, aside
 from yomitoki.rag.quantities import Unit, stated, unit_asked
 
 SHIPPED = "sentence_scorer.json"
@@ -170,8 +170,9 @@ def rescorer(
     question: str, vectors: Remembering, head: SentenceScorer, chooses: bool = True
 ) -> Rescore:
     """The ``extractive.Rescore`` of ``question``: the best ``MAX_SCORED`` sentences of a pool,
-    each given ``head``'s probability; when it ``chooses``, that probability (plus a little for
-    its passage's rank) becomes the sentence's score, else the score stays the words' own."""
+    each given ``head``'s probability; when it ``chooses``, that probability (less what it
+    loses for where it is: ``extractive.aside``) becomes the sentence's score, else the score
+    stays the words' own."""
     unit = unit_asked(question)
 
     def rescore(pool: list[Evidence]) -> list[Evidence]:
@@ -185,7 +186,7 @@ def rescorer(
             dataclasses.replace(
                 e,
                 learned=float(p),
-                score=float(p) + RANK_WEIGHT / e.hit_rank if chooses else e.score,
+                score=float(p) - aside(e) if chooses else e.score,
             )
             for e, p in zip(best, probabilities, strict=True)
         ]
