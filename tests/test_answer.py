@@ -289,6 +289,11 @@ def test_parse_followups(text: str, questions: tuple[str, ...]) -> None:
             "所定労働時間が５ 時間を超え６ 時間以下の者",
             False,
         ),
+        (  # a list whose item leaves its dates blank in brackets is no table
+            "休日は、次のとおりとする。\n① 土曜日及び日曜日\n② 夏季休日（ 月 日～ 月 日）",
+            "休日は、次のとおりとする。 ① 土曜日及び日曜日 ② 夏季休日（ 月 日～ 月 日）",
+            False,
+        ),
     ],
 )
 def test_sentences_lose_paragraph_numbers_and_labels_and_form_cells_are_not_sentences(

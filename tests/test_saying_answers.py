@@ -236,6 +236,7 @@ def test_a_blank_left_for_the_employer_is_seen(sentence: str, blank: bool) -> No
         ("休日は何曜日ですか", "休日は、土曜日及び日曜日とする。", True),
         ("Which days of the week are holidays?", "Saturdays and Sundays are holidays.", True),
         ("休日は何曜日ですか", "休日は会社が定める。", False),
+        ("休日は何曜日ですか", "起算日を４月１日とし、休日は色で染めた日とする。", False),  # a date
         ("給料はいつ支払われますか？", "賃金は、通貨で直接その全額を支払う。", False),
         ("寿司が江戸で流行したのはいつ頃ですか？", "毎月１日に寿司を食べた。", None),
         ("How is the salary paid?", "It is paid on the 25th.", None),
@@ -253,6 +254,27 @@ def test_a_question_asking_when_wants_a_day_or_a_time(
     """None where the question asks no when (いつ頃 asks for an era)."""
     wanted = time_asked(question)
     assert (None if wanted is None else bool(wanted.search(sentence))) == said
+
+
+def test_the_list_that_names_the_weekdays_leads_an_answer_on_which_day() -> None:
+    """「休日は何曜日ですか」 over 第２０条, whose list names Saturday and Sunday in an item, far
+    from the 休日 its lead writes, a sentence on substitute holidays (a Sunday right beside
+    休日) and a calendar's start date: the list leads; a date is no weekday."""
+    hits = [
+        Hit(i, "rules.pdf", Location(page=page), text, 1.0, {}, None, None)
+        for i, (page, text) in enumerate(
+            (
+                (24, "第２０条 休日は、次のとおりとする。\n① 土曜日及び日曜日\n② 国民の祝日"),
+                (25, "振替休日とは、所定休日である日曜日に勤務させ、他の日を休日とすることです。"),
+                (33, "起算日を４月１日とし、休日については色で染めた日とします。"),
+            ),
+            1,
+        )
+    ]
+    question = "休日は何曜日ですか"
+    reading = extractive.read(question, hits)
+    composed = extractive.compose(question, hits, lambda terms: dict.fromkeys(terms, 1.0), reading)
+    assert composed.sentences[0].citation == "rules.pdf#page=24"
 
 
 def test_the_rule_that_names_the_day_leads_an_answer_on_when_even_as_a_blank() -> None:

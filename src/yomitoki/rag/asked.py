@@ -177,10 +177,20 @@ _WHEN_STATED = re.compile(
 )
 
 
+#: A question asking which day of the week: a weekday answers it, a date does not.
+_WEEKDAY_ASKED = re.compile(r"何曜日|\b(?:what|which)\s+days?\s+of\s+the\s+week\b", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"[月火水木金土日]曜日|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE
+)
+
+
 def time_asked(question: str) -> re.Pattern[str] | None:
-    """A pattern that matches a day or time stated in answer to a question asking when, or
-    None. It chooses the answer's sentences as an asked quantity does; unlike a quantity, one
-    no sentence states is no signal against answering (「いつ頃」's eras state no day)."""
+    """A pattern that matches a day or time stated in answer to a question asking when (a
+    weekday, when it asks which day of the week), or None. It chooses the answer's sentences
+    as an asked quantity does; unlike a quantity, one no sentence states is no signal against
+    answering (「いつ頃」's eras state no day)."""
+    if _WEEKDAY_ASKED.search(question):
+        return _WEEKDAY
     return _WHEN_STATED if _WHEN.search(question) else None
 
 

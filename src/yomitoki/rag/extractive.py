@@ -309,12 +309,16 @@ def passage_terms(hits: Sequence[Hit]) -> set[str]:
 
 def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]) -> float:
     """How much stating the asked-for quantity adds: most when a word of the question is
-    right beside it ("最低10日の年次有給休暇", "休憩時間は60分")."""
+    right beside it ("最低10日の年次有給休暇", "休憩時間は60分"), or leads the list whose item
+    states it (「休日は、次のとおりとする。① 土曜日及び日曜日」)."""
     found = [m for m in wanted.finditer(sentence) if given(sentence, m.start(), m.end())]
     if not found:
         return 0.0
+    lead = LIST_ITEM.split(sentence, maxsplit=1)[0]
     for match in found:
         near = sentence[max(0, match.start() - QUANTITY_REACH) : match.end() + QUANTITY_REACH]
+        if match.start() >= len(lead) and len(lead) < len(sentence):
+            near += lead  # an item says what its lead is about
         if any(term in near for term in terms if len(term) > 1):
             return QUANTITY_BONUS
     return QUANTITY_ELSEWHERE_BONUS

@@ -20,6 +20,8 @@ _LABEL = re.compile(r"[（(【〔［\[][^\n]{1,58}[）)】〕］\]]")
 _PARAGRAPH_NUMBER = re.compile(r"^(?:[0-9０-９]{1,3}|[①-⑳])\s+(?=[^\x00-\x7f])")
 #: A word of English text: three letters.
 _WORD = re.compile(r"[A-Za-z]{3}")
+#: Text in a Japanese parenthesis, the parenthesis with it.
+_BRACKETED = re.compile(r"（[^（）]*）")
 #: Blank forms and tables flatten into runs of one- or two-character cells ("午前 時 分").
 DEBRIS_CELLS = 4
 #: A table-of-contents line: a title, dot leaders, a page number ("第5章 休暇等……38").
@@ -47,7 +49,9 @@ def is_debris(sentence: str) -> bool:
         return True
     if open_brackets(sentence) != 0:
         return True
-    cells = max(sum(len(w) <= 2 for w in item.split()) for item in LIST_ITEM.split(sentence))
+    # Blanks in brackets are dates to fill in (「夏季休日（　月　日～　月　日）」), not cells.
+    items = (_BRACKETED.sub("", item) for item in LIST_ITEM.split(sentence))
+    cells = max(sum(len(w) <= 2 for w in item.split()) for item in items)
     # A row of numbers is a table's too (a calendar's days: 「14 15 16 …」), in any language.
     return cells >= DEBRIS_CELLS and (has_japanese(sentence) or not _WORD.search(sentence))
 
