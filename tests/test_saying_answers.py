@@ -256,24 +256,27 @@ def test_a_question_asking_when_wants_a_day_or_a_time(
     assert (None if wanted is None else bool(wanted.search(sentence))) == said
 
 
+def _composed_over_pages(question: str, *pages: tuple[int, str]) -> extractive.Composed:
+    """The offline answer's sentences for ``question`` over one passage per page of
+    rules.pdf, found in that order, every word weighing the same."""
+    hits = [
+        Hit(rank, "rules.pdf", Location(page=page), text, 1.0, {}, None, None)
+        for rank, (page, text) in enumerate(pages, 1)
+    ]
+    reading = extractive.read(question, hits)
+    return extractive.compose(question, hits, lambda terms: dict.fromkeys(terms, 1.0), reading)
+
+
 def test_the_list_that_names_the_weekdays_leads_an_answer_on_which_day() -> None:
     """「休日は何曜日ですか」 over 第２０条, whose list names Saturday and Sunday in an item, far
     from the 休日 its lead writes, a sentence on substitute holidays (a Sunday right beside
     休日) and a calendar's start date: the list leads; a date is no weekday."""
-    hits = [
-        Hit(i, "rules.pdf", Location(page=page), text, 1.0, {}, None, None)
-        for i, (page, text) in enumerate(
-            (
-                (24, "第２０条 休日は、次のとおりとする。\n① 土曜日及び日曜日\n② 国民の祝日"),
-                (25, "振替休日とは、所定休日である日曜日に勤務させ、他の日を休日とすることです。"),
-                (33, "起算日を４月１日とし、休日については色で染めた日とします。"),
-            ),
-            1,
-        )
-    ]
-    question = "休日は何曜日ですか"
-    reading = extractive.read(question, hits)
-    composed = extractive.compose(question, hits, lambda terms: dict.fromkeys(terms, 1.0), reading)
+    composed = _composed_over_pages(
+        "休日は何曜日ですか",
+        (24, "第２０条 休日は、次のとおりとする。\n① 土曜日及び日曜日\n② 国民の祝日"),
+        (25, "振替休日とは、所定休日である日曜日に勤務させ、他の日を休日とすることです。"),
+        (33, "起算日を４月１日とし、休日については色で染めた日とします。"),
+    )
     assert composed.sentences[0].citation == "rules.pdf#page=24"
 
 
@@ -281,20 +284,12 @@ def test_the_rule_that_names_the_day_leads_an_answer_on_when_even_as_a_blank() -
     """「給料はいつ支払われますか？」 over the rule on leave pay (found first, and writing 賃金 and
     支給 as much), the payday rule whose days are blanks, and the rule on how wages are paid:
     the payday rule leads, said to be a blank for each employer to fill in."""
-    hits = [
-        Hit(i, "rules.pdf", Location(page=page), text, 1.0, {}, None, None)
-        for i, (page, text) in enumerate(
-            (
-                (61, "第４４条 会社側の都合により休業させた場合は、平均賃金の６割を支給する。"),
-                (62, "第４６条 賃金は、毎月 日に締め切って計算し、翌月 日に支払う。"),
-                (63, "第４７条 賃金は、労働者に対し、通貨で直接その全額を支払う。"),
-            ),
-            1,
-        )
-    ]
-    question = "給料はいつ支払われますか？"
-    reading = extractive.read(question, hits)
-    composed = extractive.compose(question, hits, lambda terms: dict.fromkeys(terms, 1.0), reading)
+    composed = _composed_over_pages(
+        "給料はいつ支払われますか？",
+        (61, "第４４条 会社側の都合により休業させた場合は、平均賃金の６割を支給する。"),
+        (62, "第４６条 賃金は、毎月 日に締め切って計算し、翌月 日に支払う。"),
+        (63, "第４７条 賃金は、労働者に対し、通貨で直接その全額を支払う。"),
+    )
     assert composed.sentences[0].citation == "rules.pdf#page=62"
     assert "".join(quoting.render(composed, "ja", "")).startswith(
         "（○・空欄は各社が定める値）第４６条"

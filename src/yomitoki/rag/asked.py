@@ -157,9 +157,14 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
 #: A question asking when (「給料はいつ支払われますか？」, "When does the maximum reset?", 「休日は
 #: 何曜日ですか」, "Which days of the week are holidays?"); not 「いつ頃」 (an era or a year) nor
 #: 「いつでも」. (May is no month here: it asks.)
+#: A question asking which day of the week: a weekday answers it, a date does not.
+_WEEKDAY_ASKED = re.compile(r"何曜日|\b(?:what|which)\s+days?\s+of\s+the\s+week\b", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"[月火水木金土日]曜日|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE
+)
 _WHEN = re.compile(
-    r"いつ(?!頃|ごろ|でも|も)|何曜日|^\s*when\b|\bwhen\s+(?:does|do|is|are|can|will|must|should)\b"
-    r"|\b(?:what|which)\s+days?\s+of\s+the\s+week\b",
+    r"いつ(?!頃|ごろ|でも|も)|^\s*when\b|\bwhen\s+(?:does|do|is|are|can|will|must|should)\b"
+    rf"|{_WEEKDAY_ASKED.pattern}",
     re.IGNORECASE,
 )
 _MONTHS_EN = "january|february|march|april|june|july|august|september|october|november|december"
@@ -168,19 +173,11 @@ _MONTHS_EN = "january|february|march|april|june|july|august|september|october|no
 _WHEN_STATED = re.compile(
     r"(?:毎|翌|前|当)月\s*[0-9０-９一二三四五六七八九十]*\s*日|[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
     r"|[0-9０-９一二三四五六七八九十]+\s*日\s*(?:前|後|以内|まで)|午[前後]\s*[0-9０-９]*\s*時"
-    r"|前日|翌日|当日|[月火水木金土日]曜日|いつでも|随時|\bany\s?time\b"
-    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b"
+    rf"|前日|翌日|当日|{_WEEKDAY.pattern}|いつでも|随時|\bany\s?time\b"
     rf"|\b(?:{_MONTHS_EN})\b|\b\d{{1,2}}(?:st|nd|rd|th)\b|\b(?:first|last)\s+day\b"
     r"|\b(?:beginning|start|end)\s+of\s+(?:the|each|every)\b"
     r"|\b\d+\s+(?:days?|weeks?|months?)\s+(?:before|after|prior|from|of)\b|\bwithin\s+\d+",
     re.IGNORECASE,
-)
-
-
-#: A question asking which day of the week: a weekday answers it, a date does not.
-_WEEKDAY_ASKED = re.compile(r"何曜日|\b(?:what|which)\s+days?\s+of\s+the\s+week\b", re.IGNORECASE)
-_WEEKDAY = re.compile(
-    r"[月火水木金土日]曜日|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE
 )
 
 

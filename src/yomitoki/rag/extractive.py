@@ -160,16 +160,16 @@ def sentences(hits: Sequence[Hit]) -> list[Evidence]:
                 if turn := next((at for at in breaks if start < at < end), None):
                     then = _part(hit, turn, end, rank, items=True)  # the next page's items
                     end = turn
-                    text = layout.tidy(hit.text[start:end])
             terms |= titled
+            part = _part(hit, start, end, rank)
             out.append(
                 dataclasses.replace(
-                    _part(hit, start, end, rank),
+                    part,
                     terms=terms,
                     items=items,
                     titled=title,
                     then=then,
-                    blank=template.has_blank(text) or (then is not None and then.blank),
+                    blank=part.blank or (then is not None and then.blank),
                 )
             )
     # Passages overlap: a sentence is in the commentary whichever passage shows its heading.

@@ -46,9 +46,10 @@ def marked(text: str) -> list[Run | Mark]:
     out: list[Run | Mark] = []
     before = ""
     # Brackets are read in the whole text: a sentence's piece may end inside a bracket that
-    # is no citation ("[[=.a]。=]") and find one that is not there.
+    # is no citation ("[[=.a]。=]") and find one that is not there. A bracket's match may take
+    # the space before it; the bracket itself opens at "[".
     found = [(text.index("[", m.start()), m, named) for m, named in citations.brackets(text)]
-    for start, end in _sentences(text):
+    for start, end in _sentences(text, [(left, m.end()) for left, m, _ in found]):
         at = since = start
         for match, named in ((m, named) for left, m, named in found if start <= left < end):
             said = citations.strip(text[since : match.start()]).strip()
@@ -65,12 +66,11 @@ def marked(text: str) -> list[Run | Mark]:
     return _closing_first(out)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """The sentences of ``text``, none cut inside a citation bracket (``[。.a]`` is one
-    bracket, though the splitter would end a sentence at its 。), nor before a list's item
-    (a quoted rule 「次のとおり…与える。 ① …」 is marked and highlighted whole)."""
-    # A bracket's match may take the space before it; the bracket itself opens at "[".
-    brackets = [(text.index("[", m.start()), m.end()) for m, _ in citations.brackets(text)]
+def _sentences(text: str, brackets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of ``text``, none cut inside one of its citation ``brackets`` (where each
+    opens and ends: ``[。.a]`` is one bracket, though the splitter would end a sentence at its
+    。), nor before a list's item (a quoted rule 「次のとおり…与える。 ① …」 is marked and
+    highlighted whole)."""
     spans: list[tuple[int, int]] = []
     for start, end in split_sentences(text):
         inside = any(left < start < right for left, right in brackets)
