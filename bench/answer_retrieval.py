@@ -6,7 +6,9 @@ a question's words in the other language (``rag.crosslingual``: English over Jap
 documents, Japanese over English ones). For every answerable question of each set of
 ``bench.question_sets``, the ten passages the answer would read are scored (page-hit@k, MRR)
 twice in one run: as shipped, and with the crossing turned off (``MIN_UNREAD`` past any
-share). Results: bench/results/answer_retrieval.json.
+share); for the sets asked across languages, also with the other language's search weighed
+otherwise (``TERMS_WEIGHT``: shipped 1, and 2 and 3). Results:
+bench/results/answer_retrieval.json.
 """
 
 from __future__ import annotations
@@ -42,19 +44,25 @@ def figures(answerer: Answerer, questions: Sequence[Question]) -> dict[str, Any]
     }
 
 
-def scored(name: str, crossing: bool) -> dict[str, Any]:
-    """The set's answerable questions retrieved as the answer does, scored."""
+#: The other language's search weighed otherwise than shipped, for the sets that cross.
+OTHER_TERMS_WEIGHTS = (2.0, 3.0)
+
+
+def scored(name: str, crossing: bool, terms_weight: float | None = None) -> dict[str, Any]:
+    """The set's answerable questions retrieved as the answer does, scored; with the other
+    language's search weighed ``terms_weight`` when given."""
     each = next(s for s in SETS if s.name == name)
     index = ready_index(each.name, each.docs)
     assert index is not None
     answerer = open_answerer(Settings(index=index), offline=True)
     questions = [q for f in each.files for q in load_questions(f, unanswerable=True) if q.relevant]
-    shipped = crosslingual.MIN_UNREAD
+    shipped, weight = crosslingual.MIN_UNREAD, crosslingual.TERMS_WEIGHT
     crosslingual.MIN_UNREAD = shipped if crossing else float("inf")
+    crosslingual.TERMS_WEIGHT = weight if terms_weight is None else terms_weight
     try:
         return figures(answerer, questions)
     finally:
-        crosslingual.MIN_UNREAD = shipped
+        crosslingual.MIN_UNREAD, crosslingual.TERMS_WEIGHT = shipped, weight
         answerer.retriever.close()
 
 
@@ -67,6 +75,9 @@ def main() -> int:
         if not any(q.relevant for f in each.files for q in load_questions(f, unanswerable=True)):
             continue  # no answerable question: nothing to retrieve for
         both = {"shipped": scored(each.name, True), "no_crossing": scored(each.name, False)}
+        if each.languages[:2] != each.languages[-2:]:  # asked across languages
+            for weight in OTHER_TERMS_WEIGHTS:
+                both[f"terms_weight_{weight:g}"] = scored(each.name, True, weight)
         report["sets"][each.name] = {"languages": each.languages, **both}
         print(each.name, each.languages, both, flush=True)
     report["command"] = "python -m bench.answer_retrieval"

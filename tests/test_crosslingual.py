@@ -221,12 +221,49 @@ def test_the_best_sentence_s_share_is_what_coverage_is_within_one_language() -> 
     uniforms provided?" over rules that say 制服 in one place and 提供 in another."""
     held = {"制服", "提供", "支給", "賞与"}.__contains__
     uniforms = crossing("Are uniforms provided?", "en", held)
-    scattered = ["制服は清潔に保つこと。情報を提供する。", "賞与は原則として支給する。"]
+    scattered = ["制服は清潔に保つこと。", "情報を提供する。", "賞与は原則として支給する。"]
     assert uniforms.found(" ".join(scattered)) == 1.0  # every word somewhere
     assert uniforms.covered(scattered) == 0.5  # but no sentence says both
     bonus = crossing("Is a bonus always paid?", "en", held)
     assert bonus.covered(scattered) == bonus.found("賞与は原則として支給する。") > 0.5
     assert uniforms.covered([]) == 0.0
+
+
+def test_a_list_is_read_as_its_lead_with_each_item() -> None:
+    """第３０条 grants 慶弔休暇 in its lead and names a wife's giving birth in an item: what it
+    says of that item covers "leave when my wife gives birth", as within one language; two
+    items together are no item of the list."""
+    held = {"休暇", "妻", "出産", "死亡", "父母"}.__contains__
+    birth = crossing("Is there leave when my wife gives birth?", "en", held)
+    rule = "次のとおり慶弔休暇を与える。 ① 本人が結婚したとき ② 妻が出産したとき"
+    assert birth.covered([rule]) == 1.0
+    assert birth.covered(["次のとおり慶弔休暇を与える。", "② 妻が出産したとき"]) < 1.0
+    wife_and_parent = crossing("Leave when my wife gives birth and my parents die?", "en", held)
+    listed = "次のとおり休暇を与える。 ① 妻が出産したとき ② 父母が死亡したとき"
+    assert wife_and_parent.covered([listed]) < wife_and_parent.found(listed) == 1.0
+
+
+def test_the_words_of_asking_are_not_looked_up_and_a_possessive_is_its_noun() -> None:
+    """ "Do I need to", "I'm" and "what happens" ask (JMdict: need -> 御用, I'm -> "I amの短縮形",
+    happen -> 発生); a doctor's
+    note is what the rules call 診断書; notice of resignation is given (申出) when quitting
+    (退職), not the dictionaries' 退職届 that rules do not write."""
+    everything = lambda term: True  # noqa: E731 - every term held
+    sick = japanese_terms("Do I need to submit a doctor's note when I'm sick?", everything)
+    assert "診断書" in sick and not {"御用", "ご用", "I amの短縮形"} & set(sick)
+    assert "医師" in japanese_terms("Can a doctor's advice shorten my hours?", everything)
+    quitting = japanese_terms("When can I give notice of resignation?", everything)
+    assert quitting[:2] == ["退職", "申出"] and "退職届" not in quitting
+    # "What happens" asks (JMdict: 発生); being late is 遅刻, not いい時間.
+    assert japanese_terms("What happens if I am late to work?", everything) == ["遅刻"]
+    # A phrase of the workplace made of words that otherwise ask: "by the hour" (時間単位).
+    assert "時間単位" in japanese_terms("Can I take paid leave by the hour?", everything)
+    # The work of "how many hours ... work" is the workplace's work hours, not work alone.
+    assert japanese_terms("How many hours a week can I work?", everything) == ["労働時間"]
+    assert japanese_terms("Can I work a side job?", everything) == ["副業", "兼業", "労働", "勤務"]
+    assert japanese_terms("Is sexual harassment prohibited?", everything) == [
+        "セクシュアルハラスメント", "禁止",
+    ]  # fmt: skip
 
 
 def test_the_workplaces_own_words_come_first() -> None:

@@ -58,6 +58,8 @@ def test_a_word_of_a_group_says_each_word_of_it() -> None:
         ("国民の祝日がある週も週休２日制となります。", "２日", False),
         ("起算日を４月１日とし、休日は年間１０５日とする。", "１日", False),  # a date
         ("起算日を４月１日とし、休日は年間１０５日とする。", "１０５日", True),
+        ("予告しないときは、平均賃金の３０日分以上の手当を支払う。", "３０日", False),  # wages
+        ("少なくとも３０日前に予告をする。", "３０日", True),
     ],
 )
 def test_a_quantity_is_given_unless_a_condition_or_a_part(

@@ -16,7 +16,7 @@ from yomitoki.rag.asked import quantity_asked as asked_quantity
 from yomitoki.rag.asked import time_asked
 from yomitoki.rag.quantities import UNITS, Period, period_asked, said_in, stated, unit_asked
 from yomitoki.text.analyzer import content_terms
-from yomitoki.text.template import article_title, has_blank, place_of
+from yomitoki.text.template import article_title, as_filled, has_blank, place_of
 from yomitoki.types import Hit, Location
 
 # -- the quantity asked for, in either language ------------------------------------------
@@ -294,6 +294,50 @@ def test_the_rule_that_names_the_day_leads_an_answer_on_when_even_as_a_blank() -
     assert "".join(quoting.render(composed, "ja", "")).startswith(
         "（○・空欄は各社が定める値）第４６条"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "filled"),
+    [
+        ("病気休暇を 日与える。", "病気休暇を１日与える。"),
+        ("採用した日から　か月間を試用期間とする。", "採用した日から１か月間を試用期間とする。"),
+        ("定年は、満＿歳とする。", "定年は、満１歳とする。"),
+        ("毎月 日に締め切り、翌月 日に支払う。", "毎月１日に締め切り、翌月１日に支払う。"),
+        ("１０日の年次有給休暇を与える。", "１０日の年次有給休暇を与える。"),
+    ],
+)
+def test_a_number_left_blank_reads_as_one_where_the_sentence_leading_is_chosen(
+    sentence: str, filled: str
+) -> None:
+    assert as_filled(sentence) == filled
+
+
+def test_the_rule_that_leaves_the_number_asked_blank_leads_the_answer() -> None:
+    """「試用期間は何か月ですか」 over a commentary giving fourteen days, the probation rule whose
+    months are a blank, and the rule on dismissal without notice (its list states two months
+    beside 期間, found last): the rule with the blank leads, said to be one;
+    what the question asks for is left to each employer, and no number is made up for it."""
+    question = "試用期間は何か月ですか"
+    composed = _composed_over_pages(
+        question,
+        (12, "試用期間中の解雇については、最初の１４日間以内であれば即時に解雇することができます"),
+        (13, "第６条 新たに採用した者については、採用した日から　か月間を試用期間とする。"),
+        (
+            70,
+            "前項の規定は、次の各号のいずれかに該当する労働者を解雇する場合は適用しない。\n"
+            "① 日々雇い入れられる労働者（１か月を超えて引き続き使用されるに至った者を除く。）\n"
+            "② ２か月以内の期間を定めて使用する労働者（その期間を超えて引き続き使用されるに"
+            "至った者を除く。）\n③ 試用期間中の労働者（１４日を超えて引き続き使用されるに至った"
+            "者を除く。）",
+        ),
+    )
+    assert composed.sentences[0].citation == "rules.pdf#page=13"
+    said = "".join(quoting.render(composed, "ja", ""))
+    assert said.startswith("（○・空欄は各社が定める値）第６条") and "１か月間" not in said
+    wanted = UNITS["month"]
+    blank = dataclasses.replace(composed.sentences[0], coverage=1.0)
+    vectors = np.zeros((1, 2), dtype=np.float32)
+    assert scorer.Candidates.of(vectors[0], vectors, [blank], wanted).states == [True]
 
 
 def test_a_list_is_quoted_with_the_sentence_that_leads_it_on_its_page() -> None:

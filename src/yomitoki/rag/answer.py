@@ -362,7 +362,7 @@ class Answerer:
         written = crossing.found(" ".join(h.text for h in hits)) if crossing.words else None
         evidence = composed.evidence
         if across and crossing.words:  # the best sentence's share, as words are within one
-            evidence = crossing.covered(h.text for h in hits)
+            evidence = crossing.covered(f"{e.titled} {e.text}" for e in extractive.sentences(hits))
         wanted = None if across else quantity_asked(query)  # its patterns read its language
         unstated = wanted is not None and not any(wanted.search(e.text) for e in composed.sentences)
         found = answerability.signals(

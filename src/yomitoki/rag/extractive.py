@@ -32,7 +32,7 @@ from yomitoki.rag.quantities import (
 from yomitoki.rag.subjects import subject_terms, unfiled
 from yomitoki.text import layout, template
 from yomitoki.text.analyzer import content_terms
-from yomitoki.text.sentences import LIST_ITEM, statements
+from yomitoki.text.sentences import LIST_ITEM, each_item, statements
 from yomitoki.text.spelling import corrected
 from yomitoki.types import Hit
 
@@ -280,8 +280,8 @@ def compose(
     terms = list(reading.terms)
     wanted = quantity_asked(question) or time_asked(question)
 
-    def states(e: Evidence) -> float:
-        return 0.0 if wanted is None else _quantity_bonus(e.text, wanted, terms)
+    def states(e: Evidence) -> float:  # a number left blank states it as much (as_filled)
+        return 0.0 if wanted is None else _quantity_bonus(template.as_filled(e.text), wanted, terms)
 
     pool = [dataclasses.replace(e, score=e.score + states(e)) for e in candidates(idf(terms), hits)]
     if rescore is not None:
@@ -356,28 +356,30 @@ def compose_across_languages(
 
     def with_terms(pool: list[Evidence]) -> list[Evidence]:
         """``pool`` with each sentence's score raised by the share of the terms (by length)
-        it writes."""
+        it writes (a list's: its lead and one item's)."""
         if not weight:
             return pool
         out = []
         for e in pool:
             text = f"{e.titled} {e.text}".lower()  # an article's title says what it is about
-            share = sum(len(t) for t in terms if t in text) / weight
+            share = max(sum(len(t) for t in terms if t in r) for r in each_item(text)) / weight
             out.append(dataclasses.replace(e, score=e.score + TERMS_BONUS * share))
         return out
 
     when = time_asked(question)  # its patterns read either language's days and times
 
     def states(e: Evidence) -> float:
-        # A quantity as the lead would say it: no rate, condition or scheme's name (「１年単位」).
+        # A quantity as the lead would say it: no rate, condition or scheme's name (「１年単位」);
+        # a number left blank states it as much (as_filled), though the lead never says it.
+        text = template.as_filled(e.text)
         if unit is not None:
-            quantity = stated(e.text, unit, rates=False)
+            quantity = stated(text, unit, rates=False)
         else:
-            found = when.search(e.text) if when is not None else None
+            found = when.search(text) if when is not None else None
             quantity = found and found.group()
         if not quantity:
             return 0.0
-        return QUANTITY_BONUS if beside(e.text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
+        return QUANTITY_BONUS if beside(text, quantity, terms) else QUANTITY_ELSEWHERE_BONUS
 
     per = period_asked(question) if unit is not None else None
 

@@ -165,9 +165,10 @@ _LENGTH_JA = r"(?P<length>[かヶヵカケ箇]月|年|週|日)間?"
 #: How many of them: a number, or 毎 ("every": one).
 _COUNT_JA = r"(?P<count>[0-9０-９]+|毎)"
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-#: A length of time just before a quantity, and how it joins it: 「４週間を通じ４日」.
+#: A length of time just before a quantity, and how it joins it: 「４週間を通じ４日」,
+#: 「１週間については４０時間」.
 _PERIOD_BEFORE_JA = re.compile(
-    rf"{_COUNT_JA}?{_LENGTH_JA}(?:を通じて?|につき|当たり|あたり|で|に)?$"
+    rf"{_COUNT_JA}?{_LENGTH_JA}(?:を通じて?|につき|当たり|あたり|について(?:は)?|で|に|は)?$"
 )
 #: A length of time just before what a Japanese question asks: 「週に何日」「１か月何時間」.
 _PERIOD_ASKED_JA = re.compile(
@@ -257,13 +258,15 @@ _MONTH_BEFORE = re.compile(r"月\s*$")
 def given(sentence: str, start: int, end: int) -> bool:
     """Whether the quantity at ``start``-``end`` of ``sentence`` is given as an amount: not
     the condition of a rule (「10 日以上与えられた労働者に対しては」), not a part of another
-    amount (「年次有給休暇日数のうち５日」), not a granularity (「１年単位の」) and not a date
-    (「４月１日」)."""
+    amount (「年次有給休暇日数のうち５日」), not a granularity (「１年単位の」), not a date
+    (「４月１日」) and not a sum of days' wages (「平均賃金の３０日分」)."""
+    days = sentence[end - 1 : end] == "日"
     return not (
         _CONDITION.match(sentence, end)
         or _PART.search(sentence, 0, start)
         or _GRANULARITY.match(sentence, end)
-        or (sentence[end - 1 : end] == "日" and _MONTH_BEFORE.search(sentence, 0, start))
+        or (days and _MONTH_BEFORE.search(sentence, 0, start))
+        or (days and sentence[end : end + 1] == "分")  # 「３０日分」: days' wages
     )
 
 

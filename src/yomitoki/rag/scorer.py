@@ -29,6 +29,7 @@ import numpy.typing as npt
 from yomitoki.backends.base import Embedder
 from yomitoki.rag.extractive import Evidence, Rescore, aside
 from yomitoki.rag.quantities import Unit, stated, unit_asked
+from yomitoki.text import template
 
 SHIPPED = "sentence_scorer.json"
 #: The signals beside the vectors' product, in the order of the weights.
@@ -62,7 +63,9 @@ class Candidates:
             question=question,
             sentences=sentences,
             coverage=[e.coverage for e in pool],
-            states=None if unit is None else [stated(e.text, unit) is not None for e in pool],
+            states=None  # a number left blank states it as much (「　日与える」)
+            if unit is None
+            else [stated(template.as_filled(e.text), unit) is not None for e in pool],
             chars=[len(e.text) for e in pool],
         )
 

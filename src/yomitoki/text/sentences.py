@@ -117,6 +117,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 _LIST_LEAD = re.compile(r"(?:次|以下)の[^。]{0,30}[。:：]\s*$")
 #: A numbered item of such a list: 「① 土曜日及び日曜日」.
 LIST_ITEM = re.compile(r"\s*[①-⑳]")
+
+
+def each_item(statement: str) -> list[str]:
+    """A list's lead with each of its items (what the list says of each: 「次のとおり慶弔休暇を
+    与える。…② 妻が出産したとき」); any other statement as it is."""
+    lead, *items = LIST_ITEM.split(statement)
+    return [f"{lead} {item}" for item in items] if len(items) > 1 else [statement]
+
+
 #: Where a line that is no part of the sentence before it begins: a title on a line of its own
 #: (「（病気休暇）」, the next article's), a numbered paragraph (「（３）」).
 _NEW_LINE = re.compile(r"\n(?=[ \t]*[（(](?:[^（）()\n]{1,30}[）)][ \t]*\n|[0-9０-９]{1,2}[）)]))")

@@ -23,8 +23,8 @@ _ARTICLE = re.compile(r"(?:^|(?<=[\s）)]))第([0-9０-９]{1,3})条[ 　]", re.
 #: A number left for the employer: ○ or ＿ before a unit, or a unit after a gap where its
 #: number belongs (「採用の日から　か月間」, 「午前　時　分」, 「本人が結婚したとき　日」).
 _BLANK = re.compile(
-    r"[○◯＿_]{1,3}\s*(?:[時分日年歳回人円週%％]|か月|ヶ月|カ月)"
-    r"|(?:から|満|年|毎月|少なくとも|午前|午後|とき|を)[ 　]{1,3}"
+    r"(?P<marks>[○◯＿_]{1,3})\s*(?:[時分日年歳回人円週%％]|か月|ヶ月|カ月)"
+    r"|(?:から|満|年|毎月|翌月|少なくとも|午前|午後|とき|を)(?P<gap>[ 　]{1,3})"
     r"(?:か月|ヶ月|カ月|日|時間|時|分|歳|円|回)"
 )
 
@@ -92,6 +92,20 @@ def asks_for_example(question: str) -> bool:
 def has_blank(sentence: str) -> bool:
     """Whether ``sentence`` leaves a number for the employer to fill in."""
     return bool(_BLANK.search(sentence))
+
+
+def as_filled(sentence: str) -> str:
+    """``sentence`` with each number left for the employer read as one (「病気休暇を　日与える」
+    → 「病気休暇を１日与える」): a rule that leaves the days blank states the days a question
+    asks for as much as one that gives them, for choosing which sentence leads (never for
+    saying the number)."""
+
+    def one(blank: re.Match[str]) -> str:
+        start, end = blank.span("marks" if blank.group("marks") else "gap")
+        written = blank.group(0)
+        return f"{written[: start - blank.start()]}１{written[end - blank.start() :]}"
+
+    return _BLANK.sub(one, sentence)
 
 
 #: An article's title on the line before it: 「（産前産後の休業）\n第２５条 …」.
