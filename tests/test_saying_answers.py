@@ -209,6 +209,7 @@ def test_the_rule_leads_its_commentary_when_both_answer() -> None:
         ("労働者として新たに採用した者については、採用した日から　か月間を試用期間とする。", True),
         ("① 本人が結婚したとき 日", True),
         ("病気休暇を 日与える。", True),
+        ("① １８歳未満の子１人につき 月額 円", True),
         ("１０日の年次有給休暇を与える。", False),
         ("二〇二〇年に改正された。", False),
     ],
@@ -571,3 +572,20 @@ def test_across_languages_the_rule_outranks_the_commentary_that_says_the_same() 
     rated_rule, rated_comment = rescore([rule, comment])
     assert rated_rule.learned == rated_comment.learned
     assert rated_rule.score - rated_comment.score == pytest.approx(extractive.COMMENTARY_PENALTY)
+
+
+def test_across_languages_the_article_named_for_the_word_asked_leads() -> None:
+    """ "Do I get a bonus?" over a commentary on premium pay that names 賞与 among what it
+    leaves out (found first) and 第５０条, the article titled 賞与: both write the question's
+    term, but the article is about it."""
+    hits = [
+        Hit(1, "rules.pdf", Location(page=54), "【第４０条 割増賃金】\n１ 割増賃金の算定基礎から"
+            "除外できる賃金には、通勤手当のほか、賞与などがあります。", 1.0, {}, None, None),
+        Hit(2, "rules.pdf", Location(page=65), "（賞与）\n第５０条 賞与は、原則として、会社の業績等"
+            "を勘案して支給する。", 1.0, {}, None, None),
+    ]  # fmt: skip
+    same = lambda texts: np.ones((len(texts), 2), dtype=np.float32)  # noqa: E731 - no meaning
+    composed = extractive.compose_across_languages(
+        "Do I get a bonus?", hits, same, np.ones(2, dtype=np.float32), terms=["賞与"]
+    )
+    assert composed.sentences[0].citation == "rules.pdf#page=65"

@@ -56,6 +56,9 @@ QUANTITY_BONUS = 0.3
 QUANTITY_ELSEWHERE_BONUS = 0.1
 #: What writing all of a question's terms in the other language adds to a sentence's score.
 TERMS_BONUS = 0.3
+#: The terms an article's title writes count this much more: the article is about them
+#: ("Do I get a bonus?": （賞与）第５０条, not the premium-pay commentary that names 賞与).
+TITLE_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +245,7 @@ class Reading:
 def read(question: str, hits: Sequence[Hit]) -> Reading:
     """``question`` read against the passages of ``hits``, the words naming their documents
     known with their own (``rag.subjects``)."""
-    known = passage_terms(hits) | {t for h in hits for t in subject_terms(h.title, h.document)}
+    known = {t for h in hits for t in (*content_terms(h.text), *subject_terms(h.title, h.document))}
     question = unfiled(question, {h.document for h in hits})
     asked = answer_terms(question, content_terms(question))
     terms = set(corrected(asked, known, crosslingual.english_words()))
@@ -302,11 +305,6 @@ def fact_first(composed: Composed, states: Callable[[Evidence], float], question
     return dataclasses.replace(composed, sentences=tuple(order))
 
 
-def passage_terms(hits: Sequence[Hit]) -> set[str]:
-    """Every content term of the passages."""
-    return {term for hit in hits for term in content_terms(hit.text)}
-
-
 def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]) -> float:
     """How much stating the asked-for quantity adds: most when a word of the question is
     right beside it ("最低10日の年次有給休暇", "休憩時間は60分"), or leads the list whose item
@@ -363,6 +361,7 @@ def compose_across_languages(
         for e in pool:
             text = f"{e.titled} {e.text}".lower()  # an article's title says what it is about
             share = max(sum(len(t) for t in terms if t in r) for r in each_item(text)) / weight
+            share += TITLE_SHARE * sum(len(t) for t in terms if t in e.titled.lower()) / weight
             out.append(dataclasses.replace(e, score=e.score + TERMS_BONUS * share))
         return out
 
