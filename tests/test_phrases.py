@@ -82,3 +82,27 @@ def test_an_abbreviation_among_pattern_characters_is_only_text() -> None:
         "ivf": ("vitro", "fertil")
     }
     assert phrases.spelled_out("(.*)" * 500, [rule]) == {}
+
+
+def test_a_japanese_compound_written_whole_is_the_one_asked() -> None:
+    """「育児休業はとれますか」: Sudachi reads 育児休業 as 育児 and 休業, and とれる as 取得, so a
+    sentence on nursing time that writes 育児 and 取得 held as much of the question by weight as
+    第２８条 beside it, which writes 育児休業; written whole, the compound is what was asked."""
+    question = "育児休業はとれますか"
+    rule = "第２８条 必要のある者は、育児・介護休業法に基づく育児休業の適用を受けることができる。"
+    nursing = (
+        "育児時間を請求し、又は取得したことを理由として解雇その他不利益な取扱いをしてはいけません。"
+    )
+    assert phrases.whole(question, rule) == phrases.WHOLE_BONUS
+    assert phrases.whole(question, nursing) == 0.0
+    assert phrases.whole("有給休暇は何日？", "年次有給休暇を与える。") == phrases.WHOLE_BONUS
+    assert phrases.whole("What is parental leave?", rule) == 0.0  # no Japanese compound
+    hits = [Hit(1, "rules.pdf", Location(page=44), f"{nursing}\n{rule}", 1.0, {}, None, None)]
+    weights = {"育児": 1.95, "取得": 1.62, "休業": 1.56}  # the model rules' IDF
+    composed = extractive.compose(
+        question,
+        hits,
+        lambda terms: {t: weights.get(t, 1.0) for t in terms},
+        extractive.read(question, hits),
+    )
+    assert composed.sentences[0].text.startswith("第２８条")

@@ -286,7 +286,8 @@ def compose(
     def states(e: Evidence) -> float:  # a number left blank states it as much (as_filled)
         return 0.0 if wanted is None else _quantity_bonus(template.as_filled(e.text), wanted, terms)
 
-    pool = [dataclasses.replace(e, score=e.score + states(e)) for e in candidates(idf(terms), hits)]
+    asked = [(e, states(e) + phrases.whole(question, e.text)) for e in candidates(idf(terms), hits)]
+    pool = [dataclasses.replace(e, score=e.score + gained) for e, gained in asked]
     if rescore is not None:
         pool = rescore(pool)
     return fact_first(choose(pool), states, question)

@@ -12,13 +12,14 @@ offer", "healthcare costs", which passages write in other orders).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from yomitoki.rag import crosslingual
-from yomitoki.text.analyzer import BIGRAM_JOINER, STOP_WORDS, analyze, bigrams
+from yomitoki.text.analyzer import BIGRAM_JOINER, STOP_WORDS, analyze, bigrams, content_terms
 
 #: A word set apart by anything but a Latin letter or digit (a kana or kanji beside it:
 #: 「IVF（体外受精）」), a plural "s" aside: ``{}`` is the word.
@@ -27,6 +28,26 @@ _APART = r"(?<![A-Za-z0-9]){}(?=s?(?![A-Za-z0-9]))"
 _ABBREVIATION = re.compile(_APART.format("[A-Z]{2,6}"))
 #: What ends a clause: two words on either side of it are not side by side.
 _CLAUSE = re.compile(r"[,.;:!?()\[\]、。，．；：！？（）「」]")
+
+
+#: A run of kanji a Japanese question writes: 「育児休業」, which Sudachi reads as 育児 and 休業.
+_KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{3,}")
+#: What a sentence that writes one of a Japanese question's compounds whole gains over one that
+#: writes its words apart or only some of them (「育児休業はとれますか」: 第２８条's 育児休業,
+#: not 「育児時間を…取得した」, which holds as many of the question's words by weight).
+WHOLE_BONUS = 0.05
+
+
+def whole(question: str, sentence: str) -> float:
+    """``WHOLE_BONUS`` when ``sentence`` writes a compound of the Japanese ``question`` that is
+    more than one word as the question does, else 0."""
+    return WHOLE_BONUS if any(run in sentence for run in _compounds(question)) else 0.0
+
+
+@functools.lru_cache(maxsize=256)
+def _compounds(question: str) -> tuple[str, ...]:
+    """The runs of kanji ``question`` writes that are more than one word."""
+    return tuple(r for r in _KANJI_RUN.findall(question) if len(content_terms(r)) > 1)
 
 
 def asked(question: str) -> list[tuple[str, ...]]:
