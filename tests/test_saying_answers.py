@@ -133,6 +133,10 @@ def test_a_quantity_counted_over_another_length_of_time_than_asked_is_not_the_an
     assert period_asked("年次有給休暇は何日付与される？") is None
     # Without a length before it, a quantity is kept whatever the question counts over.
     assert stated("１０日の年次有給休暇を与える。", days, rates=False, per=Period(1, "year"))
+    # 「については」 joins a length to its quantity as 「につき」 does (第１９条).
+    week = "労働時間は、１週間については４０時間、１日については８時間とする。"
+    assert stated(week, hours, rates=False, per=Period(1, "week")) == "４０時間"
+    assert stated(week, hours, rates=False, per=Period(1, "day")) == "８時間"
 
 
 # -- a model document: examples, commentary, blanks ----------------------------------------
