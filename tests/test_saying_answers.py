@@ -590,6 +590,10 @@ def test_across_languages_the_article_named_for_the_word_asked_leads() -> None:
     ]  # fmt: skip
     same = lambda texts: np.ones((len(texts), 2), dtype=np.float32)  # noqa: E731 - no meaning
     composed = extractive.compose_across_languages(
-        "Do I get a bonus?", hits, same, np.ones(2, dtype=np.float32), terms=["賞与"]
+        "Do I get a bonus?",
+        extractive.sentences(hits),
+        same,
+        np.ones(2, dtype=np.float32),
+        terms=["賞与"],
     )
     assert composed.sentences[0].citation == "rules.pdf#page=65"

@@ -339,6 +339,7 @@ class Answerer:
         embedder = self.retriever.embedder
         vectors = scorer.Remembering(embedder)
         head = scorer.for_model(embedder.model_id) if opts.sentence_scorer else None
+        statements = extractive.sentences(hits) if across else []  # read once, for every part
 
         # Across languages the scorer chooses the sentences; within one, the words do (they
         # chose better there: bench/results/scorer_uses_choosing_everywhere.json) and the
@@ -350,7 +351,7 @@ class Answerer:
             if across:
                 asking = vectors.query(question)
                 return extractive.compose_across_languages(
-                    question, hits, vectors.passages, asking, rescore, crossing.terms
+                    question, statements, vectors.passages, asking, rescore, crossing.terms
                 )
             return extractive.compose(question, hits, idf, reading, rescore)
 
@@ -362,7 +363,7 @@ class Answerer:
         written = crossing.found(" ".join(h.text for h in hits)) if crossing.words else None
         evidence = composed.evidence
         if across and crossing.words:  # the best sentence's share, as words are within one
-            evidence = crossing.covered(f"{e.titled} {e.text}" for e in extractive.sentences(hits))
+            evidence = crossing.covered(f"{e.titled} {e.text}" for e in statements)
         wanted = None if across else quantity_asked(query)  # its patterns read its language
         unstated = wanted is not None and not any(wanted.search(e.text) for e in composed.sentences)
         found = answerability.signals(

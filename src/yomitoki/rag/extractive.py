@@ -325,25 +325,24 @@ def _quantity_bonus(sentence: str, wanted: re.Pattern[str], terms: Sequence[str]
 
 def compose_across_languages(
     question: str,
-    hits: Sequence[Hit],
+    statements: Sequence[Evidence],
     embed: Callable[[Sequence[str]], npt.NDArray[np.float32]],
     query: npt.NDArray[np.float32],
     rescore: Rescore | None = None,
     terms: Sequence[str] = (),
     max_sentences: int = 80,
 ) -> Composed:
-    """Choose the answer's sentences by meaning, for a question in another language.
-
-    A Japanese question shares no words with English passages, so word coverage says nothing;
-    the embedding model is multilingual. Each sentence's cosine with the question, scaled so
-    the best is 1 and the worst 0, stands in for coverage when choosing; the best cosine is
-    the evidence that ``answerability`` weighs. ``embed`` gives the sentences' vectors,
-    ``query`` is the question's. With ``rescore``, the learned scorer chooses. ``terms`` are
-    the question's words in the passages' language (``rag.crosslingual``; English ones in
-    lower case): a sentence that writes them scores more, and one stating the asked-for
-    quantity beside one leads.
+    """Choose the answer's sentences among ``statements`` (``sentences(hits)``) by meaning, for
+    a question in another language. A Japanese question shares no words with English passages,
+    so word coverage says nothing; the embedding model is multilingual. Each sentence's cosine
+    with the question, scaled so the best is 1 and the worst 0, stands in for coverage when
+    choosing; the best cosine is the evidence that ``answerability`` weighs. ``embed`` gives
+    the sentences' vectors, ``query`` is the question's. With ``rescore``, the learned scorer
+    chooses. ``terms`` are the question's words in the passages' language
+    (``rag.crosslingual``; English ones in lower case): a sentence that writes them scores
+    more, and one stating the asked-for quantity beside one leads.
     """
-    pool = sentences(hits)[:max_sentences]
+    pool = list(statements[:max_sentences])
     if not pool:
         return Composed((), 0.0)
     cosines = embed([e.text for e in pool]) @ query
